@@ -1,0 +1,61 @@
+namespace BenchMesh.Contracts.Scoring;
+
+/// <summary>The five scores (each in [0, 1], higher is better) and their weighted overall score.</summary>
+public sealed record Scores(
+    double AccuracyScore,
+    double SpeedScore,
+    double EfficiencyScore,
+    double CostScore,
+    double ReliabilityScore,
+    double OverallScore);
+
+/// <summary>The raw metrics the scores are computed from, stored so scores can be recomputed.</summary>
+public sealed record ExecutionMetrics
+{
+    public required int Samples { get; init; }
+    public required int FailedSamples { get; init; }
+    public required double Accuracy { get; init; }
+    public required double ErrorRate { get; init; }
+    public required double MeanLatencyMs { get; init; }
+    public required double MedianLatencyMs { get; init; }
+    public required double P95LatencyMs { get; init; }
+    public required double MeanTokensPerTask { get; init; }
+    public required double MeanCostPerTaskUsd { get; init; }
+    public required long TokensUsed { get; init; }
+    public required decimal TotalCostUsd { get; init; }
+    public required int ApiCallsMade { get; init; }
+
+    /// <summary>Per measured pass: accuracy, median latency, cost per task, error rate (for statistics).</summary>
+    public IReadOnlyList<IterationMetrics> PerIteration { get; init; } = [];
+}
+
+/// <summary>Aggregates of one measured pass over the dataset.</summary>
+public sealed record IterationMetrics(int Iteration, double Accuracy, double MedianLatencyMs, double MeanCostPerTaskUsd, double MeanTokensPerTask, double ErrorRate);
+
+/// <summary>
+/// Event: Scoring has validated and scored one benchmark execution. Published once per execution
+/// (through Scoring's outbox; consumers are still idempotent on <see cref="ExecutionId"/>).
+/// </summary>
+public sealed record ExecutionScored
+{
+    public int SchemaVersion { get; init; } = 1;
+    public required Guid ExecutionId { get; init; }
+    public required Guid RunId { get; init; }
+    public required Guid AgentId { get; init; }
+    public required string AgentName { get; init; }
+    public required string AgentVersion { get; init; }
+    public required Guid SuiteId { get; init; }
+    public required string SuiteCategory { get; init; }
+    public required Guid BenchmarkId { get; init; }
+    public required string BenchmarkName { get; init; }
+    public required string BenchmarkCategory { get; init; }
+
+    /// <summary><c>completed</c> or <c>failed</c> (every call failed).</summary>
+    public required string Status { get; init; }
+    public required Scores Scores { get; init; }
+    public required ExecutionMetrics Metrics { get; init; }
+
+    /// <summary>Per item: successes out of attempts across measured passes, for paired tests.</summary>
+    public IReadOnlyDictionary<string, int[]> ItemOutcomes { get; init; } = new Dictionary<string, int[]>();
+    public required DateTimeOffset ScoredAt { get; init; }
+}

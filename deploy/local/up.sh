@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts PostgreSQL, Redis and RabbitMQ on loopback with all their data under $BM_INFRA_DIR and waits
+# until each accepts connections. Idempotent: a server that already answers is left alone.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+"$HERE/install.sh"
+. "$HERE/env.sh"
+D="$BM_INFRA_DIR"; mkdir -p "$D"; chmod 755 "$D"
+
+# ---- PostgreSQL (refuses to run as root: run it as the postgres user) ----
+mkdir -p "$D/pg"; chown postgres:postgres "$D/pg"
+if runuser -u postgres -- "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; then
+  echo "postgres already running on $PG_PORT"
+else
+  if [ ! -s "$D/pg/data/PG_VERSION" ]; then
+    echo postgres > "$D/pg/pwfile"; chown postgres "$D/pg/pwfile"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$D/pg/data" -U postgres --pwfile="$D/pg/pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$D/pg/initdb.log"
+  fi
+  rm -f "$D/pg/data/postmaster.pid" 2>/dev/null || true
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$D/pg/data" -l "$D/pg/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $D/pg -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  echo "postgres ready on $PG_PORT"
+fi
+
+# ---- Redis ----
+mkdir -p "$D/redis"
+if redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+  echo "redis already running on $REDIS_PORT"
+else
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$D/redis" --daemonize yes \
+    --pidfile "$D/redis/redis.pid" --logfile "$D/redis/redis.log" --save '' --appendonly no
+  for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  echo "redis ready on $REDIS_PORT"
+fi
+
+# ---- RabbitMQ (the real script, run directly as root, all state under $D/rabbit) ----
+R="$D/rabbit"; mkdir -p "$R/home" "$R/log"
+rabbit_env
+if /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1; then
+  echo "rabbitmq already running on $RABBIT_PORT"
+else
+  echo '[rabbitmq_management].' > "$R/enabled_plugins"
+  cat > "$R/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$RABBIT_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $RABBIT_MGMT_PORT
+loopback_users = none
+CONF
+  nohup /usr/lib/rabbitmq/bin/rabbitmq-server > "$R/log/stdout.log" 2>&1 &
+  echo $! > "$R/launcher.pid"
+  /usr/lib/rabbitmq/bin/rabbitmqctl -q wait --timeout 120 "$R/rabbit.pid" >/dev/null
+  for _ in $(seq 1 100); do curl -sf -u guest:guest "$BM_RABBIT_MANAGEMENT/api/overview" >/dev/null && break; sleep 0.2; done
+  echo "rabbitmq ready on $RABBIT_PORT (management $RABBIT_MGMT_PORT)"
+fi

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace BenchMesh.Messaging.Outbox;
+
+/// <summary>A message written in the same transaction as the state change that caused it.</summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+    public Guid MessageId { get; set; }
+
+    /// <summary>Assembly-qualified CLR type name of the message (a contracts record).</summary>
+    public required string MessageType { get; set; }
+    public required string Body { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+}
+
+/// <summary>A DbContext that holds an outbox.</summary>
+public interface IOutboxDbContext
+{
+    DbSet<OutboxMessage> OutboxMessages { get; }
+}
+
+public static class OutboxModelExtensions
+{
+    /// <summary>Maps the outbox table (<c>outbox_messages</c>) in the context's default schema.</summary>
+    public static ModelBuilder AddOutbox(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox_messages");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(m => m.MessageId).HasColumnName("message_id");
+            e.Property(m => m.MessageType).HasColumnName("message_type").HasMaxLength(500);
+            e.Property(m => m.Body).HasColumnName("body").HasColumnType("jsonb");
+            e.Property(m => m.CreatedAt).HasColumnName("created_at");
+            e.Property(m => m.SentAt).HasColumnName("sent_at");
+            e.Property(m => m.Attempts).HasColumnName("attempts");
+            e.Property(m => m.LastError).HasColumnName("last_error");
+            e.HasIndex(m => m.MessageId).IsUnique();
+            e.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
+        });
+        return modelBuilder;
+    }
+
+    /// <summary>Adds <paramref name="message"/> to the outbox; it is published after SaveChanges commits.</summary>
+    public static void AddOutboxMessage<T>(this IOutboxDbContext db, T message, Guid? messageId = null) where T : class
+    {
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            MessageId = messageId ?? Guid.NewGuid(),
+            MessageType = typeof(T).AssemblyQualifiedName!,
+            Body = System.Text.Json.JsonSerializer.Serialize(message, OutboxRelaySerializer.Options),
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+    }
+}

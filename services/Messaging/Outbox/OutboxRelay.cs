@@ -1,0 +1,151 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BenchMesh.Messaging.Outbox;
+
+internal static class OutboxRelaySerializer
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>Wakes the relay as soon as a SaveChanges wrote outbox rows, instead of waiting for its next poll.</summary>
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); } catch (SemaphoreFullException) { /* already signalled */ }
+        }
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
+
+internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChangesInterceptor
+{
+    private bool _pending;
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        _pending = eventData.Context?.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added) ?? false;
+        return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (_pending)
+        {
+            // If the save is part of an explicit transaction the rows are not visible until commit; the relay's
+            // poll picks them up then.
+            signal.Notify();
+        }
+
+        return base.SavedChangesAsync(eventData, result, cancellationToken);
+    }
+}
+
+public static class OutboxServiceExtensions
+{
+    /// <summary>Registers the relay that publishes <typeparamref name="TContext"/>'s outbox rows to the bus.</summary>
+    public static IServiceCollection AddOutboxRelay<TContext>(this IServiceCollection services)
+        where TContext : DbContext, IOutboxDbContext
+    {
+        services.AddSingleton<OutboxSignal>();
+        services.AddScoped<IInterceptor, OutboxSaveChangesInterceptor>();
+        services.AddHostedService<OutboxRelay<TContext>>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Publishes outbox rows in order and marks them sent. Replicas share the table safely: rows are claimed
+/// with <c>FOR UPDATE SKIP LOCKED</c>. A publish that fails leaves the row for the next pass, so delivery is
+/// at least once; consumers de-duplicate.
+/// </summary>
+internal sealed class OutboxRelay<TContext>(IServiceProvider services, IBus bus, OutboxSignal signal, ILogger<OutboxRelay<TContext>> logger)
+    : BackgroundService where TContext : DbContext, IOutboxDbContext
+{
+    private const int BatchSize = 100;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int published;
+            try
+            {
+                published = await PublishBatchAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Outbox relay pass failed; retrying");
+                published = 0;
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            if (published < BatchSize)
+            {
+                try
+                {
+                    await signal.WaitAsync(PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<int> PublishBatchAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var entity = db.Model.FindEntityType(typeof(OutboxMessage))!;
+        var table = entity.GetSchemaQualifiedTableName()!;
+        var quoted = string.Join('.', table.Split('.').Select(p => $"\"{p}\""));
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+#pragma warning disable EF1002 // The table name comes from the model, not from input.
+        var batch = await db.OutboxMessages
+            .FromSqlRaw($"SELECT * FROM {quoted} WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(ct);
+#pragma warning restore EF1002
+        foreach (var row in batch)
+        {
+            try
+            {
+                var type = Type.GetType(row.MessageType, throwOnError: true)!;
+                var message = JsonSerializer.Deserialize(row.Body, type, OutboxRelaySerializer.Options)!;
+                var messageId = row.MessageId;
+                await bus.Publish(message, type, context => context.MessageId = messageId, ct);
+                row.SentAt = DateTimeOffset.UtcNow;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                row.Attempts++;
+                row.LastError = e.Message;
+                logger.LogWarning(e, "Publishing outbox message {MessageId} ({Type}) failed", row.MessageId, row.MessageType);
+                break; // keep order: retry this row on the next pass
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return batch.Count;
+    }
+}

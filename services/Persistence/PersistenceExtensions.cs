@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BenchMesh.Persistence;
+
+public static class PersistenceExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> on the service's PostgreSQL database and applies its
+    /// migrations when the host starts (before the bus and the HTTP server, which are registered later).
+    /// Interceptors registered in DI as <see cref="IInterceptor"/> (the outbox signal) are added to it.
+    /// </summary>
+    public static IHostApplicationBuilder AddBenchMeshDbContext<TContext>(
+        this IHostApplicationBuilder builder, string connectionName, string defaultDatabase)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetPostgresConnectionString(connectionName, defaultDatabase);
+        builder.Services.AddDbContext<TContext>((sp, options) => options
+            .UseNpgsql(connectionString)
+            .AddInterceptors(sp.GetServices<IInterceptor>()));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(typeof(TContext).Name, tags: ["ready"]);
+        builder.Services.AddHostedService<MigrationHostedService<TContext>>();
+        return builder;
+    }
+
+    /// <summary>True when the exception is PostgreSQL's unique_violation (23505).</summary>
+    public static bool IsUniqueViolation(this DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+}
+
+/// <summary>
+/// Applies pending migrations at start. Several replicas may start at once (the runner is scaled out):
+/// creating the database or taking the migrations lock can then fail once and is retried.
+/// </summary>
+internal sealed class MigrationHostedService<TContext>(IServiceProvider services, ILogger<MigrationHostedService<TContext>> logger)
+    : IHostedService where TContext : DbContext
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                await db.Database.MigrateAsync(cancellationToken);
+                logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
+                return;
+            }
+            catch (Exception e) when (attempt < 10 && e is NpgsqlException or DbUpdateException or InvalidOperationException)
+            {
+                logger.LogWarning(e, "Migrating {Context} failed (attempt {Attempt}); retrying", typeof(TContext).Name, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(300 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Healthy when the service's database accepts connections.</summary>
+internal sealed class DatabaseHealthCheck<TContext>(TContext db) : IHealthCheck where TContext : DbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"Cannot connect to the {typeof(TContext).Name} database.");
+}
