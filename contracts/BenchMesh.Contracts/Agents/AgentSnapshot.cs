@@ -25,4 +25,10 @@ public sealed record AgentSnapshot
 
     /// <summary>The version's model configuration as a JSON object (model name, temperature, ...).</summary>
     public string ModelConfigurationJson { get; init; } = "{}";
+
+    /// <summary>
+    /// True when the agent has a credential. Credentials never travel in messages: a worker that needs one
+    /// reads it from Suites over gRPC when it calls the agent.
+    /// </summary>
+    public bool HasApiKey { get; init; }
 }
