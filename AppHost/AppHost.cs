@@ -1,2 +1,67 @@
+using BenchMesh.AppHost;
+using BenchMesh.ServiceDefaults;
+
 var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure: the real PostgreSQL, RabbitMQ and Redis that deploy/local/up.sh starts on loopback
+// (no Docker here). Connection strings carry Aspire's names; see Infrastructure.cs for the settings.
+var infrastructure = InfrastructureSettings.From(builder.Configuration);
+var rabbit = builder.AddFixedConnectionString(ResourceNames.RabbitMq, infrastructure.RabbitMq);
+var redis = builder.AddFixedConnectionString(ResourceNames.Redis, infrastructure.Redis);
+var suitesDb = builder.AddDatabase(infrastructure, ResourceNames.SuitesDb, "suites");
+var runnerDb = builder.AddDatabase(infrastructure, ResourceNames.RunnerDb, "runner");
+var scoringDb = builder.AddDatabase(infrastructure, ResourceNames.ScoringDb, "scoring");
+var leaderboardDb = builder.AddDatabase(infrastructure, ResourceNames.LeaderboardDb, "leaderboard");
+var regressionDb = builder.AddDatabase(infrastructure, ResourceNames.RegressionDb, "regression");
+var stressDb = builder.AddDatabase(infrastructure, ResourceNames.StressDb, "stress");
+
+// Suites owns agents and suites; the runner and the stress service read them over gRPC.
+var suites = builder.AddProject<Projects.BenchMesh_Suites>(ResourceNames.Suites)
+    .WithHttpHealthCheck("/health")
+    .WithReference(suitesDb);
+
+// Runner workers are competing consumers of one queue: more replicas = more benchmarks in parallel.
+var runner = builder.AddProject<Projects.BenchMesh_Runner>(ResourceNames.Runner)
+    .WithHttpHealthCheck("/health")
+    .WithReplicas(infrastructure.RunnerReplicas)
+    .WithReference(runnerDb).WithReference(rabbit)
+    .WithReference(suites).WaitFor(suites);
+
+var scoring = builder.AddProject<Projects.BenchMesh_Scoring>(ResourceNames.Scoring)
+    .WithHttpHealthCheck("/health")
+    .WithReference(scoringDb).WithReference(rabbit);
+
+var leaderboard = builder.AddProject<Projects.BenchMesh_Leaderboard>(ResourceNames.Leaderboard)
+    .WithHttpHealthCheck("/health")
+    .WithReference(leaderboardDb).WithReference(rabbit).WithReference(redis)
+    .WithEnvironment("Leaderboard__CacheKeyPrefix", infrastructure.CacheKeyPrefix);
+
+var regression = builder.AddProject<Projects.BenchMesh_Regression>(ResourceNames.Regression)
+    .WithHttpHealthCheck("/health")
+    .WithReference(regressionDb).WithReference(rabbit);
+
+var stress = builder.AddProject<Projects.BenchMesh_Stress>(ResourceNames.Stress)
+    .WithHttpHealthCheck("/health")
+    .WithReference(stressDb).WithReference(rabbit)
+    .WithReference(suites).WaitFor(suites);
+
+builder.AddProject<Projects.BenchMesh_SampleAgents>(ResourceNames.SampleAgents)
+    .WithHttpHealthCheck("/health");
+
+// The public API: one gateway in front of every service. It waits for them so that the first request
+// a user sends after start-up is answered.
+var gateway = builder.AddProject<Projects.BenchMesh_Gateway>(ResourceNames.Gateway)
+    .WithHttpHealthCheck("/health")
+    .WithReference(suites).WithReference(runner).WithReference(scoring)
+    .WithReference(leaderboard).WithReference(regression).WithReference(stress)
+    .WaitFor(suites).WaitFor(runner).WaitFor(scoring).WaitFor(leaderboard).WaitFor(regression).WaitFor(stress);
+if (infrastructure.GatewayPort is { } port)
+{
+    gateway.WithEndpoint("http", e =>
+    {
+        e.Port = port;
+        e.TargetHost = "127.0.0.1";
+    });
+}
+
 builder.Build().Run();

@@ -117,6 +117,9 @@ public sealed class Infrastructure : IAsyncLifetime
         return $"{RabbitMqUri}/{escaped}";
     }
 
+    /// <summary>A database-name prefix for a whole app host (its services append their own names).</summary>
+    public string DatabasePrefix(string purpose) => $"bmt_{RunId}_{purpose}_".ToLowerInvariant();
+
     /// <summary>A Redis key prefix no other test uses.</summary>
     public string CreateRedisPrefix(string purpose) => $"bmt:{RunId}:{purpose}:{Guid.NewGuid():N}:";
 
@@ -139,13 +142,25 @@ public sealed class Infrastructure : IAsyncLifetime
             _management.Dispose();
         }
 
-        if (!string.IsNullOrEmpty(PostgresServer) && _databases.Count > 0)
+        if (!string.IsNullOrEmpty(PostgresServer))
         {
             try
             {
                 await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = "postgres" }.ConnectionString);
                 await conn.OpenAsync();
-                foreach (var db in _databases)
+                // Every database this run made, including those an app host made from DatabasePrefix().
+                var names = new List<string>();
+                await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @p", conn))
+                {
+                    list.Parameters.AddWithValue("p", $"bmt\\_{RunId}\\_%");
+                    await using var reader = await list.ExecuteReaderAsync();
+                    while (await reader.ReadAsync())
+                    {
+                        names.Add(reader.GetString(0));
+                    }
+                }
+
+                foreach (var db in names)
                 {
                     await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)", conn);
                     await cmd.ExecuteNonQueryAsync();

@@ -1,0 +1,153 @@
+using System.Text.Json;
+
+namespace BenchMesh.Cli.Gateway;
+
+// Typed views of the public API's snake_case JSON (docs/api.md). Only the fields the CLI shows are
+// declared; unknown fields are ignored so the CLI keeps working when the API grows additively.
+// Numbers that a failed or partial execution may not have are nullable.
+
+public sealed record RunConfiguration(int? WarmupRuns, int? Iterations, int? Concurrency, int? TimeoutSeconds);
+
+public sealed record RunRequest(
+    string AgentId,
+    string? AgentVersion,
+    string SuiteId,
+    bool AsyncExecution,
+    RunConfiguration? Configuration);
+
+public sealed record RunAccepted(string RunId, string? Status, string? StatusUrl);
+
+public sealed record RunProgress(int TotalBenchmarks, int CompletedBenchmarks);
+
+public sealed record BenchmarkReport(
+    string? BenchmarkId,
+    string? BenchmarkName,
+    string? ExecutionId,
+    string? Status,
+    double? AccuracyScore,
+    double? SpeedScore,
+    double? EfficiencyScore,
+    double? CostScore,
+    double? ReliabilityScore,
+    double? OverallScore,
+    long? TokensUsed,
+    long? ApiCallsMade,
+    double? CostUsd,
+    double? MedianLatencyMs);
+
+public sealed record RunReport(
+    double? OverallScore,
+    double? AccuracyScore,
+    double? SpeedScore,
+    double? EfficiencyScore,
+    double? CostScore,
+    double? ReliabilityScore,
+    IReadOnlyList<BenchmarkReport>? Benchmarks);
+
+public sealed record RunStatus(
+    string RunId,
+    string? AgentId,
+    string? AgentVersion,
+    string? SuiteId,
+    string Status,
+    RunProgress? Progress,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? CompletedAt,
+    RunReport? Report,
+    string? ErrorMessage)
+{
+    public bool IsFinished => Status is RunStatuses.Completed or RunStatuses.Failed;
+}
+
+public static class RunStatuses
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
+public sealed record LeaderboardEntry(
+    int Rank,
+    string? AgentId,
+    string? AgentName,
+    string? AgentVersion,
+    double? OverallScore,
+    double? AccuracyScore,
+    double? SpeedScore,
+    double? EfficiencyScore,
+    double? CostScore,
+    double? ReliabilityScore,
+    int? Executions);
+
+public sealed record Leaderboard(
+    string? Category,
+    string? Metric,
+    DateTimeOffset? GeneratedAt,
+    IReadOnlyList<LeaderboardEntry>? Entries);
+
+public sealed record Execution(
+    string? ExecutionId,
+    string? RunId,
+    string? AgentId,
+    string? AgentVersion,
+    string? SuiteId,
+    string? BenchmarkId,
+    string? BenchmarkName,
+    double? AccuracyScore,
+    double? SpeedScore,
+    double? EfficiencyScore,
+    double? CostScore,
+    double? ReliabilityScore,
+    double? OverallScore,
+    double? ExecutionTimeMs,
+    long? TokensUsed,
+    long? ApiCallsMade,
+    double? CostUsd,
+    string? Status,
+    string? ErrorMessage,
+    DateTimeOffset? CreatedAt);
+
+public sealed record AgentResults(string? AgentId, string? Timeframe, IReadOnlyList<Execution>? Results);
+
+public sealed record Regression(
+    string? BenchmarkId,
+    string? BenchmarkName,
+    string? Metric,
+    string? Direction,
+    double? BaselineValue,
+    double? CurrentValue,
+    double? RegressionPercentage,
+    string? Severity,
+    string? ImpactAnalysis);
+
+public sealed record RegressionReport(
+    string? AgentId,
+    string? CurrentVersion,
+    string? BaselineVersion,
+    double? Threshold,
+    bool HasRegressions,
+    IReadOnlyList<Regression>? Regressions,
+    string? OverallHealth,
+    string? RecommendedAction);
+
+/// <summary>RFC 9457 problem details as the services answer them (errors: field path → messages).</summary>
+public sealed record ProblemDetails(
+    string? Type,
+    string? Title,
+    int? Status,
+    string? Detail,
+    string? Instance,
+    Dictionary<string, string[]>? Errors);
+
+/// <summary>A typed answer together with the exact JSON the gateway sent (for --json).</summary>
+public sealed record ApiResponse<T>(T Value, string Json);
+
+internal static class ApiJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+}

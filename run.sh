@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs BenchMesh: starts PostgreSQL, RabbitMQ and Redis on loopback (deploy/local/up.sh), every service
+# through the Aspire app host (the runner with two replicas), registers the sample agents and a sample
+# suite, runs the suite for two versions of a sample agent, prints the leaderboard and the regression
+# found, and keeps serving until stopped (Ctrl-C or SIGTERM stops everything it started).
+#
+#   BENCHMESH_GATEWAY_URL   public API address (default http://127.0.0.1:8080)
+#   BENCHMESH_DASHBOARD_URL Aspire dashboard (default http://127.0.0.1:18888)
+#   BENCHMESH_NO_DEMO=1     start and serve, without registering and running the demo
+#   PG_PORT REDIS_PORT RABBIT_PORT RABBIT_MGMT_PORT: infrastructure ports (deploy/local/env.sh)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+. deploy/local/env.sh
+GATEWAY_URL=${BENCHMESH_GATEWAY_URL:-http://127.0.0.1:8080}
+DASHBOARD_URL=${BENCHMESH_DASHBOARD_URL:-http://127.0.0.1:18888}
+LOG_DIR="$ROOT/.benchmesh"; mkdir -p "$LOG_DIR"
+
+STARTED_INFRA=0
+if ! (redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG); then STARTED_INFRA=1; fi
+APPHOST_PID=""
+stop() {
+  trap - EXIT INT TERM
+  echo; echo "stopping BenchMesh..."
+  if [ -n "$APPHOST_PID" ] && kill -0 "$APPHOST_PID" 2>/dev/null; then
+    kill -TERM "$APPHOST_PID" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$APPHOST_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$APPHOST_PID" 2>/dev/null || true
+  fi
+  if [ "$STARTED_INFRA" = 1 ]; then deploy/local/down.sh || true; fi
+  echo "stopped."
+  exit 0
+}
+trap stop EXIT INT TERM
+
+deploy/local/up.sh
+echo "building..."
+dotnet build BenchMesh.sln -c Release -v q -nologo 2>&1 | grep -E " error |Build succeeded|Warn" | sort -u || true
+
+echo "starting the app host (logs: $LOG_DIR/apphost.log)..."
+ASPNETCORE_URLS="$DASHBOARD_URL" \
+ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=${ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL:-http://127.0.0.1:18889} \
+ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
+BENCHMESH_GATEWAY_URL="$GATEWAY_URL" \
+  dotnet run --project AppHost/BenchMesh.AppHost.csproj -c Release --no-build --no-launch-profile \
+  > "$LOG_DIR/apphost.log" 2>&1 &
+APPHOST_PID=$!
+
+echo -n "waiting for the gateway at $GATEWAY_URL "
+for _ in $(seq 1 240); do
+  if curl -sf "$GATEWAY_URL/benchmarks/leaderboard" >/dev/null 2>&1 && curl -sf "$GATEWAY_URL/agents" >/dev/null 2>&1; then break; fi
+  kill -0 "$APPHOST_PID" 2>/dev/null || { echo; echo "the app host exited; see $LOG_DIR/apphost.log"; tail -30 "$LOG_DIR/apphost.log"; exit 1; }
+  echo -n "."; sleep 1
+done
+echo " up."
+echo "Aspire dashboard (traces, logs, metrics): $DASHBOARD_URL"
+
+if [ "${BENCHMESH_NO_DEMO:-0}" != 1 ]; then
+  dotnet cli/BenchMesh.Cli/bin/Release/net10.0/benchmesh.dll demo --gateway "$GATEWAY_URL" \
+    --sample-agents "${BENCHMESH_SAMPLE_AGENTS_URL:-http://127.0.0.1:5161}" || echo "(the demo reported a problem; BenchMesh keeps serving)"
+fi
+
+echo
+echo "BenchMesh is serving on $GATEWAY_URL (API: docs/api.md). Ctrl-C or SIGTERM stops it."
+wait "$APPHOST_PID" || true

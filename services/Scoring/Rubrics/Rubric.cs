@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace BenchMesh.Scoring.Rubrics;
+
+/// <summary>The verdict on one output: a score in [0, 1] and why. <see cref="Scored"/> is false when the
+/// output could not be judged here (e.g. a model-graded rubric), so it is left out of accuracy.</summary>
+public sealed record RubricResult(double Score, string Reason, bool Scored = true)
+{
+    public static RubricResult Pass(string reason) => new(1, reason);
+    public static RubricResult Fail(string reason) => new(0, reason);
+    public static RubricResult Unscored(string reason) => new(0, reason, Scored: false);
+}
+
+/// <summary>Judges one output against an item's expected value.</summary>
+public interface IRubric
+{
+    RubricResult Evaluate(string output, string? expected);
+}
+
+/// <summary>The rubric type names of the public API (<c>scoring_rubric.type</c>).</summary>
+public static class RubricTypes
+{
+    public const string ExactMatch = "exact_match";
+    public const string Includes = "includes";
+    public const string Regex = "regex";
+    public const string NumericTolerance = "numeric_tolerance";
+    public const string JsonSchema = "json_schema";
+    public const string F1 = "f1";
+    public const string ModelGraded = "model_graded";
+}
+
+/// <summary>Reads optional settings from a rubric's JSON object.</summary>
+internal static class RubricOptions
+{
+    public static bool Bool(JsonElement rubric, string name, bool fallback = false) =>
+        rubric.ValueKind == JsonValueKind.Object && rubric.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? v.GetBoolean()
+            : fallback;
+
+    public static double Number(JsonElement rubric, string name, double fallback) =>
+        rubric.ValueKind == JsonValueKind.Object && rubric.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+            ? v.GetDouble()
+            : fallback;
+
+    public static string? String(JsonElement rubric, string name) =>
+        rubric.ValueKind == JsonValueKind.Object && rubric.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+}

@@ -1,0 +1,59 @@
+using BenchMesh.Contracts.Agents;
+
+namespace BenchMesh.Suites.Data;
+
+/// <summary>A registered agent: where it is reached, how, and what it costs by default.</summary>
+public sealed class Agent
+{
+    public Guid AgentId { get; set; }
+    public required string Name { get; set; }
+    public required string WorkspaceId { get; set; }
+    public required string Protocol { get; set; }
+    public required string Endpoint { get; set; }
+    public string? Description { get; set; }
+
+    /// <summary>Write-only credential: served to BenchMesh's own workers over gRPC, never by the REST API.</summary>
+    public string? ApiKey { get; set; }
+
+    public decimal InputPerMillionUsd { get; set; }
+    public decimal OutputPerMillionUsd { get; set; }
+    public decimal PerCallUsd { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<AgentVersion> Versions { get; set; } = [];
+
+    public Pricing Pricing => new(InputPerMillionUsd, OutputPerMillionUsd, PerCallUsd);
+
+    /// <summary>The most recently created version, or null when the agent has none.</summary>
+    public AgentVersion? LatestVersion() =>
+        Versions.OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Ordinal).FirstOrDefault();
+
+    public AgentVersion? FindVersion(string version) => Versions.FirstOrDefault(v => v.Version == version);
+
+    /// <summary>A version's endpoint: its own override, else the agent's.</summary>
+    public string EffectiveEndpoint(AgentVersion version) => version.Endpoint ?? Endpoint;
+
+    /// <summary>A version's prices: each override replaces only the price it names.</summary>
+    public Pricing EffectivePricing(AgentVersion version) => new(
+        version.InputPerMillionUsd ?? InputPerMillionUsd,
+        version.OutputPerMillionUsd ?? OutputPerMillionUsd,
+        version.PerCallUsd ?? PerCallUsd);
+}
+
+/// <summary>One version of an agent: its model configuration and optional endpoint and price overrides.</summary>
+public sealed class AgentVersion
+{
+    public Guid AgentId { get; set; }
+    public required string Version { get; set; }
+
+    /// <summary>Creation order within the agent; breaks ties between versions created in the same request.</summary>
+    public int Ordinal { get; set; }
+
+    /// <summary>JSON object text (jsonb).</summary>
+    public string ModelConfiguration { get; set; } = "{}";
+
+    public string? Endpoint { get; set; }
+    public decimal? InputPerMillionUsd { get; set; }
+    public decimal? OutputPerMillionUsd { get; set; }
+    public decimal? PerCallUsd { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,51 @@
+namespace BenchMesh.Suites.Data;
+
+/// <summary>A named, versioned set of benchmarks.</summary>
+public sealed class Suite
+{
+    public Guid SuiteId { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public required string Category { get; set; }
+    public required string Version { get; set; }
+    public string? WorkspaceId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<Benchmark> Benchmarks { get; set; } = [];
+}
+
+/// <summary>One benchmark of a suite: a rubric, the constraints placed on the agent and a dataset.</summary>
+public sealed class Benchmark
+{
+    public Guid BenchmarkId { get; set; }
+    public Guid SuiteId { get; set; }
+    public int Ordinal { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public required string Category { get; set; }
+
+    /// <summary>JSON object text (jsonb), e.g. <c>{"type":"exact_match"}</c>.</summary>
+    public required string ScoringRubric { get; set; }
+
+    public int TimeoutSeconds { get; set; }
+    public double TargetLatencyMs { get; set; }
+    public double TargetTokens { get; set; }
+    public double TargetCostUsd { get; set; }
+    public int? MaxTokens { get; set; }
+
+    public string? DatasetName { get; set; }
+    public int ItemCount { get; set; }
+    public List<DatasetItem> Items { get; set; } = [];
+}
+
+/// <summary>One dataset item of a benchmark.</summary>
+public sealed class DatasetItem
+{
+    public Guid BenchmarkId { get; set; }
+    public int Ordinal { get; set; }
+    public required string ItemId { get; set; }
+    public required string Input { get; set; }
+    public string? Expected { get; set; }
+
+    /// <summary>JSON object text (jsonb) overriding the benchmark's rubric for this item, or null.</summary>
+    public string? ScoringRubric { get; set; }
+}

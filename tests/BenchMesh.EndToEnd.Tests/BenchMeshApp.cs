@@ -1,0 +1,59 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using BenchMesh.ServiceDefaults;
+using BenchMesh.Testing;
+
+namespace BenchMesh.EndToEnd.Tests;
+
+/// <summary>
+/// The whole of BenchMesh, started through its Aspire app host exactly as ./run.sh starts it (every service
+/// a real process, the runner with two replicas), on this test run's own databases, RabbitMQ virtual host and
+/// Redis key prefix, and on ports the orchestrator picks.
+/// </summary>
+public sealed class BenchMeshApp : IAsyncLifetime
+{
+    private DistributedApplication? _app;
+
+    public Infrastructure Infrastructure { get; } = new();
+    public string RabbitMqUri { get; private set; } = "";
+    public HttpClient Gateway { get; private set; } = null!;
+    public Uri SampleAgents { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Infrastructure.InitializeAsync();
+        RabbitMqUri = await Infrastructure.CreateVirtualHostAsync("e2e");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BenchMesh_AppHost>(
+        [
+            $"--BenchMesh:Postgres={Infrastructure.PostgresServer}",
+            $"--BenchMesh:DatabasePrefix={Infrastructure.DatabasePrefix("e2e")}",
+            $"--BenchMesh:RabbitMq={RabbitMqUri}",
+            $"--BenchMesh:Redis={Infrastructure.Redis}",
+            $"--BenchMesh:CacheKeyPrefix={Infrastructure.CreateRedisPrefix("e2e")}",
+            "--BenchMesh:GatewayPort=0",
+            "--DcpPublisher:RandomizePorts=true",
+        ], cts.Token);
+        _app = await appHost.BuildAsync(cts.Token);
+        await _app.StartAsync(cts.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.SampleAgents, cts.Token);
+
+        Gateway = _app.CreateHttpClient(ResourceNames.Gateway, "http");
+        Gateway.Timeout = TimeSpan.FromMinutes(5);
+        SampleAgents = _app.GetEndpoint(ResourceNames.SampleAgents, "http");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await Infrastructure.DisposeAsync();
+    }
+}
