@@ -1,3 +1,5 @@
+using BenchMesh.Contracts.Runs;
+
 namespace BenchMesh.Suites.Data;
 
 /// <summary>A named, versioned set of benchmarks.</summary>
@@ -33,8 +35,19 @@ public sealed class Benchmark
     public int? MaxTokens { get; set; }
 
     public string? DatasetName { get; set; }
+
+    /// <summary>Stored so that listing suites needs no item rows.</summary>
     public int ItemCount { get; set; }
     public List<DatasetItem> Items { get; set; } = [];
+
+    public BenchmarkConstraints Constraints() => new()
+    {
+        TimeoutSeconds = TimeoutSeconds,
+        TargetLatencyMs = TargetLatencyMs,
+        TargetTokens = TargetTokens,
+        TargetCostUsd = TargetCostUsd,
+        MaxTokens = MaxTokens,
+    };
 }
 
 /// <summary>One dataset item of a benchmark.</summary>

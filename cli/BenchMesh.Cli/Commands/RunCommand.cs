@@ -1,0 +1,137 @@
+using System.Net;
+using Spectre.Console;
+using BenchMesh.Cli.Gateway;
+using BenchMesh.Cli.Rendering;
+
+namespace BenchMesh.Cli.Commands;
+
+internal sealed record RunArguments(
+    string AgentId,
+    string? Version,
+    string SuiteId,
+    int? Iterations,
+    int? Warmup,
+    int? Concurrency,
+    int? TimeoutSeconds,
+    bool FailOnRegression);
+
+/// <summary>benchmesh run: start a run, follow it, print the report, then check for regressions.</summary>
+internal static class RunCommand
+{
+    /// <summary>How long the CLI follows a run when --timeout is not given.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(10);
+
+    public static async Task<int> ExecuteAsync(CommandContext context, RunArguments args, CancellationToken ct)
+    {
+        var configuration = args is { Iterations: null, Warmup: null, Concurrency: null, TimeoutSeconds: null }
+            ? null
+            : new RunConfiguration(args.Warmup, args.Iterations, args.Concurrency, args.TimeoutSeconds);
+        var accepted = await context.Gateway.StartRunAsync(
+            new RunRequest(args.AgentId, args.Version, args.SuiteId, AsyncExecution: true, configuration), ct);
+        var runId = accepted.Value.RunId;
+
+        // With --json stdout carries only the final document; progress goes to stderr.
+        var progressConsole = context.Json ? context.Error : context.Out;
+        progressConsole.Write(new Text($"Started run {runId} (agent {args.AgentId}, suite {args.SuiteId}){Environment.NewLine}"));
+
+        var wait = args.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultWait;
+        var tracked = await new RunProgressDisplay(progressConsole, context.PollInterval)
+            .TrackAsync(runId, token => context.Gateway.GetRunAsync(runId, token).ContinueWith(Remember, token, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default), wait, ct);
+        var run = tracked.Run;
+
+        if (!tracked.Finished)
+        {
+            WriteJson(context, null);
+            ProblemRenderer.Message(context.Error,
+                $"run {runId} did not finish within {wait.TotalSeconds:0} s (status {run.Status}, {run.Progress?.CompletedBenchmarks ?? 0}/{run.Progress?.TotalBenchmarks ?? 0} benchmarks); follow it with GET /benchmarks/runs/{runId}");
+            return ExitCodes.Failed;
+        }
+
+        if (run.Status != RunStatuses.Completed)
+        {
+            WriteJson(context, null);
+            if (!context.Json)
+            {
+                ReportRenderer.Render(context.Out, run);
+            }
+
+            ProblemRenderer.Message(context.Error, $"run {runId} failed" + (string.IsNullOrEmpty(run.ErrorMessage) ? "" : $": {run.ErrorMessage}"));
+            return ExitCodes.Failed;
+        }
+
+        if (!context.Json)
+        {
+            ReportRenderer.Render(context.Out, run);
+        }
+
+        return await CheckRegressionsAsync(context, args, run, ct);
+
+        // The latest raw JSON, for --json, without threading it through the progress display.
+        RunStatus Remember(Task<ApiResponse<RunStatus>> response)
+        {
+            _lastRunJson = response.Result.Json;
+            return response.Result.Value;
+        }
+    }
+
+    [ThreadStatic]
+    private static string? _lastRunJson;
+
+    private static void WriteJson(CommandContext context, string? regressionsJson)
+    {
+        if (context.Json)
+        {
+            JsonOutput.WriteObject(context.Out, ("run", _lastRunJson), ("regressions", regressionsJson));
+        }
+    }
+
+    private static async Task<int> CheckRegressionsAsync(CommandContext context, RunArguments args, RunStatus run, CancellationToken ct)
+    {
+        ApiResponse<RegressionReport> response;
+        try
+        {
+            response = await context.Gateway.GetRegressionsAsync(args.AgentId, baselineVersion: null, threshold: null, ct);
+        }
+        catch (ApiProblemException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // A first version has nothing to regress from: that is not a failure of the run.
+            WriteJson(context, null);
+            Note(context, $"No regression check: {ex.Problem.Detail ?? ex.Problem.Title ?? "no baseline for this agent yet"}.");
+            return ExitCodes.Success;
+        }
+        catch (Exception ex) when (!args.FailOnRegression && ex is ApiProblemException or GatewayUnreachableException or UnexpectedResponseException)
+        {
+            WriteJson(context, null);
+            Note(context, $"Regression check skipped: {ex.Message}");
+            return ExitCodes.Success;
+        }
+
+        var report = response.Value;
+        WriteJson(context, response.Json);
+        if (!context.Json)
+        {
+            context.Out.WriteLine();
+            RegressionRenderer.Render(context.Out, report);
+        }
+
+        // The endpoint compares the agent's latest version; when an older version was run, its findings
+        // are about a different version and must not fail this run.
+        var aboutThisRun = report.CurrentVersion is null || run.AgentVersion is null || report.CurrentVersion == run.AgentVersion;
+        if (!aboutThisRun)
+        {
+            Note(context, $"The regression check covers version {report.CurrentVersion}, not the version run ({run.AgentVersion}); it does not affect the exit code.");
+            return ExitCodes.Success;
+        }
+
+        if (report.HasRegressions && args.FailOnRegression)
+        {
+            ProblemRenderer.Message(context.Error, $"{report.Regressions?.Count ?? 0} regression(s) in version {report.CurrentVersion} against {report.BaselineVersion} (recommended action: {report.RecommendedAction ?? Cells.Missing})");
+            return ExitCodes.Regressions;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void Note(CommandContext context, string message) =>
+        (context.Json ? context.Error : context.Out).Write(new Text(message + Environment.NewLine, new Style(Color.Grey)));
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace BenchMesh.Cli.Rendering;
+
+/// <summary>Formatting shared by the tables. API strings go through <see cref="Text"/>, never markup,
+/// so a benchmark called "[red]" cannot break (or restyle) the output.</summary>
+internal static class Cells
+{
+    public const string Missing = "-";
+
+    public static IRenderable Text(string? value, Style? style = null) =>
+        new Text(string.IsNullOrEmpty(value) ? Missing : value, style ?? Style.Plain);
+
+    public static IRenderable Score(double? score) => Right(score?.ToString("0.000", CultureInfo.InvariantCulture));
+
+    public static IRenderable Number(long? value) => Right(value?.ToString("N0", CultureInfo.InvariantCulture));
+
+    public static IRenderable Number(int? value) => Right(value?.ToString("N0", CultureInfo.InvariantCulture));
+
+    public static IRenderable Usd(double? value) => Right(value is null ? null : "$" + value.Value.ToString("0.000000", CultureInfo.InvariantCulture));
+
+    public static IRenderable Milliseconds(double? value) => Right(value?.ToString("0.0", CultureInfo.InvariantCulture));
+
+    public static IRenderable Value(double? value) => Right(value?.ToString("0.####", CultureInfo.InvariantCulture));
+
+    /// <summary>A fraction (2.07) shown as a signed percentage (+207.0%).</summary>
+    public static IRenderable Percentage(double? fraction) =>
+        Right(fraction?.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture));
+
+    public static IRenderable Timestamp(DateTimeOffset? value) =>
+        Text(value?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+
+    public static IRenderable Status(string? status) => Text(status, status switch
+    {
+        "completed" => new Style(Color.Green),
+        "failed" => new Style(Color.Red),
+        _ => new Style(Color.Yellow),
+    });
+
+    public static IRenderable Severity(string? severity) => Text(severity, severity switch
+    {
+        "critical" => new Style(Color.Red, decoration: Decoration.Bold),
+        "major" or "high" => new Style(Color.Red),
+        _ => new Style(Color.Yellow),
+    });
+
+    public static IRenderable Health(string? health) => Text(health, health switch
+    {
+        "healthy" => new Style(Color.Green),
+        "critical" => new Style(Color.Red, decoration: Decoration.Bold),
+        _ => new Style(Color.Yellow),
+    });
+
+    private static IRenderable Right(string? value) =>
+        new Text(string.IsNullOrEmpty(value) ? Missing : value).RightJustified();
+}

@@ -1,0 +1,123 @@
+using BenchMesh.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace BenchMesh.Regression.Data;
+
+/// <summary>One scored execution as Regression keeps it: who, which benchmark, and the values it is judged on.</summary>
+public sealed class VersionResult
+{
+    public Guid ExecutionId { get; set; }
+    public Guid RunId { get; set; }
+    public Guid AgentId { get; set; }
+    public required string AgentName { get; set; }
+    public required string AgentVersion { get; set; }
+    public Guid SuiteId { get; set; }
+    public Guid BenchmarkId { get; set; }
+    public required string BenchmarkName { get; set; }
+    public required string Status { get; set; }
+    public int Samples { get; set; }
+    public double Accuracy { get; set; }
+    public double MedianLatencyMs { get; set; }
+    public double MeanCostPerTaskUsd { get; set; }
+    public double MeanTokensPerTask { get; set; }
+    public double ErrorRate { get; set; }
+    public DateTimeOffset ScoredAt { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+}
+
+/// <summary>A regression raised by the consumer (and published as RegressionDetected).</summary>
+public sealed class RegressionRecord
+{
+    public Guid RegressionId { get; set; }
+    public Guid ExecutionId { get; set; }
+    public Guid BaselineExecutionId { get; set; }
+    public Guid RunId { get; set; }
+    public Guid AgentId { get; set; }
+    public required string AgentName { get; set; }
+    public Guid SuiteId { get; set; }
+    public Guid BenchmarkId { get; set; }
+    public required string BenchmarkName { get; set; }
+    public required string CandidateVersion { get; set; }
+    public required string BaselineVersion { get; set; }
+    public required string Metric { get; set; }
+    public required string Direction { get; set; }
+    public double BaselineValue { get; set; }
+    public double CurrentValue { get; set; }
+    public double RegressionPercentage { get; set; }
+    public double Threshold { get; set; }
+    public required string Severity { get; set; }
+    public required string Detector { get; set; }
+    public required string ImpactAnalysis { get; set; }
+    public DateTimeOffset DetectedAt { get; set; }
+}
+
+public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> options) : DbContext(options), IOutboxDbContext
+{
+    public const string Schema = "regression";
+
+    public DbSet<VersionResult> VersionResults => Set<VersionResult>();
+    public DbSet<RegressionRecord> Regressions => Set<RegressionRecord>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.AddOutbox();
+
+        modelBuilder.Entity<VersionResult>(e =>
+        {
+            e.ToTable("version_results");
+            e.HasKey(r => r.ExecutionId);
+            e.Property(r => r.ExecutionId).HasColumnName("execution_id").ValueGeneratedNever();
+            e.Property(r => r.RunId).HasColumnName("run_id");
+            e.Property(r => r.AgentId).HasColumnName("agent_id");
+            e.Property(r => r.AgentName).HasColumnName("agent_name").HasMaxLength(200);
+            e.Property(r => r.AgentVersion).HasColumnName("agent_version").HasMaxLength(100);
+            e.Property(r => r.SuiteId).HasColumnName("suite_id");
+            e.Property(r => r.BenchmarkId).HasColumnName("benchmark_id");
+            e.Property(r => r.BenchmarkName).HasColumnName("benchmark_name").HasMaxLength(200);
+            e.Property(r => r.Status).HasColumnName("status").HasMaxLength(20);
+            e.Property(r => r.Samples).HasColumnName("samples");
+            e.Property(r => r.Accuracy).HasColumnName("accuracy");
+            e.Property(r => r.MedianLatencyMs).HasColumnName("median_latency_ms");
+            e.Property(r => r.MeanCostPerTaskUsd).HasColumnName("mean_cost_per_task_usd");
+            e.Property(r => r.MeanTokensPerTask).HasColumnName("mean_tokens_per_task");
+            e.Property(r => r.ErrorRate).HasColumnName("error_rate");
+            e.Property(r => r.ScoredAt).HasColumnName("scored_at");
+            e.Property(r => r.ReceivedAt).HasColumnName("received_at");
+            // Version history of an agent, and "latest execution of a benchmark under a version".
+            e.HasIndex(r => new { r.AgentId, r.AgentVersion, r.ScoredAt }).HasDatabaseName("ix_version_results_agent_version");
+            e.HasIndex(r => new { r.AgentId, r.BenchmarkId, r.ScoredAt }).HasDatabaseName("ix_version_results_agent_benchmark");
+        });
+
+        modelBuilder.Entity<RegressionRecord>(e =>
+        {
+            e.ToTable("regressions");
+            e.HasKey(r => r.RegressionId);
+            e.Property(r => r.RegressionId).HasColumnName("regression_id").ValueGeneratedNever();
+            e.Property(r => r.ExecutionId).HasColumnName("execution_id");
+            e.Property(r => r.BaselineExecutionId).HasColumnName("baseline_execution_id");
+            e.Property(r => r.RunId).HasColumnName("run_id");
+            e.Property(r => r.AgentId).HasColumnName("agent_id");
+            e.Property(r => r.AgentName).HasColumnName("agent_name").HasMaxLength(200);
+            e.Property(r => r.SuiteId).HasColumnName("suite_id");
+            e.Property(r => r.BenchmarkId).HasColumnName("benchmark_id");
+            e.Property(r => r.BenchmarkName).HasColumnName("benchmark_name").HasMaxLength(200);
+            e.Property(r => r.CandidateVersion).HasColumnName("candidate_version").HasMaxLength(100);
+            e.Property(r => r.BaselineVersion).HasColumnName("baseline_version").HasMaxLength(100);
+            e.Property(r => r.Metric).HasColumnName("metric").HasMaxLength(40);
+            e.Property(r => r.Direction).HasColumnName("direction").HasMaxLength(20);
+            e.Property(r => r.BaselineValue).HasColumnName("baseline_value");
+            e.Property(r => r.CurrentValue).HasColumnName("current_value");
+            e.Property(r => r.RegressionPercentage).HasColumnName("regression_percentage");
+            e.Property(r => r.Threshold).HasColumnName("threshold");
+            e.Property(r => r.Severity).HasColumnName("severity").HasMaxLength(20);
+            e.Property(r => r.Detector).HasColumnName("detector").HasMaxLength(40);
+            e.Property(r => r.ImpactAnalysis).HasColumnName("impact_analysis");
+            e.Property(r => r.DetectedAt).HasColumnName("detected_at");
+            // At most one regression per execution and metric: a re-delivered ExecutionScored raises nothing twice.
+            e.HasIndex(r => new { r.ExecutionId, r.Metric }).IsUnique().HasDatabaseName("ux_regressions_execution_metric");
+            e.HasIndex(r => new { r.AgentId, r.DetectedAt }).HasDatabaseName("ix_regressions_agent");
+        });
+    }
+}
