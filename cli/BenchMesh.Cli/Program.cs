@@ -1,1 +1,251 @@
-return 0;
+using System.CommandLine;
+using System.Net;
+using BenchMesh.Cli;
+using BenchMesh.Cli.Commands;
+using BenchMesh.Cli.Gateway;
+using BenchMesh.Cli.Rendering;
+using Spectre.Console;
+
+return await Cli.RunAsync(args, CliEnvironment.FromProcess());
+
+namespace BenchMesh.Cli
+{
+    /// <summary>Where the CLI writes and what it reads from its surroundings; tests substitute all of it.</summary>
+    public sealed record CliEnvironment(IAnsiConsole Out, IAnsiConsole Error)
+    {
+        public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+        public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>Replaces the network stack (tests); null uses sockets.</summary>
+        public HttpMessageHandler? HttpHandler { get; init; }
+
+        /// <summary>Ctrl+C handling by System.CommandLine; tests turn it off (null) to leave process signals alone.</summary>
+        public TimeSpan? ProcessTerminationTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+        public static CliEnvironment FromProcess() => new(CreateConsole(Console.Out), CreateConsole(Console.Error));
+
+        private static IAnsiConsole CreateConsole(TextWriter writer)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+            if (!console.Profile.Out.IsTerminal)
+            {
+                // Redirected output has no width; 80 columns would wrap the report tables beyond reading.
+                console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 160;
+            }
+
+            return console;
+        }
+    }
+
+    /// <summary>The benchmesh command line: options and commands, wired to <see cref="GatewayClient"/>.</summary>
+    public static class Cli
+    {
+        public const string GatewayEnvironmentVariable = "BENCHMESH_GATEWAY_URL";
+        public const string DefaultGateway = "http://127.0.0.1:8080";
+
+        private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+        public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken ct = default)
+        {
+            var root = BuildRootCommand(environment);
+            var parseResult = root.Parse(args);
+            if (parseResult.Errors.Count > 0)
+            {
+                foreach (var error in parseResult.Errors)
+                {
+                    ProblemRenderer.Message(environment.Error, error.Message);
+                }
+
+                var command = parseResult.CommandResult.Command;
+                environment.Error.WriteLine(command == root ? "Run 'benchmesh --help' for usage." : $"Run 'benchmesh {command.Name} --help' for usage.");
+                return ExitCodes.Usage;
+            }
+
+            var invocation = new InvocationConfiguration
+            {
+                Output = environment.Out.Profile.Out.Writer,
+                Error = environment.Error.Profile.Out.Writer,
+                ProcessTerminationTimeout = environment.ProcessTerminationTimeout,
+            };
+            return await parseResult.InvokeAsync(invocation, ct);
+        }
+
+        private static RootCommand BuildRootCommand(CliEnvironment environment)
+        {
+            var gateway = new Option<string?>("--gateway")
+            {
+                Description = $"Gateway base URL (default: ${GatewayEnvironmentVariable}, else {DefaultGateway})",
+                HelpName = "URL",
+                Recursive = true,
+            };
+            var json = new Option<bool>("--json") { Description = "Print the raw JSON answer instead of tables", Recursive = true };
+
+            var root = new RootCommand("benchmesh: run AI agent benchmarks and read results through the BenchMesh gateway")
+            {
+                gateway,
+                json,
+                RunCommandDefinition(environment, gateway, json),
+                LeaderboardCommandDefinition(environment, gateway, json),
+                ResultsCommandDefinition(environment, gateway, json),
+                RegressionsCommandDefinition(environment, gateway, json),
+                DemoCommandDefinition(environment, gateway, json),
+            };
+            return root;
+        }
+
+        private static Command RunCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var agent = new Option<string>("--agent") { Description = "Agent id", HelpName = "AGENT_ID", Required = true };
+            var version = new Option<string?>("--version") { Description = "Agent version (default: the agent's latest)", HelpName = "V" };
+            var suite = new Option<string>("--suite") { Description = "Suite id", HelpName = "SUITE_ID", Required = true };
+            var iterations = new Option<int?>("--iterations") { Description = "Measured runs per benchmark (≤ 100)", HelpName = "N" };
+            var warmup = new Option<int?>("--warmup") { Description = "Warm-up runs per benchmark (≤ 20)", HelpName = "N" };
+            var concurrency = new Option<int?>("--concurrency") { Description = "Concurrent calls to the agent (≤ 64)", HelpName = "N" };
+            var timeout = new Option<int?>("--timeout")
+            {
+                Description = $"How long to wait for the run, in seconds (default {RunCommand.DefaultWait.TotalSeconds:0}); also sent as the run's timeout_seconds (≤ 600)",
+                HelpName = "SECONDS",
+            };
+            var failOnRegression = new Option<bool>("--fail-on-regression") { Description = "Exit 2 when the run's version has regressions (default)" };
+            var noFailOnRegression = new Option<bool>("--no-fail-on-regression") { Description = "Report regressions but exit 0" };
+
+            foreach (var option in new[] { iterations, warmup, concurrency, timeout })
+            {
+                option.Validators.Add(result =>
+                {
+                    if (result.GetValueOrDefault<int?>() is < 0)
+                    {
+                        result.AddError($"{option.Name} must not be negative.");
+                    }
+                });
+            }
+
+            var command = new Command("run", "Run a suite against an agent, follow its progress, print the report and check for regressions")
+            {
+                agent, version, suite, iterations, warmup, concurrency, timeout, failOnRegression, noFailOnRegression,
+            };
+            command.Validators.Add(result =>
+            {
+                if (result.GetValue(failOnRegression) && result.GetValue(noFailOnRegression))
+                {
+                    result.AddError("--fail-on-regression and --no-fail-on-regression cannot be used together.");
+                }
+            });
+            command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                RunCommand.ExecuteAsync(context, new RunArguments(
+                    parseResult.GetRequiredValue(agent),
+                    parseResult.GetValue(version),
+                    parseResult.GetRequiredValue(suite),
+                    parseResult.GetValue(iterations),
+                    parseResult.GetValue(warmup),
+                    parseResult.GetValue(concurrency),
+                    parseResult.GetValue(timeout),
+                    FailOnRegression: !parseResult.GetValue(noFailOnRegression)), ct), ct));
+            return command;
+        }
+
+        private static Command LeaderboardCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var category = new Option<string?>("--category") { Description = "overall, or a suite or benchmark category (default overall)", HelpName = "C" };
+            var metric = new Option<string?>("--metric") { Description = "Ranking metric: overall, accuracy, speed, efficiency, cost, reliability (or *_score)", HelpName = "M" };
+            var limit = new Option<int?>("--limit") { Description = "Number of entries, 1-100 (default 10)", HelpName = "N" };
+            var command = new Command("leaderboard", "Show the leaderboard") { category, metric, limit };
+            command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                QueryCommands.LeaderboardAsync(context, parseResult.GetValue(category), parseResult.GetValue(metric), parseResult.GetValue(limit), ct), ct));
+            return command;
+        }
+
+        private static Command ResultsCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var agent = new Option<string>("--agent") { Description = "Agent id", HelpName = "AGENT_ID", Required = true };
+            var suite = new Option<string?>("--suite") { Description = "Only this suite", HelpName = "SUITE_ID" };
+            var timeframe = new Option<string?>("--timeframe") { Description = "latest (default), all or 30d", HelpName = "latest|all|30d" };
+            timeframe.AcceptOnlyFromAmong("latest", "all", "30d");
+            var command = new Command("results", "List an agent's benchmark executions") { agent, suite, timeframe };
+            command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                QueryCommands.ResultsAsync(context, parseResult.GetRequiredValue(agent), parseResult.GetValue(suite), parseResult.GetValue(timeframe), ct), ct));
+            return command;
+        }
+
+        private static Command RegressionsCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var agent = new Option<string>("--agent") { Description = "Agent id", HelpName = "AGENT_ID", Required = true };
+            var baseline = new Option<string?>("--baseline") { Description = "Baseline version (default: the version before the latest)", HelpName = "V" };
+            var threshold = new Option<double?>("--threshold") { Description = "Relative change that counts as a regression (default 0.1 = 10%)", HelpName = "T" };
+            var command = new Command("regressions", "Compare an agent's latest version with a baseline; exit 2 when it regressed") { agent, baseline, threshold };
+            command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                QueryCommands.RegressionsAsync(context, parseResult.GetRequiredValue(agent), parseResult.GetValue(baseline), parseResult.GetValue(threshold), ct), ct));
+            return command;
+        }
+
+        private static Command DemoCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var sampleAgents = new Option<string>("--sample-agents")
+            {
+                Description = "Base URL of the SampleAgents service (default http://127.0.0.1:5161)",
+                HelpName = "URL",
+                DefaultValueFactory = _ => "http://127.0.0.1:5161",
+            };
+            var command = new Command("demo", "Register the sample agents and suite, run two versions, show the leaderboard and the regression") { sampleAgents };
+            command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                DemoCommand.ExecuteAsync(context, parseResult.GetRequiredValue(sampleAgents), ct), ct));
+            return command;
+        }
+
+        /// <summary>Builds the client for one command and turns every failure into a readable message and an exit code.</summary>
+        private static async Task<int> InvokeAsync(
+            CliEnvironment environment, ParseResult parseResult, Option<string?> gatewayOption, Option<bool> jsonOption,
+            Func<CommandContext, Task<int>> command, CancellationToken ct)
+        {
+            var gatewayText = new[] { parseResult.GetValue(gatewayOption), environment.GetEnvironmentVariable(GatewayEnvironmentVariable), DefaultGateway }
+                .First(candidate => !string.IsNullOrWhiteSpace(candidate))!;
+            if (!Uri.TryCreate(gatewayText, UriKind.Absolute, out var gatewayUri) || gatewayUri.Scheme is not ("http" or "https"))
+            {
+                ProblemRenderer.Message(environment.Error, $"the gateway URL '{gatewayText}' is not an absolute http(s) URL.");
+                return ExitCodes.Usage;
+            }
+
+            // A base address without a trailing slash would drop its last path segment when combined.
+            var baseAddress = new Uri(gatewayUri.AbsoluteUri.EndsWith('/') ? gatewayUri.AbsoluteUri : gatewayUri.AbsoluteUri + "/");
+            using var http = environment.HttpHandler is { } handler
+                ? new HttpClient(handler, disposeHandler: false)
+                : new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) });
+            http.BaseAddress = baseAddress;
+            http.Timeout = RequestTimeout;
+            var context = new CommandContext(new GatewayClient(http), environment.Out, environment.Error, parseResult.GetValue(jsonOption), environment.PollInterval);
+
+            try
+            {
+                return await command(context);
+            }
+            catch (ApiProblemException ex)
+            {
+                ProblemRenderer.Render(environment.Error, ex);
+                return ex.StatusCode switch
+                {
+                    HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => ExitCodes.Unreachable,
+                    >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError => ExitCodes.Usage,
+                    _ => ExitCodes.Failed,
+                };
+            }
+            catch (GatewayUnreachableException ex)
+            {
+                ProblemRenderer.Message(environment.Error, ex.Message);
+                environment.Error.WriteLine($"Is the platform running? Set --gateway or ${GatewayEnvironmentVariable}.");
+                return ExitCodes.Unreachable;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                ProblemRenderer.Message(environment.Error, "cancelled.");
+                return ExitCodes.Failed;
+            }
+            catch (Exception ex)
+            {
+                // Anything else is a bug or an unexpected answer; a message helps more than a stack trace.
+                ProblemRenderer.Message(environment.Error, ex.Message);
+                return ExitCodes.Failed;
+            }
+        }
+    }
+}

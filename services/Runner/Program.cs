@@ -1,5 +1,13 @@
+using BenchMesh.Runner;
+using BenchMesh.Runner.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
 var app = builder.Build();
+app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapRunsApi();
 app.Run();

@@ -34,14 +34,21 @@ internal static class RunCommand
         var progressConsole = context.Json ? context.Error : context.Out;
         progressConsole.Write(new Text($"Started run {runId} (agent {args.AgentId}, suite {args.SuiteId}){Environment.NewLine}"));
 
+        // The latest raw answer, for --json.
+        string? lastRunJson = null;
         var wait = args.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultWait;
         var tracked = await new RunProgressDisplay(progressConsole, context.PollInterval)
-            .TrackAsync(runId, token => context.Gateway.GetRunAsync(runId, token).ContinueWith(Remember, token, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default), wait, ct);
+            .TrackAsync(runId, async token =>
+            {
+                var response = await context.Gateway.GetRunAsync(runId, token);
+                lastRunJson = response.Json;
+                return response.Value;
+            }, wait, ct);
         var run = tracked.Run;
 
         if (!tracked.Finished)
         {
-            WriteJson(context, null);
+            WriteJson(context, lastRunJson, null);
             ProblemRenderer.Message(context.Error,
                 $"run {runId} did not finish within {wait.TotalSeconds:0} s (status {run.Status}, {run.Progress?.CompletedBenchmarks ?? 0}/{run.Progress?.TotalBenchmarks ?? 0} benchmarks); follow it with GET /benchmarks/runs/{runId}");
             return ExitCodes.Failed;
@@ -49,7 +56,7 @@ internal static class RunCommand
 
         if (run.Status != RunStatuses.Completed)
         {
-            WriteJson(context, null);
+            WriteJson(context, lastRunJson, null);
             if (!context.Json)
             {
                 ReportRenderer.Render(context.Out, run);
@@ -64,28 +71,18 @@ internal static class RunCommand
             ReportRenderer.Render(context.Out, run);
         }
 
-        return await CheckRegressionsAsync(context, args, run, ct);
-
-        // The latest raw JSON, for --json, without threading it through the progress display.
-        RunStatus Remember(Task<ApiResponse<RunStatus>> response)
-        {
-            _lastRunJson = response.Result.Json;
-            return response.Result.Value;
-        }
+        return await CheckRegressionsAsync(context, args, run, lastRunJson, ct);
     }
 
-    [ThreadStatic]
-    private static string? _lastRunJson;
-
-    private static void WriteJson(CommandContext context, string? regressionsJson)
+    private static void WriteJson(CommandContext context, string? runJson, string? regressionsJson)
     {
         if (context.Json)
         {
-            JsonOutput.WriteObject(context.Out, ("run", _lastRunJson), ("regressions", regressionsJson));
+            JsonOutput.WriteObject(context.Out, ("run", runJson), ("regressions", regressionsJson));
         }
     }
 
-    private static async Task<int> CheckRegressionsAsync(CommandContext context, RunArguments args, RunStatus run, CancellationToken ct)
+    private static async Task<int> CheckRegressionsAsync(CommandContext context, RunArguments args, RunStatus run, string? runJson, CancellationToken ct)
     {
         ApiResponse<RegressionReport> response;
         try
@@ -95,19 +92,19 @@ internal static class RunCommand
         catch (ApiProblemException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             // A first version has nothing to regress from: that is not a failure of the run.
-            WriteJson(context, null);
+            WriteJson(context, runJson, null);
             Note(context, $"No regression check: {ex.Problem.Detail ?? ex.Problem.Title ?? "no baseline for this agent yet"}.");
             return ExitCodes.Success;
         }
         catch (Exception ex) when (!args.FailOnRegression && ex is ApiProblemException or GatewayUnreachableException or UnexpectedResponseException)
         {
-            WriteJson(context, null);
+            WriteJson(context, runJson, null);
             Note(context, $"Regression check skipped: {ex.Message}");
             return ExitCodes.Success;
         }
 
         var report = response.Value;
-        WriteJson(context, response.Json);
+        WriteJson(context, runJson, response.Json);
         if (!context.Json)
         {
             context.Out.WriteLine();

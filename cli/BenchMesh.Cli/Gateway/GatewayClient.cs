@@ -34,6 +34,20 @@ public sealed class GatewayClient(HttpClient http)
             ("baseline_version", baselineVersion),
             ("threshold", threshold?.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
 
+    /// <summary>Any GET, answered as a JSON tree (the demo's look-ups).</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> GetJsonAsync(string path, CancellationToken ct) =>
+        System.Text.Json.Nodes.JsonNode.Parse((await GetAsync<JsonElement>(path, ct)).Json)!;
+
+    /// <summary>Any POST of a JSON body, answered as a JSON tree (the demo's registrations).</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> PostJsonAsync(string path, object body, CancellationToken ct)
+    {
+        var response = await SendAsync<JsonElement>(() => new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(body, body.GetType(), options: ApiJson.Options),
+        }, ct);
+        return System.Text.Json.Nodes.JsonNode.Parse(response.Json)!;
+    }
+
     private Task<ApiResponse<T>> GetAsync<T>(string path, CancellationToken ct) =>
         SendAsync<T>(() => new HttpRequestMessage(HttpMethod.Get, path), ct);
 

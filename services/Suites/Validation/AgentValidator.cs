@@ -77,7 +77,7 @@ public static class AgentValidator
         {
             if (required || endpoint is not null)
             {
-                errors.Add(path, "is required.");
+                errors.Add(path, required ? "is required." : "must not be empty when present.");
             }
 
             return;

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace BenchMesh.Leaderboard.Caching;
+
+public sealed class LeaderboardCacheOptions
+{
+    public const string Section = "Leaderboard";
+
+    /// <summary>Every key this service writes starts with it.</summary>
+    public string CacheKeyPrefix { get; set; } = "benchmesh:leaderboard:";
+
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// Leaderboard answers cached in Redis. Every key carries a generation number; a new score bumps the generation,
+/// which invalidates every cached answer at once (old keys expire by their TTL). Redis is an optimisation: when it
+/// is unreachable the cache reports a miss, and callers read PostgreSQL.
+/// </summary>
+public sealed class LeaderboardCache(IConnectionMultiplexer? redis, IOptions<LeaderboardCacheOptions> options, ILogger<LeaderboardCache> logger)
+{
+    private readonly LeaderboardCacheOptions _options = options.Value;
+
+    private string GenerationKey => _options.CacheKeyPrefix + "generation";
+
+    /// <summary>The cached value and the key it was (or should be) stored under.</summary>
+    public async Task<(string? Value, string? Key)> GetAsync(string name)
+    {
+        if (redis is null)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            var db = redis.GetDatabase();
+            var generation = (long?)await db.StringGetAsync(GenerationKey) ?? 0;
+            var key = $"{_options.CacheKeyPrefix}board:{generation}:{name}";
+            var value = await db.StringGetAsync(key);
+            return (value.HasValue ? value.ToString() : null, key);
+        }
+        catch (RedisException e)
+        {
+            logger.LogWarning(e, "Redis is unavailable; serving the leaderboard from PostgreSQL");
+            return (null, null);
+        }
+    }
+
+    public async Task SetAsync(string key, string value)
+    {
+        if (redis is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await redis.GetDatabase().StringSetAsync(key, value, _options.CacheTtl);
+        }
+        catch (RedisException e)
+        {
+            logger.LogWarning(e, "Could not cache the leaderboard in Redis");
+        }
+    }
+
+    public async Task InvalidateAsync()
+    {
+        if (redis is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await redis.GetDatabase().StringIncrementAsync(GenerationKey);
+        }
+        catch (RedisException e)
+        {
+            // The row is stored; stale answers last at most the TTL.
+            logger.LogWarning(e, "Could not invalidate the leaderboard cache; cached answers expire within {Ttl}", _options.CacheTtl);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace BenchMesh.Leaderboard.Data;
+
+/// <summary>The leaderboard's projection of one scored execution (from <c>ExecutionScored</c>).</summary>
+public sealed class AgentBenchmarkScore
+{
+    public Guid ExecutionId { get; set; }
+    public Guid RunId { get; set; }
+    public Guid AgentId { get; set; }
+    public required string AgentName { get; set; }
+    public required string AgentVersion { get; set; }
+    public Guid SuiteId { get; set; }
+    public required string SuiteCategory { get; set; }
+    public Guid BenchmarkId { get; set; }
+    public required string BenchmarkName { get; set; }
+    public required string BenchmarkCategory { get; set; }
+    public required string Status { get; set; }
+    public double AccuracyScore { get; set; }
+    public double SpeedScore { get; set; }
+    public double EfficiencyScore { get; set; }
+    public double CostScore { get; set; }
+    public double ReliabilityScore { get; set; }
+    public double OverallScore { get; set; }
+    public int Samples { get; set; }
+    public double ErrorRate { get; set; }
+    public double MedianLatencyMs { get; set; }
+    public double P95LatencyMs { get; set; }
+    public double MeanTokensPerTask { get; set; }
+    public double MeanCostPerTaskUsd { get; set; }
+    public long TokensUsed { get; set; }
+    public decimal TotalCostUsd { get; set; }
+    public int ApiCallsMade { get; set; }
+
+    /// <summary>Per measured pass (snake_case JSON array of the contract's IterationMetrics), for significance tests.</summary>
+    public required string PerIteration { get; set; }
+
+    /// <summary>Per item [successes, attempts] (JSON object).</summary>
+    public required string ItemOutcomes { get; set; }
+    public DateTimeOffset ScoredAt { get; set; }
+}

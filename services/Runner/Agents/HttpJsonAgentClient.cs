@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BenchMesh.Contracts.Agents;
+
+namespace BenchMesh.Runner.Agents;
+
+/// <summary>
+/// <c>http-json</c>: <c>POST {endpoint}</c> with <c>{input, configuration}</c>, answered by
+/// <c>{output, usage?: {input_tokens, output_tokens}}</c>.
+/// </summary>
+public sealed class HttpJsonAgentClient(IHttpClientFactory httpClients) : HttpAgentClient(httpClients)
+{
+    public override string Protocol => AgentProtocols.HttpJson;
+
+    protected override HttpRequestMessage CreateRequest(AgentCall call)
+    {
+        var body = new JsonObject
+        {
+            ["input"] = call.Input,
+            ["configuration"] = JsonNode.Parse(ModelConfiguration(call.ModelConfigurationJson).GetRawText()),
+        };
+        return new HttpRequestMessage(HttpMethod.Post, call.Endpoint) { Content = JsonContent.Create(body) };
+    }
+
+    protected override async Task<AgentCallResult> ReadResponseAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("output", out var output) || output.ValueKind == JsonValueKind.Null)
+        {
+            throw new InvalidAgentResponseException("The agent's answer has no \"output\".");
+        }
+
+        long? inputTokens = null, outputTokens = null;
+        if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+        {
+            inputTokens = ReadLong(usage, "input_tokens", "prompt_tokens");
+            outputTokens = ReadLong(usage, "output_tokens", "completion_tokens");
+        }
+
+        return new AgentCallResult
+        {
+            // A structured output is kept as its JSON text, so rubrics like json_schema can judge it.
+            Output = output.ValueKind == JsonValueKind.String ? output.GetString() : output.GetRawText(),
+            InputTokens = inputTokens,
+            OutputTokens = outputTokens,
+        };
+    }
+}

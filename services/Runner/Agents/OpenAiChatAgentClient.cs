@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BenchMesh.Contracts.Agents;
+
+namespace BenchMesh.Runner.Agents;
+
+/// <summary>
+/// <c>openai-chat</c>: <c>POST {endpoint}/v1/chat/completions</c>, streamed (for time to first token) with
+/// <c>stream_options.include_usage</c>; a server that answers plain JSON instead is read as a non-streaming
+/// completion.
+/// </summary>
+public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : HttpAgentClient(httpClients)
+{
+    /// <summary>Model configuration keys that are OpenAI request parameters; others stay BenchMesh's.</summary>
+    private static readonly string[] RequestParameters =
+        ["model", "temperature", "top_p", "max_tokens", "seed", "stop", "presence_penalty", "frequency_penalty"];
+
+    public override string Protocol => AgentProtocols.OpenAiChat;
+
+    public static string CompletionsUrl(string endpoint)
+    {
+        var baseUrl = endpoint.TrimEnd('/');
+        if (baseUrl.EndsWith("/chat/completions", StringComparison.OrdinalIgnoreCase))
+        {
+            return baseUrl;
+        }
+
+        return baseUrl.EndsWith("/v1", StringComparison.OrdinalIgnoreCase)
+            ? baseUrl + "/chat/completions"
+            : baseUrl + "/v1/chat/completions";
+    }
+
+    protected override HttpRequestMessage CreateRequest(AgentCall call)
+    {
+        var body = new JsonObject();
+        var configuration = ModelConfiguration(call.ModelConfigurationJson);
+        foreach (var name in RequestParameters)
+        {
+            if (configuration.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                body[name] = JsonNode.Parse(value.GetRawText());
+            }
+        }
+
+        body["model"] ??= "default";
+        if (call.MaxTokens is { } maxTokens && !body.ContainsKey("max_tokens"))
+        {
+            body["max_tokens"] = maxTokens;
+        }
+
+        body["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = call.Input });
+        body["stream"] = true;
+        body["stream_options"] = new JsonObject { ["include_usage"] = true };
+
+        var request = new HttpRequestMessage(HttpMethod.Post, CompletionsUrl(call.Endpoint)) { Content = JsonContent.Create(body) };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Accept.ParseAdd("application/json");
+        return request;
+    }
+
+    protected override async Task<AgentCallResult> ReadResponseAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
+    {
+        var mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
+        if (mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return await ReadStreamAsync(response, clock, ct);
+        }
+
+        if (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return await ReadCompletionAsync(response, ct);
+        }
+
+        throw new InvalidAgentResponseException($"Unexpected content type '{mediaType}'.");
+    }
+
+    private static async Task<AgentCallResult> ReadCompletionAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0
+            || !choices[0].TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object
+            || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+        {
+            throw new InvalidAgentResponseException("The completion has no choices[0].message.content.");
+        }
+
+        var (input, output) = Usage(root);
+        return new AgentCallResult { Output = content.GetString(), InputTokens = input, OutputTokens = output };
+    }
+
+    private static async Task<AgentCallResult> ReadStreamAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var text = new StringBuilder();
+        double? firstToken = null;
+        long? inputTokens = null, outputTokens = null;
+        var finished = false;
+
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(ct))
+        {
+            var data = item.Data.Trim();
+            if (data.Length == 0)
+            {
+                continue;
+            }
+
+            if (data == "[DONE]")
+            {
+                finished = true;
+                break;
+            }
+
+            using var chunk = JsonDocument.Parse(data);
+            var root = chunk.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidAgentResponseException("A stream chunk is not a JSON object.");
+            }
+
+            if (root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
+            {
+                throw new InvalidAgentResponseException($"The stream reported an error: {error.GetRawText()}");
+            }
+
+            if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var choice in choices.EnumerateArray())
+                {
+                    if (choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
+                        && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+                        && content.GetString() is { Length: > 0 } piece)
+                    {
+                        // Time to first token: the first chunk that carries content, not the role-only opener.
+                        firstToken ??= clock.Elapsed.TotalMilliseconds;
+                        text.Append(piece);
+                    }
+
+                    if (choice.TryGetProperty("finish_reason", out var reason) && reason.ValueKind == JsonValueKind.String)
+                    {
+                        finished = true;
+                    }
+                }
+            }
+
+            var (input, output) = Usage(root);
+            inputTokens ??= input;
+            outputTokens ??= output;
+        }
+
+        if (!finished)
+        {
+            throw new InvalidAgentResponseException("The stream ended before the completion finished.");
+        }
+
+        return new AgentCallResult
+        {
+            Output = text.ToString(),
+            TimeToFirstTokenMs = firstToken,
+            InputTokens = inputTokens,
+            OutputTokens = outputTokens,
+        };
+    }
+
+    private static (long? Input, long? Output) Usage(JsonElement root) =>
+        root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+            ? (ReadLong(usage, "prompt_tokens", "input_tokens"), ReadLong(usage, "completion_tokens", "output_tokens"))
+            : (null, null);
+}

@@ -1,0 +1,238 @@
+using System.Text.Json;
+using BenchMesh.Contracts.Agents;
+using BenchMesh.Contracts.Runs;
+using BenchMesh.Messaging.Outbox;
+using BenchMesh.Runner.Catalog;
+using BenchMesh.Runner.Data;
+using BenchMesh.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace BenchMesh.Runner.Apis;
+
+/// <summary><c>POST /benchmarks/run</c> and <c>GET /benchmarks/runs/{run_id}</c> (docs/api.md, "Runs").</summary>
+public static class RunsApi
+{
+    private const int DefaultTimeoutSeconds = 300;
+    private const int DefaultMaxConsecutiveFailures = 20;
+    private const int MaxConsecutiveFailuresLimit = 100_000;
+    private const int MaxAgentVersionLength = 100;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/benchmarks").WithTags("Runs");
+        group.MapPost("/run", StartRunAsync).WithName("StartRun").WithSummary("Run a suite against an agent version.");
+        group.MapGet("/runs/{run_id:guid}", GetRunAsync).WithName("GetRun").WithSummary("A run's status, progress and report.");
+        return app;
+    }
+
+    public static async Task<Results<Accepted<RunAccepted>, Ok<RunResponse>, Accepted<RunResponse>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
+        StartRunRequest request, RunnerDbContext db, ISuiteCatalog catalog, IAgentEndpointProbe probe, TimeProvider time, CancellationToken ct)
+    {
+        var (agentId, suiteId, configuration, errors) = Validate(request);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        CatalogAgentVersion? agent;
+        CatalogSuite? suite;
+        try
+        {
+            agent = await catalog.GetAgentVersionAsync(agentId, request.AgentVersion, ct);
+            suite = await catalog.GetSuiteAsync(suiteId, ct);
+        }
+        catch (SuiteCatalogUnavailableException e)
+        {
+            return TypedResults.Problem(title: "The suite catalog is unavailable.", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (agent is null)
+        {
+            return TypedResults.Problem(
+                title: "Agent not found.",
+                detail: string.IsNullOrWhiteSpace(request.AgentVersion)
+                    ? $"No agent {agentId} with a version."
+                    : $"No version '{request.AgentVersion}' of agent {agentId}.",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (suite is null)
+        {
+            return TypedResults.Problem(title: "Suite not found.", detail: $"No suite {suiteId}.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var snapshot = agent.Snapshot;
+        if (!AgentProtocols.Executable.Contains(snapshot.Protocol))
+        {
+            return TypedResults.Problem(
+                title: "The agent's protocol cannot be executed.",
+                detail: $"Protocol '{snapshot.Protocol}' is not one the runner executes ({string.Join(", ", AgentProtocols.Executable)}).",
+                statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (suite.Benchmarks.Count == 0)
+        {
+            return TypedResults.Problem(title: "The suite has no benchmarks.", detail: $"Suite {suiteId} has nothing to run.", statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (await probe.ProbeAsync(snapshot.Endpoint, ct) is { } unreachable)
+        {
+            return TypedResults.Problem(
+                title: "The agent's endpoint is unreachable.",
+                detail: $"{snapshot.Endpoint}: {unreachable}",
+                statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var run = CreateRun(db, snapshot, suite, configuration, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+
+        var statusUrl = $"/benchmarks/runs/{run.RunId}";
+        if (request.AsyncExecution ?? true)
+        {
+            return TypedResults.Accepted(statusUrl, new RunAccepted(run.RunId, run.Status, statusUrl));
+        }
+
+        // Synchronous form: wait for the workers and Scoring, at most timeout_seconds.
+        var deadline = time.GetUtcNow().AddSeconds(configuration.TimeoutSeconds);
+        while (true)
+        {
+            var current = await LoadAsync(db, run.RunId, ct);
+            if (current is not null && RunStatuses.IsFinal(current.Status))
+            {
+                return TypedResults.Ok(ToResponse(current));
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return TypedResults.Accepted(statusUrl, ToResponse(current ?? run));
+            }
+
+            await Task.Delay(PollInterval, time, ct);
+        }
+    }
+
+    public static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> GetRunAsync(Guid run_id, RunnerDbContext db, CancellationToken ct)
+    {
+        var run = await LoadAsync(db, run_id, ct);
+        return run is null
+            ? TypedResults.Problem(title: "Run not found.", detail: $"No run {run_id}.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(ToResponse(run));
+    }
+
+    private static (Guid AgentId, Guid SuiteId, EffectiveRunConfiguration Configuration, ValidationErrors Errors) Validate(StartRunRequest request)
+    {
+        var errors = new ValidationErrors();
+        var agentId = ParseId(errors, "agent_id", request.AgentId);
+        var suiteId = ParseId(errors, "suite_id", request.SuiteId);
+        errors.MaxLength("agent_version", request.AgentVersion, MaxAgentVersionLength);
+
+        var c = request.Configuration;
+        var defaults = new RunConfiguration();
+        errors.Range("configuration.warmup_runs", c?.WarmupRuns, 0, RunLimits.MaxWarmupRuns);
+        errors.Range("configuration.iterations", c?.Iterations, 1, RunLimits.MaxIterations);
+        errors.Range("configuration.concurrency", c?.Concurrency, 1, RunLimits.MaxConcurrency);
+        errors.Range("configuration.timeout_seconds", c?.TimeoutSeconds, 1, RunLimits.MaxTimeoutSeconds);
+        errors.Range("configuration.max_consecutive_failures", c?.MaxConsecutiveFailures, 1, MaxConsecutiveFailuresLimit);
+
+        var configuration = new EffectiveRunConfiguration(
+            c?.WarmupRuns ?? defaults.WarmupRuns,
+            c?.Iterations ?? defaults.Iterations,
+            c?.Concurrency ?? defaults.Concurrency,
+            c?.TimeoutSeconds ?? DefaultTimeoutSeconds,
+            c?.MaxConsecutiveFailures ?? DefaultMaxConsecutiveFailures);
+        return (agentId, suiteId, configuration, errors);
+    }
+
+    private static Guid ParseId(ValidationErrors errors, string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, "is required.");
+            return Guid.Empty;
+        }
+
+        if (!Guid.TryParse(value, out var id) || id == Guid.Empty)
+        {
+            errors.Add(field, "must be a GUID.");
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// The run, one row per benchmark and one <see cref="RunBenchmark"/> command per benchmark in the outbox: all in
+    /// the caller's single SaveChanges, so a run is never recorded without its work, nor work sent without its run.
+    /// </summary>
+    private static Run CreateRun(RunnerDbContext db, AgentSnapshot agent, CatalogSuite suite, EffectiveRunConfiguration configuration, DateTimeOffset now)
+    {
+        var run = new Run
+        {
+            RunId = Guid.NewGuid(),
+            AgentId = agent.AgentId,
+            AgentVersion = agent.Version,
+            AgentName = agent.AgentName,
+            SuiteId = suite.SuiteId,
+            ConfigurationJson = JsonSerializer.Serialize(configuration, ServiceDefaultsExtensions.PublicJson),
+            Status = RunStatuses.Queued,
+            TotalBenchmarks = suite.Benchmarks.Count,
+            CreatedAt = now,
+        };
+        db.Runs.Add(run);
+
+        var runConfiguration = new RunConfiguration
+        {
+            WarmupRuns = configuration.WarmupRuns,
+            Iterations = configuration.Iterations,
+            Concurrency = configuration.Concurrency,
+            MaxConsecutiveFailures = configuration.MaxConsecutiveFailures,
+        };
+        for (var i = 0; i < suite.Benchmarks.Count; i++)
+        {
+            var benchmark = suite.Benchmarks[i];
+            var executionId = Guid.NewGuid();
+            run.Benchmarks.Add(new RunBenchmarkEntry
+            {
+                ExecutionId = executionId,
+                RunId = run.RunId,
+                BenchmarkId = benchmark.BenchmarkId,
+                BenchmarkName = benchmark.Name,
+                Position = i,
+                Status = RunStatuses.Pending,
+            });
+            db.AddOutboxMessage(new RunBenchmark
+            {
+                RunId = run.RunId,
+                ExecutionId = executionId,
+                SuiteId = suite.SuiteId,
+                SuiteCategory = suite.Category,
+                Agent = agent,
+                Benchmark = benchmark,
+                Configuration = runConfiguration,
+                RequestedAt = now,
+            }, executionId);
+        }
+
+        return run;
+    }
+
+    private static Task<Run?> LoadAsync(RunnerDbContext db, Guid runId, CancellationToken ct) =>
+        db.Runs.AsNoTracking().Include(r => r.Benchmarks).SingleOrDefaultAsync(r => r.RunId == runId, ct);
+
+    private static RunResponse ToResponse(Run run)
+    {
+        using var configuration = JsonDocument.Parse(run.ConfigurationJson);
+        return new RunResponse(
+            run.RunId, run.AgentId, run.AgentName, run.AgentVersion, run.SuiteId, run.Status,
+            configuration.RootElement.Clone(),
+            new RunProgress(run.TotalBenchmarks, run.CompletedBenchmarks),
+            run.CreatedAt, run.StartedAt, run.CompletedAt,
+            new RunReport(
+                run.OverallScore, run.AccuracyScore, run.SpeedScore, run.EfficiencyScore, run.CostScore, run.ReliabilityScore,
+                run.Benchmarks.OrderBy(b => b.Position).Select(b => new RunBenchmarkReport(
+                    b.BenchmarkId, b.BenchmarkName, b.ExecutionId, b.Status,
+                    b.AccuracyScore, b.SpeedScore, b.EfficiencyScore, b.CostScore, b.ReliabilityScore, b.OverallScore,
+                    b.TokensUsed, b.ApiCallsMade, b.CostUsd, b.MedianLatencyMs, b.ScoredAt)).ToList()));
+    }
+}

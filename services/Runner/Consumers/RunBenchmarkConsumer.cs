@@ -1,0 +1,105 @@
+using BenchMesh.Contracts.Runs;
+using BenchMesh.Runner.Agents;
+using BenchMesh.Runner.Catalog;
+using BenchMesh.Runner.Data;
+using BenchMesh.Runner.Execution;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BenchMesh.Runner.Consumers;
+
+/// <summary>
+/// The worker: executes one benchmark against the agent and publishes every raw sample. Replicas compete on
+/// the queue; a redelivery (a worker died mid-benchmark) re-executes under the same execution id, which Scoring
+/// de-duplicates.
+/// </summary>
+public sealed class RunBenchmarkConsumer(
+    RunnerDbContext db,
+    BenchmarkExecutor executor,
+    AgentClientResolver clients,
+    ISuiteCatalog catalog,
+    TimeProvider time,
+    ILogger<RunBenchmarkConsumer> logger) : IConsumer<RunBenchmark>
+{
+    private static readonly string WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    public async Task Consume(ConsumeContext<RunBenchmark> context)
+    {
+        var message = context.Message;
+        var ct = context.CancellationToken;
+        var startedAt = time.GetUtcNow();
+
+        // Idempotent: only the first benchmark to start moves the run out of "queued".
+        await db.Runs
+            .Where(r => r.RunId == message.RunId && r.Status == RunStatuses.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatuses.Running).SetProperty(r => r.StartedAt, startedAt), ct);
+
+        var client = clients.Find(message.Agent.Protocol);
+        var apiKey = message.Agent.HasApiKey
+            ? (await catalog.GetAgentVersionAsync(message.Agent.AgentId, message.Agent.Version, ct))?.ApiKey
+            : null;
+        var timeout = TimeSpan.FromSeconds(Math.Max(1, message.Benchmark.Constraints.TimeoutSeconds));
+        var plan = new ExecutionPlan(
+            message.Benchmark.Items,
+            message.Configuration.WarmupRuns,
+            message.Configuration.Iterations,
+            message.Configuration.Concurrency,
+            message.Configuration.MaxConsecutiveFailures,
+            message.Agent.Pricing);
+
+        logger.LogInformation(
+            "Executing benchmark {BenchmarkName} ({ExecutionId}) of run {RunId} against {AgentName} {Version}: {Items} items x {Iterations}",
+            message.Benchmark.Name, message.ExecutionId, message.RunId, message.Agent.AgentName, message.Agent.Version,
+            message.Benchmark.Items.Count, message.Configuration.Iterations);
+
+        var outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
+            // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
+            ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
+            : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson,
+                message.Benchmark.Constraints.MaxTokens, apiKey, timeout), token), ct);
+
+        await context.Publish(new BenchmarkExecuted
+        {
+            RunId = message.RunId,
+            ExecutionId = message.ExecutionId,
+            SuiteId = message.SuiteId,
+            SuiteCategory = message.SuiteCategory,
+            Agent = message.Agent,
+            Benchmark = message.Benchmark,
+            WarmupRuns = message.Configuration.WarmupRuns,
+            Iterations = message.Configuration.Iterations,
+            TerminatedEarly = outcome.TerminatedEarly,
+            Samples = outcome.Samples,
+            WorkerId = WorkerId,
+            StartedAt = startedAt,
+            CompletedAt = time.GetUtcNow(),
+        }, ct);
+
+        logger.LogInformation(
+            "Executed benchmark {ExecutionId}: {Samples} samples, {Failed} failed, terminated early: {TerminatedEarly}",
+            message.ExecutionId, outcome.Samples.Count, outcome.Samples.Count(s => s.ErrorKind is not null), outcome.TerminatedEarly);
+    }
+}
+
+/// <summary>
+/// Bounds what one worker runs and holds: <c>Runner:Worker:ConcurrentBenchmarks</c> benchmarks at once, and the
+/// same prefetch, so queued benchmarks stay on the broker for other replicas instead of waiting in this one.
+/// </summary>
+public sealed class RunBenchmarkConsumerDefinition : ConsumerDefinition<RunBenchmarkConsumer>
+{
+    private readonly int _concurrentBenchmarks;
+
+    public RunBenchmarkConsumerDefinition(IOptions<RunnerOptions> options)
+    {
+        _concurrentBenchmarks = Math.Max(1, options.Value.Worker.ConcurrentBenchmarks);
+        ConcurrentMessageLimit = _concurrentBenchmarks;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RunBenchmarkConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = _concurrentBenchmarks;
+        endpointConfigurator.ConcurrentMessageLimit = _concurrentBenchmarks;
+    }
+}

@@ -1,0 +1,63 @@
+using BenchMesh.Contracts.Grpc.Suites;
+using BenchMesh.Messaging;
+using BenchMesh.Messaging.Outbox;
+using BenchMesh.Persistence;
+using BenchMesh.Runner.Agents;
+using BenchMesh.Runner.Apis;
+using BenchMesh.Runner.Catalog;
+using BenchMesh.Runner.Consumers;
+using BenchMesh.Runner.Data;
+using BenchMesh.Runner.Execution;
+using BenchMesh.ServiceDefaults;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace BenchMesh.Runner;
+
+public static class Extensions
+{
+    /// <summary>Where Suites serves gRPC when no app host says otherwise (its appsettings.json).</summary>
+    private const string DefaultSuitesGrpcAddress = "http://127.0.0.1:5102";
+
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOpenApi();
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<RunnerOptions>(builder.Configuration.GetSection(RunnerOptions.Section));
+
+        // The database (and its migrations) before the bus, so consumers start on an up-to-date schema.
+        builder.AddBenchMeshDbContext<RunnerDbContext>(ResourceNames.RunnerDb, "benchmesh_runner");
+        services.AddOutboxRelay<RunnerDbContext>();
+
+        var suitesAddress = builder.Configuration[$"services:{ResourceNames.Suites}:{ResourceNames.GrpcEndpoint}:0"] ?? DefaultSuitesGrpcAddress;
+        services.AddGrpcClient<SuiteCatalog.SuiteCatalogClient>(o => o.Address = new Uri(suitesAddress));
+        services.AddScoped<ISuiteCatalog, GrpcSuiteCatalog>();
+
+        services.AddSingleton<IAgentEndpointProbe>(sp =>
+        {
+            var preflight = sp.GetRequiredService<IOptions<RunnerOptions>>().Value.Preflight;
+            return preflight.Enabled ? new TcpEndpointProbe(TimeSpan.FromSeconds(preflight.TimeoutSeconds)) : new NoEndpointProbe();
+        });
+
+        // No retry or resilience handlers on this client: a measurement must see every failure and every delay.
+        services.AddHttpClient(HttpAgentClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                MaxConnectionsPerServer = int.MaxValue,
+            });
+        services.AddSingleton<IAgentClient, HttpJsonAgentClient>();
+        services.AddSingleton<IAgentClient, OpenAiChatAgentClient>();
+        services.AddSingleton<AgentClientResolver>();
+        services.AddSingleton<TokenCounter>();
+        services.AddSingleton<BenchmarkExecutor>();
+
+        builder.AddBenchMeshMessaging(ResourceNames.Runner, x =>
+        {
+            x.AddConsumer<RunBenchmarkConsumer, RunBenchmarkConsumerDefinition>();
+            x.AddConsumer<ExecutionScoredConsumer>();
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,66 @@
+using BenchMesh.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace BenchMesh.Stress.Data;
+
+public static class StressRunStatuses
+{
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
+/// <summary>A stress run: what was asked (parameters), how far it got, and what it measured (result).</summary>
+public sealed class StressRun
+{
+    public Guid StressRunId { get; set; }
+    public Guid AgentId { get; set; }
+    public required string AgentName { get; set; }
+    public required string AgentVersion { get; set; }
+    public required string Scenario { get; set; }
+    public required string Status { get; set; }
+
+    /// <summary>The effective parameters (defaults applied), snake_case JSON.</summary>
+    public required string ParametersJson { get; set; }
+
+    /// <summary>The measured result, snake_case JSON; null until the run ends.</summary>
+    public string? ResultJson { get; set; }
+    public long RequestsCompleted { get; set; }
+    public string? Error { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+}
+
+public sealed class StressDbContext(DbContextOptions<StressDbContext> options) : DbContext(options), IOutboxDbContext
+{
+    public const string Schema = "stress";
+
+    public DbSet<StressRun> StressRuns => Set<StressRun>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.AddOutbox();
+        modelBuilder.Entity<StressRun>(e =>
+        {
+            e.ToTable("stress_runs");
+            e.HasKey(r => r.StressRunId);
+            e.Property(r => r.StressRunId).HasColumnName("stress_run_id").ValueGeneratedNever();
+            e.Property(r => r.AgentId).HasColumnName("agent_id");
+            e.Property(r => r.AgentName).HasColumnName("agent_name").HasMaxLength(200);
+            e.Property(r => r.AgentVersion).HasColumnName("agent_version").HasMaxLength(100);
+            e.Property(r => r.Scenario).HasColumnName("scenario").HasMaxLength(40);
+            e.Property(r => r.Status).HasColumnName("status").HasMaxLength(20);
+            e.Property(r => r.ParametersJson).HasColumnName("parameters").HasColumnType("jsonb");
+            e.Property(r => r.ResultJson).HasColumnName("result").HasColumnType("jsonb");
+            e.Property(r => r.RequestsCompleted).HasColumnName("requests_completed");
+            e.Property(r => r.Error).HasColumnName("error");
+            e.Property(r => r.CreatedAt).HasColumnName("created_at");
+            e.Property(r => r.StartedAt).HasColumnName("started_at");
+            e.Property(r => r.CompletedAt).HasColumnName("completed_at");
+            e.HasIndex(r => new { r.AgentId, r.CreatedAt }).HasDatabaseName("ix_stress_runs_agent");
+        });
+    }
+}

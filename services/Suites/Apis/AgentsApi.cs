@@ -1,0 +1,161 @@
+using System.Text.Json;
+using BenchMesh.Persistence;
+using BenchMesh.Suites.Data;
+using BenchMesh.Suites.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace BenchMesh.Suites.Apis;
+
+/// <summary>The agent registry: <c>/agents</c> (docs/api.md, "Agents").</summary>
+public static class AgentsApi
+{
+    public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/agents").WithTags("Agents");
+        api.MapPost("/", CreateAgent).WithName("CreateAgent").WithSummary("Register an agent, optionally with versions");
+        api.MapPost("/{agent_id}/versions", AddVersion).WithName("AddAgentVersion").WithSummary("Add a version to an agent");
+        api.MapGet("/", ListAgents).WithName("ListAgents").WithSummary("List agents, optionally of one workspace");
+        api.MapGet("/{agent_id}", GetAgent).WithName("GetAgent").WithSummary("Read one agent");
+        return app;
+    }
+
+    public static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> CreateAgent(
+        CreateAgentRequest request, SuitesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = AgentValidator.Validate(request);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var name = request.Name!.Trim();
+        var workspaceId = request.WorkspaceId!.Trim();
+        if (await db.Agents.AnyAsync(a => a.WorkspaceId == workspaceId && a.Name == name, cancellationToken))
+        {
+            return DuplicateName(name, workspaceId);
+        }
+
+        var now = clock.StorageNow();
+        var agent = new Agent
+        {
+            AgentId = Guid.CreateVersion7(),
+            Name = name,
+            WorkspaceId = workspaceId,
+            Protocol = request.Protocol!,
+            Endpoint = request.Endpoint!.Trim(),
+            Description = request.Description,
+            ApiKey = string.IsNullOrEmpty(request.ApiKey) ? null : request.ApiKey,
+            InputPerMillionUsd = request.Pricing?.InputPerMillionUsd ?? 0m,
+            OutputPerMillionUsd = request.Pricing?.OutputPerMillionUsd ?? 0m,
+            PerCallUsd = request.Pricing?.PerCallUsd ?? 0m,
+            CreatedAt = now,
+        };
+        foreach (var version in request.Versions ?? [])
+        {
+            agent.Versions.Add(NewVersion(version!, agent.AgentId, agent.Versions.Count, now));
+        }
+
+        db.Agents.Add(agent);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // A concurrent registration of the same name won the race past the check above.
+            return DuplicateName(name, workspaceId);
+        }
+
+        return TypedResults.Created($"/agents/{agent.AgentId}", AgentResponse.From(agent));
+    }
+
+    public static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> AddVersion(
+        [FromRoute(Name = "agent_id")] string agentId,
+        CreateAgentVersionRequest request,
+        SuitesDbContext db,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var agent = await db.FindAgentAsync(agentId, cancellationToken);
+        if (agent is null)
+        {
+            return AgentNotFound(agentId);
+        }
+
+        var errors = AgentValidator.Validate(request, agent.Protocol);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var versionName = request.Version!.Trim();
+        if (agent.FindVersion(versionName) is not null)
+        {
+            return DuplicateVersion(agent.AgentId, versionName);
+        }
+
+        var version = NewVersion(request, agent.AgentId, agent.Versions.Count, clock.StorageNow());
+        agent.Versions.Add(version);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            return DuplicateVersion(agent.AgentId, versionName);
+        }
+
+        return TypedResults.Created($"/agents/{agent.AgentId}", AgentResponse.From(agent));
+    }
+
+    public static async Task<Ok<AgentListResponse>> ListAgents(
+        [FromQuery(Name = "workspace_id")] string? workspaceId, SuitesDbContext db, CancellationToken cancellationToken)
+    {
+        var query = db.Agents.AsNoTracking().Include(a => a.Versions).AsQueryable();
+        if (!string.IsNullOrWhiteSpace(workspaceId))
+        {
+            query = query.Where(a => a.WorkspaceId == workspaceId);
+        }
+
+        var agents = await query.OrderBy(a => a.CreatedAt).ThenBy(a => a.AgentId).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new AgentListResponse([.. agents.Select(AgentResponse.From)]));
+    }
+
+    public static async Task<Results<Ok<AgentResponse>, ProblemHttpResult>> GetAgent(
+        [FromRoute(Name = "agent_id")] string agentId, SuitesDbContext db, CancellationToken cancellationToken) =>
+        await db.FindAgentAsync(agentId, cancellationToken) is { } agent
+            ? TypedResults.Ok(AgentResponse.From(agent))
+            : AgentNotFound(agentId);
+
+    private static AgentVersion NewVersion(CreateAgentVersionRequest request, Guid agentId, int ordinal, DateTimeOffset now) => new()
+    {
+        AgentId = agentId,
+        Version = request.Version!.Trim(),
+        Ordinal = ordinal,
+        ModelConfiguration = request.ModelConfiguration is { ValueKind: JsonValueKind.Object } configuration
+            ? configuration.GetRawText()
+            : "{}",
+        Endpoint = request.Endpoint?.Trim(),
+        InputPerMillionUsd = request.Pricing?.InputPerMillionUsd,
+        OutputPerMillionUsd = request.Pricing?.OutputPerMillionUsd,
+        PerCallUsd = request.Pricing?.PerCallUsd,
+        CreatedAt = now,
+    };
+
+    private static ProblemHttpResult AgentNotFound(string agentId) =>
+        TypedResults.Problem(title: "Agent not found.", detail: $"There is no agent '{agentId}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static ProblemHttpResult DuplicateName(string name, string workspaceId) =>
+        TypedResults.Problem(
+            title: "Agent name already exists.",
+            detail: $"Workspace '{workspaceId}' already has an agent named '{name}'.",
+            statusCode: StatusCodes.Status409Conflict);
+
+    private static ProblemHttpResult DuplicateVersion(Guid agentId, string version) =>
+        TypedResults.Problem(
+            title: "Agent version already exists.",
+            detail: $"Agent '{agentId}' already has a version '{version}'.",
+            statusCode: StatusCodes.Status409Conflict);
+}

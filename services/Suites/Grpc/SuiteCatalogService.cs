@@ -1,0 +1,78 @@
+using System.Globalization;
+using BenchMesh.Contracts.Grpc.Suites;
+using BenchMesh.Suites.Data;
+using Grpc.Core;
+
+namespace BenchMesh.Suites.Grpc;
+
+/// <summary>
+/// The internal catalog the Runner and Stress read when a run starts (contracts/Protos/suites.proto).
+/// Unlike the REST API it carries the agent's credential: only BenchMesh's own services reach it.
+/// </summary>
+public sealed class SuiteCatalogService(SuitesDbContext db) : SuiteCatalog.SuiteCatalogBase
+{
+    public override async Task<SuiteMessage> GetSuite(GetSuiteRequest request, ServerCallContext context)
+    {
+        var suite = await db.FindSuiteAsync(request.SuiteId, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no suite '{request.SuiteId}'."));
+
+        var message = new SuiteMessage { SuiteId = suite.SuiteId.ToString(), Name = suite.Name, Category = suite.Category };
+        foreach (var benchmark in suite.Benchmarks.OrderBy(b => b.Ordinal))
+        {
+            var benchmarkMessage = new BenchmarkMessage
+            {
+                BenchmarkId = benchmark.BenchmarkId.ToString(),
+                Name = benchmark.Name,
+                Category = benchmark.Category,
+                RubricJson = benchmark.ScoringRubric,
+                Constraints = new ConstraintsMessage
+                {
+                    TimeoutSeconds = benchmark.TimeoutSeconds,
+                    TargetLatencyMs = benchmark.TargetLatencyMs,
+                    TargetTokens = benchmark.TargetTokens,
+                    TargetCostUsd = benchmark.TargetCostUsd,
+                    MaxTokens = benchmark.MaxTokens ?? 0,
+                },
+            };
+            foreach (var item in benchmark.Items.OrderBy(i => i.Ordinal))
+            {
+                var itemMessage = new DatasetItemMessage { Id = item.ItemId, Input = item.Input, RubricJson = item.ScoringRubric ?? "" };
+                if (item.Expected is not null)
+                {
+                    itemMessage.Expected = item.Expected;
+                }
+
+                benchmarkMessage.Items.Add(itemMessage);
+            }
+
+            message.Benchmarks.Add(benchmarkMessage);
+        }
+
+        return message;
+    }
+
+    public override async Task<AgentVersionMessage> GetAgentVersion(GetAgentVersionRequest request, ServerCallContext context)
+    {
+        var agent = await db.FindAgentAsync(request.AgentId, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no agent '{request.AgentId}'."));
+        var version = (string.IsNullOrEmpty(request.Version) ? agent.LatestVersion() : agent.FindVersion(request.Version))
+            ?? throw new RpcException(new Status(StatusCode.NotFound, string.IsNullOrEmpty(request.Version)
+                ? $"Agent '{agent.AgentId}' has no versions."
+                : $"Agent '{agent.AgentId}' has no version '{request.Version}'."));
+
+        var pricing = agent.EffectivePricing(version);
+        return new AgentVersionMessage
+        {
+            AgentId = agent.AgentId.ToString(),
+            AgentName = agent.Name,
+            Version = version.Version,
+            Protocol = agent.Protocol,
+            Endpoint = agent.EffectiveEndpoint(version),
+            InputPerMillionUsd = pricing.InputPerMillionUsd.ToString(CultureInfo.InvariantCulture),
+            OutputPerMillionUsd = pricing.OutputPerMillionUsd.ToString(CultureInfo.InvariantCulture),
+            PerCallUsd = pricing.PerCallUsd.ToString(CultureInfo.InvariantCulture),
+            ModelConfigurationJson = version.ModelConfiguration,
+            ApiKey = agent.ApiKey ?? "",
+        };
+    }
+}

@@ -1,0 +1,47 @@
+using Spectre.Console;
+
+namespace BenchMesh.Cli.Tests;
+
+/// <summary>Runs the CLI in-process with captured, non-interactive consoles (as under CI).</summary>
+public static class CliHarness
+{
+    public static Task<CliResult> RunAsync(IDictionary<string, string>? environmentVariables, params string[] args) =>
+        RunAsync(environmentVariables, terminal: false, args);
+
+    /// <param name="terminal">Consoles that claim a TTY (ANSI, interactive), to exercise the live progress display.</param>
+    public static async Task<CliResult> RunAsync(IDictionary<string, string>? environmentVariables, bool terminal, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var environment = new CliEnvironment(CreateConsole(output, terminal), CreateConsole(error, terminal))
+        {
+            PollInterval = TimeSpan.FromMilliseconds(20),
+            ProcessTerminationTimeout = null,
+            GetEnvironmentVariable = name => environmentVariables?.TryGetValue(name, out var value) == true ? value : null,
+        };
+        var exitCode = await Cli.RunAsync(args, environment);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    private static IAnsiConsole CreateConsole(TextWriter writer, bool terminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        return console;
+    }
+}
+
+public sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public string All => Output + Error;
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BenchMesh.Cli.Tests;
+
+/// <summary>
+/// A stand-in for the BenchMesh gateway on 127.0.0.1 (a free port), answering the docs/api.md shapes
+/// with whatever each test maps. It records every request so tests can check what the CLI sent.
+/// </summary>
+public sealed class FakeGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeGateway(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public string Url { get; private set; } = "";
+
+    public static async Task<FakeGateway> StartAsync(Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        var app = builder.Build();
+        var gateway = new FakeGateway(app);
+        app.Use(async (context, next) =>
+        {
+            context.Request.EnableBuffering();
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            context.Request.Body.Position = 0;
+            gateway.Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, body));
+            await next(context);
+        });
+        map(app);
+        await app.StartAsync();
+        gateway.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return gateway;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+public sealed record RecordedRequest(string Method, string PathAndQuery, string Body);
+
+/// <summary>The API's JSON, written the way the services write it (snake_case).</summary>
+public static class Api
+{
+    public static IResult Json(object value) => Results.Json(value, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+
+    public static object Run(string runId, string status, int completed, int total, object? report = null, string? errorMessage = null) => new
+    {
+        run_id = runId,
+        agent_id = "agent-1",
+        agent_version = "1.1",
+        suite_id = "suite-1",
+        status,
+        configuration = new { warmup_runs = 1, iterations = 3, concurrency = 2, timeout_seconds = 300 },
+        progress = new { total_benchmarks = total, completed_benchmarks = completed },
+        created_at = "2025-01-01T00:00:00Z",
+        completed_at = status is "completed" or "failed" ? "2025-01-01T00:01:00Z" : null,
+        report,
+        error_message = errorMessage,
+    };
+
+    public static object Report() => new
+    {
+        overall_score = 0.81,
+        accuracy_score = 0.9,
+        speed_score = 0.7,
+        efficiency_score = 0.8,
+        cost_score = 0.95,
+        reliability_score = 1.0,
+        benchmarks = new object[]
+        {
+            new
+            {
+                benchmark_id = "b-1", benchmark_name = "arithmetic", execution_id = "e-1", status = "completed",
+                accuracy_score = 0.9, speed_score = 0.7, efficiency_score = 0.8, cost_score = 0.95, reliability_score = 1.0,
+                overall_score = 0.862, tokens_used = 1234, api_calls_made = 30, cost_usd = 0.0012, median_latency_ms = 31.5,
+            },
+            new
+            {
+                benchmark_id = "b-2", benchmark_name = "summarize", execution_id = "e-2", status = "completed",
+                accuracy_score = 0.6, speed_score = 0.5, efficiency_score = 0.4, cost_score = 0.3, reliability_score = 0.9,
+                overall_score = 0.541, tokens_used = 4321, api_calls_made = 12, cost_usd = 0.0034, median_latency_ms = 92.4,
+            },
+        },
+    };
+
+    public static object Regressions(bool hasRegressions, string currentVersion = "1.1") => new
+    {
+        agent_id = "agent-1",
+        current_version = currentVersion,
+        baseline_version = "1.0",
+        threshold = 0.1,
+        has_regressions = hasRegressions,
+        regressions = hasRegressions
+            ? new object[]
+            {
+                new
+                {
+                    benchmark_id = "b-2", benchmark_name = "summarize", metric = "latency_ms", direction = "lower_is_better",
+                    baseline_value = 30.1, current_value = 92.4, regression_percentage = 2.07, severity = "critical",
+                    impact_analysis = "median latency tripled",
+                },
+            }
+            : [],
+        overall_health = hasRegressions ? "critical" : "healthy",
+        recommended_action = hasRegressions ? "block_release" : "none",
+    };
+}

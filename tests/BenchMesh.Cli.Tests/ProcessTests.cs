@@ -1,0 +1,62 @@
+using Xunit.Abstractions;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace BenchMesh.Cli.Tests;
+
+/// <summary>The real executable with redirected output, as in CI: no TTY, so Spectre must not draw a
+/// live display, and the process's own console setup (FromProcess) must work.</summary>
+public sealed class ProcessTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Run_without_a_terminal_prints_plain_progress_and_the_report()
+    {
+        var polls = 0;
+        await using var gateway = await FakeGateway.StartAsync(app =>
+        {
+            app.MapPost("/benchmarks/run", () => Results.Json(new { run_id = "run-7", status = "queued", status_url = "/benchmarks/runs/run-7" }, statusCode: 202));
+            app.MapGet("/benchmarks/runs/{id}", () => Api.Json(Interlocked.Increment(ref polls) < 2
+                ? Api.Run("run-7", "running", 1, 2)
+                : Api.Run("run-7", "completed", 2, 2, Api.Report())));
+            app.MapGet("/benchmarks/agents/{agent}/regressions", () => Api.Json(Api.Regressions(hasRegressions: true)));
+        });
+
+        var (exitCode, stdout, stderr) = await RunProcessAsync(gateway.Url, "run", "--agent", "agent-1", "--suite", "suite-1");
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("run run-7: running, 1/2 benchmarks", stdout);
+        Assert.Contains("run run-7: completed, 2/2 benchmarks", stdout);
+        Assert.DoesNotContain("\u001b[", stdout, StringComparison.Ordinal); // no cursor movement or colours in a file
+        // Redirected output is laid out 160 wide, so every report row stays on one line.
+        Assert.Contains(stdout.Split('\n'), line => line.Contains("summarize", StringComparison.Ordinal) && line.Contains("0.541", StringComparison.Ordinal) && line.Contains("92.4", StringComparison.Ordinal));
+        Assert.Contains("regression(s)", stderr);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string gateway, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(Cli).Assembly.Location);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment[Cli.GatewayEnvironmentVariable] = gateway;
+        start.Environment.Remove("COLUMNS");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

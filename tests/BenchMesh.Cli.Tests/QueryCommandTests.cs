@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace BenchMesh.Cli.Tests;
+
+public sealed class QueryCommandTests
+{
+    private static object Entry(int rank, string name, string version, double overall) => new
+    {
+        rank,
+        agent_id = $"id-{name}",
+        agent_name = name,
+        agent_version = version,
+        overall_score = overall,
+        accuracy_score = overall + 0.01,
+        speed_score = 0.5,
+        efficiency_score = 0.6,
+        cost_score = 0.7,
+        reliability_score = 0.8,
+        executions = 4,
+        ranks = new { accuracy_score = rank },
+    };
+
+    private static Task<FakeGateway> LeaderboardGatewayAsync() => FakeGateway.StartAsync(app =>
+        app.MapGet("/benchmarks/leaderboard", (string? category, string? metric) => Api.Json(new
+        {
+            category = category ?? "overall",
+            metric = metric ?? "overall_score",
+            generated_at = "2025-01-01T00:00:00Z",
+            // Deliberately not in rank order: the table must still list rank 1 first.
+            entries = new[] { Entry(2, "beta-bot", "2.0", 0.71), Entry(1, "alpha-bot", "1.3", 0.92), Entry(3, "gamma-bot", "0.9", 0.42) },
+        })));
+
+    [Fact]
+    public async Task Leaderboard_lists_agents_in_rank_order_with_their_scores()
+    {
+        await using var gateway = await LeaderboardGatewayAsync();
+
+        var result = await CliHarness.RunAsync("leaderboard", "--gateway", gateway.Url, "--category", "reasoning", "--metric", "accuracy", "--limit", "3");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var alpha = result.Output.IndexOf("alpha-bot", StringComparison.Ordinal);
+        var beta = result.Output.IndexOf("beta-bot", StringComparison.Ordinal);
+        var gamma = result.Output.IndexOf("gamma-bot", StringComparison.Ordinal);
+        Assert.True(alpha >= 0 && alpha < beta && beta < gamma, result.Output);
+        var alphaLine = result.Output.Split('\n').Single(l => l.Contains("alpha-bot", StringComparison.Ordinal));
+        Assert.Contains("1.3", alphaLine);
+        Assert.Contains("0.920", alphaLine);
+        Assert.Contains("0.930", alphaLine);
+        Assert.Contains("Leaderboard: reasoning by accuracy", result.Output);
+        Assert.Contains(gateway.Requests, r => r.PathAndQuery == "/benchmarks/leaderboard?category=reasoning&metric=accuracy&limit=3");
+    }
+
+    [Fact]
+    public async Task Leaderboard_json_prints_the_gateway_answer()
+    {
+        await using var gateway = await LeaderboardGatewayAsync();
+
+        var result = await CliHarness.RunAsync("leaderboard", "--gateway", gateway.Url, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var document = JsonDocument.Parse(result.Output);
+        Assert.Equal(3, document.RootElement.GetProperty("entries").GetArrayLength());
+        Assert.Equal("alpha-bot", document.RootElement.GetProperty("entries")[1].GetProperty("agent_name").GetString());
+    }
+
+    [Fact]
+    public async Task Gateway_url_comes_from_the_environment_when_not_given()
+    {
+        await using var gateway = await LeaderboardGatewayAsync();
+
+        var result = await CliHarness.RunAsync(
+            new Dictionary<string, string> { [Cli.GatewayEnvironmentVariable] = gateway.Url }, "leaderboard");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("alpha-bot", result.Output);
+    }
+
+    [Fact]
+    public async Task Results_lists_executions_and_passes_the_filters()
+    {
+        await using var gateway = await FakeGateway.StartAsync(app =>
+            app.MapGet("/benchmarks/agents/{agent}/results", (string agent, string? timeframe) => Api.Json(new
+            {
+                agent_id = agent,
+                timeframe = timeframe ?? "latest",
+                results = new object[]
+                {
+                    new
+                    {
+                        execution_id = "e-1", run_id = "r-1", agent_id = agent, agent_version = "1.1", suite_id = "s-1",
+                        benchmark_id = "b-1", benchmark_name = "arithmetic", accuracy_score = 0.9, speed_score = 0.8,
+                        efficiency_score = 0.7, cost_score = 0.6, reliability_score = 1.0, overall_score = 0.83,
+                        execution_time_ms = 1520.5, tokens_used = 987, api_calls_made = 10, cost_usd = 0.0021,
+                        status = "completed", error_message = (string?)null, metrics = new { }, created_at = "2025-02-03T04:05:06Z",
+                    },
+                    new
+                    {
+                        execution_id = "e-2", run_id = "r-1", agent_id = agent, agent_version = "1.1", suite_id = "s-1",
+                        benchmark_id = "b-2", benchmark_name = "translate", accuracy_score = 0.0, speed_score = 0.0,
+                        efficiency_score = 0.0, cost_score = 0.0, reliability_score = 0.0, overall_score = 0.0,
+                        execution_time_ms = 30000.0, tokens_used = 0, api_calls_made = 10, cost_usd = 0.0,
+                        status = "failed", error_message = (string?)"every call timed out", metrics = new { }, created_at = "2025-02-03T04:05:07Z",
+                    },
+                },
+            })));
+
+        var result = await CliHarness.RunAsync("results", "--gateway", gateway.Url, "--agent", "agent-1", "--suite", "s-1", "--timeframe", "all");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var arithmetic = result.Output.Split('\n').Single(l => l.Contains("arithmetic", StringComparison.Ordinal) && l.Contains("0.830", StringComparison.Ordinal));
+        Assert.Contains("987", arithmetic);
+        Assert.Contains("1520.5", arithmetic);
+        Assert.Contains("2025-02-03 04:05:06Z", arithmetic);
+        Assert.Contains("translate (e-2): every call timed out", result.Output);
+        Assert.Contains(gateway.Requests, r => r.PathAndQuery == "/benchmarks/agents/agent-1/results?suite_id=s-1&timeframe=all");
+    }
+
+    [Fact]
+    public async Task Results_rejects_an_unknown_timeframe_before_calling_the_gateway()
+    {
+        await using var gateway = await FakeGateway.StartAsync(_ => { });
+
+        var result = await CliHarness.RunAsync("results", "--gateway", gateway.Url, "--agent", "agent-1", "--timeframe", "week");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("week", result.Error);
+        Assert.Empty(gateway.Requests);
+    }
+
+    [Theory]
+    [InlineData(true, 2)]
+    [InlineData(false, 0)]
+    public async Task Regressions_shows_health_and_action_and_exits_2_only_when_regressed(bool regressed, int exitCode)
+    {
+        await using var gateway = await FakeGateway.StartAsync(app =>
+            app.MapGet("/benchmarks/agents/{agent}/regressions", () => Api.Json(Api.Regressions(regressed))));
+
+        var result = await CliHarness.RunAsync("regressions", "--gateway", gateway.Url, "--agent", "agent-1", "--baseline", "1.0", "--threshold", "0.05");
+
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        Assert.Contains(regressed ? "critical" : "healthy", result.Output);
+        Assert.Contains(regressed ? "block_release" : "none", result.Output);
+        Assert.Contains("1.1 compared with baseline 1.0", result.Output);
+        if (regressed)
+        {
+            var row = result.Output.Split('\n').Single(l => l.Contains("latency_ms", StringComparison.Ordinal));
+            Assert.Contains("summarize", row);
+            Assert.Contains("30.1", row);
+            Assert.Contains("92.4", row);
+            Assert.Contains("+207.0%", row);
+        }
+        else
+        {
+            Assert.Contains("No regressions.", result.Output);
+        }
+
+        Assert.Contains(gateway.Requests, r => r.PathAndQuery == "/benchmarks/agents/agent-1/regressions?baseline_version=1.0&threshold=0.05");
+    }
+}

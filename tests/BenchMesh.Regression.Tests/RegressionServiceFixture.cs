@@ -1,0 +1,164 @@
+using System.Text.Json;
+using BenchMesh.Contracts.Scoring;
+using BenchMesh.Regression.Data;
+using BenchMesh.ServiceDefaults;
+using BenchMesh.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
+
+namespace BenchMesh.Regression.Tests;
+
+/// <summary>
+/// The Regression service on its own database and RabbitMQ virtual host, shared by the tests of a class
+/// (each test uses its own agent ids, so they cannot see each other's executions).
+/// </summary>
+public sealed class RegressionServiceFixture : IAsyncLifetime
+{
+    private readonly Infrastructure _infrastructure = new();
+
+    public WebApplicationFactory<RegressionDbContext> App { get; private set; } = null!;
+    public string RabbitMqUri { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        await _infrastructure.InitializeAsync();
+        var database = _infrastructure.CreateDatabase("regression");
+        RabbitMqUri = await _infrastructure.CreateVirtualHostAsync("regression");
+        App = new WebApplicationFactory<RegressionDbContext>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting($"ConnectionStrings:{ResourceNames.RegressionDb}", database);
+            b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", RabbitMqUri);
+            // One message at a time, so that "v3 is stored" implies every message published before it was handled.
+            b.UseSetting("Messaging:PrefetchCount", "1");
+        });
+        _ = App.Server; // start: migrations, bus, outbox relay
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await _infrastructure.DisposeAsync();
+    }
+
+    public async Task WithDbAsync(Func<RegressionDbContext, Task> action)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<RegressionDbContext>());
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<RegressionDbContext, Task<T>> query)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<RegressionDbContext>());
+    }
+}
+
+/// <summary>Builds ExecutionScored events the way Scoring publishes them.</summary>
+public static class Executions
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public static ExecutionScored Scored(
+        Guid agentId, string version, Guid benchmarkId, string benchmarkName, DateTimeOffset scoredAt,
+        double accuracy = 0.9, double latencyMs = 30.1, double costPerTask = 0.001, double tokensPerTask = 120, double errorRate = 0) => new()
+    {
+        ExecutionId = Guid.NewGuid(),
+        RunId = Guid.NewGuid(),
+        AgentId = agentId,
+        AgentName = "support-bot",
+        AgentVersion = version,
+        SuiteId = Guid.Parse("5a5a5a5a-0000-0000-0000-000000000001"),
+        SuiteCategory = "reasoning",
+        BenchmarkId = benchmarkId,
+        BenchmarkName = benchmarkName,
+        BenchmarkCategory = "math",
+        Status = "completed",
+        Scores = new Scores(accuracy, 0.5, 0.5, 0.5, 1 - errorRate, 0.6),
+        Metrics = new ExecutionMetrics
+        {
+            Samples = 30,
+            FailedSamples = (int)Math.Round(errorRate * 30),
+            Accuracy = accuracy,
+            ErrorRate = errorRate,
+            MeanLatencyMs = latencyMs,
+            MedianLatencyMs = latencyMs,
+            P95LatencyMs = latencyMs * 1.5,
+            MeanTokensPerTask = tokensPerTask,
+            MeanCostPerTaskUsd = costPerTask,
+            TokensUsed = (long)(tokensPerTask * 30),
+            TotalCostUsd = (decimal)(costPerTask * 30),
+            ApiCallsMade = 30,
+        },
+        ScoredAt = scoredAt,
+    };
+
+    public static VersionResult Row(ExecutionScored e) => new()
+    {
+        ExecutionId = e.ExecutionId,
+        RunId = e.RunId,
+        AgentId = e.AgentId,
+        AgentName = e.AgentName,
+        AgentVersion = e.AgentVersion,
+        SuiteId = e.SuiteId,
+        BenchmarkId = e.BenchmarkId,
+        BenchmarkName = e.BenchmarkName,
+        Status = e.Status,
+        Samples = e.Metrics.Samples,
+        Accuracy = e.Metrics.Accuracy,
+        MedianLatencyMs = e.Metrics.MedianLatencyMs,
+        MeanCostPerTaskUsd = e.Metrics.MeanCostPerTaskUsd,
+        MeanTokensPerTask = e.Metrics.MeanTokensPerTask,
+        ErrorRate = e.Metrics.ErrorRate,
+        ScoredAt = e.ScoredAt,
+        ReceivedAt = e.ScoredAt,
+    };
+}
+
+/// <summary>
+/// What an outside subscriber sees: its own queue bound to an event's fanout exchange, read with plain
+/// RabbitMQ.Client (no MassTransit), exactly as docs/events.md tells event consumers to do.
+/// </summary>
+public sealed class ExchangeProbe : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly string _queue;
+
+    private ExchangeProbe(IConnection connection, IChannel channel, string queue) =>
+        (_connection, _channel, _queue) = (connection, channel, queue);
+
+    public static async Task<ExchangeProbe> BindAsync(string amqpUri, string exchange)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        // The same declaration MassTransit makes, so whichever comes first the exchange is the same.
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+        await channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+        return new ExchangeProbe(connection, channel, queue.QueueName);
+    }
+
+    /// <summary>The next message, or null when the queue is empty.</summary>
+    public async Task<ReceivedMessage?> TryGetAsync()
+    {
+        var result = await _channel.BasicGetAsync(_queue, autoAck: true);
+        return result is null
+            ? null
+            : new ReceivedMessage(result.BasicProperties.ContentType, JsonDocument.Parse(result.Body).RootElement.Clone());
+    }
+
+    public Task<ReceivedMessage> NextAsync(TimeSpan timeout, string what) => Eventually.GetAsync(TryGetAsync, timeout, what);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
+
+public sealed record ReceivedMessage(string? ContentType, JsonElement Envelope)
+{
+    public JsonElement Message => Envelope.GetProperty("message");
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Text.Json;
+using BenchMesh.Contracts.Scoring;
+
+namespace BenchMesh.Regression.Tests;
+
+public sealed class RegressionsApiTests(RegressionServiceFixture service) : IClassFixture<RegressionServiceFixture>
+{
+    private readonly HttpClient _http = service.App.CreateClient();
+    private readonly Guid _agentId = Guid.NewGuid();
+    private readonly Guid _arithmetic = Guid.NewGuid();
+    private readonly Guid _text = Guid.NewGuid();
+
+    private async Task SeedAsync(params ExecutionScored[] executions) =>
+        await service.WithDbAsync(async db =>
+        {
+            db.VersionResults.AddRange(executions.Select(Executions.Row));
+            await db.SaveChangesAsync();
+        });
+
+    private async Task<(HttpStatusCode Status, JsonElement Body, string? ContentType)> GetAsync(string query = "")
+    {
+        using var response = await _http.GetAsync($"/benchmarks/agents/{_agentId}/regressions{query}");
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone(), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task SeedThreeVersionsAsync()
+    {
+        var t = Executions.Start;
+        await SeedAsync(
+            Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", t, latencyMs: 30.1),
+            Executions.Scored(_agentId, "1.0", _text, "text", t, accuracy: 0.9),
+            // An older, slower execution of 1.1 on arithmetic: only the latest one of a version counts.
+            Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", t.AddHours(1), latencyMs: 500),
+            Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", t.AddHours(2), latencyMs: 31),
+            Executions.Scored(_agentId, "1.1", _text, "text", t.AddHours(1), accuracy: 0.91),
+            // Version "1.10" sorts before "1.9" by name, but it was benchmarked last: it is the current version.
+            Executions.Scored(_agentId, "1.9", _arithmetic, "arithmetic", t.AddHours(3), latencyMs: 30),
+            Executions.Scored(_agentId, "1.10", _arithmetic, "arithmetic", t.AddHours(4), latencyMs: 92.4),
+            Executions.Scored(_agentId, "1.10", _text, "text", t.AddHours(4), accuracy: 0.6));
+    }
+
+    [Fact]
+    public async Task Compares_the_latest_version_with_the_one_before_it_in_the_seeds_shape()
+    {
+        var t = Executions.Start;
+        await SeedAsync(
+            Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", t, latencyMs: 30.1),
+            Executions.Scored(_agentId, "1.0", _text, "text", t, accuracy: 0.9),
+            Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", t.AddHours(1), latencyMs: 92.4),
+            Executions.Scored(_agentId, "1.1", _text, "text", t.AddHours(1), accuracy: 0.9));
+
+        var (status, body, _) = await GetAsync();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(_agentId, body.GetProperty("agent_id").GetGuid());
+        Assert.Equal("1.1", body.GetProperty("current_version").GetString());
+        Assert.Equal("1.0", body.GetProperty("baseline_version").GetString());
+        Assert.Equal(0.1, body.GetProperty("threshold").GetDouble());
+        Assert.True(body.GetProperty("has_regressions").GetBoolean());
+        Assert.Equal("critical", body.GetProperty("overall_health").GetString());
+        Assert.Equal("block_release", body.GetProperty("recommended_action").GetString());
+        var regression = Assert.Single(body.GetProperty("regressions").EnumerateArray());
+        Assert.Equal(_arithmetic, regression.GetProperty("benchmark_id").GetGuid());
+        Assert.Equal("arithmetic", regression.GetProperty("benchmark_name").GetString());
+        Assert.Equal("latency_ms", regression.GetProperty("metric").GetString());
+        Assert.Equal("lower_is_better", regression.GetProperty("direction").GetString());
+        Assert.Equal(30.1, regression.GetProperty("baseline_value").GetDouble());
+        Assert.Equal(92.4, regression.GetProperty("current_value").GetDouble());
+        Assert.Equal(2.0698, regression.GetProperty("regression_percentage").GetDouble(), 4);
+        Assert.Equal("critical", regression.GetProperty("severity").GetString());
+        Assert.Contains("from 30.1 ms", regression.GetProperty("impact_analysis").GetString());
+    }
+
+    [Fact]
+    public async Task Orders_versions_by_when_they_were_first_benchmarked_and_uses_the_latest_execution_of_each()
+    {
+        await SeedThreeVersionsAsync();
+
+        var (_, byDefault, _) = await GetAsync();
+        var (_, against11, _) = await GetAsync("?baseline_version=1.1");
+
+        Assert.Equal("1.10", byDefault.GetProperty("current_version").GetString());
+        Assert.Equal("1.9", byDefault.GetProperty("baseline_version").GetString());
+        // 1.9 never ran "text": only arithmetic is compared.
+        Assert.Equal(1, byDefault.GetProperty("benchmarks_compared").GetInt32());
+        Assert.Equal(["latency_ms"], byDefault.GetProperty("regressions").EnumerateArray().Select(r => r.GetProperty("metric").GetString()));
+
+        Assert.Equal("1.1", against11.GetProperty("baseline_version").GetString());
+        Assert.Equal(2, against11.GetProperty("benchmarks_compared").GetInt32());
+        var regressions = against11.GetProperty("regressions").EnumerateArray().ToList();
+        Assert.Equal(31, regressions.Single(r => r.GetProperty("metric").GetString() == "latency_ms").GetProperty("baseline_value").GetDouble());
+        Assert.Equal(0.91, regressions.Single(r => r.GetProperty("metric").GetString() == "accuracy").GetProperty("baseline_value").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_larger_threshold_hides_smaller_regressions()
+    {
+        await SeedThreeVersionsAsync();
+
+        var (status, body, _) = await GetAsync("?baseline_version=1.1&threshold=2.5");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2.5, body.GetProperty("threshold").GetDouble());
+        // latency +198 % is under 250 %; accuracy -34 % is too: nothing left.
+        Assert.False(body.GetProperty("has_regressions").GetBoolean());
+        Assert.Equal("healthy", body.GetProperty("overall_health").GetString());
+        Assert.Equal("none", body.GetProperty("recommended_action").GetString());
+    }
+
+    [Fact]
+    public async Task An_improved_version_is_healthy()
+    {
+        await SeedAsync(
+            Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", Executions.Start, latencyMs: 90, accuracy: 0.7),
+            Executions.Scored(_agentId, "2.0", _arithmetic, "arithmetic", Executions.Start.AddHours(1), latencyMs: 30, accuracy: 0.95));
+
+        var (_, body, _) = await GetAsync();
+
+        Assert.False(body.GetProperty("has_regressions").GetBoolean());
+        Assert.Empty(body.GetProperty("regressions").EnumerateArray());
+        Assert.Equal("healthy", body.GetProperty("overall_health").GetString());
+        Assert.Equal("none", body.GetProperty("recommended_action").GetString());
+    }
+
+    [Fact]
+    public async Task An_agent_with_a_single_version_has_nothing_to_compare()
+    {
+        await SeedAsync(Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", Executions.Start));
+
+        var (status, body, _) = await GetAsync();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("1.0", body.GetProperty("current_version").GetString());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("baseline_version").ValueKind);
+        Assert.False(body.GetProperty("has_regressions").GetBoolean());
+        Assert.Equal("healthy", body.GetProperty("overall_health").GetString());
+        Assert.Equal("none", body.GetProperty("recommended_action").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("note").GetString()));
+    }
+
+    [Fact]
+    public async Task An_unknown_baseline_version_is_404()
+    {
+        await SeedAsync(
+            Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", Executions.Start),
+            Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", Executions.Start.AddHours(1)));
+
+        var (status, body, contentType) = await GetAsync("?baseline_version=0.9");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal(404, body.GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0.1")]
+    [InlineData("10.01")]
+    [InlineData("abc")]
+    [InlineData("NaN")]
+    public async Task A_threshold_outside_0_to_10_is_a_field_error(string threshold)
+    {
+        var (status, body, contentType) = await GetAsync($"?threshold={threshold}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.True(body.GetProperty("errors").TryGetProperty("threshold", out _));
+    }
+
+    [Fact]
+    public async Task A_threshold_of_10_is_accepted()
+    {
+        var (status, _, _) = await GetAsync("?threshold=10");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task Serves_its_openapi_document()
+    {
+        using var response = await _http.GetAsync("/openapi/v1.json");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/benchmarks/agents/{agent_id}/regressions", text);
+    }
+}

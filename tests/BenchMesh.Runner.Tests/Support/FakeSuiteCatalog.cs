@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using BenchMesh.Contracts.Agents;
+using BenchMesh.Contracts.Runs;
+using BenchMesh.Runner.Catalog;
+
+namespace BenchMesh.Runner.Tests.Support;
+
+/// <summary>An in-process Suites catalog the tests fill with agents and suites.</summary>
+public sealed class FakeSuiteCatalog : ISuiteCatalog
+{
+    private readonly ConcurrentDictionary<Guid, CatalogAgentVersion> _agents = new();
+    private readonly ConcurrentDictionary<Guid, CatalogSuite> _suites = new();
+
+    public CatalogAgentVersion AddAgent(string protocol, string endpoint, string? apiKey = null, Pricing? pricing = null)
+    {
+        var agent = new CatalogAgentVersion(new AgentSnapshot
+        {
+            AgentId = Guid.NewGuid(),
+            AgentName = "sample-" + protocol,
+            Version = "1.0",
+            Protocol = protocol,
+            Endpoint = endpoint,
+            Pricing = pricing ?? new Pricing(1m, 2m, 0m),
+            ModelConfigurationJson = """{"model":"sample","temperature":0}""",
+            HasApiKey = apiKey is not null,
+        }, apiKey);
+        _agents[agent.Snapshot.AgentId] = agent;
+        return agent;
+    }
+
+    public CatalogSuite AddSuite(params BenchmarkDefinition[] benchmarks)
+    {
+        var suite = new CatalogSuite(Guid.NewGuid(), "arithmetic-and-text", "reasoning", benchmarks);
+        _suites[suite.SuiteId] = suite;
+        return suite;
+    }
+
+    public static BenchmarkDefinition Benchmark(string name, params (string Id, string Input, string Expected)[] items) => new()
+    {
+        BenchmarkId = Guid.NewGuid(),
+        Name = name,
+        Category = "math",
+        RubricJson = """{"type":"exact_match"}""",
+        Constraints = new BenchmarkConstraints { TimeoutSeconds = 5 },
+        Items = items.Select(i => new DatasetItem { Id = i.Id, Input = i.Input, Expected = i.Expected }).ToList(),
+    };
+
+    public Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct) =>
+        Task.FromResult(_agents.TryGetValue(agentId, out var agent) && (string.IsNullOrEmpty(version) || version == agent.Snapshot.Version)
+            ? agent
+            : null);
+
+    public Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct) =>
+        Task.FromResult(_suites.GetValueOrDefault(suiteId));
+}

@@ -1,0 +1,53 @@
+using BenchMesh.Runner.Catalog;
+using BenchMesh.ServiceDefaults;
+using BenchMesh.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace BenchMesh.Runner.Tests.Support;
+
+/// <summary>The Runner service on its own database and RabbitMQ virtual host, with a test catalog.</summary>
+public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
+{
+    private readonly string _database;
+    private readonly string _rabbitMq;
+
+    private RunnerHost(string database, string rabbitMq)
+    {
+        _database = database;
+        _rabbitMq = rabbitMq;
+    }
+
+    public FakeSuiteCatalog Catalog { get; } = new();
+
+    public string RabbitMqUri => _rabbitMq;
+
+    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose)
+    {
+        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose));
+        _ = host.Server; // starts the host: migrations, outbox relay, bus
+        return host;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<ISuiteCatalog>(Catalog);
+        });
+    }
+
+    /// <summary>Counts rows of a runner table directly in PostgreSQL.</summary>
+    public async Task<long> CountAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM runner.{table}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

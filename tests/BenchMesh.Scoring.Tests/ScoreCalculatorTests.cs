@@ -1,0 +1,110 @@
+using BenchMesh.Contracts.Runs;
+using BenchMesh.Scoring.Rubrics;
+using BenchMesh.Scoring.Scoring;
+
+namespace BenchMesh.Scoring.Tests;
+
+public class ScoreCalculatorTests
+{
+    private static readonly BenchmarkConstraints Targets = new() { TargetLatencyMs = 200, TargetTokens = 15, TargetCostUsd = 0.00075 };
+
+    internal static JudgedSample Sample(int iteration, string item, double score, double ms = 100, long tokens = 15, decimal cost = 0.001m, string? error = null, bool scored = true) =>
+        new(new RawSample
+        {
+            Iteration = iteration, ItemId = item, Output = "x", DurationMs = ms, InputTokens = tokens - 5, OutputTokens = 5,
+            TokensReportedByAgent = true, CostUsd = cost, ErrorKind = error, Error = error is null ? null : "boom",
+        }, new RubricResult(score, "test", scored));
+
+    [Fact]
+    public void Known_inputs_give_known_scores()
+    {
+        var card = ScoreCalculator.Calculate(
+        [
+            Sample(0, "q1", 1, ms: 100), Sample(0, "q2", 0, ms: 300),
+            Sample(1, "q1", 1, ms: 200), Sample(1, "q2", 0, ms: 5000, tokens: 0, cost: 0, error: SampleErrorKinds.Timeout),
+        ], Targets);
+
+        Assert.Equal(0.5, card.Scores.AccuracyScore, 9);       // (1 + 0 + 1 + 0) / 4
+        Assert.Equal(0.5, card.Scores.SpeedScore, 9);          // median of 100, 300, 200 = 200 = target
+        Assert.Equal(0.5, card.Scores.EfficiencyScore, 9);     // 15 tokens per successful call = target
+        Assert.Equal(0.5, card.Scores.CostScore, 9);           // 0.003 / 4 calls = target
+        Assert.Equal(0.75, card.Scores.ReliabilityScore, 9);   // 3 of 4 succeeded
+        Assert.Equal(0.3 * 0.5 + 0.2 * 0.5 + 0.2 * 0.5 + 0.15 * 0.5 + 0.15 * 0.75, card.Scores.OverallScore, 9);
+        Assert.Equal(ExecutionStatuses.Completed, card.Status);
+        Assert.Equal("timeout: boom", card.ErrorMessage);
+        Assert.Equal(4, card.Metrics.ApiCallsMade);
+        Assert.Equal(45, card.Metrics.TokensUsed);
+        Assert.Equal(0.003m, card.Metrics.TotalCostUsd);
+        Assert.Equal([2, 2], card.ItemOutcomes["q1"]);
+        Assert.Equal([0, 2], card.ItemOutcomes["q2"]);
+        Assert.Equal(2, card.Metrics.PerIteration.Count);
+        Assert.Equal(0.5, card.Metrics.PerIteration[1].Accuracy);
+        Assert.Equal(0.5, card.Metrics.PerIteration[1].ErrorRate);
+        Assert.Equal(200, card.Metrics.PerIteration[1].MedianLatencyMs);
+    }
+
+    [Fact]
+    public void Faster_cheaper_leaner_calls_score_higher_and_scores_stay_in_bounds()
+    {
+        var slow = ScoreCalculator.Calculate([Sample(0, "q", 1, ms: 2000, tokens: 1500, cost: 0.1m)], Targets).Scores;
+        var fast = ScoreCalculator.Calculate([Sample(0, "q", 1, ms: 20, tokens: 5, cost: 0.0001m)], Targets).Scores;
+        Assert.True(fast.SpeedScore > slow.SpeedScore);
+        Assert.True(fast.EfficiencyScore > slow.EfficiencyScore);
+        Assert.True(fast.CostScore > slow.CostScore);
+        foreach (var s in new[] { slow, fast })
+        {
+            foreach (var v in new[] { s.AccuracyScore, s.SpeedScore, s.EfficiencyScore, s.CostScore, s.ReliabilityScore, s.OverallScore })
+            {
+                Assert.InRange(v, 0, 1);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_free_agent_has_a_cost_score_of_one() =>
+        Assert.Equal(1, ScoreCalculator.Calculate([Sample(0, "q", 1, cost: 0)], Targets).Scores.CostScore);
+
+    [Fact]
+    public void When_every_call_fails_the_execution_failed_and_scores_are_zero_but_cost()
+    {
+        var card = ScoreCalculator.Calculate(
+            [Sample(0, "q", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Connection), Sample(1, "q", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Connection)],
+            Targets);
+        Assert.Equal(ExecutionStatuses.Failed, card.Status);
+        Assert.Equal(0, card.Scores.AccuracyScore);
+        Assert.Equal(0, card.Scores.SpeedScore);
+        Assert.Equal(0, card.Scores.EfficiencyScore);
+        Assert.Equal(0, card.Scores.ReliabilityScore);
+        Assert.Equal("connection: boom", card.ErrorMessage);
+    }
+
+    [Fact]
+    public void Unscorable_samples_are_left_out_of_accuracy()
+    {
+        var card = ScoreCalculator.Calculate([Sample(0, "a", 1), Sample(0, "b", 0, scored: false)], Targets);
+        Assert.Equal(1, card.Scores.AccuracyScore);
+        Assert.Equal(1, card.UnscoredSamples);
+        Assert.False(card.ItemOutcomes.ContainsKey("b"));
+    }
+
+    [Fact]
+    public void When_nothing_can_be_scored_accuracy_is_zero_and_the_reason_is_given()
+    {
+        var card = ScoreCalculator.Calculate([Sample(0, "a", 0, scored: false)], Targets);
+        Assert.Equal(0, card.Scores.AccuracyScore);
+        Assert.Equal(0, card.ScoredSamples);
+        Assert.Contains("No sample could be scored", card.ErrorMessage);
+    }
+
+    [Fact]
+    public void The_weights_sum_to_one() =>
+        Assert.Equal(1, ScoreWeights.Accuracy + ScoreWeights.Speed + ScoreWeights.Efficiency + ScoreWeights.Cost + ScoreWeights.Reliability, 12);
+
+    [Theory]
+    [InlineData(1000, 0, 1)]
+    [InlineData(1000, 1000, 0.5)]
+    [InlineData(1000, 3000, 0.25)]
+    [InlineData(0, 10, 0)]
+    public void Reference_score_is_target_over_target_plus_value(double target, double value, double expected) =>
+        Assert.Equal(expected, ScoreCalculator.Reference(target, value), 12);
+}

@@ -1,0 +1,249 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using BenchMesh.Contracts.Agents;
+using BenchMesh.Contracts.Runs;
+using BenchMesh.Scoring.Consumers;
+using BenchMesh.Scoring.Data;
+using BenchMesh.Testing;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
+
+namespace BenchMesh.Scoring.Tests;
+
+/// <summary>The Scoring host against real PostgreSQL and RabbitMQ, each test on its own database and virtual host.</summary>
+public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixture<Infrastructure>, IAsyncLifetime
+{
+    private const string ExecutionScoredExchange = "BenchMesh.Contracts.Scoring:ExecutionScored";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private WebApplicationFactory<ScoringDbContext> _factory = null!;
+    private HttpClient _client = null!;
+    private string _vhostUri = "";
+    private IConnection _rabbit = null!;
+    private IChannel _channel = null!;
+    private string _probeQueue = "";
+    private readonly List<JsonElement> _scored = [];
+
+    public async Task InitializeAsync()
+    {
+        var database = infra.CreateDatabase("scoring");
+        _vhostUri = await infra.CreateVirtualHostAsync("scoring");
+
+        // Our own queue on ExecutionScored's exchange, bound before anything is published, to see what Scoring publishes.
+        _rabbit = await new ConnectionFactory { Uri = new Uri(_vhostUri) }.CreateConnectionAsync();
+        _channel = await _rabbit.CreateChannelAsync();
+        await _channel.ExchangeDeclareAsync(ExecutionScoredExchange, ExchangeType.Fanout, durable: true);
+        _probeQueue = (await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await _channel.QueueBindAsync(_probeQueue, ExecutionScoredExchange, "");
+
+        _factory = new WebApplicationFactory<ScoringDbContext>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:scoringdb", database);
+            b.UseSetting("ConnectionStrings:rabbitmq", _vhostUri);
+        });
+        _client = _factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _channel.DisposeAsync();
+        await _rabbit.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_published_execution_is_stored_and_ExecutionScored_carries_its_scores()
+    {
+        var executed = Execution();
+        await Bus.Publish(executed);
+
+        var scored = (await ScoredAsync(1))[0];
+        var message = scored.GetProperty("message");
+        Assert.Equal(executed.ExecutionId, message.GetProperty("executionId").GetGuid());
+        Assert.Equal("completed", message.GetProperty("status").GetString());
+        var scores = message.GetProperty("scores");
+        Assert.Equal(0.5, scores.GetProperty("accuracyScore").GetDouble(), 9);
+        Assert.Equal(0.5, scores.GetProperty("speedScore").GetDouble(), 9);
+        Assert.Equal(0.5, scores.GetProperty("efficiencyScore").GetDouble(), 9);
+        Assert.Equal(0.5, scores.GetProperty("costScore").GetDouble(), 9);
+        Assert.Equal(0.75, scores.GetProperty("reliabilityScore").GetDouble(), 9);
+        Assert.Equal(0.5375, scores.GetProperty("overallScore").GetDouble(), 9);
+        Assert.Equal(2, message.GetProperty("itemOutcomes").GetProperty("q1")[0].GetInt32());
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScoringDbContext>();
+        var row = await db.BenchmarkExecutions.SingleAsync(e => e.ExecutionId == executed.ExecutionId);
+        Assert.Equal(0.5375, row.OverallScore, 9);
+        Assert.Equal(4, row.ApiCallsMade);
+        Assert.Equal(45, row.TokensUsed);
+        Assert.Equal(60_000, row.ExecutionTimeMs);
+        Assert.Equal("timeout: agent did not answer", row.ErrorMessage);
+        var samples = await db.ExecutionSamples.Where(s => s.ExecutionId == executed.ExecutionId).OrderBy(s => s.Iteration).ThenBy(s => s.ItemId).ToListAsync();
+        Assert.Equal(4, samples.Count);
+        Assert.Equal([true, false, true, false], samples.Select(s => s.Correct == true));
+        Assert.Equal("timeout", samples[3].ErrorKind);
+        Assert.Equal("19", samples[1].Expected);
+    }
+
+    [Fact]
+    public async Task The_same_execution_delivered_twice_is_scored_once()
+    {
+        var executed = Execution();
+        await Bus.Publish(executed);
+        await Bus.Publish(executed);
+
+        await ScoredAsync(1);
+
+        // Both deliveries handled: nothing left in Scoring's queue, nothing left in the outbox; then a grace period
+        // in which a second ExecutionScored would have arrived.
+        var queue = new KebabCaseEndpointNameFormatter("scoring", false).Consumer<BenchmarkExecutedConsumer>();
+        await Eventually.TrueAsync(async () =>
+        {
+            var ready = await _channel.QueueDeclarePassiveAsync(queue);
+            await using var scope = _factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ScoringDbContext>();
+            return ready.MessageCount == 0 && !await db.OutboxMessages.AnyAsync(m => m.SentAt == null);
+        }, Timeout, "both deliveries to be handled");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Single(await DrainAsync());
+        await using var check = _factory.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<ScoringDbContext>();
+        Assert.Equal(1, await db.BenchmarkExecutions.CountAsync(e => e.ExecutionId == executed.ExecutionId));
+        Assert.Equal(4, await db.ExecutionSamples.CountAsync(s => s.ExecutionId == executed.ExecutionId));
+        Assert.Equal(1, await db.OutboxMessages.CountAsync());
+    }
+
+    [Fact]
+    public async Task The_results_endpoint_returns_executions_with_the_seed_column_names()
+    {
+        var first = Execution();
+        await Bus.Publish(first);
+        await ScoredAsync(1);
+        var second = Execution(first.Agent.AgentId, first.SuiteId, first.Benchmark.BenchmarkId);
+        await Bus.Publish(second);
+        await ScoredAsync(2);
+
+        using var latest = await GetJsonAsync($"/benchmarks/agents/{first.Agent.AgentId}/results?suite_id={first.SuiteId}");
+        var results = latest.RootElement.GetProperty("results");
+        var result = Assert.Single(results.EnumerateArray());
+        Assert.Equal(second.ExecutionId, result.GetProperty("execution_id").GetGuid());
+        Assert.Equal("latest", latest.RootElement.GetProperty("timeframe").GetString());
+        foreach (var column in new[]
+                 {
+                     "run_id", "agent_id", "agent_version", "suite_id", "benchmark_id", "benchmark_name", "accuracy_score", "speed_score",
+                     "efficiency_score", "cost_score", "reliability_score", "overall_score", "execution_time_ms", "tokens_used",
+                     "api_calls_made", "cost_usd", "status", "error_message", "metrics", "created_at",
+                 })
+        {
+            Assert.True(result.TryGetProperty(column, out _), $"missing {column}");
+        }
+
+        Assert.Equal(4, result.GetProperty("api_calls_made").GetInt32());
+        Assert.Equal(200, result.GetProperty("metrics").GetProperty("median_latency_ms").GetDouble());
+
+        using var all = await GetJsonAsync($"/benchmarks/agents/{first.Agent.AgentId}/results?timeframe=all");
+        Assert.Equal(2, all.RootElement.GetProperty("results").GetArrayLength());
+
+        using var other = await GetJsonAsync($"/benchmarks/agents/{Guid.NewGuid()}/results?timeframe=30d");
+        Assert.Equal(0, other.RootElement.GetProperty("results").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("?timeframe=yesterday", "timeframe")]
+    [InlineData("?suite_id=not-a-guid", "suite_id")]
+    public async Task A_bad_query_is_a_400_with_the_field(string query, string field)
+    {
+        var response = await _client.GetAsync($"/benchmarks/agents/{Guid.NewGuid()}/results{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task A_malformed_agent_id_is_a_400()
+    {
+        var response = await _client.GetAsync("/benchmarks/agents/42/results");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("agent_id", await response.Content.ReadAsStringAsync());
+    }
+
+    private IBus Bus => _factory.Services.GetRequiredService<IBus>();
+
+    private async Task<JsonDocument> GetJsonAsync(string url)
+    {
+        var response = await _client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> ExecutionScored messages have arrived.</summary>
+    private Task<List<JsonElement>> ScoredAsync(int count) =>
+        Eventually.GetAsync(async () => await DrainAsync() is { } all && all.Count >= count ? all : null, Timeout, $"{count} ExecutionScored");
+
+    /// <summary>Every ExecutionScored envelope received so far (MassTransit's JSON: camelCase, message under "message").</summary>
+    private async Task<List<JsonElement>> DrainAsync()
+    {
+        while (await _channel.BasicGetAsync(_probeQueue, autoAck: true) is { } delivery)
+        {
+            using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(delivery.Body.Span));
+            _scored.Add(doc.RootElement.Clone());
+        }
+
+        return _scored.ToList();
+    }
+
+    /// <summary>
+    /// Two items over two passes, with targets chosen so that speed, efficiency and cost land on 0.5:
+    /// q1 right twice, q2 wrong once and timed out once. Accuracy 0.5, reliability 0.75, overall 0.5375.
+    /// </summary>
+    private static BenchmarkExecuted Execution(Guid? agentId = null, Guid? suiteId = null, Guid? benchmarkId = null)
+    {
+        var started = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.FromHours(2));
+        RawSample S(int iteration, string item, string? output, double ms, string? error = null) => new()
+        {
+            Iteration = iteration, ItemId = item, Output = output, DurationMs = ms,
+            InputTokens = error is null ? 10 : 0, OutputTokens = error is null ? 5 : 0, TokensReportedByAgent = true,
+            CostUsd = error is null ? 0.001m : 0m, ErrorKind = error, Error = error is null ? null : "agent did not answer",
+        };
+
+        return new BenchmarkExecuted
+        {
+            RunId = Guid.NewGuid(),
+            ExecutionId = Guid.NewGuid(),
+            SuiteId = suiteId ?? Guid.NewGuid(),
+            SuiteCategory = "reasoning",
+            Agent = new AgentSnapshot
+            {
+                AgentId = agentId ?? Guid.NewGuid(), AgentName = "calc-bot", Version = "1.0", Protocol = AgentProtocols.HttpJson,
+                Endpoint = "http://127.0.0.1:1/agent", Pricing = Pricing.Free,
+            },
+            Benchmark = new BenchmarkDefinition
+            {
+                BenchmarkId = benchmarkId ?? Guid.NewGuid(),
+                Name = "arithmetic",
+                Category = "math",
+                RubricJson = """{"type":"numeric_tolerance","tolerance":0.01}""",
+                Constraints = new BenchmarkConstraints { TargetLatencyMs = 200, TargetTokens = 15, TargetCostUsd = 0.00075 },
+                Items = [new DatasetItem { Id = "q1", Input = "2 + 3?", Expected = "5" }, new DatasetItem { Id = "q2", Input = "4 * 5?", Expected = "19" }],
+            },
+            WarmupRuns = 1,
+            Iterations = 2,
+            TerminatedEarly = false,
+            Samples =
+            [
+                S(0, "q1", "The answer is 5.", 100), S(0, "q2", "20", 300),
+                S(1, "q1", "5", 200), S(1, "q2", null, 5000, SampleErrorKinds.Timeout),
+            ],
+            WorkerId = "worker-1",
+            StartedAt = started,
+            CompletedAt = started.AddMinutes(1),
+        };
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using BenchMesh.Contracts.Grpc.Suites;
+using BenchMesh.Testing;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using static BenchMesh.Suites.Tests.HttpAssertions;
+
+namespace BenchMesh.Suites.Tests;
+
+public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixture<Infrastructure>
+{
+    [Fact]
+    public async Task GetSuiteReturnsEveryBenchmarkWithItsItemsRubricAndConstraints()
+    {
+        await using var app = new SuitesApp(infrastructure, "grpc");
+        var created = await (await app.CreateClient().PostAsync("/suites", Json(SuitesApiTests.ArithmeticAndText))).ReadObjectAsync();
+        var suiteId = (string)created["suite_id"]!;
+        using var channel = Channel(app);
+
+        var suite = await Catalog.GetSuiteAsync(channel, suiteId);
+
+        Assert.Equal(suiteId, suite.SuiteId);
+        Assert.Equal("arithmetic-and-text", suite.Name);
+        Assert.Equal("reasoning", suite.Category);
+        Assert.Equal(["arithmetic", "text"], suite.Benchmarks.Select(b => b.Name));
+        var arithmetic = suite.Benchmarks[0];
+        Assert.Equal((string)created["benchmarks"]![0]!["benchmark_id"]!, arithmetic.BenchmarkId);
+        Assert.Equal("math", arithmetic.Category);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "type": "numeric_tolerance", "tolerance": 0.01, "relative": false }"""), JsonNode.Parse(arithmetic.RubricJson)));
+        Assert.Equal(new ConstraintsMessage { TimeoutSeconds = 30, TargetLatencyMs = 800, TargetTokens = 200, TargetCostUsd = 0.002, MaxTokens = 256 }, arithmetic.Constraints);
+        Assert.Equal(["q1", "q2"], arithmetic.Items.Select(i => i.Id));
+        Assert.Equal("What is 2 + 3?", arithmetic.Items[0].Input);
+        Assert.Equal("5", arithmetic.Items[0].Expected);
+        Assert.Equal("", arithmetic.Items[0].RubricJson);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "type": "regex", "pattern": "^2[.,]5$" }"""), JsonNode.Parse(arithmetic.Items[1].RubricJson)));
+        var text = suite.Benchmarks[1];
+        Assert.False(text.Items[0].HasExpected);
+        Assert.Equal(0, text.Constraints.MaxTokens);
+        Assert.Equal(30, text.Constraints.TimeoutSeconds);
+    }
+
+    [Fact]
+    public async Task GetAgentVersionReturnsTheEffectiveEndpointPricingAndCredential()
+    {
+        await using var app = new SuitesApp(infrastructure, "grpc");
+        var client = app.CreateClient();
+        var agent = await (await client.PostAsync("/agents", Json("""
+            {
+              "name": "support-bot", "workspace_id": "team-a", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
+              "api_key": "sk-abc", "pricing": { "input_per_million_usd": 0.5, "output_per_million_usd": 1.5, "per_call_usd": 0.0001 },
+              "versions": [
+                { "version": "1.0", "model_configuration": { "model": "a" } },
+                { "version": "1.1", "model_configuration": { "model": "b" }, "endpoint": "http://127.0.0.1:5161/json-v2",
+                  "pricing": { "per_call_usd": 0.25 } }
+              ]
+            }
+            """))).ReadObjectAsync();
+        var agentId = (string)agent["agent_id"]!;
+        using var channel = Channel(app);
+
+        var first = await Catalog.GetAgentVersionAsync(channel, agentId, "1.0");
+        var latest = await Catalog.GetAgentVersionAsync(channel, agentId, "");
+
+        Assert.Equal(agentId, first.AgentId);
+        Assert.Equal("support-bot", first.AgentName);
+        Assert.Equal("http-json", first.Protocol);
+        Assert.Equal("http://127.0.0.1:5161/json", first.Endpoint);
+        Assert.Equal(("0.5", "1.5", "0.0001"), (first.InputPerMillionUsd, first.OutputPerMillionUsd, first.PerCallUsd));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "model": "a" }"""), JsonNode.Parse(first.ModelConfigurationJson)));
+        Assert.Equal("sk-abc", first.ApiKey);
+
+        Assert.Equal("1.1", latest.Version);
+        Assert.Equal("http://127.0.0.1:5161/json-v2", latest.Endpoint);
+        Assert.Equal(("0.5", "1.5", "0.25"), (latest.InputPerMillionUsd, latest.OutputPerMillionUsd, latest.PerCallUsd));
+
+        // A version added later becomes the latest.
+        (await client.PostAsync($"/agents/{agentId}/versions", Json("""{ "version": "0.9-hotfix" }"""))).EnsureSuccessStatusCode();
+        Assert.Equal("0.9-hotfix", (await Catalog.GetAgentVersionAsync(channel, agentId, "")).Version);
+    }
+
+    [Fact]
+    public async Task UnknownIdsAndVersionsAreNotFound()
+    {
+        await using var app = new SuitesApp(infrastructure, "grpc");
+        var client = app.CreateClient();
+        var withVersion = (string)(await (await client.PostAsync("/agents", Json("""
+            { "name": "a", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1" } ] }
+            """))).ReadObjectAsync())["agent_id"]!;
+        var withoutVersions = (string)(await (await client.PostAsync("/agents", Json("""
+            { "name": "b", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://b" }
+            """))).ReadObjectAsync())["agent_id"]!;
+        using var channel = Channel(app);
+
+        async Task AssertNotFound(Func<Task> call) =>
+            Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(call)).StatusCode);
+
+        await AssertNotFound(() => Catalog.GetSuiteAsync(channel, Guid.NewGuid().ToString()));
+        await AssertNotFound(() => Catalog.GetSuiteAsync(channel, "not-a-guid"));
+        await AssertNotFound(() => Catalog.GetAgentVersionAsync(channel, Guid.NewGuid().ToString(), ""));
+        await AssertNotFound(() => Catalog.GetAgentVersionAsync(channel, "", "1"));
+        await AssertNotFound(() => Catalog.GetAgentVersionAsync(channel, withVersion, "2"));
+        await AssertNotFound(() => Catalog.GetAgentVersionAsync(channel, withoutVersions, ""));
+    }
+
+    private static GrpcChannel Channel(SuitesApp app) =>
+        GrpcChannel.ForAddress(app.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = app.Server.CreateHandler() });
+
+    /// <summary>
+    /// A client for the catalog built from the service's generated messages: the service compiles the .proto
+    /// as a server only, and compiling it again here would declare the same types twice.
+    /// </summary>
+    private static class Catalog
+    {
+        private const string Service = "benchmesh.suites.v1.SuiteCatalog";
+
+        private static readonly Method<GetSuiteRequest, SuiteMessage> GetSuite = new(
+            MethodType.Unary, Service, "GetSuite", Marshal(GetSuiteRequest.Parser), Marshal(SuiteMessage.Parser));
+
+        private static readonly Method<GetAgentVersionRequest, AgentVersionMessage> GetAgentVersion = new(
+            MethodType.Unary, Service, "GetAgentVersion", Marshal(GetAgentVersionRequest.Parser), Marshal(AgentVersionMessage.Parser));
+
+        public static async Task<SuiteMessage> GetSuiteAsync(GrpcChannel channel, string suiteId) =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(GetSuite, null, new CallOptions(), new GetSuiteRequest { SuiteId = suiteId });
+
+        public static async Task<AgentVersionMessage> GetAgentVersionAsync(GrpcChannel channel, string agentId, string version) =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(
+                GetAgentVersion, null, new CallOptions(), new GetAgentVersionRequest { AgentId = agentId, Version = version });
+
+        private static Marshaller<T> Marshal<T>(MessageParser<T> parser) where T : IMessage<T> =>
+            Marshallers.Create(message => message.ToByteArray(), parser.ParseFrom);
+    }
+}
