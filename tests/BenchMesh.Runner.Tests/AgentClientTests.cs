@@ -189,3 +189,15 @@ public sealed class AgentClientTests(AgentServersFixture servers) : IClassFixtur
         }
     }
 }
+
+public sealed class CompletionsUrlTests
+{
+    [Theory]
+    [InlineData("http://h:1/openai/baseline", "http://h:1/openai/baseline/v1/chat/completions")]
+    [InlineData("http://h:1/openai/baseline/", "http://h:1/openai/baseline/v1/chat/completions")]
+    [InlineData("http://h:1/v1", "http://h:1/v1/chat/completions")]
+    [InlineData("http://h:1/v1/chat/completions", "http://h:1/v1/chat/completions")]
+    [InlineData("http://h:1/openai/fast?latency_ms=5", "http://h:1/openai/fast/v1/chat/completions?latency_ms=5")]
+    public void Appends_the_chat_completions_path_and_keeps_the_query(string endpoint, string expected) =>
+        Assert.Equal(expected, OpenAiChatAgentClient.CompletionsUrl(endpoint));
+}

@@ -174,6 +174,14 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         Assert.Contains("agent_id", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Serves_its_OpenAPI_document()
+    {
+        var response = await _client.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/benchmarks/", await response.Content.ReadAsStringAsync());
+    }
+
     private IBus Bus => _factory.Services.GetRequiredService<IBus>();
 
     private async Task<JsonDocument> GetJsonAsync(string url)

@@ -36,10 +36,11 @@ public sealed class WelchTTest : ISignificanceTest
         var seB = varB / b.Count;
         var se2 = seA + seB;
 
-        if (se2 <= 0)
+        // Values that are all equal leave rounding noise rather than an exact zero variance.
+        if (se2 <= 1e-24 * Math.Max(1, Math.Max(meanA * meanA, meanB * meanB)))
         {
             // No spread at all: the samples are either identical or entirely separate.
-            var equal = Math.Abs(meanA - meanB) < 1e-12;
+            var equal = Math.Abs(meanA - meanB) <= 1e-12 * Math.Max(1, Math.Max(Math.Abs(meanA), Math.Abs(meanB)));
             return new SignificanceResult(Name, equal ? 1 : 0, !equal, null, a.Count + b.Count - 2);
         }
 

@@ -21,17 +21,24 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
 
     public override string Protocol => AgentProtocols.OpenAiChat;
 
+    /// <summary>
+    /// <c>{endpoint}/v1/chat/completions</c>, keeping the endpoint's query string (e.g. an <c>api-version</c>); an
+    /// endpoint that already names <c>/v1</c> or the full path is used as given.
+    /// </summary>
     public static string CompletionsUrl(string endpoint)
     {
-        var baseUrl = endpoint.TrimEnd('/');
-        if (baseUrl.EndsWith("/chat/completions", StringComparison.OrdinalIgnoreCase))
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
         {
-            return baseUrl;
+            return endpoint;
         }
 
-        return baseUrl.EndsWith("/v1", StringComparison.OrdinalIgnoreCase)
-            ? baseUrl + "/chat/completions"
-            : baseUrl + "/v1/chat/completions";
+        var path = uri.AbsolutePath.TrimEnd('/');
+        if (!path.EndsWith("/chat/completions", StringComparison.OrdinalIgnoreCase))
+        {
+            path += path.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? "/chat/completions" : "/v1/chat/completions";
+        }
+
+        return new UriBuilder(uri) { Path = path }.Uri.ToString();
     }
 
     protected override HttpRequestMessage CreateRequest(AgentCall call)

@@ -1,0 +1,354 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using BenchMesh.Contracts.Scoring;
+using BenchMesh.Leaderboard.Consumers;
+using BenchMesh.Leaderboard.Data;
+using BenchMesh.Testing;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace BenchMesh.Leaderboard.Tests;
+
+/// <summary>The Leaderboard host against real PostgreSQL, RabbitMQ and Redis; each test has its own database, vhost and key prefix.</summary>
+public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFixture<Infrastructure>, IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly Guid _suite = Guid.NewGuid();
+    private WebApplicationFactory<LeaderboardDbContext> _factory = null!;
+    private HttpClient _client = null!;
+    private string _prefix = "";
+    private ConnectionMultiplexer _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        _prefix = infra.CreateRedisPrefix("leaderboard");
+        _factory = await StartAsync(infra.Redis);
+        _client = _factory.CreateClient();
+        _redis = await ConnectionMultiplexer.ConnectAsync(infra.Redis);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await foreach (var key in _redis.GetServers()[0].KeysAsync(pattern: _prefix + "*"))
+        {
+            await _redis.GetDatabase().KeyDeleteAsync(key);
+        }
+
+        await _redis.DisposeAsync();
+    }
+
+    private async Task<WebApplicationFactory<LeaderboardDbContext>> StartAsync(string redis)
+    {
+        var database = infra.CreateDatabase("leaderboard");
+        var vhost = await infra.CreateVirtualHostAsync("leaderboard");
+        return new WebApplicationFactory<LeaderboardDbContext>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:leaderboarddb", database);
+            b.UseSetting("ConnectionStrings:rabbitmq", vhost);
+            b.UseSetting("ConnectionStrings:redis", redis);
+            b.UseSetting("Leaderboard:CacheKeyPrefix", _prefix);
+        });
+    }
+
+    [Fact]
+    public async Task Ranks_agents_caches_the_answer_and_a_new_score_invalidates_it()
+    {
+        var alpha = Guid.NewGuid();
+        var beta = Guid.NewGuid();
+        var benchmark = Guid.NewGuid();
+        await PublishAndWaitAsync(
+            Scored(alpha, "alpha", benchmark, overall: 0.8, speed: 0.3),
+            Scored(beta, "beta", benchmark, overall: 0.6, speed: 0.9));
+
+        var first = await GetStringAsync("/benchmarks/leaderboard");
+        using (var doc = JsonDocument.Parse(first))
+        {
+            var entries = doc.RootElement.GetProperty("entries");
+            Assert.Equal(2, entries.GetArrayLength());
+            Assert.Equal(alpha, entries[0].GetProperty("agent_id").GetGuid());
+            Assert.Equal(1, entries[0].GetProperty("rank").GetInt32());
+            Assert.Equal(0.8, entries[0].GetProperty("overall_score").GetDouble(), 9);
+            Assert.Equal(2, entries[0].GetProperty("ranks").GetProperty("speed_score").GetInt32());
+            Assert.Equal(1, entries[1].GetProperty("ranks").GetProperty("speed_score").GetInt32());
+            Assert.Equal(2, entries[1].GetProperty("rank").GetInt32());
+            Assert.Equal("overall_score", doc.RootElement.GetProperty("metric").GetString());
+        }
+
+        // The answer is now in Redis under the configured prefix, and the cached answer is the same.
+        Assert.NotEmpty(await CachedBoardKeysAsync());
+        Assert.Equal(first, await GetStringAsync("/benchmarks/leaderboard"));
+
+        // beta's newer execution of the same benchmark overtakes alpha: the cache must not hide it.
+        await PublishAndWaitAsync(Scored(beta, "beta", benchmark, overall: 0.95, speed: 0.9));
+        using (var doc = JsonDocument.Parse(await GetStringAsync("/benchmarks/leaderboard")))
+        {
+            var entries = doc.RootElement.GetProperty("entries");
+            Assert.Equal(beta, entries[0].GetProperty("agent_id").GetGuid());
+            Assert.Equal(0.95, entries[0].GetProperty("overall_score").GetDouble(), 9);
+            Assert.Equal(1, entries[0].GetProperty("executions").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task A_duplicate_ExecutionScored_changes_nothing()
+    {
+        var agent = Guid.NewGuid();
+        var original = Scored(agent, "alpha", Guid.NewGuid(), overall: 0.7, speed: 0.5);
+        await PublishAndWaitAsync(original);
+        var before = await GetStringAsync("/benchmarks/leaderboard?metric=accuracy");
+
+        // Same execution id, different content: a redelivery must not overwrite or add anything.
+        await Bus.Publish(original with { Scores = original.Scores with { OverallScore = 0.1, AccuracyScore = 0.1 }, ScoredAt = DateTimeOffset.UtcNow });
+        await WaitForQueueToDrainAsync();
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeaderboardDbContext>();
+        var row = await db.Scores.SingleAsync();
+        Assert.Equal(0.7, row.OverallScore, 9);
+        Assert.Equal(before, await GetStringAsync("/benchmarks/leaderboard?metric=accuracy"));
+    }
+
+    [Fact]
+    public async Task Category_filters_by_suite_or_benchmark_category()
+    {
+        var agent = Guid.NewGuid();
+        await PublishAndWaitAsync(Scored(agent, "alpha", Guid.NewGuid(), 0.7, 0.5, benchmarkCategory: "math"));
+        using var math = JsonDocument.Parse(await GetStringAsync("/benchmarks/leaderboard?category=math"));
+        Assert.Equal(1, math.RootElement.GetProperty("entries").GetArrayLength());
+        using var suite = JsonDocument.Parse(await GetStringAsync("/benchmarks/leaderboard?category=Reasoning"));
+        Assert.Equal(1, suite.RootElement.GetProperty("entries").GetArrayLength());
+        using var other = JsonDocument.Parse(await GetStringAsync("/benchmarks/leaderboard?category=coding"));
+        Assert.Equal(0, other.RootElement.GetProperty("entries").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("metric=latency", "metric")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=101", "limit")]
+    [InlineData("limit=ten", "limit")]
+    public async Task Invalid_leaderboard_queries_are_400s(string query, string field)
+    {
+        var response = await _client.GetAsync($"/benchmarks/leaderboard?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Without_redis_the_leaderboard_is_served_from_postgres()
+    {
+        await using var factory = await StartAsync("127.0.0.1:1,connectTimeout=200");
+        using var client = factory.CreateClient();
+        var agent = Guid.NewGuid();
+        await factory.Services.GetRequiredService<IBus>().Publish(Scored(agent, "alpha", Guid.NewGuid(), 0.7, 0.5));
+        await Eventually.TrueAsync(async () =>
+        {
+            using var doc = JsonDocument.Parse(await client.GetStringAsync("/benchmarks/leaderboard"));
+            return doc.RootElement.GetProperty("entries").GetArrayLength() == 1;
+        }, Timeout, "the leaderboard without Redis");
+    }
+
+    [Fact]
+    public async Task Head_to_head_names_a_significant_winner()
+    {
+        var strong = Guid.NewGuid();
+        var weak = Guid.NewGuid();
+        var messages = new List<ExecutionScored>();
+        for (var i = 0; i < 3; i++)
+        {
+            var benchmark = Guid.NewGuid();
+            messages.Add(Scored(strong, "strong", benchmark, 0.85 + i * 0.01, 0.5, accuracies: [0.9, 0.92, 0.88]));
+            messages.Add(Scored(weak, "weak", benchmark, 0.45 + i * 0.01, 0.5, accuracies: [0.5, 0.45, 0.55]));
+        }
+
+        await PublishAndWaitAsync([.. messages]);
+        using var doc = await CompareAsync(new { agent_ids = new[] { weak, strong }, suite_id = _suite, comparison_type = "head_to_head" });
+        var accuracy = Metric(doc, "accuracy_score");
+        var significance = accuracy.GetProperty("statistical_significance");
+        Assert.Equal("welch_t_test", significance.GetProperty("test").GetString());
+        Assert.True(significance.GetProperty("p_value").GetDouble() < 0.05);
+        Assert.True(significance.GetProperty("significant").GetBoolean());
+        Assert.Equal(strong, accuracy.GetProperty("winner").GetGuid());
+        Assert.Equal(9, accuracy.GetProperty("means")[1].GetProperty("samples").GetInt32()); // 3 executions x 3 passes
+        Assert.True(accuracy.GetProperty("difference").GetDouble() < 0);                   // weak - strong
+        Assert.Equal(strong, Metric(doc, "overall_score").GetProperty("winner").GetGuid());
+        Assert.Equal(strong, doc.RootElement.GetProperty("winner").GetGuid());
+    }
+
+    [Fact]
+    public async Task Head_to_head_of_identical_agents_is_a_tie()
+    {
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        var messages = new List<ExecutionScored>();
+        for (var i = 0; i < 3; i++)
+        {
+            var benchmark = Guid.NewGuid();
+            messages.Add(Scored(a, "a", benchmark, 0.7 + i * 0.02, 0.5, accuracies: [0.7, 0.8, 0.75]));
+            messages.Add(Scored(b, "b", benchmark, 0.7 + i * 0.02, 0.5, accuracies: [0.7, 0.8, 0.75]));
+        }
+
+        await PublishAndWaitAsync([.. messages]);
+        using var doc = await CompareAsync(new { agent_ids = new[] { a, b }, suite_id = _suite, comparison_type = "head_to_head" });
+        foreach (var metric in doc.RootElement.GetProperty("metrics").EnumerateArray())
+        {
+            Assert.Equal(JsonValueKind.Null, metric.GetProperty("winner").ValueKind);
+            Assert.False(metric.GetProperty("statistical_significance").GetProperty("significant").GetBoolean());
+        }
+
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("winner").ValueKind);
+    }
+
+    [Fact]
+    public async Task Matrix_counts_pairwise_wins_on_overall_score()
+    {
+        Guid[] agents = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+        Guid[] benchmarks = [Guid.NewGuid(), Guid.NewGuid()];
+        var messages = new List<ExecutionScored>();
+        for (var i = 0; i < agents.Length; i++)
+        {
+            foreach (var benchmark in benchmarks)
+            {
+                messages.Add(Scored(agents[i], $"agent{i}", benchmark, 0.9 - i * 0.2, 0.5));
+            }
+        }
+
+        await PublishAndWaitAsync([.. messages]);
+        using var doc = await CompareAsync(new { agent_ids = agents, suite_id = _suite, comparison_type = "matrix" });
+        var matrix = doc.RootElement.GetProperty("win_matrix");
+        Assert.Equal(2, matrix[0][1].GetInt32());
+        Assert.Equal(2, matrix[0][2].GetInt32());
+        Assert.Equal(0, matrix[2][0].GetInt32());
+        Assert.Equal(0, matrix[1][1].GetInt32());
+        Assert.Equal(3, doc.RootElement.GetProperty("agents").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Compare_rejects_bad_requests()
+    {
+        var known = Guid.NewGuid();
+        await PublishAndWaitAsync(Scored(known, "known", Guid.NewGuid(), 0.5, 0.5));
+
+        async Task Expect(HttpStatusCode status, HttpContent body, string? field = null)
+        {
+            var response = await _client.PostAsync("/benchmarks/compare", body);
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            if (field is not null)
+            {
+                Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync());
+            }
+        }
+
+        await Expect(HttpStatusCode.BadRequest, JsonContent.Create(new { agent_ids = new[] { known, Guid.NewGuid() }, suite_id = _suite, comparison_type = "battle" }), "comparison_type");
+        await Expect(HttpStatusCode.BadRequest, JsonContent.Create(new { agent_ids = new[] { known }, suite_id = _suite, comparison_type = "matrix" }), "agent_ids");
+        await Expect(HttpStatusCode.BadRequest, JsonContent.Create(new { agent_ids = new[] { known, known }, suite_id = _suite, comparison_type = "matrix" }), "agent_ids[1]");
+        await Expect(HttpStatusCode.BadRequest, JsonContent.Create(new { agent_ids = new[] { known.ToString(), "nope" }, suite_id = _suite, comparison_type = "matrix" }), "agent_ids[1]");
+        await Expect(HttpStatusCode.BadRequest, new StringContent("{\"agent_ids\": [", Encoding.UTF8, "application/json"));
+        await Expect(HttpStatusCode.NotFound, JsonContent.Create(new { agent_ids = new[] { known, Guid.NewGuid() }, suite_id = _suite, comparison_type = "head_to_head" }));
+    }
+
+    [Fact]
+    public async Task Serves_its_OpenAPI_document()
+    {
+        var response = await _client.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/benchmarks/", await response.Content.ReadAsStringAsync());
+    }
+
+    private IBus Bus => _factory.Services.GetRequiredService<IBus>();
+
+    private static JsonElement Metric(JsonDocument doc, string name) =>
+        doc.RootElement.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == name);
+
+    private async Task<JsonDocument> CompareAsync(object body)
+    {
+        var response = await _client.PostAsJsonAsync("/benchmarks/compare", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text);
+    }
+
+    private async Task<string> GetStringAsync(string url)
+    {
+        var response = await _client.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return text;
+    }
+
+    private async Task<List<RedisKey>> CachedBoardKeysAsync()
+    {
+        var keys = new List<RedisKey>();
+        await foreach (var key in _redis.GetServers()[0].KeysAsync(pattern: _prefix + "board:*"))
+        {
+            keys.Add(key);
+        }
+
+        return keys;
+    }
+
+    private async Task PublishAndWaitAsync(params ExecutionScored[] messages)
+    {
+        foreach (var m in messages)
+        {
+            await Bus.Publish(m);
+        }
+
+        var ids = messages.Select(m => m.ExecutionId).ToList();
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var scope = _factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LeaderboardDbContext>();
+            return await db.Scores.CountAsync(s => ids.Contains(s.ExecutionId)) == ids.Count;
+        }, Timeout, "the scores to be projected");
+    }
+
+    /// <summary>Until the consumer's queue is empty (each message delivered), plus a grace period for it to finish.</summary>
+    private async Task WaitForQueueToDrainAsync()
+    {
+        var queue = new KebabCaseEndpointNameFormatter("leaderboard", false).Consumer<ExecutionScoredConsumer>();
+        var vhostUri = _factory.Services.GetRequiredService<IConfiguration>().GetConnectionString("rabbitmq")!;
+        await using var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(vhostUri) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await Eventually.TrueAsync(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, Timeout, "the queue to drain");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+
+    private ExecutionScored Scored(
+        Guid agent, string name, Guid benchmark, double overall, double speed, double[]? accuracies = null, string benchmarkCategory = "general")
+    {
+        accuracies ??= [overall, overall];
+        return new ExecutionScored
+        {
+            ExecutionId = Guid.NewGuid(),
+            RunId = Guid.NewGuid(),
+            AgentId = agent,
+            AgentName = name,
+            AgentVersion = "1.0",
+            SuiteId = _suite,
+            SuiteCategory = "reasoning",
+            BenchmarkId = benchmark,
+            BenchmarkName = "b",
+            BenchmarkCategory = benchmarkCategory,
+            Status = "completed",
+            Scores = new Scores(accuracies.Average(), speed, 0.5, 0.5, 1, overall),
+            Metrics = new ExecutionMetrics
+            {
+                Samples = 10, FailedSamples = 0, Accuracy = accuracies.Average(), ErrorRate = 0, MeanLatencyMs = 100, MedianLatencyMs = 100,
+                P95LatencyMs = 150, MeanTokensPerTask = 20, MeanCostPerTaskUsd = 0.001, TokensUsed = 200, TotalCostUsd = 0.01m, ApiCallsMade = 10,
+                PerIteration = accuracies.Select((a, i) => new IterationMetrics(i, a, 100, 0.001, 20, 0)).ToList(),
+            },
+            ItemOutcomes = new Dictionary<string, int[]> { ["q1"] = [1, 2] },
+            ScoredAt = DateTimeOffset.UtcNow,
+        };
+    }
+}

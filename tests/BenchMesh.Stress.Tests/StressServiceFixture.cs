@@ -1,0 +1,112 @@
+using System.Text.Json;
+using BenchMesh.ServiceDefaults;
+using BenchMesh.Stress.Catalog;
+using BenchMesh.Stress.Data;
+using BenchMesh.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RabbitMQ.Client;
+
+namespace BenchMesh.Stress.Tests;
+
+/// <summary>Stands in for the Suites catalog: the agents a test registers, pointing at the in-test agent.</summary>
+public sealed class FakeAgentCatalog : IAgentCatalog
+{
+    private readonly Dictionary<(Guid, string), AgentTarget> _versions = [];
+    private readonly Lock _lock = new();
+
+    public AgentTarget Register(string protocol, string endpoint, string version = "1.0")
+    {
+        var agent = new AgentTarget(Guid.NewGuid(), "stress-target", version, protocol, endpoint, null, "{}");
+        lock (_lock)
+        {
+            _versions[(agent.AgentId, version)] = agent;
+        }
+
+        return agent;
+    }
+
+    public Task<AgentTarget?> FindAgentVersionAsync(Guid agentId, string? version, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var match = _versions.Values.Where(a => a.AgentId == agentId && (version is null || a.Version == version)).LastOrDefault();
+            return Task.FromResult(match);
+        }
+    }
+}
+
+/// <summary>The Stress service on its own database and vhost, with the fake catalog and a test agent.</summary>
+public sealed class StressServiceFixture : IAsyncLifetime
+{
+    private readonly Infrastructure _infrastructure = new();
+
+    public TestAgentServer Agent { get; } = new();
+    public FakeAgentCatalog Catalog { get; } = new();
+    public WebApplicationFactory<StressDbContext> App { get; private set; } = null!;
+    public string RabbitMqUri { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(_infrastructure.InitializeAsync(), Agent.InitializeAsync());
+        var database = _infrastructure.CreateDatabase("stress");
+        RabbitMqUri = await _infrastructure.CreateVirtualHostAsync("stress");
+        App = new WebApplicationFactory<StressDbContext>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting($"ConnectionStrings:{ResourceNames.StressDb}", database);
+            b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", RabbitMqUri);
+            b.ConfigureTestServices(s => s.RemoveAll<IAgentCatalog>().AddSingleton<IAgentCatalog>(Catalog));
+        });
+        _ = App.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Agent.DisposeAsync();
+        await _infrastructure.DisposeAsync();
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<StressDbContext, Task<T>> query)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<StressDbContext>());
+    }
+}
+
+/// <summary>An outside subscriber: its own queue bound to an event's fanout exchange, read with plain RabbitMQ.Client.</summary>
+public sealed class ExchangeProbe : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly string _queue;
+
+    private ExchangeProbe(IConnection connection, IChannel channel, string queue) =>
+        (_connection, _channel, _queue) = (connection, channel, queue);
+
+    public static async Task<ExchangeProbe> BindAsync(string amqpUri, string exchange)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+        await channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+        return new ExchangeProbe(connection, channel, queue.QueueName);
+    }
+
+    /// <summary>The <c>message</c> of the next envelope, or null when the queue is empty.</summary>
+    public async Task<JsonElement?> TryGetAsync()
+    {
+        var result = await _channel.BasicGetAsync(_queue, autoAck: true);
+        return result is null ? null : JsonDocument.Parse(result.Body).RootElement.GetProperty("message").Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
