@@ -85,4 +85,13 @@ public sealed class SampleAgentsApiTests(AgentServersFixture servers) : IClassFi
         Assert.Equal(3, chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         Assert.Equal(0, chunks[^1].GetProperty("choices").GetArrayLength());
     }
+
+    [Fact]
+    public async Task Openapi_document_lists_both_protocols()
+    {
+        var document = await _http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/http-json/{profile}", out _));
+        Assert.True(paths.TryGetProperty("/openai/{profile}/v1/chat/completions", out _));
+    }
 }
