@@ -43,6 +43,11 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         builder.Services.AddProblemDetails();
+
+        // Binding failures (malformed JSON, wrong types) throw in every environment, so that the exception
+        // handler answers them with a ValidationProblem naming the field instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BenchMesh.ServiceDefaults.MalformedJsonExceptionHandler>();
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

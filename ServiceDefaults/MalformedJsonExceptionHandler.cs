@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 
-namespace BenchMesh.Suites.Extensions;
+namespace BenchMesh.ServiceDefaults;
 
 /// <summary>
 /// Turns a request body that is not valid JSON, or holds a value of the wrong type, into a ValidationProblem
@@ -9,7 +10,7 @@ namespace BenchMesh.Suites.Extensions;
 /// asks of malformed JSON. Runs inside the shared exception handler (UseProblemDetailsErrors), which answers
 /// every other failure.
 /// </summary>
-internal sealed class MalformedJsonExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed class MalformedJsonExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
