@@ -149,7 +149,7 @@ public sealed class QueryCommandTests
             Assert.Contains("summarize", row);
             Assert.Contains("30.1", row);
             Assert.Contains("92.4", row);
-            Assert.Contains("+207.0%", row);
+            Assert.Contains("207.0%", row);
         }
         else
         {

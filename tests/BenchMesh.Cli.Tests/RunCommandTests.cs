@@ -123,7 +123,7 @@ public sealed class RunCommandTests
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("latency_ms", result.Output);
-        Assert.Contains("+207.0%", result.Output);
+        Assert.Contains("207.0%", result.Output);
         Assert.Contains("critical", result.Output);
         Assert.Contains("block_release", result.Output);
         Assert.Contains("1 regression(s) in version 1.1 against 1.0", result.Error);
@@ -138,7 +138,7 @@ public sealed class RunCommandTests
         var result = await CliHarness.RunAsync("run", "--gateway", gateway.Url, "--agent", "agent-1", "--suite", "suite-1", "--no-fail-on-regression");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("+207.0%", result.Output);
+        Assert.Contains("207.0%", result.Output);
     }
 
     [Fact]

@@ -87,7 +87,7 @@ internal static class RunCommand
         ApiResponse<RegressionReport> response;
         try
         {
-            response = await context.Gateway.GetRegressionsAsync(args.AgentId, baselineVersion: null, threshold: null, ct);
+            response = await GetSettledRegressionsAsync(context, args.AgentId, run, ct);
         }
         catch (ApiProblemException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -127,6 +127,35 @@ internal static class RunCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>How many polls to wait for the Regression service to judge the run's scores (10 s by default).</summary>
+    private const int RegressionSettlePolls = 10;
+
+    /// <summary>
+    /// The Regression service judges each scored benchmark as its ExecutionScored arrives, in parallel with the
+    /// run's completion; ask again until its answer covers the version just run and every benchmark of it (or
+    /// the settle time passes), so that a regression is not missed by asking too early.
+    /// </summary>
+    private static async Task<ApiResponse<RegressionReport>> GetSettledRegressionsAsync(
+        CommandContext context, string agentId, RunStatus run, CancellationToken ct)
+    {
+        var deadline = DateTimeOffset.UtcNow + context.PollInterval * RegressionSettlePolls;
+        while (true)
+        {
+            var response = await context.Gateway.GetRegressionsAsync(agentId, baselineVersion: null, threshold: null, ct);
+            var report = response.Value;
+            var settled = run.AgentVersion is null
+                || (report.CurrentVersion == run.AgentVersion
+                    && (report.BaselineVersion is null || report.BenchmarksCompared is null
+                        || report.BenchmarksCompared >= (run.Progress?.TotalBenchmarks ?? 0)));
+            if (settled || DateTimeOffset.UtcNow >= deadline)
+            {
+                return response;
+            }
+
+            await Task.Delay(context.PollInterval, ct);
+        }
     }
 
     private static void Note(CommandContext context, string message) =>

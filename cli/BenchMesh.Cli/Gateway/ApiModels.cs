@@ -129,7 +129,8 @@ public sealed record RegressionReport(
     bool HasRegressions,
     IReadOnlyList<Regression>? Regressions,
     string? OverallHealth,
-    string? RecommendedAction);
+    string? RecommendedAction,
+    int? BenchmarksCompared = null);
 
 /// <summary>RFC 9457 problem details as the services answer them (errors: field path → messages).</summary>
 public sealed record ProblemDetails(

@@ -23,7 +23,12 @@ internal static class Cells
 
     public static IRenderable Milliseconds(double? value) => Right(value?.ToString("0.0", CultureInfo.InvariantCulture));
 
-    public static IRenderable Value(double? value) => Right(value?.ToString("0.####", CultureInfo.InvariantCulture));
+    /// <summary>A raw metric value: two decimals from 1 up, enough decimals below 1 that $0.000003 is not shown as 0.</summary>
+    public static IRenderable Value(double? value) =>
+        Right(value?.ToString(Math.Abs(value.Value) >= 1 ? "0.##" : "0.0#####", CultureInfo.InvariantCulture));
+
+    /// <summary>A non-negative fraction (0.324) shown as a percentage (32.4%).</summary>
+    public static IRenderable Fraction(double? fraction) => Right(fraction?.ToString("0.0%", CultureInfo.InvariantCulture));
 
     /// <summary>A fraction (2.07) shown as a signed percentage (+207.0%).</summary>
     public static IRenderable Percentage(double? fraction) =>

@@ -10,7 +10,7 @@ internal static class RegressionRenderer
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow(Cells.Text("Agent"), Cells.Text(report.AgentId));
         grid.AddRow(Cells.Text("Versions"), Cells.Text($"{report.CurrentVersion ?? Cells.Missing} compared with baseline {report.BaselineVersion ?? Cells.Missing}"));
-        grid.AddRow(Cells.Text("Threshold"), Cells.Percentage(report.Threshold));
+        grid.AddRow(Cells.Text("Threshold"), Cells.Fraction(report.Threshold));
         grid.AddRow(Cells.Text("Health"), Cells.Health(report.OverallHealth));
         grid.AddRow(Cells.Text("Action"), Cells.Text(report.RecommendedAction));
         console.Write(grid);
@@ -27,7 +27,7 @@ internal static class RegressionRenderer
         table.AddColumn("Direction");
         table.AddColumn(new TableColumn("Baseline").RightAligned());
         table.AddColumn(new TableColumn("Current").RightAligned());
-        table.AddColumn(new TableColumn("Change").RightAligned());
+        table.AddColumn(new TableColumn("Worse by").RightAligned());
         table.AddColumn("Severity");
         table.AddColumn("Impact");
         foreach (var r in regressions)
@@ -38,7 +38,7 @@ internal static class RegressionRenderer
                 Cells.Text(r.Direction),
                 Cells.Value(r.BaselineValue),
                 Cells.Value(r.CurrentValue),
-                Cells.Percentage(r.RegressionPercentage),
+                Cells.Fraction(r.RegressionPercentage),
                 Cells.Severity(r.Severity),
                 Cells.Text(r.ImpactAnalysis));
         }

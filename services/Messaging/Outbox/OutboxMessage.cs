@@ -15,6 +15,12 @@ public sealed class OutboxMessage
     public DateTimeOffset? SentAt { get; set; }
     public int Attempts { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// The W3C trace parent of the activity that wrote the message, so that the relay's publish continues
+    /// the same trace (one run is one trace, from the gateway to the last consumer).
+    /// </summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>A DbContext that holds an outbox.</summary>
@@ -40,6 +46,7 @@ public static class OutboxModelExtensions
             e.Property(m => m.SentAt).HasColumnName("sent_at");
             e.Property(m => m.Attempts).HasColumnName("attempts");
             e.Property(m => m.LastError).HasColumnName("last_error");
+            e.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(128);
             e.HasIndex(m => m.MessageId).IsUnique();
             e.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
         });
@@ -55,6 +62,7 @@ public static class OutboxModelExtensions
             MessageType = typeof(T).AssemblyQualifiedName!,
             Body = System.Text.Json.JsonSerializer.Serialize(message, OutboxRelaySerializer.Options),
             CreatedAt = DateTimeOffset.UtcNow,
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
         });
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,9 @@ namespace BenchMesh.Messaging.Outbox;
 internal static class OutboxRelaySerializer
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Traces the relay's publishes as children of the request or message that wrote them.</summary>
+    public static readonly ActivitySource Activities = new("BenchMesh.Outbox");
 }
 
 /// <summary>Wakes the relay as soon as a SaveChanges wrote outbox rows, instead of waiting for its next poll.</summary>
@@ -132,6 +136,11 @@ internal sealed class OutboxRelay<TContext>(IServiceProvider services, IBus bus,
                 var type = Type.GetType(row.MessageType, throwOnError: true)!;
                 var message = JsonSerializer.Deserialize(row.Body, type, OutboxRelaySerializer.Options)!;
                 var messageId = row.MessageId;
+                using var activity = row.TraceParent is not null && ActivityContext.TryParse(row.TraceParent, null, out var parent)
+                    ? OutboxRelaySerializer.Activities.StartActivity("outbox publish", ActivityKind.Internal, parent)
+                    : null;
+                activity?.SetTag("messaging.message.id", messageId);
+                activity?.SetTag("benchmesh.message_type", type.Name);
                 await bus.Publish(message, type, context => context.MessageId = messageId, ct);
                 row.SentAt = DateTimeOffset.UtcNow;
             }
