@@ -24,6 +24,8 @@ export BENCHMESH_TEST_POSTGRES="$BM_PG_CONNECTION"
 export BENCHMESH_TEST_RABBITMQ="$BM_RABBIT_CONNECTION"
 export BENCHMESH_TEST_RABBITMQ_MANAGEMENT="$BM_RABBIT_MANAGEMENT"
 export BENCHMESH_TEST_REDIS="$BM_REDIS_CONNECTION"
+# The services under test log warnings and errors only, so that a failure's own output stands out.
+export Logging__LogLevel__Default=Warning
 
 # Leftovers of an earlier run that crashed before cleaning up: databases and vhosts named bmt_/bmt-.
 for db in $(runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'bmt\_%'" 2>/dev/null || true); do
@@ -42,8 +44,8 @@ status=${PIPESTATUS[0]}
 set -e
 
 # One closing line for the whole run, summed over the test assemblies' summaries.
-passed=$(grep -oE "Passed: +[0-9]+" "$LOG" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE "Failed: +[0-9]+" "$LOG" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -oE "Skipped: +[0-9]+" "$LOG" | awk '{s+=$2} END {print s+0}')
+count() { { grep -oE "^ +$1: +[0-9]+" "$LOG" || true; } | awk '{s+=$2} END {print s+0}'; }
+passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
+if grep -q "Test Run Aborted" "$LOG"; then echo "a test run was aborted (see above)"; [ "$status" -ne 0 ] || status=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

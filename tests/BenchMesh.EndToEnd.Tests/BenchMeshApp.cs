@@ -34,6 +34,9 @@ public sealed class BenchMeshApp : IAsyncLifetime
             $"--BenchMesh:CacheKeyPrefix={Infrastructure.CreateRedisPrefix("e2e")}",
             "--BenchMesh:GatewayPort=0",
             "--DcpPublisher:RandomizePorts=true",
+            // Start-up health probes fail until each service listens; that is expected, not news.
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
         ], cts.Token);
         _app = await appHost.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

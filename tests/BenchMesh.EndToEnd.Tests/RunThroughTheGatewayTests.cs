@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchMesh.Testing;
-using RabbitMQ.Client;
 
 namespace BenchMesh.EndToEnd.Tests;
 
@@ -21,13 +20,9 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app) : IClassFixture<
     {
         var http = app.Gateway;
 
-        // Our own queue on the RegressionDetected exchange, as any AMQP consumer would bind it.
-        var factory = new ConnectionFactory { Uri = new Uri(app.RabbitMqUri) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(RegressionExchange, ExchangeType.Fanout, durable: true);
-        var queue = (await channel.QueueDeclareAsync($"e2e-regressions-{app.Infrastructure.RunId}", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await channel.QueueBindAsync(queue, RegressionExchange, "");
+        // Our own queue on the RegressionDetected exchange, bound with plain RabbitMQ.Client as any AMQP
+        // consumer would bind it.
+        await using var regressionQueue = await ExchangeProbe.BindAsync(app.RabbitMqUri, RegressionExchange);
 
         var agentsBase = app.SampleAgents.ToString().TrimEnd('/');
         var agent = await PostAsync(http, "/agents", new
@@ -93,15 +88,11 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app) : IClassFixture<
         Assert.Equal(["1.0", "2.0"], ours.Select(e => e!["agent_version"]!.GetValue<string>()));
         Assert.True(ours[0]!["rank"]!.GetValue<int>() < ours[1]!["rank"]!.GetValue<int>());
 
-        var regressionEvent = await Eventually.GetAsync(async () =>
-        {
-            var got = await channel.BasicGetAsync(queue, autoAck: true);
-            return got is null ? null : JsonNode.Parse(Encoding.UTF8.GetString(got.Body.Span));
-        }, TimeSpan.FromSeconds(60), "RegressionDetected on our own queue");
-        var message = regressionEvent["message"]!;
-        Assert.Equal(agentId, message["agentId"]!.GetValue<string>());
-        Assert.Equal("2.0", message["candidateVersion"]!.GetValue<string>());
-        Assert.Equal("1.0", message["baselineVersion"]!.GetValue<string>());
+        var regressionEvent = await regressionQueue.NextAsync(TimeSpan.FromSeconds(60), "RegressionDetected on our own queue");
+        var message = regressionEvent.Message;
+        Assert.Equal(agentId, message.GetProperty("agentId").GetString());
+        Assert.Equal("2.0", message.GetProperty("candidateVersion").GetString());
+        Assert.Equal("1.0", message.GetProperty("baselineVersion").GetString());
 
         var regressions = await GetAsync(http, $"/benchmarks/agents/{agentId}/regressions");
         Assert.True(regressions["has_regressions"]!.GetValue<bool>());

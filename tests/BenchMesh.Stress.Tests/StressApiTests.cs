@@ -69,11 +69,11 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
         Assert.Equal(StressRunStatuses.Completed, stored.Status);
         Assert.Contains("\"p95\"", stored.ResultJson);
 
-        var completed = await Eventually.GetAsync(probe.TryGetAsync, Timeout, "StressTestCompleted");
-        Assert.Equal(id, completed!.Value.GetProperty("stressRunId").GetGuid());
-        Assert.Equal("completed", completed.Value.GetProperty("status").GetString());
-        Assert.Equal(60, completed.Value.GetProperty("requests").GetInt64());
-        Assert.Equal(0.1, completed.Value.GetProperty("errorRate").GetDouble());
+        var completed = (await probe.NextAsync(Timeout, "StressTestCompleted")).Message;
+        Assert.Equal(id, completed.GetProperty("stressRunId").GetGuid());
+        Assert.Equal("completed", completed.GetProperty("status").GetString());
+        Assert.Equal(60, completed.GetProperty("requests").GetInt64());
+        Assert.Equal(0.1, completed.GetProperty("errorRate").GetDouble());
     }
 
     [Fact]

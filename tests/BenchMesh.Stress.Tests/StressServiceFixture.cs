@@ -76,37 +76,3 @@ public sealed class StressServiceFixture : IAsyncLifetime
         return await query(scope.ServiceProvider.GetRequiredService<StressDbContext>());
     }
 }
-
-/// <summary>An outside subscriber: its own queue bound to an event's fanout exchange, read with plain RabbitMQ.Client.</summary>
-public sealed class ExchangeProbe : IAsyncDisposable
-{
-    private readonly IConnection _connection;
-    private readonly IChannel _channel;
-    private readonly string _queue;
-
-    private ExchangeProbe(IConnection connection, IChannel channel, string queue) =>
-        (_connection, _channel, _queue) = (connection, channel, queue);
-
-    public static async Task<ExchangeProbe> BindAsync(string amqpUri, string exchange)
-    {
-        var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
-        var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
-        var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
-        await channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
-        return new ExchangeProbe(connection, channel, queue.QueueName);
-    }
-
-    /// <summary>The <c>message</c> of the next envelope, or null when the queue is empty.</summary>
-    public async Task<JsonElement?> TryGetAsync()
-    {
-        var result = await _channel.BasicGetAsync(_queue, autoAck: true);
-        return result is null ? null : JsonDocument.Parse(result.Body).RootElement.GetProperty("message").Clone();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _channel.DisposeAsync();
-        await _connection.DisposeAsync();
-    }
-}

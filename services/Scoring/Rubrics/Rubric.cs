@@ -17,18 +17,6 @@ public interface IRubric
     RubricResult Evaluate(string output, string? expected);
 }
 
-/// <summary>The rubric type names of the public API (<c>scoring_rubric.type</c>).</summary>
-public static class RubricTypes
-{
-    public const string ExactMatch = "exact_match";
-    public const string Includes = "includes";
-    public const string Regex = "regex";
-    public const string NumericTolerance = "numeric_tolerance";
-    public const string JsonSchema = "json_schema";
-    public const string F1 = "f1";
-    public const string ModelGraded = "model_graded";
-}
-
 /// <summary>Reads optional settings from a rubric's JSON object.</summary>
 internal static class RubricOptions
 {

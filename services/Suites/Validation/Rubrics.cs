@@ -1,22 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using BenchMesh.Contracts.Runs;
 using BenchMesh.ServiceDefaults;
 
 namespace BenchMesh.Suites.Validation;
-
-/// <summary>The rubric types Scoring knows (DESIGN.md, "Rubrics").</summary>
-public static class RubricTypes
-{
-    public const string ExactMatch = "exact_match";
-    public const string Includes = "includes";
-    public const string Regex = "regex";
-    public const string NumericTolerance = "numeric_tolerance";
-    public const string JsonSchema = "json_schema";
-    public const string F1 = "f1";
-    public const string ModelGraded = "model_graded";
-
-    public static readonly IReadOnlyList<string> All = [ExactMatch, Includes, Regex, NumericTolerance, JsonSchema, F1, ModelGraded];
-}
 
 /// <summary>
 /// Checks a scoring rubric when the suite is created, so that a run never fails on a rubric Scoring cannot
