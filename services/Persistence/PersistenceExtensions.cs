@@ -59,6 +59,8 @@ internal sealed class MigrationHostedService<TContext>(IServiceProvider services
                     await creator.CreateAsync(cancellationToken);
                 }
 
+                // Likewise the history table: EF would otherwise log its first, failing look-up as an error.
+                await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
                 return;
