@@ -56,6 +56,26 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         await _rabbit.DisposeAsync();
     }
 
+    private static readonly System.Diagnostics.ActivitySource TestActivities = new("BenchMesh.Tests");
+
+    [Fact]
+    public async Task ExecutionScored_continues_the_trace_of_the_BenchmarkExecuted_that_caused_it()
+    {
+        // The event passes through the outbox and its relay (a background service): without the stored trace
+        // parent the trace of a run would break here.
+        await using var probe = await ExchangeProbe.BindAsync(_vhostUri, ExecutionScoredExchange);
+        string traceId;
+        using (var activity = TestActivities.StartActivity("runner publishes BenchmarkExecuted"))
+        {
+            Assert.NotNull(activity); // the service's OpenTelemetry listens to BenchMesh.* sources
+            traceId = activity.TraceId.ToHexString();
+            await Bus.Publish(Execution());
+        }
+
+        var scored = await probe.NextAsync(Timeout, "ExecutionScored");
+        Assert.Contains(scored.Headers, h => h.Value.Contains(traceId, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_published_execution_is_stored_and_ExecutionScored_carries_its_scores()
     {

@@ -33,7 +33,12 @@ public sealed class ExchangeProbe : IAsyncDisposable
         var result = await _channel.BasicGetAsync(_queue, autoAck: true);
         return result is null
             ? null
-            : new ReceivedMessage(result.BasicProperties.ContentType, JsonDocument.Parse(result.Body).RootElement.Clone());
+            : new ReceivedMessage(
+                result.BasicProperties.ContentType,
+                JsonDocument.Parse(result.Body).RootElement.Clone(),
+                (result.BasicProperties.Headers ?? new Dictionary<string, object?>()).ToDictionary(
+                    h => h.Key,
+                    h => h.Value switch { byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes), null => "", var v => v.ToString() ?? "" }));
     }
 
     public Task<ReceivedMessage> NextAsync(TimeSpan timeout, string what) => Eventually.GetAsync(TryGetAsync, timeout, what);
@@ -45,7 +50,8 @@ public sealed class ExchangeProbe : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedMessage(string? ContentType, JsonElement Envelope)
+/// <summary>A message as an AMQP consumer receives it: content type, the JSON envelope and the transport headers.</summary>
+public sealed record ReceivedMessage(string? ContentType, JsonElement Envelope, IReadOnlyDictionary<string, string> Headers)
 {
     public JsonElement Message => Envelope.GetProperty("message");
 }
