@@ -111,6 +111,42 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_message_that_cannot_be_processed_ends_in_the_error_queue_and_the_service_goes_on()
+    {
+        // An AMQP client that is not MassTransit publishes a BenchmarkExecuted Scoring cannot read.
+        var envelope = """
+            {"messageId":"0b1c7ad0-0000-0000-0000-000000000001","messageType":["urn:message:BenchMesh.Contracts.Runs:BenchmarkExecuted"],
+             "message":{"runId":"not-a-guid","executionId":"also-not-a-guid"}}
+            """;
+        await _channel.ExchangeDeclareAsync("BenchMesh.Contracts.Runs:BenchmarkExecuted", ExchangeType.Fanout, durable: true);
+        var props = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };
+        await _channel.BasicPublishAsync("BenchMesh.Contracts.Runs:BenchmarkExecuted", "", mandatory: false, props, Encoding.UTF8.GetBytes(envelope));
+
+        // It is kept for a person to inspect in Scoring's error queue, not dropped and not retried forever...
+        var errorQueue = new KebabCaseEndpointNameFormatter("scoring", false).Consumer<BenchmarkExecutedConsumer>() + "_error";
+        var dead = await Eventually.GetAsync(async () =>
+        {
+            try
+            {
+                return await _channel.BasicGetAsync(errorQueue, autoAck: false);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                // The error queue is declared on the first fault; until then the passive get closes the channel.
+                _channel = await _rabbit.CreateChannelAsync();
+                return null;
+            }
+        }, Timeout, "the bad message in the error queue");
+        Assert.Contains("also-not-a-guid", Encoding.UTF8.GetString(dead.Body.Span));
+
+        // ...and the next good message is scored as usual.
+        var executed = Execution();
+        await Bus.Publish(executed);
+        var scored = await ScoredAsync(1);
+        Assert.Equal(executed.ExecutionId, scored[0].GetProperty("message").GetProperty("executionId").GetGuid());
+    }
+
+    [Fact]
     public async Task The_same_execution_delivered_twice_is_scored_once()
     {
         var executed = Execution();
