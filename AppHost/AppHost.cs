@@ -15,7 +15,7 @@ var leaderboardDb = builder.AddDatabase(infrastructure, ResourceNames.Leaderboar
 var regressionDb = builder.AddDatabase(infrastructure, ResourceNames.RegressionDb, "regression");
 var stressDb = builder.AddDatabase(infrastructure, ResourceNames.StressDb, "stress");
 
-// Suites owns agents and suites; the runner and the stress service read them over gRPC.
+// Suites owns agents and suites; the other services read them over gRPC (services/Catalog).
 var suites = builder.AddProject<Projects.BenchMesh_Suites>(ResourceNames.Suites)
     .WithHttpHealthCheck("/health")
     .WithReference(suitesDb);
@@ -27,9 +27,12 @@ var runner = builder.AddProject<Projects.BenchMesh_Runner>(ResourceNames.Runner)
     .WithReference(runnerDb).WithReference(rabbit)
     .WithReference(suites).WaitFor(suites);
 
+// Scoring and Regression ask Suites only to tell an unknown agent (404) from one with no results yet, so they
+// reference it without waiting for it: scoring goes on while Suites starts.
 var scoring = builder.AddProject<Projects.BenchMesh_Scoring>(ResourceNames.Scoring)
     .WithHttpHealthCheck("/health")
-    .WithReference(scoringDb).WithReference(rabbit);
+    .WithReference(scoringDb).WithReference(rabbit)
+    .WithReference(suites);
 
 var leaderboard = builder.AddProject<Projects.BenchMesh_Leaderboard>(ResourceNames.Leaderboard)
     .WithHttpHealthCheck("/health")
@@ -38,7 +41,8 @@ var leaderboard = builder.AddProject<Projects.BenchMesh_Leaderboard>(ResourceNam
 
 var regression = builder.AddProject<Projects.BenchMesh_Regression>(ResourceNames.Regression)
     .WithHttpHealthCheck("/health")
-    .WithReference(regressionDb).WithReference(rabbit);
+    .WithReference(regressionDb).WithReference(rabbit)
+    .WithReference(suites);
 
 var stress = builder.AddProject<Projects.BenchMesh_Stress>(ResourceNames.Stress)
     .WithHttpHealthCheck("/health")

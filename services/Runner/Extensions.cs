@@ -1,10 +1,9 @@
-using BenchMesh.Contracts.Grpc.Suites;
+using BenchMesh.Catalog;
 using BenchMesh.Messaging;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Persistence;
 using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Apis;
-using BenchMesh.Runner.Catalog;
 using BenchMesh.Runner.Consumers;
 using BenchMesh.Runner.Data;
 using BenchMesh.Runner.Execution;
@@ -16,9 +15,6 @@ namespace BenchMesh.Runner;
 
 public static class Extensions
 {
-    /// <summary>Where Suites serves gRPC when no app host says otherwise (its appsettings.json).</summary>
-    private const string DefaultSuitesGrpcAddress = "http://127.0.0.1:5102";
-
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -30,9 +26,7 @@ public static class Extensions
         builder.AddBenchMeshDbContext<RunnerDbContext>(ResourceNames.RunnerDb, "benchmesh_runner");
         services.AddOutboxRelay<RunnerDbContext>();
 
-        var suitesAddress = builder.Configuration[$"services:{ResourceNames.Suites}:{ResourceNames.GrpcEndpoint}:0"] ?? DefaultSuitesGrpcAddress;
-        services.AddGrpcClient<SuiteCatalog.SuiteCatalogClient>(o => o.Address = new Uri(suitesAddress));
-        services.AddScoped<ISuiteCatalog, GrpcSuiteCatalog>();
+        builder.AddSuiteCatalog();
 
         services.AddSingleton<IAgentEndpointProbe>(sp =>
         {

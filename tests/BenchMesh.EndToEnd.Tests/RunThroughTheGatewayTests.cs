@@ -64,6 +64,10 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app) : IClassFixture<
         }, HttpStatusCode.Created);
         var suiteId = suite["suite_id"]!.GetValue<string>();
 
+        // Registered but not run yet: Scoring and Regression learn from Suites (gRPC) that the agent exists.
+        Assert.Empty((await GetAsync(http, $"/benchmarks/agents/{agentId}/results?timeframe=all"))["results"]!.AsArray());
+        Assert.False((await GetAsync(http, $"/benchmarks/agents/{agentId}/regressions"))["has_regressions"]!.GetValue<bool>());
+
         var v1 = await RunAsync(http, agentId, "1.0", suiteId);
         var v2 = await RunAsync(http, agentId, "2.0", suiteId);
         Assert.Equal("completed", v1["status"]!.GetValue<string>());
@@ -126,6 +130,13 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app) : IClassFixture<
         using var unknownAgent = await app.Gateway.PostAsJsonAsync("/benchmarks/run", new { agent_id = Guid.NewGuid(), suite_id = Guid.NewGuid(), async_execution = true });
         Assert.Equal(HttpStatusCode.NotFound, unknownAgent.StatusCode);
         Assert.Equal("application/problem+json", unknownAgent.Content.Headers.ContentType?.MediaType);
+
+        foreach (var read in new[] { "results", "regressions" })
+        {
+            using var unknown = await app.Gateway.GetAsync($"/benchmarks/agents/{Guid.NewGuid()}/{read}");
+            Assert.True(unknown.StatusCode == HttpStatusCode.NotFound, $"{read}: {(int)unknown.StatusCode} {await unknown.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        }
     }
 
     private static async Task<JsonNode> RunAsync(HttpClient http, string agentId, string version, string suiteId) =>

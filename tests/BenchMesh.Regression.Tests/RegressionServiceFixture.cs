@@ -1,11 +1,14 @@
 using System.Text.Json;
+using BenchMesh.Catalog;
 using BenchMesh.Contracts.Scoring;
 using BenchMesh.Regression.Data;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RabbitMQ.Client;
 
 namespace BenchMesh.Regression.Tests;
@@ -19,6 +22,7 @@ public sealed class RegressionServiceFixture : IAsyncLifetime
     private readonly Infrastructure _infrastructure = new();
 
     public WebApplicationFactory<RegressionDbContext> App { get; private set; } = null!;
+    public RegisteredAgentsCatalog Catalog { get; } = new();
     public string RabbitMqUri { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -32,6 +36,7 @@ public sealed class RegressionServiceFixture : IAsyncLifetime
             b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", RabbitMqUri);
             // One message at a time, so that "v3 is stored" implies every message published before it was handled.
             b.UseSetting("Messaging:PrefetchCount", "1");
+            b.ConfigureTestServices(services => services.RemoveAll<ISuiteCatalog>().AddSingleton<ISuiteCatalog>(Catalog));
         });
         _ = App.Server; // start: migrations, bus, outbox relay
     }

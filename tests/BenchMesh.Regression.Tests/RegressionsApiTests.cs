@@ -7,7 +7,7 @@ namespace BenchMesh.Regression.Tests;
 public sealed class RegressionsApiTests(RegressionServiceFixture service) : IClassFixture<RegressionServiceFixture>
 {
     private readonly HttpClient _http = service.App.CreateClient();
-    private readonly Guid _agentId = Guid.NewGuid();
+    private readonly Guid _agentId = service.Catalog.Register();
     private readonly Guid _arithmetic = Guid.NewGuid();
     private readonly Guid _text = Guid.NewGuid();
 
@@ -18,9 +18,9 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
             await db.SaveChangesAsync();
         });
 
-    private async Task<(HttpStatusCode Status, JsonElement Body, string? ContentType)> GetAsync(string query = "")
+    private async Task<(HttpStatusCode Status, JsonElement Body, string? ContentType)> GetAsync(string query = "", Guid? agentId = null)
     {
-        using var response = await _http.GetAsync($"/benchmarks/agents/{_agentId}/regressions{query}");
+        using var response = await _http.GetAsync($"/benchmarks/agents/{agentId ?? _agentId}/regressions{query}");
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone(), response.Content.Headers.ContentType?.MediaType);
     }
@@ -152,6 +152,51 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("application/problem+json", contentType);
         Assert.Equal(404, body.GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?baseline_version=1.0")]
+    public async Task An_agent_id_Suites_never_registered_is_404(string query)
+    {
+        var (status, body, contentType) = await GetAsync(query, Guid.NewGuid());
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal("Agent not found.", body.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_registered_agent_that_was_never_scored_has_nothing_to_compare()
+    {
+        var (status, body, _) = await GetAsync();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(_agentId, body.GetProperty("agent_id").GetGuid());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("current_version").ValueKind);
+        Assert.False(body.GetProperty("has_regressions").GetBoolean());
+        Assert.Empty(body.GetProperty("regressions").EnumerateArray());
+        Assert.Equal("healthy", body.GetProperty("overall_health").GetString());
+    }
+
+    [Fact]
+    public async Task Without_Suites_reports_are_still_served_and_only_an_agent_without_executions_is_503()
+    {
+        await SeedAsync(
+            Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", Executions.Start, latencyMs: 30.1),
+            Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", Executions.Start.AddHours(1), latencyMs: 92.4));
+        var neverScored = service.Catalog.Register();
+        service.Catalog.FailFor(_agentId);
+        service.Catalog.FailFor(neverScored);
+
+        var (scoredStatus, scored, _) = await GetAsync();
+        var (status, problem, contentType) = await GetAsync(agentId: neverScored);
+
+        Assert.Equal(HttpStatusCode.OK, scoredStatus);
+        Assert.True(scored.GetProperty("has_regressions").GetBoolean());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
     }
 
     [Theory]

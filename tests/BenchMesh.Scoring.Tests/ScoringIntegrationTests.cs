@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Scoring.Consumers;
@@ -9,8 +10,10 @@ using BenchMesh.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RabbitMQ.Client;
 
 namespace BenchMesh.Scoring.Tests;
@@ -28,6 +31,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     private IChannel _channel = null!;
     private string _probeQueue = "";
     private readonly List<JsonElement> _scored = [];
+    private readonly RegisteredAgentsCatalog _catalog = new();
 
     public async Task InitializeAsync()
     {
@@ -45,6 +49,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         {
             b.UseSetting("ConnectionStrings:scoringdb", database);
             b.UseSetting("ConnectionStrings:rabbitmq", _vhostUri);
+            b.ConfigureTestServices(services => services.RemoveAll<ISuiteCatalog>().AddSingleton<ISuiteCatalog>(_catalog));
         });
         _client = _factory.CreateClient();
     }
@@ -206,8 +211,53 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         using var all = await GetJsonAsync($"/benchmarks/agents/{first.Agent.AgentId}/results?timeframe=all");
         Assert.Equal(2, all.RootElement.GetProperty("results").GetArrayLength());
 
-        using var other = await GetJsonAsync($"/benchmarks/agents/{Guid.NewGuid()}/results?timeframe=30d");
+        using var other = await GetJsonAsync($"/benchmarks/agents/{_catalog.Register()}/results?timeframe=30d");
         Assert.Equal(0, other.RootElement.GetProperty("results").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_agent_id_Suites_never_registered_is_a_404()
+    {
+        var response = await _client.GetAsync($"/benchmarks/agents/{Guid.NewGuid()}/results?timeframe=all");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(404, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal("Agent not found.", problem.RootElement.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_registered_agent_without_results_is_a_200_with_none()
+    {
+        var agentId = _catalog.Register();
+
+        using var body = await GetJsonAsync($"/benchmarks/agents/{agentId}/results");
+
+        Assert.Equal(agentId, body.RootElement.GetProperty("agent_id").GetGuid());
+        Assert.Equal(0, body.RootElement.GetProperty("results").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Without_Suites_results_are_still_served_and_only_an_agent_without_any_is_a_503()
+    {
+        var executed = Execution();
+        await Bus.Publish(executed);
+        await ScoredAsync(1);
+        var withResults = executed.Agent.AgentId;
+        var withoutResults = Guid.NewGuid();
+        _catalog.FailFor(withResults);
+        _catalog.FailFor(withoutResults);
+
+        // Another suite of the same agent has no results either, but the agent has some: Suites is not asked.
+        using var otherSuite = await GetJsonAsync($"/benchmarks/agents/{withResults}/results?suite_id={Guid.NewGuid()}");
+        using var all = await GetJsonAsync($"/benchmarks/agents/{withResults}/results?timeframe=all");
+        var unknown = await _client.GetAsync($"/benchmarks/agents/{withoutResults}/results");
+
+        Assert.Equal(0, otherSuite.RootElement.GetProperty("results").GetArrayLength());
+        Assert.Equal(1, all.RootElement.GetProperty("results").GetArrayLength());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
 
     [Theory]

@@ -81,6 +81,36 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
     }
 
     [Fact]
+    public async Task GetAgentReturnsTheAgentWithItsVersionsOldestFirst()
+    {
+        await using var app = new SuitesApp(infrastructure, "grpc");
+        var client = app.CreateClient();
+        var agentId = (string)(await (await client.PostAsync("/agents", Json("""
+            {
+              "name": "support-bot", "workspace_id": "team-a", "protocol": "openai-chat", "endpoint": "http://127.0.0.1:5161/v1",
+              "versions": [ { "version": "1.0" }, { "version": "1.1" } ]
+            }
+            """))).ReadObjectAsync())["agent_id"]!;
+        (await client.PostAsync($"/agents/{agentId}/versions", Json("""{ "version": "0.9-hotfix" }"""))).EnsureSuccessStatusCode();
+        var bare = (string)(await (await client.PostAsync("/agents", Json("""
+            { "name": "bare", "workspace_id": "team-b", "protocol": "http-json", "endpoint": "http://b" }
+            """))).ReadObjectAsync())["agent_id"]!;
+        using var channel = Channel(app);
+
+        var agent = await Catalog.GetAgentAsync(channel, agentId);
+        var withoutVersions = await Catalog.GetAgentAsync(channel, bare);
+
+        Assert.Equal(agentId, agent.AgentId);
+        Assert.Equal("support-bot", agent.AgentName);
+        Assert.Equal("team-a", agent.WorkspaceId);
+        Assert.Equal("openai-chat", agent.Protocol);
+        Assert.Equal(["1.0", "1.1", "0.9-hotfix"], agent.Versions);
+        // An agent registered without versions is still an agent.
+        Assert.Equal("bare", withoutVersions.AgentName);
+        Assert.Empty(withoutVersions.Versions);
+    }
+
+    [Fact]
     public async Task UnknownIdsAndVersionsAreNotFound()
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
@@ -102,6 +132,8 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         await AssertNotFound(() => Catalog.GetAgentVersionAsync(channel, "", "1"));
         await AssertNotFound(() => Catalog.GetAgentVersionAsync(channel, withVersion, "2"));
         await AssertNotFound(() => Catalog.GetAgentVersionAsync(channel, withoutVersions, ""));
+        await AssertNotFound(() => Catalog.GetAgentAsync(channel, Guid.NewGuid().ToString()));
+        await AssertNotFound(() => Catalog.GetAgentAsync(channel, "not-a-guid"));
     }
 
     private static GrpcChannel Channel(SuitesApp app) =>
@@ -121,12 +153,18 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         private static readonly Method<GetAgentVersionRequest, AgentVersionMessage> GetAgentVersion = new(
             MethodType.Unary, Service, "GetAgentVersion", Marshal(GetAgentVersionRequest.Parser), Marshal(AgentVersionMessage.Parser));
 
+        private static readonly Method<GetAgentRequest, AgentMessage> GetAgent = new(
+            MethodType.Unary, Service, "GetAgent", Marshal(GetAgentRequest.Parser), Marshal(AgentMessage.Parser));
+
         public static async Task<SuiteMessage> GetSuiteAsync(GrpcChannel channel, string suiteId) =>
             await channel.CreateCallInvoker().AsyncUnaryCall(GetSuite, null, new CallOptions(), new GetSuiteRequest { SuiteId = suiteId });
 
         public static async Task<AgentVersionMessage> GetAgentVersionAsync(GrpcChannel channel, string agentId, string version) =>
             await channel.CreateCallInvoker().AsyncUnaryCall(
                 GetAgentVersion, null, new CallOptions(), new GetAgentVersionRequest { AgentId = agentId, Version = version });
+
+        public static async Task<AgentMessage> GetAgentAsync(GrpcChannel channel, string agentId) =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(GetAgent, null, new CallOptions(), new GetAgentRequest { AgentId = agentId });
 
         private static Marshaller<T> Marshal<T>(MessageParser<T> parser) where T : IMessage<T> =>
             Marshallers.Create(message => message.ToByteArray(), parser.ParseFrom);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BenchMesh.Catalog;
 using BenchMesh.Regression.Data;
 using BenchMesh.Regression.Detection;
 using BenchMesh.ServiceDefaults;
@@ -51,6 +52,7 @@ public static class RegressionsApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "threshold")] string? threshold,
         RegressionDbContext db,
         IRegressionDetector detector,
+        ISuiteCatalog catalog,
         CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -72,6 +74,13 @@ public static class RegressionsApi
         }
 
         var versions = await db.VersionsOfAsync(agentId, ct);
+        // Nothing scored for this agent: a registered agent not benchmarked yet, or an id Suites never issued (404).
+        // Only then is Suites asked, so that its outage does not break reports on agents with data.
+        if (versions.Count == 0 && await catalog.UnregisteredAgentProblemAsync(agentId, ct) is { } problem)
+        {
+            return problem;
+        }
+
         if (baselineVersion is not null && versions.All(v => v.Version != baselineVersion))
         {
             return TypedResults.Problem(

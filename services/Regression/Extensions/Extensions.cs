@@ -1,3 +1,4 @@
+using BenchMesh.Catalog;
 using BenchMesh.Messaging;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Persistence;
@@ -17,6 +18,8 @@ public static class Extensions
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRegressionDetector, ThresholdRegressionDetector>();
+        // Suites tells an agent without scored executions from an id it never registered.
+        builder.AddSuiteCatalog();
         builder.Services.AddOptions<RegressionOptions>()
             .BindConfiguration("Regression")
             .Validate(o => DetectionOptions.IsValidThreshold(o.Threshold), "Regression:Threshold must be in (0, 10].")

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Messaging.Outbox;
-using BenchMesh.Runner.Catalog;
 using BenchMesh.Runner.Data;
 using BenchMesh.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,7 +45,7 @@ public static class RunsApi
         }
         catch (SuiteCatalogUnavailableException e)
         {
-            return TypedResults.Problem(title: "The suite catalog is unavailable.", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return CatalogProblems.Unavailable(e);
         }
 
         if (agent is null)

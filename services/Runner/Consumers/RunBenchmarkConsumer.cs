@@ -1,6 +1,6 @@
+using BenchMesh.Catalog;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Runner.Agents;
-using BenchMesh.Runner.Catalog;
 using BenchMesh.Runner.Data;
 using BenchMesh.Runner.Execution;
 using MassTransit;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BenchMesh.Catalog;
 using BenchMesh.Scoring.Data;
 using BenchMesh.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,11 +32,12 @@ public static class ResultsApi
     }
 
     // The ids are taken as strings so that a malformed one is a 400 ValidationProblem with its field, like every other input.
-    public static async Task<Results<Ok<AgentResultsResponse>, ValidationProblem>> GetAgentResultsAsync(
+    public static async Task<Results<Ok<AgentResultsResponse>, ValidationProblem, ProblemHttpResult>> GetAgentResultsAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "agent_id")] string agentId,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "suite_id")] string? suiteId,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "timeframe")] string? timeframe,
         ScoringDbContext db,
+        ISuiteCatalog catalog,
         TimeProvider clock,
         CancellationToken ct)
     {
@@ -82,6 +84,16 @@ public static class ResultsApi
         }
 
         var rows = await query.OrderByDescending(e => e.CreatedAt).ThenBy(e => e.ExecutionId).ToListAsync(ct);
+
+        // No result of this agent at all: an agent registered a moment ago (200, empty) or an id Suites never
+        // issued (404). Only then is Suites asked, so that its outage does not break reads of existing results.
+        if (rows.Count == 0
+            && !await db.BenchmarkExecutions.AnyAsync(e => e.AgentId == agent, ct)
+            && await catalog.UnregisteredAgentProblemAsync(agent, ct) is { } problem)
+        {
+            return problem;
+        }
+
         if (frame == "latest")
         {
             // The most recent execution per benchmark and version.

@@ -1,3 +1,4 @@
+using BenchMesh.Catalog;
 using BenchMesh.Messaging;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Persistence;
@@ -15,6 +16,8 @@ public static class ApplicationServiceExtensions
     {
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
+        // Suites tells an agent without results from an id it never registered.
+        builder.AddSuiteCatalog();
 
         // The database first: its migrations must have run before the consumer takes messages.
         builder.AddBenchMeshDbContext<ScoringDbContext>(ResourceNames.ScoringDb, "benchmesh_scoring");

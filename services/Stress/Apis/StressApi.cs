@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Stress.Catalog;
@@ -88,9 +89,9 @@ public static class StressApi
         {
             agent = await catalog.FindAgentVersionAsync(agentId, string.IsNullOrWhiteSpace(request.AgentVersion) ? null : request.AgentVersion, ct);
         }
-        catch (AgentCatalogUnavailableException e)
+        catch (SuiteCatalogUnavailableException e)
         {
-            return TypedResults.Problem(title: "The agent catalog is unavailable.", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return CatalogProblems.Unavailable(e);
         }
 
         if (agent is null)

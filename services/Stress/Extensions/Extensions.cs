@@ -1,4 +1,4 @@
-using BenchMesh.Contracts.Grpc.Suites;
+using BenchMesh.Catalog;
 using BenchMesh.Messaging;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Persistence;
@@ -21,16 +21,8 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         // Agents come only from the Suites catalog: the service never targets an address a caller typed in.
-        var suitesGrpc = builder.Configuration[$"services:{ResourceNames.Suites}:{ResourceNames.GrpcEndpoint}:0"];
-        if (string.IsNullOrWhiteSpace(suitesGrpc))
-        {
-            builder.Services.AddSingleton<IAgentCatalog, UnconfiguredAgentCatalog>();
-        }
-        else
-        {
-            builder.Services.AddGrpcClient<SuiteCatalog.SuiteCatalogClient>(o => o.Address = new Uri(suitesGrpc));
-            builder.Services.AddTransient<IAgentCatalog, GrpcAgentCatalog>();
-        }
+        builder.AddSuiteCatalog();
+        builder.Services.AddScoped<IAgentCatalog, SuiteAgentCatalog>();
 
         // The load client: no retries, no client-side timeout (the runner times each request itself), no
         // connection cap below the requested concurrency.

@@ -75,4 +75,20 @@ public sealed class SuiteCatalogService(SuitesDbContext db) : SuiteCatalog.Suite
             ApiKey = agent.ApiKey ?? "",
         };
     }
+
+    public override async Task<AgentMessage> GetAgent(GetAgentRequest request, ServerCallContext context)
+    {
+        var agent = await db.FindAgentAsync(request.AgentId, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no agent '{request.AgentId}'."));
+
+        var message = new AgentMessage
+        {
+            AgentId = agent.AgentId.ToString(),
+            AgentName = agent.Name,
+            WorkspaceId = agent.WorkspaceId,
+            Protocol = agent.Protocol,
+        };
+        message.Versions.Add(agent.Versions.OrderBy(v => v.CreatedAt).ThenBy(v => v.Ordinal).Select(v => v.Version));
+        return message;
+    }
 }

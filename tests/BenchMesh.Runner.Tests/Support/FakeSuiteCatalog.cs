@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
-using BenchMesh.Runner.Catalog;
 
 namespace BenchMesh.Runner.Tests.Support;
 
@@ -44,6 +44,11 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
         Constraints = new BenchmarkConstraints { TimeoutSeconds = 5 },
         Items = items.Select(i => new DatasetItem { Id = i.Id, Input = i.Input, Expected = i.Expected }).ToList(),
     };
+
+    public Task<CatalogAgent?> GetAgentAsync(Guid agentId, CancellationToken ct) =>
+        Task.FromResult(_agents.TryGetValue(agentId, out var agent)
+            ? new CatalogAgent(agentId, agent.Snapshot.AgentName, "tests", agent.Snapshot.Protocol, [agent.Snapshot.Version])
+            : null);
 
     public Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct) =>
         Task.FromResult(_agents.TryGetValue(agentId, out var agent) && (string.IsNullOrEmpty(version) || version == agent.Snapshot.Version)

@@ -1,4 +1,4 @@
-using BenchMesh.Runner.Catalog;
+using BenchMesh.Catalog;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Testing;
 using Microsoft.AspNetCore.Hosting;

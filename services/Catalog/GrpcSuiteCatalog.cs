@@ -4,54 +4,55 @@ using BenchMesh.Contracts.Grpc.Suites;
 using BenchMesh.Contracts.Runs;
 using Grpc.Core;
 
-namespace BenchMesh.Runner.Catalog;
+namespace BenchMesh.Catalog;
 
 /// <summary><see cref="ISuiteCatalog"/> over the Suites service's gRPC <c>SuiteCatalog</c>.</summary>
 public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : ISuiteCatalog
 {
-    public async Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct)
+    /// <summary>
+    /// Every read is a lookup by id: one that takes longer means Suites is in trouble, and the caller's
+    /// request should say so (503) rather than hang.
+    /// </summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+
+    public Task<CatalogAgent?> GetAgentAsync(Guid agentId, CancellationToken ct) =>
+        CallAsync(
+            async options => ToAgent(await client.GetAgentAsync(new GetAgentRequest { AgentId = agentId.ToString() }, options)),
+            ct);
+
+    public Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct) =>
+        CallAsync(
+            async options => ToAgentVersion(await client.GetAgentVersionAsync(
+                new GetAgentVersionRequest { AgentId = agentId.ToString(), Version = version ?? "" }, options)),
+            ct);
+
+    public Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct) =>
+        CallAsync(async options => ToSuite(await client.GetSuiteAsync(new GetSuiteRequest { SuiteId = suiteId.ToString() }, options)), ct);
+
+    /// <summary>NOT_FOUND is an answer (null); any other failure, except the caller giving up, means the catalog is unavailable.</summary>
+    private static async Task<T?> CallAsync<T>(Func<CallOptions, Task<T>> call, CancellationToken ct) where T : class
     {
-        AgentVersionMessage message;
         try
         {
-            message = await client.GetAgentVersionAsync(
-                new GetAgentVersionRequest { AgentId = agentId.ToString(), Version = version ?? "" }, cancellationToken: ct);
+            return await call(new CallOptions(deadline: DateTime.UtcNow.Add(CallTimeout), cancellationToken: ct));
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
             return null;
         }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        catch (RpcException e) when (!(e.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested))
         {
-            throw new SuiteCatalogUnavailableException($"The suite catalog could not be read: {e.Status.Detail}", e);
+            throw new SuiteCatalogUnavailableException($"The suite catalog could not be read ({e.StatusCode}): {e.Status.Detail}", e);
         }
-
-        return ToAgentVersion(message);
     }
 
-    public async Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct)
-    {
-        SuiteMessage message;
-        try
-        {
-            message = await client.GetSuiteAsync(new GetSuiteRequest { SuiteId = suiteId.ToString() }, cancellationToken: ct);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
-        {
-            throw new SuiteCatalogUnavailableException($"The suite catalog could not be read: {e.Status.Detail}", e);
-        }
-
-        return ToSuite(message);
-    }
+    public static CatalogAgent ToAgent(AgentMessage m) =>
+        new(Guid.Parse(m.AgentId, CultureInfo.InvariantCulture), m.AgentName, m.WorkspaceId, m.Protocol, [.. m.Versions]);
 
     public static CatalogAgentVersion ToAgentVersion(AgentVersionMessage m) => new(
         new AgentSnapshot
         {
-            AgentId = Guid.Parse(m.AgentId),
+            AgentId = Guid.Parse(m.AgentId, CultureInfo.InvariantCulture),
             AgentName = m.AgentName,
             Version = m.Version,
             Protocol = m.Protocol,
@@ -63,12 +64,12 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
         string.IsNullOrEmpty(m.ApiKey) ? null : m.ApiKey);
 
     public static CatalogSuite ToSuite(SuiteMessage m) => new(
-        Guid.Parse(m.SuiteId),
+        Guid.Parse(m.SuiteId, CultureInfo.InvariantCulture),
         m.Name,
         m.Category,
         m.Benchmarks.Select(b => new BenchmarkDefinition
         {
-            BenchmarkId = Guid.Parse(b.BenchmarkId),
+            BenchmarkId = Guid.Parse(b.BenchmarkId, CultureInfo.InvariantCulture),
             Name = b.Name,
             Category = b.Category,
             RubricJson = string.IsNullOrWhiteSpace(b.RubricJson) ? """{"type":"exact_match"}""" : b.RubricJson,

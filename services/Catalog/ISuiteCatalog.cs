@@ -1,17 +1,23 @@
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 
-namespace BenchMesh.Runner.Catalog;
+namespace BenchMesh.Catalog;
 
 /// <summary>An agent version as the catalog holds it, with its credential (never put into messages).</summary>
 public sealed record CatalogAgentVersion(AgentSnapshot Snapshot, string? ApiKey);
 
+/// <summary>A registered agent and the names of its versions (oldest first); no credential.</summary>
+public sealed record CatalogAgent(Guid AgentId, string Name, string WorkspaceId, string Protocol, IReadOnlyList<string> Versions);
+
 /// <summary>A suite with every benchmark and its dataset.</summary>
 public sealed record CatalogSuite(Guid SuiteId, string Name, string Category, IReadOnlyList<BenchmarkDefinition> Benchmarks);
 
-/// <summary>The Suites service as the runner sees it. Null answers mean "not found".</summary>
+/// <summary>The Suites service's agents and suites as the other services see them. Null answers mean "not found".</summary>
 public interface ISuiteCatalog
 {
+    /// <summary>The agent, whether or not it has versions; null when no such agent is registered.</summary>
+    Task<CatalogAgent?> GetAgentAsync(Guid agentId, CancellationToken ct);
+
     /// <param name="version">Null or empty: the agent's latest version.</param>
     Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct);
 
@@ -19,4 +25,4 @@ public interface ISuiteCatalog
 }
 
 /// <summary>The catalog could not be asked (Suites down or failing): not the caller's fault.</summary>
-public sealed class SuiteCatalogUnavailableException(string message, Exception inner) : Exception(message, inner);
+public sealed class SuiteCatalogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using BenchMesh.Catalog;
+
+namespace BenchMesh.Regression.Tests;
+
+/// <summary>
+/// Stands in for Suites: knows the agents a test registers, and fails like an unreachable Suites for the
+/// agents a test says it cannot be asked about (per agent, so that tests sharing a host do not disturb each other).
+/// </summary>
+public sealed class RegisteredAgentsCatalog : ISuiteCatalog
+{
+    private readonly ConcurrentDictionary<Guid, bool> _registered = new();
+    private readonly ConcurrentDictionary<Guid, bool> _unreachable = new();
+
+    public Guid Register(Guid? agentId = null)
+    {
+        var id = agentId ?? Guid.NewGuid();
+        _registered[id] = true;
+        return id;
+    }
+
+    public void FailFor(Guid agentId) => _unreachable[agentId] = true;
+
+    public Task<CatalogAgent?> GetAgentAsync(Guid agentId, CancellationToken ct)
+    {
+        if (_unreachable.ContainsKey(agentId))
+        {
+            throw new SuiteCatalogUnavailableException("Suites did not answer (test).");
+        }
+
+        return Task.FromResult(_registered.ContainsKey(agentId) ? new CatalogAgent(agentId, "support-bot", "team-a", "http-json", ["1.0"]) : null);
+    }
+
+    public Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct) =>
+        throw new NotSupportedException("Regression reads agents only.");
+
+    public Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct) =>
+        throw new NotSupportedException("Regression reads agents only.");
+}
