@@ -17,10 +17,12 @@ GATEWAY_URL=${BENCHMESH_GATEWAY_URL:-http://127.0.0.1:8080}
 DASHBOARD_URL=${BENCHMESH_DASHBOARD_URL:-http://127.0.0.1:18888}
 LOG_DIR="$ROOT/.benchmesh"; mkdir -p "$LOG_DIR"
 
-STARTED_INFRA=0
-if ! (redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG); then STARTED_INFRA=1; fi
+deploy/local/install.sh && . deploy/local/env.sh  # again: PG_BIN exists only once PostgreSQL is installed
+# Stop at the end exactly the servers this run starts, never one somebody else is using.
+STARTED=$(bm_stopped_servers)
 APPHOST_PID=""
 stop() {
+  local rc=$1
   trap - EXIT INT TERM
   echo; echo "stopping BenchMesh..."
   if [ -n "$APPHOST_PID" ] && kill -0 "$APPHOST_PID" 2>/dev/null; then
@@ -28,15 +30,17 @@ stop() {
     for _ in $(seq 1 60); do kill -0 "$APPHOST_PID" 2>/dev/null || break; sleep 0.5; done
     kill -KILL "$APPHOST_PID" 2>/dev/null || true
   fi
-  if [ "$STARTED_INFRA" = 1 ]; then deploy/local/down.sh || true; fi
+  if [ -n "$STARTED" ]; then deploy/local/down.sh $STARTED || true; fi
   echo "stopped."
-  exit 0
+  exit "$rc"
 }
-trap stop EXIT INT TERM
+trap 'stop $?' EXIT
+trap 'stop 0' INT TERM
 
 deploy/local/up.sh
 echo "building..."
-dotnet build BenchMesh.sln -c Release -v q -nologo 2>&1 | grep -E " error |Build succeeded|Warn" | sort -u || true
+dotnet build BenchMesh.sln -c Release -v q -nologo 2>&1 | grep -E " error |Build succeeded" | sort -u
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "the build failed"; exit 1; fi
 
 echo "starting the app host (logs: $LOG_DIR/apphost.log)..."
 ASPNETCORE_URLS="$DASHBOARD_URL" \
@@ -49,11 +53,13 @@ BENCHMESH_GATEWAY_URL="$GATEWAY_URL" \
 APPHOST_PID=$!
 
 echo -n "waiting for the gateway at $GATEWAY_URL "
+up=0
 for _ in $(seq 1 240); do
-  if curl -sf "$GATEWAY_URL/benchmarks/leaderboard" >/dev/null 2>&1 && curl -sf "$GATEWAY_URL/agents" >/dev/null 2>&1; then break; fi
+  if curl -sf "$GATEWAY_URL/benchmarks/leaderboard" >/dev/null 2>&1 && curl -sf "$GATEWAY_URL/agents" >/dev/null 2>&1; then up=1; break; fi
   kill -0 "$APPHOST_PID" 2>/dev/null || { echo; echo "the app host exited; see $LOG_DIR/apphost.log"; tail -30 "$LOG_DIR/apphost.log"; exit 1; }
   echo -n "."; sleep 1
 done
+if [ "$up" != 1 ]; then echo; echo "the gateway did not answer within 240 s; see $LOG_DIR/apphost.log"; exit 1; fi
 echo " up."
 echo "Aspire dashboard (traces, logs, metrics): $DASHBOARD_URL"
 
@@ -64,4 +70,9 @@ fi
 
 echo
 echo "BenchMesh is serving on $GATEWAY_URL (API: docs/api.md). Ctrl-C or SIGTERM stops it."
-wait "$APPHOST_PID" || true
+set +e
+wait "$APPHOST_PID"
+rc=$?
+APPHOST_PID=""
+echo "the app host exited ($rc); see $LOG_DIR/apphost.log"
+exit "$rc"

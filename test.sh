@@ -9,12 +9,13 @@ ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 . deploy/local/env.sh
 
-STARTED_INFRA=0
-if ! (redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG); then STARTED_INFRA=1; fi
+deploy/local/install.sh && . deploy/local/env.sh  # again: PG_BIN exists only once PostgreSQL is installed
+# Stop at the end exactly the servers this run starts, never one somebody else is using.
+STARTED=$(bm_stopped_servers)
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ "$STARTED_INFRA" = 1 ]; then deploy/local/down.sh || true; fi
+  if [ -n "$STARTED" ]; then deploy/local/down.sh $STARTED || true; fi
   exit $rc
 }
 trap cleanup EXIT INT TERM

@@ -25,3 +25,13 @@ rabbit_env() {
     RABBITMQ_ADVANCED_CONFIG_FILE="$R/advanced.config" ERL_EPMD_ADDRESS=127.0.0.1 \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
+
+# Prints the servers (postgres, redis, rabbitmq) that do not answer on their ports, so that a script can stop
+# afterwards exactly the ones it started, and never one that somebody else is using.
+bm_stopped_servers() {
+  local stopped=()
+  runuser -u postgres -- "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1 || stopped+=(postgres)
+  (redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG) || stopped+=(redis)
+  (rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1) || stopped+=(rabbitmq)
+  echo "${stopped[*]}"
+}

@@ -17,7 +17,6 @@ else
     runuser -u postgres -- "$PG_BIN/initdb" -D "$D/pg/data" -U postgres --pwfile="$D/pg/pwfile" \
       --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$D/pg/initdb.log"
   fi
-  rm -f "$D/pg/data/postmaster.pid" 2>/dev/null || true
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$D/pg/data" -l "$D/pg/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $D/pg -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
   echo "postgres ready on $PG_PORT"
@@ -46,6 +45,9 @@ listeners.tcp.default = 127.0.0.1:$RABBIT_PORT
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $RABBIT_MGMT_PORT
 loopback_users = none
+# A benchmark is one message, acknowledged when it is done: allow long benchmarks (4 h) before the broker
+# takes the message back from a worker that is still busy with it.
+consumer_timeout = 14400000
 CONF
   nohup /usr/lib/rabbitmq/bin/rabbitmq-server > "$R/log/stdout.log" 2>&1 &
   echo $! > "$R/launcher.pid"

@@ -15,19 +15,28 @@ public static class MessagingExtensions
     /// (200 ms, 1 s, 3 s) and then moves the message to its <c>_error</c> queue, where a person can inspect it.
     /// </summary>
     public static IHostApplicationBuilder AddBenchMeshMessaging(
-        this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? configure = null)
+        this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? configure = null,
+        Action<MessagingOptions>? options = null)
     {
         var connectionString = builder.Configuration.GetConnectionString(ResourceNames.RabbitMq)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ResourceNames.RabbitMq} is not configured.");
         var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 16);
 
+        var formatter = new KebabCaseEndpointNameFormatter(serviceName, false);
+        var messaging = new MessagingOptions(formatter);
+        options?.Invoke(messaging);
+
         builder.Services.AddMassTransit(x =>
         {
-            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            x.SetEndpointNameFormatter(formatter);
             configure?.Invoke(x);
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
-                endpoint.UseMessageRetry(r => r.Intervals(200, 1000, 3000));
+                if (!messaging.NotRetried.Contains(name))
+                {
+                    endpoint.UseMessageRetry(r => r.Intervals(200, 1000, 3000));
+                }
+
                 endpoint.UseInMemoryOutbox(context);
             });
             x.UsingRabbitMq((context, cfg) =>
@@ -44,5 +53,21 @@ public static class MessagingExtensions
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return builder;
+    }
+}
+
+/// <summary>Per-service adjustments of <see cref="MessagingExtensions.AddBenchMeshMessaging"/>.</summary>
+public sealed class MessagingOptions(IEndpointNameFormatter formatter)
+{
+    internal HashSet<string> NotRetried { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// No in-process retry for this consumer's endpoint: for work that must not be repeated on a transient
+    /// error (a benchmark's agent calls cost money). A failure moves the message to the error queue at once.
+    /// </summary>
+    public MessagingOptions WithoutRetry<TConsumer>() where TConsumer : class, IConsumer
+    {
+        NotRetried.Add(formatter.Consumer<TConsumer>());
+        return this;
     }
 }

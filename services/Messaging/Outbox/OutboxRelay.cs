@@ -79,6 +79,12 @@ internal sealed class OutboxRelay<TContext>(IServiceProvider services, IBus bus,
     : BackgroundService where TContext : DbContext, IOutboxDbContext
 {
     private const int BatchSize = 100;
+
+    /// <summary>
+    /// A row that failed this many times (a type that no longer loads, a body the broker refuses) is set aside,
+    /// so that it does not hold back every later message; it stays in the table with its last error.
+    /// </summary>
+    internal const int MaxAttempts = 10;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -126,7 +132,7 @@ internal sealed class OutboxRelay<TContext>(IServiceProvider services, IBus bus,
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 #pragma warning disable EF1002 // The table name comes from the model, not from input.
         var batch = await db.OutboxMessages
-            .FromSqlRaw($"SELECT * FROM {quoted} WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+            .FromSqlRaw($"SELECT * FROM {quoted} WHERE sent_at IS NULL AND attempts < {MaxAttempts} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
             .ToListAsync(ct);
 #pragma warning restore EF1002
         foreach (var row in batch)
@@ -148,6 +154,13 @@ internal sealed class OutboxRelay<TContext>(IServiceProvider services, IBus bus,
             {
                 row.Attempts++;
                 row.LastError = e.Message;
+                if (row.Attempts >= MaxAttempts)
+                {
+                    logger.LogError(e, "Giving up on outbox message {MessageId} ({Type}) after {Attempts} attempts; it stays in the outbox table",
+                        row.MessageId, row.MessageType, row.Attempts);
+                    continue;
+                }
+
                 logger.LogWarning(e, "Publishing outbox message {MessageId} ({Type}) failed", row.MessageId, row.MessageType);
                 break; // keep order: retry this row on the next pass
             }
