@@ -47,11 +47,16 @@ public static class Extensions
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<BenchmarkExecutor>();
 
+        services.AddScoped<RunProgressRecorder>();
         builder.AddBenchMeshMessaging(ResourceNames.Runner, x =>
         {
             x.AddConsumer<RunBenchmarkConsumer, RunBenchmarkConsumerDefinition>();
             x.AddConsumer<ExecutionScoredConsumer>();
-        });
+            x.AddConsumer<BenchmarkFaultConsumer>();
+        },
+        // No in-process retry of a benchmark: it would call the agent for every item again and pay twice. A worker
+        // that fails sends the command to the error queue, and BenchmarkFaultConsumer fails the benchmark.
+        o => o.WithoutRetry<RunBenchmarkConsumer>());
         return builder;
     }
 }

@@ -190,14 +190,18 @@ public sealed class AgentClientTests(AgentServersFixture servers) : IClassFixtur
     }
 }
 
-public sealed class CompletionsUrlTests
+/// <summary>The one place the runner and the stress engine build an openai-chat agent's URL.</summary>
+public sealed class ChatCompletionsUrlTests
 {
     [Theory]
     [InlineData("http://h:1/openai/baseline", "http://h:1/openai/baseline/v1/chat/completions")]
     [InlineData("http://h:1/openai/baseline/", "http://h:1/openai/baseline/v1/chat/completions")]
+    [InlineData("http://h:1", "http://h:1/v1/chat/completions")]
     [InlineData("http://h:1/v1", "http://h:1/v1/chat/completions")]
+    [InlineData("http://h:1/openai/v1/", "http://h:1/openai/v1/chat/completions")]
     [InlineData("http://h:1/v1/chat/completions", "http://h:1/v1/chat/completions")]
+    [InlineData("https://h/deployments/gpt/chat/completions?api-version=2024-06-01", "https://h/deployments/gpt/chat/completions?api-version=2024-06-01")]
     [InlineData("http://h:1/openai/fast?latency_ms=5", "http://h:1/openai/fast/v1/chat/completions?latency_ms=5")]
     public void Appends_the_chat_completions_path_and_keeps_the_query(string endpoint, string expected) =>
-        Assert.Equal(expected, OpenAiChatAgentClient.CompletionsUrl(endpoint));
+        Assert.Equal(expected, AgentProtocols.ChatCompletionsUrl(endpoint));
 }

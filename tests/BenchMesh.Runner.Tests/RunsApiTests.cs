@@ -68,6 +68,32 @@ public sealed class RunsApiTests(RunnerApiFixture fixture) : IClassFixture<Runne
     }
 
     [Fact]
+    public async Task Iterations_that_would_give_a_benchmark_more_than_100000_samples_are_400()
+    {
+        var agent = fixture.Host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{fixture.SampleAgents.BaseUrl}/http-json/fast");
+        var items = Enumerable.Range(1, 1001).Select(i => ($"q{i}", $"What is {i} + 1?", $"{i + 1}")).ToArray();
+        var suite = fixture.Host.Catalog.AddSuite(
+            FakeSuiteCatalog.Benchmark("small", ("q1", "What is 1 + 1?", "2")),
+            FakeSuiteCatalog.Benchmark("large", items));
+
+        // 1001 items x 100 iterations = 100,100 samples in one BenchmarkExecuted.
+        using var response = await _http.PostAsJsonAsync("/benchmarks/run", new
+        {
+            agent_id = agent.Snapshot.AgentId,
+            suite_id = suite.SuiteId,
+            configuration = new { iterations = 100 },
+        });
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateObject());
+        Assert.Equal("configuration.iterations", error.Name);
+        var message = error.Value[0].GetString();
+        Assert.Contains("at most 99", message);
+        Assert.Contains("'large' has 1001 items", message);
+        await AssertNothingWrittenAsync();
+    }
+
+    [Fact]
     public async Task Malformed_json_is_400_problem()
     {
         using var response = await _http.PostAsync("/benchmarks/run", new StringContent("{\"agent_id\": ", Encoding.UTF8, "application/json"));

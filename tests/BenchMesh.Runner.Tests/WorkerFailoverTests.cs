@@ -1,15 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Runner.Tests.Support;
 using BenchMesh.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BenchMesh.Runner.Tests;
 
@@ -26,19 +20,23 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
     {
         var database = infrastructure.CreateDatabase("failover");
         var rabbitMq = await infrastructure.CreateVirtualHostAsync("failover");
-        await using var agent = await CountingAgent.StartAsync(TimeSpan.FromMilliseconds(400));
+        await using var agent = await CountingAgent.StartAsync(TimeSpan.FromMilliseconds(50));
         await using var bus = await BusObserver.StartAsync(rabbitMq);
 
-        // Worker A alone takes the benchmark: six calls of 400 ms each.
+        // Worker A alone takes the benchmark (six calls); the agent answers two and holds the third, so A stays in
+        // the middle of the benchmark however long worker B takes to start.
+        agent.Hold(answered: 2);
         using var workerA = await RunnerProcess.StartAsync(database, rabbitMq);
-        var command = Command($"{agent.BaseUrl}/agent", iterations: 6);
+        var command = Command(agent.Endpoint, iterations: 6);
         await bus.PublishAsync(command);
-        await Eventually.TrueAsync(() => Task.FromResult(agent.Requests >= 2), Wait, "worker A to be calling the agent");
+        await Eventually.TrueAsync(() => Task.FromResult(agent.Requests >= 3), Wait, "worker A to be in the middle of the benchmark");
 
         // Worker B joins; then A dies without acknowledging the command.
         using var workerB = await RunnerProcess.StartAsync(database, rabbitMq);
+        Assert.Equal(3, agent.Requests);
         Assert.Empty(bus.Executed);
         workerA.Kill();
+        agent.Release();
 
         var executed = await Eventually.GetAsync(
             () => Task.FromResult(bus.Executed.FirstOrDefault(e => e.ExecutionId == command.ExecutionId)), Wait, "BenchmarkExecuted from worker B");
@@ -71,43 +69,6 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
         RequestedAt = DateTimeOffset.UtcNow,
     };
 
-    /// <summary>An http-json agent that answers after a delay and counts the calls it received.</summary>
-    private sealed class CountingAgent : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private int _requests;
-
-        private CountingAgent(WebApplication app) => _app = app;
-
-        public int Requests => Volatile.Read(ref _requests);
-
-        public string BaseUrl { get; private set; } = "";
-
-        public static async Task<CountingAgent> StartAsync(TimeSpan latency)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var agent = new CountingAgent(app);
-            app.MapPost("/agent", async (CancellationToken ct) =>
-            {
-                Interlocked.Increment(ref agent._requests);
-                await Task.Delay(latency, ct);
-                return Results.Json(new { output = "2", usage = new { input_tokens = 5, output_tokens = 1 } });
-            });
-            await app.StartAsync();
-            agent.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-            return agent;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
     /// <summary>The Runner service as its own process (the build output next to this test), killable by PID.</summary>
     private sealed class RunnerProcess : IDisposable
     {
@@ -127,7 +88,9 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
                 RedirectStandardError = true,
                 WorkingDirectory = AppContext.BaseDirectory,
             };
-            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            // Kestrel's own key rather than ASPNETCORE_URLS: the test folder holds one appsettings.json for two services
+            // (Runner and SampleAgents), and SampleAgents' names a fixed Kestrel endpoint, which would win over the URLs.
+            start.Environment["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{port}";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             start.Environment["ConnectionStrings__runnerdb"] = database;
             start.Environment["ConnectionStrings__rabbitmq"] = rabbitMq;
@@ -135,8 +98,20 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
             start.Environment["Logging__LogLevel__Default"] = "Warning";
             var process = Process.Start(start)!;
             var runner = new RunnerProcess(process);
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            // The last lines it wrote, to explain a process that does not come up.
+            var output = new ConcurrentQueue<string>();
+            DataReceivedEventHandler keep = (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    output.Enqueue(e.Data);
+                    while (output.Count > 40 && output.TryDequeue(out string? _))
+                    {
+                    }
+                }
+            };
+            process.OutputDataReceived += keep;
+            process.ErrorDataReceived += keep;
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
@@ -147,7 +122,7 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
                 {
                     if (process.HasExited)
                     {
-                        throw new InvalidOperationException($"The runner process exited with {process.ExitCode}.");
+                        Assert.Fail($"The runner process exited with {process.ExitCode}:\n{string.Join('\n', output)}");
                     }
 
                     using var response = await http.GetAsync($"http://127.0.0.1:{port}/health");
@@ -163,7 +138,12 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
             return runner;
         }
 
-        public void Kill() => _process.Kill(entireProcessTree: true);
+        /// <summary>SIGKILL, and waits until the process is gone, so it can neither publish nor acknowledge anything after.</summary>
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
 
         public void Dispose()
         {

@@ -113,6 +113,21 @@ public class RubricTests
         Assert.Contains(reason, result.Reason);
     }
 
+    // Suites now rejects these schemas, but suites stored before that (or a rubric sent by another producer) still
+    // reach Scoring: the sample must be left unscored with the reason, not throw and fail the whole message.
+    [Theory]
+    [InlineData("""{"type":5}""", """{"a":1}""")]
+    [InlineData("""{"type":["object",5]}""", """{"a":1}""")]
+    [InlineData("""{"type":"object","required":[1]}""", """{"a":1}""")]
+    [InlineData("""{"properties":{"a":{"type":{"nested":"object"}}}}""", """{"a":1}""")]
+    public void Json_schema_with_keywords_of_the_wrong_type_leaves_the_sample_unscored_with_the_reason(string schema, string output)
+    {
+        var result = Judge($$"""{"type":"json_schema","schema":{{schema}}}""", output, null);
+        Assert.False(result.Scored);
+        Assert.Equal(0, result.Score);
+        Assert.StartsWith("rubric could not be applied:", result.Reason);
+    }
+
     [Fact]
     public void F1_is_token_overlap_ignoring_case_and_punctuation()
     {

@@ -6,7 +6,7 @@ namespace BenchMesh.Scoring.Tests;
 
 public class ScoreCalculatorTests
 {
-    private static readonly BenchmarkConstraints Targets = new() { TargetLatencyMs = 200, TargetTokens = 15, TargetCostUsd = 0.00075 };
+    private static readonly BenchmarkConstraints Targets = new() { TargetLatencyMs = 200, TargetTokens = 15, TargetCostUsd = 0.001 };
 
     internal static JudgedSample Sample(int iteration, string item, double score, double ms = 100, long tokens = 15, decimal cost = 0.001m, string? error = null, bool scored = true) =>
         new(new RawSample
@@ -27,7 +27,7 @@ public class ScoreCalculatorTests
         Assert.Equal(0.5, card.Scores.AccuracyScore, 9);       // (1 + 0 + 1 + 0) / 4
         Assert.Equal(0.5, card.Scores.SpeedScore, 9);          // median of 100, 300, 200 = 200 = target
         Assert.Equal(0.5, card.Scores.EfficiencyScore, 9);     // 15 tokens per successful call = target
-        Assert.Equal(0.5, card.Scores.CostScore, 9);           // 0.003 / 4 calls = target
+        Assert.Equal(0.5, card.Scores.CostScore, 9);           // $0.003 / 3 successful calls = target
         Assert.Equal(0.75, card.Scores.ReliabilityScore, 9);   // 3 of 4 succeeded
         Assert.Equal(0.3 * 0.5 + 0.2 * 0.5 + 0.2 * 0.5 + 0.15 * 0.5 + 0.15 * 0.75, card.Scores.OverallScore, 9);
         Assert.Equal(ExecutionStatuses.Completed, card.Status);
@@ -35,6 +35,8 @@ public class ScoreCalculatorTests
         Assert.Equal(4, card.Metrics.ApiCallsMade);
         Assert.Equal(45, card.Metrics.TokensUsed);
         Assert.Equal(0.003m, card.Metrics.TotalCostUsd);
+        Assert.Equal(0.001, card.Metrics.MeanCostPerTaskUsd, 12);
+        Assert.Equal(0.001, card.Metrics.PerIteration[1].MeanCostPerTaskUsd, 12); // $0.001 / 1 successful call
         Assert.Equal([2, 2], card.ItemOutcomes["q1"]);
         Assert.Equal([0, 2], card.ItemOutcomes["q2"]);
         Assert.Equal(2, card.Metrics.PerIteration.Count);
@@ -65,7 +67,7 @@ public class ScoreCalculatorTests
         Assert.Equal(1, ScoreCalculator.Calculate([Sample(0, "q", 1, cost: 0)], Targets).Scores.CostScore);
 
     [Fact]
-    public void When_every_call_fails_the_execution_failed_and_scores_are_zero_but_cost()
+    public void When_every_call_fails_the_execution_failed_and_every_score_is_zero()
     {
         var card = ScoreCalculator.Calculate(
             [Sample(0, "q", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Connection), Sample(1, "q", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Connection)],
@@ -75,7 +77,34 @@ public class ScoreCalculatorTests
         Assert.Equal(0, card.Scores.SpeedScore);
         Assert.Equal(0, card.Scores.EfficiencyScore);
         Assert.Equal(0, card.Scores.ReliabilityScore);
+        Assert.Equal(0, card.Scores.OverallScore);
         Assert.Equal("connection: boom", card.ErrorMessage);
+    }
+
+    [Fact]
+    public void Failed_calls_cost_nothing_but_do_not_make_an_agent_cheaper()
+    {
+        // Failed calls are free: averaged over every call they used to give an all-failed execution a cost score of 1.
+        var allFailed = ScoreCalculator.Calculate(
+            [Sample(0, "q", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Timeout), Sample(1, "q", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Timeout)],
+            Targets);
+        Assert.Equal(0, allFailed.Scores.CostScore);
+        Assert.Equal(0, allFailed.Metrics.MeanCostPerTaskUsd);
+
+        // One success at the target cost and three free failures: the cost of a successful answer is the target (0.5),
+        // as with no failure at all, not a quarter of it.
+        var mostlyFailed = ScoreCalculator.Calculate(
+        [
+            Sample(0, "q", 1, cost: 0.001m),
+            Sample(0, "r", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Timeout),
+            Sample(1, "q", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Timeout),
+            Sample(1, "r", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Timeout),
+        ], Targets);
+        var allSucceeded = ScoreCalculator.Calculate([Sample(0, "q", 1, cost: 0.001m)], Targets);
+        Assert.Equal(0.5, mostlyFailed.Scores.CostScore, 9);
+        Assert.Equal(allSucceeded.Scores.CostScore, mostlyFailed.Scores.CostScore, 9);
+        Assert.Equal(0.001, mostlyFailed.Metrics.MeanCostPerTaskUsd, 12);
+        Assert.Equal(0, mostlyFailed.Metrics.PerIteration[1].MeanCostPerTaskUsd);
     }
 
     [Fact]

@@ -152,6 +152,70 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_rubric_that_throws_on_some_outputs_leaves_those_samples_unscored_and_the_execution_is_still_scored()
+    {
+        // q2's own schema has keywords of the wrong type (a suite stored before Suites checked them): evaluating it
+        // throws. Before, the exception failed the whole message into the error queue and the run never completed.
+        var executed = Execution();
+        executed = executed with
+        {
+            Benchmark = executed.Benchmark with
+            {
+                Items =
+                [
+                    executed.Benchmark.Items[0],
+                    executed.Benchmark.Items[1] with { RubricJson = """{"type":"json_schema","schema":{"type":5,"required":[1]}}""" },
+                ],
+            },
+        };
+        await Bus.Publish(executed);
+
+        var message = (await ScoredAsync(1))[0].GetProperty("message");
+        Assert.Equal(executed.ExecutionId, message.GetProperty("executionId").GetGuid());
+        // q1 right twice; q2's successful sample is unscored, its timed-out one counts 0: accuracy 2 / 3.
+        Assert.Equal(2.0 / 3, message.GetProperty("scores").GetProperty("accuracyScore").GetDouble(), 9);
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScoringDbContext>();
+        var unscored = await db.ExecutionSamples.SingleAsync(s => s.ExecutionId == executed.ExecutionId && s.ItemId == "q2" && s.Iteration == 0);
+        Assert.Null(unscored.Score);
+        Assert.Null(unscored.Correct);
+        Assert.StartsWith("rubric could not be applied:", unscored.Reason);
+    }
+
+    [Fact]
+    public async Task An_output_with_NUL_characters_is_stored_without_them()
+    {
+        // PostgreSQL's text type rejects \u0000: before, the write failed on every redelivery and the run never completed.
+        var executed = Execution();
+        executed = executed with
+        {
+            Samples =
+            [
+                executed.Samples[0] with { Output = "The answer\u0000 is 5.\u0000" },
+                executed.Samples[1],
+                executed.Samples[2],
+                executed.Samples[3] with { Error = "agent did\u0000 not answer" },
+            ],
+        };
+        await Bus.Publish(executed);
+
+        var message = (await ScoredAsync(1))[0].GetProperty("message");
+        Assert.Equal(executed.ExecutionId, message.GetProperty("executionId").GetGuid());
+        Assert.Equal(0.5, message.GetProperty("scores").GetProperty("accuracyScore").GetDouble(), 9);
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScoringDbContext>();
+        var samples = await db.ExecutionSamples.Where(s => s.ExecutionId == executed.ExecutionId)
+            .OrderBy(s => s.Iteration).ThenBy(s => s.ItemId).ToListAsync();
+        Assert.Equal("The answer is 5.", samples[0].Output);
+        Assert.True(samples[0].Correct);
+        Assert.Equal("agent did not answer", samples[3].Error);
+        var row = await db.BenchmarkExecutions.SingleAsync(e => e.ExecutionId == executed.ExecutionId);
+        Assert.Equal("timeout: agent did not answer", row.ErrorMessage);
+    }
+
+    [Fact]
     public async Task The_same_execution_delivered_twice_is_scored_once()
     {
         var executed = Execution();
@@ -344,7 +408,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
                 Name = "arithmetic",
                 Category = "math",
                 RubricJson = """{"type":"numeric_tolerance","tolerance":0.01}""",
-                Constraints = new BenchmarkConstraints { TargetLatencyMs = 200, TargetTokens = 15, TargetCostUsd = 0.00075 },
+                Constraints = new BenchmarkConstraints { TargetLatencyMs = 200, TargetTokens = 15, TargetCostUsd = 0.001 },
                 Items = [new DatasetItem { Id = "q1", Input = "2 + 3?", Expected = "5" }, new DatasetItem { Id = "q2", Input = "4 * 5?", Expected = "19" }],
             },
             WarmupRuns = 1,

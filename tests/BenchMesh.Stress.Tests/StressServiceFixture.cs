@@ -54,14 +54,24 @@ public sealed class StressServiceFixture : IAsyncLifetime
         await Task.WhenAll(_infrastructure.InitializeAsync(), Agent.InitializeAsync());
         var database = _infrastructure.CreateDatabase("stress");
         RabbitMqUri = await _infrastructure.CreateVirtualHostAsync("stress");
-        App = new WebApplicationFactory<StressDbContext>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting($"ConnectionStrings:{ResourceNames.StressDb}", database);
-            b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", RabbitMqUri);
-            b.ConfigureTestServices(s => s.RemoveAll<IAgentCatalog>().AddSingleton<IAgentCatalog>(Catalog));
-        });
+        App = CreateApp(database, RabbitMqUri, Catalog);
         _ = App.Server;
     }
+
+    /// <summary>A Stress service host (not yet started) on the given database and vhost, with extra settings.</summary>
+    public static WebApplicationFactory<StressDbContext> CreateApp(
+        string database, string rabbitMqUri, IAgentCatalog catalog, IReadOnlyDictionary<string, string>? settings = null) =>
+        new WebApplicationFactory<StressDbContext>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting($"ConnectionStrings:{ResourceNames.StressDb}", database);
+            b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", rabbitMqUri);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                b.UseSetting(key, value);
+            }
+
+            b.ConfigureTestServices(s => s.RemoveAll<IAgentCatalog>().AddSingleton(catalog));
+        });
 
     public async Task DisposeAsync()
     {

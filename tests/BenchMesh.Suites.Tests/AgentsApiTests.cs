@@ -17,7 +17,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
           "pricing": { "input_per_million_usd": 0.5, "output_per_million_usd": 1.5, "per_call_usd": 0.0001 },
           "versions": [
             { "version": "1.0", "model_configuration": { "model": "gpt-x", "temperature": 0, "stop": ["\n"] } },
-            { "version": "1.1", "model_configuration": { "model": "gpt-y" }, "endpoint": "https://agents.example/v2",
+            { "version": "1.1", "model_configuration": { "model": "gpt-y" }, "endpoint": "http://127.0.0.1:5161/openai/v2",
               "pricing": { "output_per_million_usd": 2.25 } }
           ]
         }
@@ -50,7 +50,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "model": "gpt-x", "temperature": 0, "stop": ["\n"] }"""), versions[0]!["model_configuration"]));
         // Without overrides a version uses the agent's endpoint and prices; an override replaces only what it names.
         Assert.Equal("http://127.0.0.1:5161/openai/baseline", (string)versions[0]!["endpoint"]!);
-        Assert.Equal("https://agents.example/v2", (string)versions[1]!["endpoint"]!);
+        Assert.Equal("http://127.0.0.1:5161/openai/v2", (string)versions[1]!["endpoint"]!);
         Assert.True(JsonNode.DeepEquals(
             JsonNode.Parse("""{ "input_per_million_usd": 0.5, "output_per_million_usd": 2.25, "per_call_usd": 0.0001 }"""), versions[1]!["pricing"]));
 
@@ -122,6 +122,80 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.True(JsonNode.DeepEquals(
             JsonNode.Parse("""{ "input_per_million_usd": 3, "output_per_million_usd": 1.5, "per_call_usd": 0.0001 }"""), version["pricing"]));
         Assert.Equal(3, read["versions"]!.AsArray().Count);
+    }
+
+    // The agent's key goes out as a Bearer token to the version's endpoint: an override to another origin would hand
+    // the key to whoever runs that server.
+    [Theory]
+    [InlineData("https://attacker.example")]
+    [InlineData("https://127.0.0.1:5161/openai/v2")]             // another scheme
+    [InlineData("http://127.0.0.1:5162/openai/v2")]              // another port
+    [InlineData("http://localhost:5161/openai/v2")]              // another host name for the same machine is another origin
+    [InlineData("http://127.0.0.1:5161@attacker.example/v1")]    // user info that looks like the agent's host
+    public async Task VersionMovingTheApiKeyToAnotherOriginIsUnprocessableAndWritesNothing(string endpoint)
+    {
+        await using var app = new SuitesApp(infrastructure, "agents");
+        var client = app.CreateClient();
+        var agentId = (string)(await (await client.PostAsJsonAsync("/agents", SupportBot())).ReadObjectAsync())["agent_id"]!;
+        var before = await app.CountRowsAsync();
+
+        var added = await client.PostAsync($"/agents/{agentId}/versions", Json($$"""{ "version": "evil", "endpoint": "{{endpoint}}" }"""));
+
+        await added.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await added.ReadObjectAsync();
+        Assert.Contains("origin", (string)problem["detail"]!);
+        Assert.Contains("http://127.0.0.1:5161", (string)problem["detail"]!);
+        Assert.DoesNotContain(Secret, problem.ToJsonString());
+        Assert.Equal(before, await app.CountRowsAsync());
+        var versions = (await client.GetFromJsonAsync<JsonObject>($"/agents/{agentId}"))!["versions"]!.AsArray();
+        Assert.DoesNotContain(versions, v => (string)v!["version"]! == "evil");
+    }
+
+    [Fact]
+    public async Task RegistrationWithAVersionMovingTheApiKeyToAnotherOriginIsUnprocessableAndWritesNothing()
+    {
+        await using var app = new SuitesApp(infrastructure, "agents");
+        var client = app.CreateClient();
+        var agent = SupportBot();
+        agent["versions"]!.AsArray().Add(JsonNode.Parse("""{ "version": "2.0", "endpoint": "https://attacker.example/v1" }"""));
+
+        var response = await client.PostAsJsonAsync("/agents", agent);
+
+        await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("'2.0'", (string)(await response.ReadObjectAsync())["detail"]!);
+        Assert.All(await app.CountRowsAsync(), table => Assert.Equal(0, table.Value));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5161/other/path")]
+    [InlineData("HTTP://127.0.0.1:5161/openai/v3")]              // scheme and host compare case-insensitively
+    public async Task VersionOnTheSameOriginKeepsTheApiKey(string endpoint)
+    {
+        await using var app = new SuitesApp(infrastructure, "agents");
+        var client = app.CreateClient();
+        var agentId = (string)(await (await client.PostAsJsonAsync("/agents", SupportBot())).ReadObjectAsync())["agent_id"]!;
+
+        var added = await client.PostAsync($"/agents/{agentId}/versions", Json($$"""{ "version": "3.0", "endpoint": "{{endpoint}}" }"""));
+
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+    }
+
+    [Fact]
+    public async Task AgentWithoutApiKeyMayPointAVersionAnywhere()
+    {
+        await using var app = new SuitesApp(infrastructure, "agents");
+        var client = app.CreateClient();
+        var agent = SupportBot();
+        agent.Remove("api_key");
+        agent["versions"]!.AsArray().Add(JsonNode.Parse("""{ "version": "2.0", "endpoint": "https://elsewhere.example/v1" }"""));
+        var agentId = (string)(await (await client.PostAsJsonAsync("/agents", agent)).ReadObjectAsync())["agent_id"]!;
+
+        var added = await client.PostAsync($"/agents/{agentId}/versions", Json("""{ "version": "3.0", "endpoint": "http://10.0.0.7:9000/agent" }"""));
+
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var versions = (await added.ReadObjectAsync())["versions"]!.AsArray();
+        Assert.Equal("https://elsewhere.example/v1", (string)versions[2]!["endpoint"]!);
+        Assert.Equal("http://10.0.0.7:9000/agent", (string)versions[3]!["endpoint"]!);
     }
 
     [Fact]

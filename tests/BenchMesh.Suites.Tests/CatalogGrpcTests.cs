@@ -1,10 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BenchMesh.Contracts.Grpc.Suites;
+using BenchMesh.Suites.Data;
 using BenchMesh.Testing;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static BenchMesh.Suites.Tests.HttpAssertions;
 
 namespace BenchMesh.Suites.Tests;
@@ -73,11 +76,44 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
 
         Assert.Equal("1.1", latest.Version);
         Assert.Equal("http://127.0.0.1:5161/json-v2", latest.Endpoint);
+        Assert.Equal("sk-abc", latest.ApiKey); // another path on the key's origin
         Assert.Equal(("0.5", "1.5", "0.25"), (latest.InputPerMillionUsd, latest.OutputPerMillionUsd, latest.PerCallUsd));
 
         // A version added later becomes the latest.
         (await client.PostAsync($"/agents/{agentId}/versions", Json("""{ "version": "0.9-hotfix" }"""))).EnsureSuccessStatusCode();
         Assert.Equal("0.9-hotfix", (await Catalog.GetAgentVersionAsync(channel, agentId, "")).Version);
+    }
+
+    [Fact]
+    public async Task GetAgentVersionWithholdsTheApiKeyFromAVersionOnAnotherOrigin()
+    {
+        await using var app = new SuitesApp(infrastructure, "grpc");
+        var agentId = (string)(await (await app.CreateClient().PostAsync("/agents", Json("""
+            {
+              "name": "support-bot", "workspace_id": "team-a", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
+              "api_key": "sk-abc", "versions": [ { "version": "1.0" } ]
+            }
+            """))).ReadObjectAsync())["agent_id"]!;
+
+        // The API refuses such a version (422); this one is written around it, as a row from before that rule would be.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SuitesDbContext>();
+            var agent = await db.Agents.Include(a => a.Versions).SingleAsync(a => a.AgentId == Guid.Parse(agentId));
+            agent.Versions.Add(new AgentVersion
+            {
+                AgentId = agent.AgentId, Version = "evil", Ordinal = 1, Endpoint = "https://attacker.example/collect", CreatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using var channel = Channel(app);
+        var evil = await Catalog.GetAgentVersionAsync(channel, agentId, "evil");
+        var good = await Catalog.GetAgentVersionAsync(channel, agentId, "1.0");
+
+        Assert.Equal("https://attacker.example/collect", evil.Endpoint);
+        Assert.Equal("", evil.ApiKey);
+        Assert.Equal("sk-abc", good.ApiKey);
     }
 
     [Fact]

@@ -151,6 +151,21 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         { WithRubric("""{ "type": "regex", "pattern": "([a-z" }"""), "benchmarks[0].scoring_rubric.pattern" },
         { WithRubric("""{ "type": "numeric_tolerance", "tolerance": -0.5 }"""), "benchmarks[0].scoring_rubric.tolerance" },
         { WithRubric("""{ "type": "json_schema" }"""), "benchmarks[0].scoring_rubric.schema" },
+        // Schema keywords Scoring applies must have the types it applies them with, in every nested schema.
+        { WithRubric("""{ "type": "json_schema", "schema": { "type": 5 } }"""), "benchmarks[0].scoring_rubric.schema.type" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "type": "Object" } }"""), "benchmarks[0].scoring_rubric.schema.type" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "type": ["string", 1] } }"""), "benchmarks[0].scoring_rubric.schema.type" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "type": [] } }"""), "benchmarks[0].scoring_rubric.schema.type" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "required": [1] } }"""), "benchmarks[0].scoring_rubric.schema.required" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "required": "name" } }"""), "benchmarks[0].scoring_rubric.schema.required" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "properties": [] } }"""), "benchmarks[0].scoring_rubric.schema.properties" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "properties": { "age": { "type": "integer", "minimum": "0" } } } }"""), "benchmarks[0].scoring_rubric.schema.properties.age.minimum" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "properties": { "tags": { "items": { "required": [true] } } } } }"""), "benchmarks[0].scoring_rubric.schema.properties.tags.items.required" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "properties": { "a": 5 } } }"""), "benchmarks[0].scoring_rubric.schema.properties.a" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "enum": "admin" } }"""), "benchmarks[0].scoring_rubric.schema.enum" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "items": [ { "type": "string" } ] } }"""), "benchmarks[0].scoring_rubric.schema.items" },
+        { WithRubric("""{ "type": "json_schema", "schema": { "maximum": null } }"""), "benchmarks[0].scoring_rubric.schema.maximum" },
+        { WithItems("""{ "id": "a", "input": "x", "scoring_rubric": { "type": "json_schema", "schema": { "type": 5 } } }"""), "benchmarks[0].dataset.items[0].scoring_rubric.schema.type" },
         { WithRubric("""{ "type": "exact_match", "case_sensitive": "yes" }"""), "benchmarks[0].scoring_rubric.case_sensitive" },
         { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "timeout_seconds": 0 } }"""), "benchmarks[0].constraints.timeout_seconds" },
         { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "timeout_seconds": 601 } }"""), "benchmarks[0].constraints.timeout_seconds" },
@@ -168,6 +183,23 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         { """{ "name": "s", "benchmarks": [ { "name": "b", """, "benchmarks[0]" },
         { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "timeout_seconds": "soon" } }"""), "benchmarks[0].constraints.timeout_seconds" },
     };
+
+    [Fact]
+    public async Task JsonSchemaRubricWithEverySupportedKeywordIsAccepted()
+    {
+        await using var app = new SuitesApp(infrastructure, "suites");
+
+        var response = await app.CreateClient().PostAsync("/suites", Json(WithRubric("""
+            { "type": "json_schema", "schema": {
+                "type": "object", "required": ["name", "age"], "additionalProperties": false,
+                "properties": {
+                  "name": { "type": ["string", "null"] }, "age": { "type": "integer", "minimum": 0, "maximum": 150.5 },
+                  "role": { "enum": ["admin", 1, null] }, "tags": { "type": "array", "items": { "type": "string" } },
+                  "anything": true, "nothing": false } } }
+            """)));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidSuites))]

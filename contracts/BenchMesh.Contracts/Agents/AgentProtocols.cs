@@ -16,4 +16,27 @@ public static class AgentProtocols
 
     /// <summary>Protocols the runner can execute today.</summary>
     public static readonly IReadOnlyList<string> Executable = [OpenAiChat, HttpJson];
+
+    /// <summary>
+    /// The URL an <c>openai-chat</c> agent is called at: <c>{endpoint}/v1/chat/completions</c>, keeping the endpoint's
+    /// query string (e.g. an <c>api-version</c>); an endpoint that already ends in <c>/v1</c> gets only
+    /// <c>/chat/completions</c>, and one that names the full path is used as given. The one place both the runner and
+    /// the stress engine build it, so a benchmark and a stress test of one agent reach the same URL. An endpoint that
+    /// is not an absolute URL is returned unchanged (the caller's request then fails on it).
+    /// </summary>
+    public static string ChatCompletionsUrl(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+        {
+            return endpoint;
+        }
+
+        var path = uri.AbsolutePath.TrimEnd('/');
+        if (!path.EndsWith("/chat/completions", StringComparison.OrdinalIgnoreCase))
+        {
+            path += path.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? "/chat/completions" : "/v1/chat/completions";
+        }
+
+        return new UriBuilder(uri) { Path = path }.Uri.ToString();
+    }
 }

@@ -69,4 +69,10 @@ public static class RunLimits
     public const int MaxItemsPerBenchmark = 10_000;
     public const int MaxBenchmarksPerSuite = 200;
     public const int MaxTimeoutSeconds = 600;
+
+    /// <summary>
+    /// Measured samples one benchmark may produce (dataset items × iterations; warm-ups are not reported): they all
+    /// travel in one <see cref="BenchmarkExecuted"/> message, which must stay a size the broker and Scoring handle.
+    /// </summary>
+    public const int MaxSamplesPerBenchmark = 100_000;
 }

@@ -9,9 +9,9 @@ using BenchMesh.Contracts.Agents;
 namespace BenchMesh.Runner.Agents;
 
 /// <summary>
-/// <c>openai-chat</c>: <c>POST {endpoint}/v1/chat/completions</c>, streamed (for time to first token) with
-/// <c>stream_options.include_usage</c>; a server that answers plain JSON instead is read as a non-streaming
-/// completion.
+/// <c>openai-chat</c>: <c>POST {endpoint}/v1/chat/completions</c> (see <see cref="AgentProtocols.ChatCompletionsUrl"/>),
+/// streamed (for time to first token) with <c>stream_options.include_usage</c>; a server that answers plain JSON
+/// instead is read as a non-streaming completion.
 /// </summary>
 public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : HttpAgentClient(httpClients)
 {
@@ -20,26 +20,6 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
         ["model", "temperature", "top_p", "max_tokens", "seed", "stop", "presence_penalty", "frequency_penalty"];
 
     public override string Protocol => AgentProtocols.OpenAiChat;
-
-    /// <summary>
-    /// <c>{endpoint}/v1/chat/completions</c>, keeping the endpoint's query string (e.g. an <c>api-version</c>); an
-    /// endpoint that already names <c>/v1</c> or the full path is used as given.
-    /// </summary>
-    public static string CompletionsUrl(string endpoint)
-    {
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-        {
-            return endpoint;
-        }
-
-        var path = uri.AbsolutePath.TrimEnd('/');
-        if (!path.EndsWith("/chat/completions", StringComparison.OrdinalIgnoreCase))
-        {
-            path += path.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? "/chat/completions" : "/v1/chat/completions";
-        }
-
-        return new UriBuilder(uri) { Path = path }.Uri.ToString();
-    }
 
     protected override HttpRequestMessage CreateRequest(AgentCall call)
     {
@@ -63,7 +43,7 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
         body["stream"] = true;
         body["stream_options"] = new JsonObject { ["include_usage"] = true };
 
-        var request = new HttpRequestMessage(HttpMethod.Post, CompletionsUrl(call.Endpoint)) { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, AgentProtocols.ChatCompletionsUrl(call.Endpoint)) { Content = JsonContent.Create(body) };
         request.Headers.Accept.ParseAdd("text/event-stream");
         request.Headers.Accept.ParseAdd("application/json");
         return request;

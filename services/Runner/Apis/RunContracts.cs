@@ -22,7 +22,7 @@ public sealed record RunProgress(int TotalBenchmarks, int CompletedBenchmarks);
 public sealed record RunBenchmarkReport(
     Guid BenchmarkId, string BenchmarkName, Guid ExecutionId, string Status,
     double? AccuracyScore, double? SpeedScore, double? EfficiencyScore, double? CostScore, double? ReliabilityScore, double? OverallScore,
-    long? TokensUsed, int? ApiCallsMade, decimal? CostUsd, double? MedianLatencyMs, DateTimeOffset? ScoredAt);
+    long? TokensUsed, int? ApiCallsMade, decimal? CostUsd, double? MedianLatencyMs, DateTimeOffset? ScoredAt, string? ErrorMessage);
 
 public sealed record RunReport(
     double? OverallScore, double? AccuracyScore, double? SpeedScore, double? EfficiencyScore, double? CostScore, double? ReliabilityScore,

@@ -63,6 +63,11 @@ public static class RunsApi
             return TypedResults.Problem(title: "Suite not found.", detail: $"No suite {suiteId}.", statusCode: StatusCodes.Status404NotFound);
         }
 
+        if (ValidateSampleCount(suite, configuration.Iterations) is { IsValid: false } tooLarge)
+        {
+            return TypedResults.ValidationProblem(tooLarge.ToDictionary());
+        }
+
         var snapshot = agent.Snapshot;
         if (!AgentProtocols.Executable.Contains(snapshot.Protocol))
         {
@@ -143,6 +148,26 @@ public static class RunsApi
             c?.TimeoutSeconds ?? DefaultTimeoutSeconds,
             c?.MaxConsecutiveFailures ?? DefaultMaxConsecutiveFailures);
         return (agentId, suiteId, configuration, errors);
+    }
+
+    /// <summary>
+    /// Every measured sample of a benchmark travels in one <see cref="BenchmarkExecuted"/> message, so the largest
+    /// benchmark of the suite bounds the iterations (<see cref="RunLimits.MaxSamplesPerBenchmark"/>).
+    /// </summary>
+    private static ValidationErrors ValidateSampleCount(CatalogSuite suite, int iterations)
+    {
+        var errors = new ValidationErrors();
+        var largest = suite.Benchmarks.MaxBy(b => b.Items.Count);
+        if (largest is { Items.Count: > 0 } && (long)largest.Items.Count * iterations > RunLimits.MaxSamplesPerBenchmark)
+        {
+            var allowed = RunLimits.MaxSamplesPerBenchmark / largest.Items.Count;
+            var limit = allowed > 0 ? $"must be at most {allowed} for this suite" : "cannot be satisfied for this suite";
+            errors.Add("configuration.iterations",
+                $"{limit}: benchmark '{largest.Name}' has {largest.Items.Count} items, and one benchmark " +
+                $"may produce at most {RunLimits.MaxSamplesPerBenchmark} samples (items × iterations).");
+        }
+
+        return errors;
     }
 
     private static Guid ParseId(ValidationErrors errors, string field, string? value)
@@ -233,6 +258,6 @@ public static class RunsApi
                 run.Benchmarks.OrderBy(b => b.Position).Select(b => new RunBenchmarkReport(
                     b.BenchmarkId, b.BenchmarkName, b.ExecutionId, b.Status,
                     b.AccuracyScore, b.SpeedScore, b.EfficiencyScore, b.CostScore, b.ReliabilityScore, b.OverallScore,
-                    b.TokensUsed, b.ApiCallsMade, b.CostUsd, b.MedianLatencyMs, b.ScoredAt)).ToList()));
+                    b.TokensUsed, b.ApiCallsMade, b.CostUsd, b.MedianLatencyMs, b.ScoredAt, b.ErrorMessage)).ToList()));
     }
 }

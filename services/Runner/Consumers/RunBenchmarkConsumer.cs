@@ -12,7 +12,10 @@ namespace BenchMesh.Runner.Consumers;
 /// <summary>
 /// The worker: executes one benchmark against the agent and publishes every raw sample. Replicas compete on
 /// the queue; a redelivery (a worker died mid-benchmark) re-executes under the same execution id, which Scoring
-/// de-duplicates.
+/// de-duplicates. A command whose benchmark has already finished (scored, or failed) is acknowledged and skipped:
+/// executing it again would only pay for every agent call twice. There is no in-process retry either (see
+/// <see cref="Extensions"/>): a failure sends the command to the error queue and fails the benchmark
+/// (<see cref="BenchmarkFaultConsumer"/>).
 /// </summary>
 public sealed class RunBenchmarkConsumer(
     RunnerDbContext db,
@@ -28,6 +31,18 @@ public sealed class RunBenchmarkConsumer(
     {
         var message = context.Message;
         var ct = context.CancellationToken;
+        // A command without a row (published by something other than this runner's API) is executed.
+        var recorded = await db.RunBenchmarks.AsNoTracking()
+            .Where(b => b.ExecutionId == message.ExecutionId)
+            .Select(b => b.Status)
+            .FirstOrDefaultAsync(ct);
+        if (recorded is not null && recorded != RunStatuses.Pending)
+        {
+            logger.LogInformation(
+                "Skipping benchmark {ExecutionId} of run {RunId}: it has already finished ({Status})", message.ExecutionId, message.RunId, recorded);
+            return;
+        }
+
         var startedAt = time.GetUtcNow();
 
         // Idempotent: only the first benchmark to start moves the run out of "queued".

@@ -42,6 +42,8 @@ public sealed class Run
 /// <summary>One benchmark of a run: its execution id and, once scored, its scores.</summary>
 public sealed class RunBenchmarkEntry
 {
+    public const int MaxErrorMessageLength = 2000;
+
     public Guid ExecutionId { get; set; }
     public Guid RunId { get; set; }
     public Guid BenchmarkId { get; set; }
@@ -61,4 +63,7 @@ public sealed class RunBenchmarkEntry
     public decimal? CostUsd { get; set; }
     public double? MedianLatencyMs { get; set; }
     public DateTimeOffset? ScoredAt { get; set; }
+
+    /// <summary>Why the benchmark failed without scores (its worker or Scoring gave up on it), for the report.</summary>
+    public string? ErrorMessage { get; set; }
 }

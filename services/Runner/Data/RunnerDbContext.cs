@@ -64,6 +64,7 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(b => b.CostUsd).HasColumnName("cost_usd").HasPrecision(18, 8);
             e.Property(b => b.MedianLatencyMs).HasColumnName("median_latency_ms");
             e.Property(b => b.ScoredAt).HasColumnName("scored_at");
+            e.Property(b => b.ErrorMessage).HasColumnName("error_message").HasMaxLength(RunBenchmarkEntry.MaxErrorMessageLength);
             e.HasIndex(b => new { b.RunId, b.BenchmarkId }).IsUnique().HasDatabaseName("ux_run_benchmarks_run_id_benchmark_id");
         });
     }

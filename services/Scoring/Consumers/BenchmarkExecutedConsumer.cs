@@ -83,7 +83,7 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         ApiCallsMade = card.Metrics.ApiCallsMade,
         CostUsd = card.Metrics.TotalCostUsd,
         Status = card.Status,
-        ErrorMessage = card.ErrorMessage,
+        ErrorMessage = StoredText.WithoutNul(card.ErrorMessage),
         Metrics = MetricsJson(card),
         WarmupRuns = m.WarmupRuns,
         Iterations = m.Iterations,
@@ -109,8 +109,9 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         ExecutionId = executionId,
         Iteration = j.Sample.Iteration,
         ItemId = j.Sample.ItemId,
-        Output = j.Sample.Output,
-        Expected = item?.Expected,
+        // Judged as received; stored without NUL characters, which PostgreSQL's text type rejects.
+        Output = StoredText.WithoutNul(j.Sample.Output),
+        Expected = StoredText.WithoutNul(item?.Expected),
         DurationMs = j.Sample.DurationMs,
         TtftMs = j.Sample.TimeToFirstTokenMs,
         InputTokens = j.Sample.InputTokens,
@@ -118,11 +119,11 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         TokensReported = j.Sample.TokensReportedByAgent,
         CostUsd = j.Sample.CostUsd,
         ErrorKind = j.Sample.ErrorKind,
-        Error = j.Sample.Error,
+        Error = StoredText.WithoutNul(j.Sample.Error),
         HttpStatus = j.Sample.HttpStatus,
         Score = j.CountsForAccuracy ? j.Result.Score : null,
         Correct = j.CountsForAccuracy ? j.Result.Score >= ScoreCalculator.CorrectThreshold : null,
-        Reason = j.Result.Reason,
+        Reason = StoredText.WithoutNul(j.Result.Reason)!,
     };
 
     private static ExecutionScored ToEvent(BenchmarkExecuted m, ScoreCard card, DateTimeOffset now) => new()

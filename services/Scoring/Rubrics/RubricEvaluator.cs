@@ -38,7 +38,11 @@ public static class RubricEvaluator
         };
     }
 
-    /// <summary>Judges one raw sample. A failed call scores 0 whatever the rubric.</summary>
+    /// <summary>
+    /// Judges one raw sample. A failed call scores 0 whatever the rubric. Never throws: a rubric that fails on this
+    /// output (e.g. a schema keyword of the wrong type from a suite stored before Suites checked them) leaves this
+    /// sample unscored with the reason, instead of failing the whole execution's message on every retry.
+    /// </summary>
     public static RubricResult Evaluate(RawSample sample, DatasetItem? item, string benchmarkRubricJson)
     {
         if (sample.ErrorKind is not null)
@@ -47,11 +51,19 @@ public static class RubricEvaluator
         }
 
         var rubricJson = string.IsNullOrWhiteSpace(item?.RubricJson) ? benchmarkRubricJson : item.RubricJson;
-        if (Create(rubricJson) is not { } rubric)
+        try
         {
-            return RubricResult.Unscored("unknown or invalid rubric");
-        }
+            if (Create(rubricJson) is not { } rubric)
+            {
+                return RubricResult.Unscored("unknown or invalid rubric");
+            }
 
-        return rubric.Evaluate(sample.Output ?? "", item?.Expected);
+            return rubric.Evaluate(sample.Output ?? "", item?.Expected);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Any failure of a rubric is a verdict on this sample, not on the message.
+            return RubricResult.Unscored($"rubric could not be applied: {e.Message}");
+        }
     }
 }

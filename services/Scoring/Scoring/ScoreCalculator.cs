@@ -50,7 +50,8 @@ public sealed record ScoreCard(
 /// Computes the five scores and their raw metrics from judged samples. Formulas (docs/scoring.md):
 /// accuracy = mean item score over samples that count (failed calls count 0, unscorable samples are excluded);
 /// speed = L / (L + median latency of successful calls); efficiency = T / (T + mean tokens per successful call);
-/// cost = C / (C + mean cost per call); reliability = successful calls / calls; overall = weighted sum.
+/// cost = C / (C + cost per successful call); reliability = successful calls / calls; overall = weighted sum.
+/// Speed, efficiency and cost are 0 when no call succeeded.
 /// </summary>
 public static class ScoreCalculator
 {
@@ -66,11 +67,13 @@ public static class ScoreCalculator
         var latencies = successful.Select(s => s.Sample.DurationMs).ToList();
         var medianLatency = Median(latencies);
         var meanTokens = successful.Count == 0 ? 0 : successful.Average(s => (double)(s.Sample.InputTokens + s.Sample.OutputTokens));
-        var meanCost = samples.Count == 0 ? 0 : (double)samples.Sum(s => s.Sample.CostUsd) / samples.Count;
+        var meanCost = CostPerSuccessfulCall(samples, successful.Count);
 
         var speed = successful.Count == 0 ? 0 : Reference(constraints.TargetLatencyMs, medianLatency);
         var efficiency = successful.Count == 0 ? 0 : Reference(constraints.TargetTokens, meanTokens);
-        var cost = samples.Count == 0 ? 0 : Reference(constraints.TargetCostUsd, meanCost);
+        // Like speed and efficiency, cost is judged on what succeeded: failed calls are free, so averaging over every
+        // call would give an execution whose calls all failed a perfect cost score.
+        var cost = successful.Count == 0 ? 0 : Reference(constraints.TargetCostUsd, meanCost);
         var reliability = samples.Count == 0 ? 0 : (double)successful.Count / samples.Count;
         var overall = Clamp(ScoreWeights.Overall(accuracy, speed, efficiency, cost, reliability));
 
@@ -146,6 +149,13 @@ public static class ScoreCalculator
         return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
     }
 
+    /// <summary>
+    /// What one successful answer cost: the cost of every measured call over the successful calls (0 when none
+    /// succeeded). Failed calls cost nothing today; were one billed, it would be charged to the successes it stood beside.
+    /// </summary>
+    public static double CostPerSuccessfulCall(IReadOnlyCollection<JudgedSample> samples, int successfulCalls) =>
+        successfulCalls == 0 ? 0 : (double)samples.Sum(s => s.Sample.CostUsd) / successfulCalls;
+
     private static IterationMetrics PerIteration(IGrouping<int, JudgedSample> pass)
     {
         var all = pass.ToList();
@@ -155,7 +165,7 @@ public static class ScoreCalculator
             pass.Key,
             counted.Count == 0 ? 0 : Clamp(counted.Average(s => s.Result.Score)),
             Median(ok.Select(s => s.Sample.DurationMs).ToList()),
-            (double)all.Sum(s => s.Sample.CostUsd) / all.Count,
+            CostPerSuccessfulCall(all, ok.Count),
             ok.Count == 0 ? 0 : ok.Average(s => (double)(s.Sample.InputTokens + s.Sample.OutputTokens)),
             (double)(all.Count - ok.Count) / all.Count);
     }

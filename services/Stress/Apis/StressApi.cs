@@ -54,6 +54,7 @@ public static class StressApi
         StressDbContext db,
         IAgentCatalog catalog,
         StressRunQueue queue,
+        StressInstance instance,
         TimeProvider clock,
         CancellationToken ct)
     {
@@ -126,6 +127,9 @@ public static class StressApi
             Status = StressRunStatuses.Running,
             ParametersJson = JsonSerializer.Serialize(parameters, ServiceDefaultsExtensions.PublicJson),
             CreatedAt = clock.GetUtcNow(),
+            // The job is queued in this instance's memory: it owns the run and keeps its heartbeat fresh.
+            Owner = instance.Id,
+            HeartbeatAt = clock.GetUtcNow(),
         };
         db.StressRuns.Add(run);
         await db.SaveChangesAsync(ct);

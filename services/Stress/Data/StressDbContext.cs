@@ -30,6 +30,18 @@ public sealed class StressRun
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>
+    /// The service instance that accepted the run and holds its job in memory (<see cref="Runs.StressInstance"/>):
+    /// only that instance can execute it.
+    /// </summary>
+    public required string Owner { get; set; }
+
+    /// <summary>
+    /// Refreshed every few seconds by the owner while the run is queued or running; a run whose heartbeat stopped
+    /// belongs to an instance that is gone, and is failed by whichever replica notices (<see cref="Runs.StressRunSupervisor"/>).
+    /// </summary>
+    public DateTimeOffset HeartbeatAt { get; set; }
 }
 
 public sealed class StressDbContext(DbContextOptions<StressDbContext> options) : DbContext(options), IOutboxDbContext
@@ -52,7 +64,9 @@ public sealed class StressDbContext(DbContextOptions<StressDbContext> options) :
             e.Property(r => r.AgentName).HasColumnName("agent_name").HasMaxLength(200);
             e.Property(r => r.AgentVersion).HasColumnName("agent_version").HasMaxLength(100);
             e.Property(r => r.Scenario).HasColumnName("scenario").HasMaxLength(40);
-            e.Property(r => r.Status).HasColumnName("status").HasMaxLength(20);
+            // A concurrency token: a run's end is written once, either by its owner or by a replica that found it
+            // abandoned, never both (the loser's SaveChanges fails and its event is not written).
+            e.Property(r => r.Status).HasColumnName("status").HasMaxLength(20).IsConcurrencyToken();
             e.Property(r => r.ParametersJson).HasColumnName("parameters").HasColumnType("jsonb");
             e.Property(r => r.ResultJson).HasColumnName("result").HasColumnType("jsonb");
             e.Property(r => r.RequestsCompleted).HasColumnName("requests_completed");
@@ -60,7 +74,11 @@ public sealed class StressDbContext(DbContextOptions<StressDbContext> options) :
             e.Property(r => r.CreatedAt).HasColumnName("created_at");
             e.Property(r => r.StartedAt).HasColumnName("started_at");
             e.Property(r => r.CompletedAt).HasColumnName("completed_at");
+            e.Property(r => r.Owner).HasColumnName("owner").HasMaxLength(200);
+            e.Property(r => r.HeartbeatAt).HasColumnName("heartbeat_at");
             e.HasIndex(r => new { r.AgentId, r.CreatedAt }).HasDatabaseName("ix_stress_runs_agent");
+            // The heartbeat and the sweep for abandoned runs only ever look at running runs.
+            e.HasIndex(r => r.HeartbeatAt).HasFilter("status = 'running'").HasDatabaseName("ix_stress_runs_running");
         });
     }
 }

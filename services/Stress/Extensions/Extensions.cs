@@ -39,7 +39,13 @@ public static class Extensions
 
         // The database first: its migrations run before the worker and the bus start.
         builder.AddBenchMeshDbContext<StressDbContext>(ResourceNames.StressDb, "stress");
+        builder.Services.AddSingleton<StressInstance>();
+        builder.Services.AddOptions<StressRunOptions>()
+            .Bind(builder.Configuration.GetSection(StressRunOptions.Section))
+            .Validate(o => o.IsValid, $"{StressRunOptions.Section}: intervals must be positive and StaleAfter at least 3 heartbeats.")
+            .ValidateOnStart();
         builder.Services.AddHostedService<StressRunWorker>();
+        builder.Services.AddHostedService<StressRunSupervisor>();
         builder.Services.AddOutboxRelay<StressDbContext>();
         builder.AddBenchMeshMessaging(ServiceName);
         return builder;

@@ -158,8 +158,7 @@ public sealed class LoadRunner(HttpClient http) : ILoadRunner
 
         if (target.Protocol == AgentProtocols.OpenAiChat)
         {
-            var endpoint = target.Endpoint.TrimEnd('/');
-            var uri = endpoint.EndsWith("/chat/completions", StringComparison.Ordinal) ? endpoint : endpoint + "/v1/chat/completions";
+            var uri = AgentProtocols.ChatCompletionsUrl(target.Endpoint);
             var body = new JsonObject
             {
                 ["model"] = configuration["model"]?.DeepClone() ?? "default",

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using BenchMesh.Contracts.Stress;
-using BenchMesh.Messaging.Outbox;
 using BenchMesh.Stress.Data;
 using BenchMesh.Stress.Load;
 using Microsoft.EntityFrameworkCore;
@@ -11,54 +9,73 @@ namespace BenchMesh.Stress.Runs;
 /// Executes accepted runs one at a time: two loads at once on the same machine would measure each other.
 /// While a run goes, its completed-request count is written every half second so that GET shows progress
 /// from any replica; at the end the result and <see cref="StressTestCompleted"/> are saved together
-/// (the event through the outbox).
+/// (the event through the outbox). Runs left over by an instance that is gone are failed by
+/// <see cref="StressRunSupervisor"/>; the runs of this instance that a graceful stop interrupts are failed here, at once.
 /// </summary>
 public sealed class StressRunWorker(
     StressRunQueue queue,
     IServiceScopeFactory scopes,
+    StressInstance instance,
     TimeProvider clock,
     ILogger<StressRunWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan StopWriteTimeout = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await FailInterruptedRunsAsync(stoppingToken);
-        await foreach (var job in queue.ReadAllAsync(stoppingToken))
+        try
         {
-            try
+            await foreach (var job in queue.ReadAllAsync(stoppingToken))
             {
-                await ExecuteAsync(job, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Stress run {StressRunId} could not be recorded", job.StressRunId);
+                try
+                {
+                    await ExecuteAsync(job, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Stress run {StressRunId} could not be recorded", job.StressRunId);
+                }
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping while waiting for a job.
+        }
+
+        await FailOwnRunsAsync();
     }
 
     /// <summary>
-    /// Jobs live in this process's memory; after a restart a run left "running" will never finish, so say so.
-    /// (The stress service runs as one replica: a load generator is not scaled out behind a queue.)
+    /// The host is stopping: the run in progress was cancelled and the queued ones will never start (jobs live in
+    /// this process's memory), so fail them now rather than leave them to the heartbeat sweep a minute later.
     /// </summary>
-    private async Task FailInterruptedRunsAsync(CancellationToken ct)
+    private async Task FailOwnRunsAsync()
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<StressDbContext>();
-        var now = clock.GetUtcNow();
-        var interrupted = await db.StressRuns
-            .Where(r => r.Status == StressRunStatuses.Running)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, StressRunStatuses.Failed)
-                .SetProperty(r => r.Error, "Interrupted: the stress service restarted while the run was pending or running.")
-                .SetProperty(r => r.CompletedAt, now), ct);
-        if (interrupted > 0)
+        using var timeout = new CancellationTokenSource(StopWriteTimeout);
+        try
         {
-            logger.LogWarning("Marked {Count} interrupted stress run(s) as failed", interrupted);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<StressDbContext>();
+            var failed = await StressRunOutcomes.FailInterruptedAsync(
+                db,
+                db.StressRuns.Where(r => r.Owner == instance.Id),
+                _ => "interrupted: the stress service restarted (it was stopped while the run was queued or running).",
+                clock.GetUtcNow(),
+                timeout.Token);
+            if (failed > 0)
+            {
+                logger.LogWarning("Marked {Count} stress run(s) interrupted by the stop as failed", failed);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            // Another replica's sweep fails them once their heartbeat is stale.
+            logger.LogWarning(e, "Stress runs interrupted by the stop could not be marked failed");
         }
     }
 
@@ -67,8 +84,14 @@ public sealed class StressRunWorker(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StressDbContext>();
         var runner = scope.ServiceProvider.GetRequiredService<ILoadRunner>();
-        await db.StressRuns.Where(r => r.StressRunId == job.StressRunId)
+        var starting = await db.StressRuns.Where(r => r.StressRunId == job.StressRunId && r.Status == StressRunStatuses.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.StartedAt, clock.GetUtcNow()), stoppingToken);
+        if (starting == 0)
+        {
+            // Failed while it waited (a replica took this instance for dead): nobody wants its measurement any more.
+            logger.LogWarning("Stress run {StressRunId} ended before it started; skipped", job.StressRunId);
+            return;
+        }
 
         var progress = new LoadProgress();
         using var reporting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -92,30 +115,26 @@ public sealed class StressRunWorker(
         }
 
         var run = await db.StressRuns.SingleAsync(r => r.StressRunId == job.StressRunId, stoppingToken);
-        var now = clock.GetUtcNow();
-        run.Status = result is null ? StressRunStatuses.Failed : StressRunStatuses.Completed;
-        run.Error = error;
-        run.CompletedAt = now;
-        run.RequestsCompleted = result?.Requests ?? progress.Completed;
-        run.ResultJson = result is null ? null : JsonSerializer.Serialize(StressResult.From(result), ServiceDefaultsExtensions.PublicJson);
-        db.AddOutboxMessage(new StressTestCompleted
+        if (run.Status != StressRunStatuses.Running)
         {
-            StressRunId = run.StressRunId,
-            AgentId = run.AgentId,
-            AgentVersion = run.AgentVersion,
-            Scenario = run.Scenario,
-            Status = run.Status,
-            Requests = result?.Requests ?? 0,
-            Errors = result?.Errors ?? 0,
-            ErrorRate = result?.ErrorRate ?? 0,
-            AchievedRps = result?.AchievedRps ?? 0,
-            P50LatencyMs = result?.LatencyMs.P50 ?? 0,
-            P95LatencyMs = result?.LatencyMs.P95 ?? 0,
-            P99LatencyMs = result?.LatencyMs.P99 ?? 0,
-            CompletedAt = now,
-        });
-        // Not cancellable: a finished measurement is worth writing even while the host stops.
-        await db.SaveChangesAsync(CancellationToken.None);
+            logger.LogWarning("Stress run {StressRunId} was already {Status} ({Error}); its measurement is discarded", run.StressRunId, run.Status, run.Error);
+            return;
+        }
+
+        run.RequestsCompleted = result?.Requests ?? progress.Completed;
+        StressRunOutcomes.End(db, run, result, error, clock.GetUtcNow());
+        try
+        {
+            // Not cancellable: a finished measurement is worth writing even while the host stops.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another replica failed it meanwhile, taking our heartbeat for dead; that end was published, keep it.
+            logger.LogWarning("Stress run {StressRunId} was declared interrupted meanwhile; its measurement is discarded", run.StressRunId);
+            return;
+        }
+
         logger.LogInformation("Stress run {StressRunId} {Status}: {Requests} requests", run.StressRunId, run.Status, run.RequestsCompleted);
     }
 

@@ -30,6 +30,15 @@ public static class AgentsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        var movedCredential = (request.Versions ?? [])
+            .Where(v => Agent.MovesCredential(request.Endpoint!, request.ApiKey, v!.Endpoint))
+            .Select(v => v!.Version!.Trim())
+            .ToList();
+        if (movedCredential.Count > 0)
+        {
+            return CredentialBoundToOrigin(request.Endpoint!.Trim(), movedCredential);
+        }
+
         var name = request.Name!.Trim();
         var workspaceId = request.WorkspaceId!.Trim();
         if (await db.Agents.AnyAsync(a => a.WorkspaceId == workspaceId && a.Name == name, cancellationToken))
@@ -91,6 +100,11 @@ public static class AgentsApi
         }
 
         var versionName = request.Version!.Trim();
+        if (Agent.MovesCredential(agent.Endpoint, agent.ApiKey, request.Endpoint))
+        {
+            return CredentialBoundToOrigin(agent.Endpoint, [versionName]);
+        }
+
         if (agent.FindVersion(versionName) is not null)
         {
             return DuplicateVersion(agent.AgentId, versionName);
@@ -146,6 +160,21 @@ public static class AgentsApi
 
     private static ProblemHttpResult AgentNotFound(string agentId) =>
         TypedResults.Problem(title: "Agent not found.", detail: $"There is no agent '{agentId}'.", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>
+    /// 422: the agent's API key would follow a version to another server. The key is sent as a Bearer token to the
+    /// version's endpoint, so allowing this would let anyone who can add a version collect the key.
+    /// </summary>
+    private static ProblemHttpResult CredentialBoundToOrigin(string agentEndpoint, IReadOnlyList<string> versions) =>
+        TypedResults.Problem(
+            title: "Endpoint override would move the agent's credential.",
+            detail: $"The agent has an API key, which is bound to its endpoint's origin ({EndpointOrigin.Of(agentEndpoint)}: "
+                    + "scheme, host and port) and is never sent anywhere else. "
+                    + $"{(versions.Count == 1 ? "Version" : "Versions")} '{string.Join("', '", versions)}' "
+                    + $"{(versions.Count == 1 ? "overrides" : "override")} the endpoint with another origin. Keep the override on the agent's origin (another path is fine), "
+                    + "or register a separate agent, with its own key, for the other endpoint.",
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            extensions: new Dictionary<string, object?> { ["versions"] = versions });
 
     private static ProblemHttpResult DuplicateName(string name, string workspaceId) =>
         TypedResults.Problem(

@@ -32,6 +32,18 @@ public sealed class Agent
     /// <summary>A version's endpoint: its own override, else the agent's.</summary>
     public string EffectiveEndpoint(AgentVersion version) => version.Endpoint ?? Endpoint;
 
+    /// <summary>
+    /// The credential to send to a version's effective endpoint: the agent's key, but only where the key was registered
+    /// for (the agent endpoint's origin). The API refuses cross-origin overrides on agents with a key; this also keeps
+    /// the key from any row written before that rule or around the API.
+    /// </summary>
+    public string? ApiKeyFor(AgentVersion version) =>
+        !string.IsNullOrEmpty(ApiKey) && EndpointOrigin.Same(EffectiveEndpoint(version), Endpoint) ? ApiKey : null;
+
+    /// <summary>True when an endpoint override would take this agent's credential to another origin.</summary>
+    public static bool MovesCredential(string agentEndpoint, string? apiKey, string? endpointOverride) =>
+        !string.IsNullOrEmpty(apiKey) && !string.IsNullOrWhiteSpace(endpointOverride) && !EndpointOrigin.Same(endpointOverride, agentEndpoint);
+
     /// <summary>A version's prices: each override replaces only the price it names.</summary>
     public Pricing EffectivePricing(AgentVersion version) => new(
         version.InputPerMillionUsd ?? InputPerMillionUsd,

@@ -7,9 +7,10 @@ namespace BenchMesh.Suites.Grpc;
 
 /// <summary>
 /// The internal catalog the Runner and Stress read when a run starts (contracts/Protos/suites.proto).
-/// Unlike the REST API it carries the agent's credential: only BenchMesh's own services reach it.
+/// Unlike the REST API it carries the agent's credential: only BenchMesh's own services reach it, and only for a
+/// version whose endpoint is on the origin the credential was registered with.
 /// </summary>
-public sealed class SuiteCatalogService(SuitesDbContext db) : SuiteCatalog.SuiteCatalogBase
+public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalogService> logger) : SuiteCatalog.SuiteCatalogBase
 {
     public override async Task<SuiteMessage> GetSuite(GetSuiteRequest request, ServerCallContext context)
     {
@@ -61,6 +62,16 @@ public sealed class SuiteCatalogService(SuitesDbContext db) : SuiteCatalog.Suite
                 : $"Agent '{agent.AgentId}' has no version '{request.Version}'."));
 
         var pricing = agent.EffectivePricing(version);
+        var apiKey = agent.ApiKeyFor(version);
+        if (apiKey is null && !string.IsNullOrEmpty(agent.ApiKey))
+        {
+            // Defence in depth: the API refuses such versions, but a row written before that rule (or around the API)
+            // must still not make a worker send the key to another server. The call goes out without credentials.
+            logger.LogWarning(
+                "Withholding the API key of agent {AgentId} from version {Version}: its endpoint is not on the origin of the agent's endpoint",
+                agent.AgentId, version.Version);
+        }
+
         return new AgentVersionMessage
         {
             AgentId = agent.AgentId.ToString(),
@@ -72,7 +83,7 @@ public sealed class SuiteCatalogService(SuitesDbContext db) : SuiteCatalog.Suite
             OutputPerMillionUsd = pricing.OutputPerMillionUsd.ToString(CultureInfo.InvariantCulture),
             PerCallUsd = pricing.PerCallUsd.ToString(CultureInfo.InvariantCulture),
             ModelConfigurationJson = version.ModelConfiguration,
-            ApiKey = agent.ApiKey ?? "",
+            ApiKey = apiKey ?? "",
         };
     }
 

@@ -7,7 +7,8 @@ namespace BenchMesh.Suites.Validation;
 
 /// <summary>
 /// Checks a scoring rubric when the suite is created, so that a run never fails on a rubric Scoring cannot
-/// apply (an unknown type, a regex that does not compile, a schema that is not an object).
+/// apply (an unknown type, a regex that does not compile, a schema that is not an object or whose keywords have the
+/// wrong types).
 /// </summary>
 public static class RubricValidator
 {
@@ -57,6 +58,10 @@ public static class RubricValidator
                 if (!value.TryGetProperty("schema", out var schema) || schema.ValueKind != JsonValueKind.Object)
                 {
                     errors.Add($"{path}.schema", "is required and must be a JSON object.");
+                }
+                else
+                {
+                    JsonSchemaKeywords.Validate(schema, $"{path}.schema", errors);
                 }
 
                 break;

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Contracts.Scoring;
 using MassTransit;
+using MassTransit.Events;
+using MassTransit.Metadata;
 
 namespace BenchMesh.Runner.Tests.Support;
 
@@ -52,6 +54,19 @@ public sealed class BusObserver : IAsyncDisposable
     }
 
     public Task PublishAsync<T>(T message) where T : class => _bus.Publish(message);
+
+    /// <summary>The <see cref="Fault{T}"/> MassTransit publishes when a consumer of <paramref name="message"/> has failed for good.</summary>
+    public Task PublishFaultAsync<T>(T message, Exception exception) where T : class =>
+        _bus.Publish<Fault<T>>(new
+        {
+            FaultId = NewId.NextGuid(),
+            FaultedMessageId = NewId.NextGuid(),
+            Timestamp = DateTime.UtcNow,
+            Exceptions = new[] { new FaultExceptionInfo(exception) },
+            Host = HostMetadataCache.Host,
+            FaultMessageTypes = MessageTypeCache<T>.MessageTypeNames,
+            Message = message,
+        });
 
     /// <summary>The scores Scoring would publish for an execution.</summary>
     public static ExecutionScored ScoresFor(BenchmarkExecuted executed, double score, string status = "completed") => new()

@@ -10,6 +10,14 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
 {
     private readonly ConcurrentDictionary<Guid, CatalogAgentVersion> _agents = new();
     private readonly ConcurrentDictionary<Guid, CatalogSuite> _suites = new();
+    private int _agentLookups;
+    private int _agentLookupsBeforeOutage = int.MaxValue;
+
+    /// <summary>Calls of <see cref="GetAgentVersionAsync"/> so far (the API's and the workers').</summary>
+    public int AgentLookups => Volatile.Read(ref _agentLookups);
+
+    /// <summary>Answers the next <paramref name="lookups"/> agent lookups, then fails every one as Suites being down would.</summary>
+    public void FailAgentLookupsAfter(int lookups) => Volatile.Write(ref _agentLookupsBeforeOutage, AgentLookups + lookups);
 
     public CatalogAgentVersion AddAgent(string protocol, string endpoint, string? apiKey = null, Pricing? pricing = null)
     {
@@ -51,7 +59,9 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
             : null);
 
     public Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct) =>
-        Task.FromResult(_agents.TryGetValue(agentId, out var agent) && (string.IsNullOrEmpty(version) || version == agent.Snapshot.Version)
+        Interlocked.Increment(ref _agentLookups) > Volatile.Read(ref _agentLookupsBeforeOutage)
+            ? throw new SuiteCatalogUnavailableException("The Suites catalog is unavailable (test outage).")
+            : Task.FromResult(_agents.TryGetValue(agentId, out var agent) && (string.IsNullOrEmpty(version) || version == agent.Snapshot.Version)
             ? agent
             : null);
 

@@ -1,6 +1,7 @@
 using BenchMesh.Catalog;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Testing;
+using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -14,20 +15,25 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 {
     private readonly string _database;
     private readonly string _rabbitMq;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private RunnerHost(string database, string rabbitMq)
+    private RunnerHost(string database, string rabbitMq, IReadOnlyDictionary<string, string>? settings)
     {
         _database = database;
         _rabbitMq = rabbitMq;
+        _settings = settings ?? new Dictionary<string, string>();
     }
 
     public FakeSuiteCatalog Catalog { get; } = new();
 
+    /// <summary>What the host's consumers have handled.</summary>
+    public ConsumedMessages Consumed { get; } = new();
+
     public string RabbitMqUri => _rabbitMq;
 
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose)
+    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose));
+        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), settings);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
@@ -36,9 +42,15 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     {
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);
+            services.AddConsumeObserver(_ => Consumed);
         });
     }
 

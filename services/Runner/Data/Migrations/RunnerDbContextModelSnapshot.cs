@@ -206,6 +206,11 @@ namespace BenchMesh.Runner.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("efficiency_score");
 
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error_message");
+
                     b.Property<double?>("MedianLatencyMs")
                         .HasColumnType("double precision")
                         .HasColumnName("median_latency_ms");

@@ -114,6 +114,16 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error");
 
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner");
+
                     b.Property<string>("ParametersJson")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -138,12 +148,17 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasColumnName("started_at");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
                     b.HasKey("StressRunId");
+
+                    b.HasIndex("HeartbeatAt")
+                        .HasDatabaseName("ix_stress_runs_running")
+                        .HasFilter("status = 'running'");
 
                     b.HasIndex("AgentId", "CreatedAt")
                         .HasDatabaseName("ix_stress_runs_agent");

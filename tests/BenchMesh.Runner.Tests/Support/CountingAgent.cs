@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BenchMesh.Runner.Tests.Support;
+
+/// <summary>
+/// An http-json agent at <c>{BaseUrl}/agent</c> that answers <c>"2"</c> after a delay and counts the calls it received.
+/// <see cref="Hold"/> makes calls wait (after the first <c>n</c>) until <see cref="Release"/>, so a test can catch a
+/// worker in the middle of a benchmark for as long as it needs.
+/// </summary>
+public sealed class CountingAgent : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+    private int _answerBeforeHolding = int.MaxValue;
+    private TaskCompletionSource _released = NewGate();
+
+    private CountingAgent(WebApplication app) => _app = app;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string Endpoint => $"{BaseUrl}/agent";
+
+    public static async Task<CountingAgent> StartAsync(TimeSpan latency)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var agent = new CountingAgent(app);
+        app.MapPost("/agent", async (CancellationToken ct) =>
+        {
+            var number = Interlocked.Increment(ref agent._requests);
+            if (number > Volatile.Read(ref agent._answerBeforeHolding))
+            {
+                // Waits until released, or until the caller goes away (a killed worker's connection closes).
+                await agent._released.Task.WaitAsync(ct);
+            }
+
+            await Task.Delay(latency, ct);
+            return Results.Json(new { output = "2", usage = new { input_tokens = 5, output_tokens = 1 } });
+        });
+        await app.StartAsync();
+        agent.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        return agent;
+    }
+
+    /// <summary>From now on, answer the first <paramref name="answered"/> calls (counting those already received) and hold the rest.</summary>
+    public void Hold(int answered)
+    {
+        _released = NewGate();
+        Volatile.Write(ref _answerBeforeHolding, answered);
+    }
+
+    /// <summary>Answers the held calls and every call after them.</summary>
+    public void Release()
+    {
+        Volatile.Write(ref _answerBeforeHolding, int.MaxValue);
+        _released.TrySetResult();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Release();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
