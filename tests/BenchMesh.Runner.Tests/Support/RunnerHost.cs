@@ -31,12 +31,18 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 
     public string RabbitMqUri => _rabbitMq;
 
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, IReadOnlyDictionary<string, string>? settings = null) =>
+        Start(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), settings);
+
+    /// <summary>Another Runner replica on an existing database and virtual host.</summary>
+    public static RunnerHost Start(string database, string rabbitMq, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), settings);
+        var host = new RunnerHost(database, rabbitMq, settings);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
+
+    public string Database => _database;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -51,6 +57,10 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);
             services.AddConsumeObserver(_ => Consumed);
+            if (_settings.TryGetValue("Test:StopTimeoutSeconds", out var stopTimeout))
+            {
+                services.Configure<MassTransitHostOptions>(o => o.StopTimeout = TimeSpan.FromSeconds(double.Parse(stopTimeout, System.Globalization.CultureInfo.InvariantCulture)));
+            }
         });
     }
 
