@@ -135,38 +135,6 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
         Assert.Equal(4, agent.Requests);
     }
 
-    [Fact]
-    public async Task A_worker_stopped_in_the_middle_of_a_benchmark_leaves_it_to_another_worker_instead_of_failing_it()
-    {
-        var first = await RunnerHost.StartAsync(infrastructure, "gracefulstop", new Dictionary<string, string> { ["Test:StopTimeoutSeconds"] = "2" });
-        await using var bus = await BusObserver.StartAsync(first.RabbitMqUri);
-        bus.OnExecuted = executed => bus.PublishAsync(BusObserver.ScoresFor(executed, 0.9));
-        await using var agent = await CountingAgent.StartAsync(TimeSpan.Zero);
-        var agentVersion = first.Catalog.AddAgent(AgentProtocols.HttpJson, agent.Endpoint);
-        var suite = first.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2")) with
-        {
-            Constraints = new BenchmarkConstraints { TimeoutSeconds = 60 },
-        });
-        agent.Hold(answered: 0);
-
-        // The first replica is stopped (a scale-down, a rolling update) while it waits for the agent.
-        var runId = await StartRunAsync(first.CreateClient(), agentVersion, suite, iterations: 2);
-        await Eventually.TrueAsync(() => Task.FromResult(agent.Requests >= 1), Wait, "the first worker to be calling the agent");
-        var stopping = System.Diagnostics.Stopwatch.StartNew();
-        await first.DisposeAsync();
-        var stopped = stopping.Elapsed;
-
-        await using var second = RunnerHost.Start(first.Database, first.RabbitMqUri);
-        agent.Release();
-        var http = second.CreateClient();
-        var finished = await RunWhenAsync(http, runId, r => r.GetProperty("status").GetString() is "completed" or "failed", "the run to finish");
-        Assert.True(stopped < TimeSpan.FromSeconds(5), $"stop took {stopped}");
-        Assert.Equal("completed", finished.GetProperty("status").GetString() + finished.ToString());
-        var executed = Assert.Single(bus.Executed, e => e.RunId == runId);
-        Assert.Equal(2, executed.Samples.Count);
-        Assert.All(executed.Samples, s => Assert.Null(s.ErrorKind));
-    }
-
     private static RunBenchmark CommandOf(BenchmarkExecuted executed) => new()
     {
         RunId = executed.RunId,

@@ -31,6 +31,7 @@ public sealed class RunBenchmarkConsumer(
     {
         var message = context.Message;
         var ct = context.CancellationToken;
+
         // A command without a row (published by something other than this runner's API) is executed.
         var recorded = await db.RunBenchmarks.AsNoTracking()
             .Where(b => b.ExecutionId == message.ExecutionId)

@@ -15,13 +15,11 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 {
     private readonly string _database;
     private readonly string _rabbitMq;
-    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private RunnerHost(string database, string rabbitMq, IReadOnlyDictionary<string, string>? settings)
+    private RunnerHost(string database, string rabbitMq)
     {
         _database = database;
         _rabbitMq = rabbitMq;
-        _settings = settings ?? new Dictionary<string, string>();
     }
 
     public FakeSuiteCatalog Catalog { get; } = new();
@@ -31,36 +29,21 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 
     public string RabbitMqUri => _rabbitMq;
 
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, IReadOnlyDictionary<string, string>? settings = null) =>
-        Start(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), settings);
-
-    /// <summary>Another Runner replica on an existing database and virtual host.</summary>
-    public static RunnerHost Start(string database, string rabbitMq, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose)
     {
-        var host = new RunnerHost(database, rabbitMq, settings);
+        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose));
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
-
-    public string Database => _database;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
-
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);
             services.AddConsumeObserver(_ => Consumed);
-            if (_settings.TryGetValue("Test:StopTimeoutSeconds", out var stopTimeout))
-            {
-                services.Configure<MassTransitHostOptions>(o => o.StopTimeout = TimeSpan.FromSeconds(double.Parse(stopTimeout, System.Globalization.CultureInfo.InvariantCulture)));
-            }
         });
     }
 
