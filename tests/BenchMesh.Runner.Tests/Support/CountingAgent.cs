@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -32,6 +33,10 @@ public sealed class CountingAgent : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // This folder's appsettings.json may be SampleAgents' (both web projects copy theirs here), whose fixed
+        // Kestrel endpoint would win over UseUrls: a stub reads no configuration files at all.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var agent = new CountingAgent(app);
