@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BenchMesh.Gateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BenchMesh.Gateway.Tests;
+
+/// <summary>
+/// The gateway in front of stand-in services (one real socket each, answering with their own name and the path
+/// they received): the public routes of DESIGN.md reach the service that owns them, unchanged.
+/// </summary>
+public sealed class GatewayTests : IAsyncLifetime
+{
+    private readonly Dictionary<string, WebApplication> _services = [];
+
+    public async Task InitializeAsync()
+    {
+        foreach (var name in GatewayRoutes.PathsByService.Keys)
+        {
+            _services[name] = await StartStandInAsync(name);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _services.Values)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("POST", "/agents", "suites", "/agents")]
+    [InlineData("GET", "/agents/0b1c7ad0-1111-4111-8111-000000000001", "suites", "/agents/0b1c7ad0-1111-4111-8111-000000000001")]
+    [InlineData("POST", "/agents/0b1c7ad0-1111-4111-8111-000000000001/versions", "suites", "/agents/0b1c7ad0-1111-4111-8111-000000000001/versions")]
+    [InlineData("GET", "/suites", "suites", "/suites")]
+    [InlineData("GET", "/suites/s1", "suites", "/suites/s1")]
+    [InlineData("POST", "/benchmarks/run", "runner", "/benchmarks/run")]
+    [InlineData("GET", "/benchmarks/runs/r1", "runner", "/benchmarks/runs/r1")]
+    [InlineData("GET", "/benchmarks/agents/a1/results?suite_id=s1&timeframe=all", "scoring", "/benchmarks/agents/a1/results?suite_id=s1&timeframe=all")]
+    [InlineData("GET", "/benchmarks/agents/a1/regressions?threshold=0.2", "regression", "/benchmarks/agents/a1/regressions?threshold=0.2")]
+    [InlineData("GET", "/benchmarks/leaderboard?metric=accuracy", "leaderboard", "/benchmarks/leaderboard?metric=accuracy")]
+    [InlineData("POST", "/benchmarks/compare", "leaderboard", "/benchmarks/compare")]
+    [InlineData("POST", "/stress/runs", "stress", "/stress/runs")]
+    [InlineData("GET", "/stress/runs/x1", "stress", "/stress/runs/x1")]
+    [InlineData("GET", "/openapi/runner.json", "runner", "/openapi/v1.json")]
+    [InlineData("GET", "/openapi/suites.json", "suites", "/openapi/v1.json")]
+    public async Task A_public_route_reaches_the_service_that_owns_it(string method, string path, string service, string received)
+    {
+        await using var gateway = CreateGateway();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = JsonContent.Create(new { probe = true });
+        }
+
+        using var response = await gateway.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(service, answer.GetProperty("service").GetString());
+        Assert.Equal(received, answer.GetProperty("received").GetString());
+        Assert.Equal(method, answer.GetProperty("method").GetString());
+    }
+
+    [Fact]
+    public async Task A_path_no_service_owns_is_a_404_problem()
+    {
+        await using var gateway = CreateGateway();
+        using var response = await gateway.CreateClient().GetAsync("/benchmarks/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_client_over_its_rate_limit_gets_429_with_retry_after_while_health_probes_still_answer()
+    {
+        await using var gateway = CreateGateway(permitsPerMinute: 3);
+        var client = gateway.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            using var allowed = await client.GetAsync("/agents");
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using var limited = await client.GetAsync("/agents");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+
+        using var health = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    private WebApplicationFactory<Program> CreateGateway(int permitsPerMinute = 0) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Gateway:RateLimit:PermitsPerMinute", permitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var (name, app) in _services)
+            {
+                builder.UseSetting($"services:{name}:http:0", Address(app));
+            }
+        });
+
+    private static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    private static async Task<WebApplication> StartStandInAsync(string name)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.Run(context => context.Response.WriteAsJsonAsync(new
+        {
+            service = name,
+            received = context.Request.Path + context.Request.QueryString,
+            method = context.Request.Method,
+        }));
+        await app.StartAsync();
+        return app;
+    }
+}
