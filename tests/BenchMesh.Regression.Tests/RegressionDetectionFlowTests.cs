@@ -13,6 +13,33 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     [Fact]
+    public async Task Two_versions_scored_at_the_same_moment_are_still_compared()
+    {
+        // Two versions of each agent run side by side: their executions arrive together, the newer version's
+        // first, and may be consumed concurrently. Each candidate must still be judged against its baseline.
+        await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var benchmarkId = Guid.NewGuid();
+        var agents = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
+        var t = Executions.Start;
+
+        await Task.WhenAll(agents.SelectMany(agent => new[]
+        {
+            bus.Publish(Executions.Scored(agent, "2.0", benchmarkId, "arithmetic", t.AddSeconds(1), latencyMs: 90)),
+            bus.Publish(Executions.Scored(agent, "1.0", benchmarkId, "arithmetic", t, latencyMs: 30)),
+        }));
+
+        var raisedFor = new HashSet<Guid>();
+        while (raisedFor.Count < agents.Count)
+        {
+            var received = await probe.NextAsync(Timeout, $"RegressionDetected for every agent ({raisedFor.Count} of {agents.Count} so far)");
+            raisedFor.Add(received.Message.GetProperty("agentId").GetGuid());
+        }
+
+        Assert.True(agents.ToHashSet().SetEquals(raisedFor));
+    }
+
+    [Fact]
     public async Task A_slower_version_raises_one_RegressionDetected_and_improvements_or_redeliveries_raise_nothing()
     {
         await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);

@@ -19,7 +19,7 @@ public sealed class RegressionOptions
 
 /// <summary>
 /// Stores every scored execution and judges it against the latest execution of the same agent and benchmark
-/// under the previous version. Each regressed metric becomes a row in <c>regressions</c> and a
+/// under the previous version (and, when it arrived after a later version's, judges that one against it). Each regressed metric becomes a row in <c>regressions</c> and a
 /// <see cref="RegressionDetected"/> in the outbox, written in the same SaveChanges as the execution, so a
 /// re-delivered message (same execution id) finds the execution stored and raises nothing twice.
 /// </summary>
@@ -34,6 +34,13 @@ public sealed class ExecutionScoredConsumer(
     {
         var scored = context.Message;
         var ct = context.CancellationToken;
+
+        // Executions of one agent are judged one at a time, across consumers and replicas: two versions scored
+        // at the same moment would otherwise each look for the other before either is stored.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"SELECT pg_advisory_xact_lock(hashtextextended({scored.AgentId.ToString()}, 0))", ct);
+
         if (await db.VersionResults.AnyAsync(r => r.ExecutionId == scored.ExecutionId, ct))
         {
             logger.LogDebug("Execution {ExecutionId} already judged; ignoring the re-delivery", scored.ExecutionId);
@@ -63,72 +70,23 @@ public sealed class ExecutionScoredConsumer(
         };
         db.VersionResults.Add(candidate);
 
-        var baseline = await FindBaselineAsync(candidate, ct);
+        var (baseline, successor) = await FindNeighboursAsync(candidate, ct);
         if (baseline is not null)
         {
-            var threshold = options.Value.Threshold;
-            var verdicts = detector.Detect(Snapshot(baseline), Snapshot(candidate), new DetectionOptions { Threshold = threshold });
-            foreach (var verdict in verdicts.Where(v => v.IsRegression))
-            {
-                var regression = new RegressionDetected
-                {
-                    // Derived from the execution and metric so that even a racing duplicate carries the same ids.
-                    RegressionId = DeterministicId(scored.ExecutionId, verdict.Metric),
-                    AgentId = scored.AgentId,
-                    AgentName = scored.AgentName,
-                    SuiteId = scored.SuiteId,
-                    BenchmarkId = scored.BenchmarkId,
-                    BenchmarkName = scored.BenchmarkName,
-                    CandidateVersion = candidate.AgentVersion,
-                    BaselineVersion = baseline.AgentVersion,
-                    Metric = verdict.Metric,
-                    Direction = verdict.Direction,
-                    BaselineValue = verdict.BaselineValue,
-                    CurrentValue = verdict.CurrentValue,
-                    RegressionPercentage = verdict.Change ?? 0,
-                    Threshold = threshold,
-                    Severity = verdict.Severity!,
-                    Detector = detector.Name,
-                    ExecutionId = scored.ExecutionId,
-                    RunId = scored.RunId,
-                    DetectedAt = now,
-                };
-                db.Regressions.Add(new RegressionRecord
-                {
-                    RegressionId = regression.RegressionId,
-                    ExecutionId = regression.ExecutionId,
-                    BaselineExecutionId = baseline.ExecutionId,
-                    RunId = regression.RunId,
-                    AgentId = regression.AgentId,
-                    AgentName = regression.AgentName,
-                    SuiteId = regression.SuiteId,
-                    BenchmarkId = regression.BenchmarkId,
-                    BenchmarkName = regression.BenchmarkName,
-                    CandidateVersion = regression.CandidateVersion,
-                    BaselineVersion = regression.BaselineVersion,
-                    Metric = regression.Metric,
-                    Direction = regression.Direction,
-                    BaselineValue = regression.BaselineValue,
-                    CurrentValue = regression.CurrentValue,
-                    RegressionPercentage = regression.RegressionPercentage,
-                    Threshold = regression.Threshold,
-                    Severity = regression.Severity,
-                    Detector = regression.Detector,
-                    ImpactAnalysis = verdict.ImpactAnalysis!,
-                    DetectedAt = regression.DetectedAt,
-                });
-                db.AddOutboxMessage(regression, regression.RegressionId);
-            }
+            await JudgeAsync(baseline, candidate, now, ct);
+        }
 
-            logger.LogInformation(
-                "Execution {ExecutionId} of {Agent} {Version} on {Benchmark} judged against {BaselineVersion}: {Count} regression(s)",
-                scored.ExecutionId, scored.AgentName, candidate.AgentVersion, scored.BenchmarkName, baseline.AgentVersion,
-                verdicts.Count(v => v.IsRegression));
+        // Arrived late: a later version of this benchmark was judged before this one was known. Judge that
+        // version's latest execution against this one now (metrics already raised for it are not raised again).
+        if (successor is not null)
+        {
+            await JudgeAsync(candidate, successor, now, ct);
         }
 
         try
         {
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -138,39 +96,113 @@ public sealed class ExecutionScoredConsumer(
         }
     }
 
+    /// <summary>Adds a regression row and a RegressionDetected for every metric of <paramref name="candidate"/> that regressed.</summary>
+    private async Task JudgeAsync(VersionResult baseline, VersionResult candidate, DateTimeOffset now, CancellationToken ct)
+    {
+        var threshold = options.Value.Threshold;
+        var verdicts = detector.Detect(Snapshot(baseline), Snapshot(candidate), new DetectionOptions { Threshold = threshold });
+        var alreadyRaised = await db.Regressions
+            .Where(r => r.ExecutionId == candidate.ExecutionId)
+            .Select(r => r.Metric)
+            .ToListAsync(ct);
+        var raised = 0;
+        foreach (var verdict in verdicts.Where(v => v.IsRegression && !alreadyRaised.Contains(v.Metric)))
+        {
+            var regression = new RegressionDetected
+            {
+                // Derived from the execution and metric so that even a racing duplicate carries the same ids.
+                RegressionId = DeterministicId(candidate.ExecutionId, verdict.Metric),
+                AgentId = candidate.AgentId,
+                AgentName = candidate.AgentName,
+                SuiteId = candidate.SuiteId,
+                BenchmarkId = candidate.BenchmarkId,
+                BenchmarkName = candidate.BenchmarkName,
+                CandidateVersion = candidate.AgentVersion,
+                BaselineVersion = baseline.AgentVersion,
+                Metric = verdict.Metric,
+                Direction = verdict.Direction,
+                BaselineValue = verdict.BaselineValue,
+                CurrentValue = verdict.CurrentValue,
+                RegressionPercentage = verdict.Change ?? 0,
+                Threshold = threshold,
+                Severity = verdict.Severity!,
+                Detector = detector.Name,
+                ExecutionId = candidate.ExecutionId,
+                RunId = candidate.RunId,
+                DetectedAt = now,
+            };
+            db.Regressions.Add(new RegressionRecord
+            {
+                RegressionId = regression.RegressionId,
+                ExecutionId = regression.ExecutionId,
+                BaselineExecutionId = baseline.ExecutionId,
+                RunId = regression.RunId,
+                AgentId = regression.AgentId,
+                AgentName = regression.AgentName,
+                SuiteId = regression.SuiteId,
+                BenchmarkId = regression.BenchmarkId,
+                BenchmarkName = regression.BenchmarkName,
+                CandidateVersion = regression.CandidateVersion,
+                BaselineVersion = regression.BaselineVersion,
+                Metric = regression.Metric,
+                Direction = regression.Direction,
+                BaselineValue = regression.BaselineValue,
+                CurrentValue = regression.CurrentValue,
+                RegressionPercentage = regression.RegressionPercentage,
+                Threshold = regression.Threshold,
+                Severity = regression.Severity,
+                Detector = regression.Detector,
+                ImpactAnalysis = verdict.ImpactAnalysis!,
+                DetectedAt = regression.DetectedAt,
+            });
+            db.AddOutboxMessage(regression, regression.RegressionId);
+            raised++;
+        }
+
+        logger.LogInformation(
+            "Execution {ExecutionId} of {Agent} {Version} on {Benchmark} judged against {BaselineVersion}: {Count} regression(s)",
+            candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, baseline.AgentVersion, raised);
+    }
+
     /// <summary>
     /// The latest execution of the same agent and benchmark under the closest earlier version that ran this
-    /// benchmark. Executions of the candidate's own version are never a baseline.
+    /// benchmark (the baseline), and under the closest later one (the successor, when this execution arrived
+    /// after it). Executions of the candidate's own version are never either.
     /// </summary>
-    private async Task<VersionResult?> FindBaselineAsync(VersionResult candidate, CancellationToken ct)
+    private async Task<(VersionResult? Baseline, VersionResult? Successor)> FindNeighboursAsync(VersionResult candidate, CancellationToken ct)
     {
         var known = await db.VersionsOfAsync(candidate.AgentId, ct);
         var firstSeen = known.FirstOrDefault(v => v.Version == candidate.AgentVersion)?.FirstSeenAt;
         var ordered = VersionHistory.Order(known
             .Where(v => v.Version != candidate.AgentVersion)
-            .Append(new SeenVersion(candidate.AgentVersion, firstSeen is { } f && f < candidate.ScoredAt ? f : candidate.ScoredAt)));
-        var earlier = ordered.TakeWhile(v => v.Version != candidate.AgentVersion).Select(v => v.Version).ToList();
-        if (earlier.Count == 0)
+            .Append(new SeenVersion(candidate.AgentVersion, firstSeen is { } f && f < candidate.ScoredAt ? f : candidate.ScoredAt)))
+            .Select(v => v.Version)
+            .ToList();
+        var position = ordered.IndexOf(candidate.AgentVersion);
+        var earlier = ordered.Take(position).ToList();
+        var later = ordered.Skip(position + 1).ToList();
+        if (earlier.Count == 0 && later.Count == 0)
         {
-            return null;
+            return (null, null);
         }
 
         var withBenchmark = await db.VersionResults
-            .Where(r => r.AgentId == candidate.AgentId && r.BenchmarkId == candidate.BenchmarkId && earlier.Contains(r.AgentVersion))
+            .Where(r => r.AgentId == candidate.AgentId && r.BenchmarkId == candidate.BenchmarkId && r.AgentVersion != candidate.AgentVersion)
             .Select(r => r.AgentVersion)
             .Distinct()
             .ToListAsync(ct);
         var baselineVersion = earlier.LastOrDefault(withBenchmark.Contains);
-        if (baselineVersion is null)
-        {
-            return null;
-        }
-
-        return await db.VersionResults
-            .Where(r => r.AgentId == candidate.AgentId && r.BenchmarkId == candidate.BenchmarkId && r.AgentVersion == baselineVersion)
-            .OrderByDescending(r => r.ScoredAt)
-            .FirstAsync(ct);
+        var successorVersion = later.FirstOrDefault(withBenchmark.Contains);
+        return (await LatestAsync(candidate, baselineVersion, ct), await LatestAsync(candidate, successorVersion, ct));
     }
+
+    private async Task<VersionResult?> LatestAsync(VersionResult candidate, string? version, CancellationToken ct) =>
+        version is null
+            ? null
+            : await db.VersionResults
+                .Where(r => r.AgentId == candidate.AgentId && r.BenchmarkId == candidate.BenchmarkId && r.AgentVersion == version)
+                .OrderByDescending(r => r.ScoredAt)
+                .FirstAsync(ct);
 
     internal static MetricSnapshot Snapshot(VersionResult r) => new(
         r.AgentVersion,
