@@ -64,7 +64,11 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
             Endpoint = endpoint,
             Pricing = Pricing.Free,
         },
-        Benchmark = FakeSuiteCatalog.Benchmark("slow", ("q1", "What is 1 + 1?", "2")),
+        // A held call must outlast worker B's start-up (seconds on a loaded machine) without timing out in A.
+        Benchmark = FakeSuiteCatalog.Benchmark("slow", ("q1", "What is 1 + 1?", "2")) with
+        {
+            Constraints = new BenchmarkConstraints { TimeoutSeconds = 120 },
+        },
         Configuration = new RunConfiguration { WarmupRuns = 0, Iterations = iterations, Concurrency = 1 },
         RequestedAt = DateTimeOffset.UtcNow,
     };
