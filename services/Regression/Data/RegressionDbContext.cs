@@ -1,3 +1,4 @@
+using BenchMesh.Persistence;
 using BenchMesh.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -68,23 +69,11 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
         {
             e.ToTable("version_results");
             e.HasKey(r => r.ExecutionId);
-            e.Property(r => r.ExecutionId).HasColumnName("execution_id").ValueGeneratedNever();
-            e.Property(r => r.RunId).HasColumnName("run_id");
-            e.Property(r => r.AgentId).HasColumnName("agent_id");
-            e.Property(r => r.AgentName).HasColumnName("agent_name").HasMaxLength(200);
-            e.Property(r => r.AgentVersion).HasColumnName("agent_version").HasMaxLength(100);
-            e.Property(r => r.SuiteId).HasColumnName("suite_id");
-            e.Property(r => r.BenchmarkId).HasColumnName("benchmark_id");
-            e.Property(r => r.BenchmarkName).HasColumnName("benchmark_name").HasMaxLength(200);
-            e.Property(r => r.Status).HasColumnName("status").HasMaxLength(20);
-            e.Property(r => r.Samples).HasColumnName("samples");
-            e.Property(r => r.Accuracy).HasColumnName("accuracy");
-            e.Property(r => r.MedianLatencyMs).HasColumnName("median_latency_ms");
-            e.Property(r => r.MeanCostPerTaskUsd).HasColumnName("mean_cost_per_task_usd");
-            e.Property(r => r.MeanTokensPerTask).HasColumnName("mean_tokens_per_task");
-            e.Property(r => r.ErrorRate).HasColumnName("error_rate");
-            e.Property(r => r.ScoredAt).HasColumnName("scored_at");
-            e.Property(r => r.ReceivedAt).HasColumnName("received_at");
+            e.Property(r => r.ExecutionId).ValueGeneratedNever();
+            e.Property(r => r.AgentName).HasMaxLength(200);
+            e.Property(r => r.AgentVersion).HasMaxLength(100);
+            e.Property(r => r.BenchmarkName).HasMaxLength(200);
+            e.Property(r => r.Status).HasMaxLength(20);
             // Version history of an agent, and "latest execution of a benchmark under a version".
             e.HasIndex(r => new { r.AgentId, r.AgentVersion, r.ScoredAt }).HasDatabaseName("ix_version_results_agent_version");
             e.HasIndex(r => new { r.AgentId, r.BenchmarkId, r.ScoredAt }).HasDatabaseName("ix_version_results_agent_benchmark");
@@ -94,30 +83,20 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
         {
             e.ToTable("regressions");
             e.HasKey(r => r.RegressionId);
-            e.Property(r => r.RegressionId).HasColumnName("regression_id").ValueGeneratedNever();
-            e.Property(r => r.ExecutionId).HasColumnName("execution_id");
-            e.Property(r => r.BaselineExecutionId).HasColumnName("baseline_execution_id");
-            e.Property(r => r.RunId).HasColumnName("run_id");
-            e.Property(r => r.AgentId).HasColumnName("agent_id");
-            e.Property(r => r.AgentName).HasColumnName("agent_name").HasMaxLength(200);
-            e.Property(r => r.SuiteId).HasColumnName("suite_id");
-            e.Property(r => r.BenchmarkId).HasColumnName("benchmark_id");
-            e.Property(r => r.BenchmarkName).HasColumnName("benchmark_name").HasMaxLength(200);
-            e.Property(r => r.CandidateVersion).HasColumnName("candidate_version").HasMaxLength(100);
-            e.Property(r => r.BaselineVersion).HasColumnName("baseline_version").HasMaxLength(100);
-            e.Property(r => r.Metric).HasColumnName("metric").HasMaxLength(40);
-            e.Property(r => r.Direction).HasColumnName("direction").HasMaxLength(20);
-            e.Property(r => r.BaselineValue).HasColumnName("baseline_value");
-            e.Property(r => r.CurrentValue).HasColumnName("current_value");
-            e.Property(r => r.RegressionPercentage).HasColumnName("regression_percentage");
-            e.Property(r => r.Threshold).HasColumnName("threshold");
-            e.Property(r => r.Severity).HasColumnName("severity").HasMaxLength(20);
-            e.Property(r => r.Detector).HasColumnName("detector").HasMaxLength(40);
-            e.Property(r => r.ImpactAnalysis).HasColumnName("impact_analysis");
-            e.Property(r => r.DetectedAt).HasColumnName("detected_at");
+            e.Property(r => r.RegressionId).ValueGeneratedNever();
+            e.Property(r => r.AgentName).HasMaxLength(200);
+            e.Property(r => r.BenchmarkName).HasMaxLength(200);
+            e.Property(r => r.CandidateVersion).HasMaxLength(100);
+            e.Property(r => r.BaselineVersion).HasMaxLength(100);
+            e.Property(r => r.Metric).HasMaxLength(40);
+            e.Property(r => r.Direction).HasMaxLength(20);
+            e.Property(r => r.Severity).HasMaxLength(20);
+            e.Property(r => r.Detector).HasMaxLength(40);
             // At most one regression per execution and metric: a re-delivered ExecutionScored raises nothing twice.
             e.HasIndex(r => new { r.ExecutionId, r.Metric }).IsUnique().HasDatabaseName("ux_regressions_execution_metric");
             e.HasIndex(r => new { r.AgentId, r.DetectedAt }).HasDatabaseName("ix_regressions_agent");
         });
+
+        modelBuilder.UseSnakeCaseColumnNames();
     }
 }

@@ -1,3 +1,4 @@
+using BenchMesh.Persistence;
 using BenchMesh.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -59,26 +60,21 @@ public sealed class StressDbContext(DbContextOptions<StressDbContext> options) :
         {
             e.ToTable("stress_runs");
             e.HasKey(r => r.StressRunId);
-            e.Property(r => r.StressRunId).HasColumnName("stress_run_id").ValueGeneratedNever();
-            e.Property(r => r.AgentId).HasColumnName("agent_id");
-            e.Property(r => r.AgentName).HasColumnName("agent_name").HasMaxLength(200);
-            e.Property(r => r.AgentVersion).HasColumnName("agent_version").HasMaxLength(100);
-            e.Property(r => r.Scenario).HasColumnName("scenario").HasMaxLength(40);
+            e.Property(r => r.StressRunId).ValueGeneratedNever();
+            e.Property(r => r.AgentName).HasMaxLength(200);
+            e.Property(r => r.AgentVersion).HasMaxLength(100);
+            e.Property(r => r.Scenario).HasMaxLength(40);
             // A concurrency token: a run's end is written once, either by its owner or by a replica that found it
             // abandoned, never both (the loser's SaveChanges fails and its event is not written).
-            e.Property(r => r.Status).HasColumnName("status").HasMaxLength(20).IsConcurrencyToken();
+            e.Property(r => r.Status).HasMaxLength(20).IsConcurrencyToken();
             e.Property(r => r.ParametersJson).HasColumnName("parameters").HasColumnType("jsonb");
             e.Property(r => r.ResultJson).HasColumnName("result").HasColumnType("jsonb");
-            e.Property(r => r.RequestsCompleted).HasColumnName("requests_completed");
-            e.Property(r => r.Error).HasColumnName("error");
-            e.Property(r => r.CreatedAt).HasColumnName("created_at");
-            e.Property(r => r.StartedAt).HasColumnName("started_at");
-            e.Property(r => r.CompletedAt).HasColumnName("completed_at");
-            e.Property(r => r.Owner).HasColumnName("owner").HasMaxLength(200);
-            e.Property(r => r.HeartbeatAt).HasColumnName("heartbeat_at");
+            e.Property(r => r.Owner).HasMaxLength(200);
             e.HasIndex(r => new { r.AgentId, r.CreatedAt }).HasDatabaseName("ix_stress_runs_agent");
             // The heartbeat and the sweep for abandoned runs only ever look at running runs.
             e.HasIndex(r => r.HeartbeatAt).HasFilter("status = 'running'").HasDatabaseName("ix_stress_runs_running");
         });
+
+        modelBuilder.UseSnakeCaseColumnNames();
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using BenchMesh.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -91,15 +91,7 @@ public sealed class SuitesDbContext(DbContextOptions<SuitesDbContext> options) :
             item.HasIndex(i => new { i.BenchmarkId, i.ItemId }).IsUnique();
         });
 
-        // Column names follow the public API's snake_case (agent_id, input_per_million_usd, ...): one rule
-        // for every property instead of a HasColumnName per column.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
-            }
-        }
+        modelBuilder.UseSnakeCaseColumnNames();
     }
 }
 
