@@ -1,4 +1,5 @@
 using BenchMesh.Contracts.Runs;
+using BenchMesh.Contracts.Scoring;
 using BenchMesh.Scoring.Rubrics;
 using BenchMesh.Scoring.Scoring;
 

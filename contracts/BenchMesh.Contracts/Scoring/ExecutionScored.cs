@@ -32,6 +32,16 @@ public sealed record ExecutionMetrics
 /// <summary>Aggregates of one measured pass over the dataset.</summary>
 public sealed record IterationMetrics(int Iteration, double Accuracy, double MedianLatencyMs, double MeanCostPerTaskUsd, double MeanTokensPerTask, double ErrorRate);
 
+/// <summary>The values of <see cref="ExecutionScored.Status"/>.</summary>
+public static class ExecutionStatuses
+{
+    /// <summary>At least one call succeeded.</summary>
+    public const string Completed = "completed";
+
+    /// <summary>Every measured call failed (or none was made).</summary>
+    public const string Failed = "failed";
+}
+
 /// <summary>
 /// Event: Scoring has validated and scored one benchmark execution. Published once per execution
 /// (through Scoring's outbox; consumers are still idempotent on <see cref="ExecutionId"/>).
@@ -50,7 +60,7 @@ public sealed record ExecutionScored
     public required string BenchmarkName { get; init; }
     public required string BenchmarkCategory { get; init; }
 
-    /// <summary><c>completed</c> or <c>failed</c> (every call failed).</summary>
+    /// <summary>One of <see cref="ExecutionStatuses"/>.</summary>
     public required string Status { get; init; }
     public required Scores Scores { get; init; }
     public required ExecutionMetrics Metrics { get; init; }

@@ -15,7 +15,7 @@ public sealed class ExecutionScoredConsumer(RunProgressRecorder recorder) : ICon
         var message = context.Message;
         await recorder.RecordAsync(message.RunId, message.ExecutionId, entry =>
         {
-            entry.Status = message.Status == RunStatuses.Failed ? RunStatuses.Failed : RunStatuses.Completed;
+            entry.Status = message.Status == ExecutionStatuses.Failed ? RunStatuses.Failed : RunStatuses.Completed;
             entry.AccuracyScore = message.Scores.AccuracyScore;
             entry.SpeedScore = message.Scores.SpeedScore;
             entry.EfficiencyScore = message.Scores.EfficiencyScore;

@@ -17,16 +17,6 @@ public static class ScoreWeights
         Accuracy * accuracy + Speed * speed + Efficiency * efficiency + Cost * cost + Reliability * reliability;
 }
 
-/// <summary>The status of a scored execution.</summary>
-public static class ExecutionStatuses
-{
-    /// <summary>At least one call succeeded.</summary>
-    public const string Completed = "completed";
-
-    /// <summary>Every measured call failed (or none was made).</summary>
-    public const string Failed = "failed";
-}
-
 /// <summary>One raw sample with its verdict.</summary>
 public sealed record JudgedSample(RawSample Sample, RubricResult Result)
 {
