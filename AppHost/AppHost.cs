@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using BenchMesh.AppHost;
 using BenchMesh.ServiceDefaults;
 
@@ -17,12 +18,12 @@ var stressDb = builder.AddDatabase(infrastructure, ResourceNames.StressDb, "stre
 
 // Suites owns agents and suites; the other services read them over gRPC (services/Catalog).
 var suites = builder.AddProject<Projects.BenchMesh_Suites>(ResourceNames.Suites)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReference(suitesDb);
 
 // Runner workers are competing consumers of one queue: more replicas = more benchmarks in parallel.
 var runner = builder.AddProject<Projects.BenchMesh_Runner>(ResourceNames.Runner)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReplicas(infrastructure.RunnerReplicas)
     .WithReference(runnerDb).WithReference(rabbit)
     .WithReference(suites).WaitFor(suites);
@@ -30,32 +31,32 @@ var runner = builder.AddProject<Projects.BenchMesh_Runner>(ResourceNames.Runner)
 // Scoring and Regression ask Suites only to tell an unknown agent (404) from one with no results yet, so they
 // reference it without waiting for it: scoring goes on while Suites starts.
 var scoring = builder.AddProject<Projects.BenchMesh_Scoring>(ResourceNames.Scoring)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReference(scoringDb).WithReference(rabbit)
     .WithReference(suites);
 
 var leaderboard = builder.AddProject<Projects.BenchMesh_Leaderboard>(ResourceNames.Leaderboard)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReference(leaderboardDb).WithReference(rabbit).WithReference(redis)
     .WithEnvironment("Leaderboard__CacheKeyPrefix", infrastructure.CacheKeyPrefix);
 
 var regression = builder.AddProject<Projects.BenchMesh_Regression>(ResourceNames.Regression)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReference(regressionDb).WithReference(rabbit)
     .WithReference(suites);
 
 var stress = builder.AddProject<Projects.BenchMesh_Stress>(ResourceNames.Stress)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReference(stressDb).WithReference(rabbit)
     .WithReference(suites).WaitFor(suites);
 
 builder.AddProject<Projects.BenchMesh_SampleAgents>(ResourceNames.SampleAgents)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath);
 
 // The public API: one gateway in front of every service. It waits for them so that the first request
 // a user sends after start-up is answered.
 var gateway = builder.AddProject<Projects.BenchMesh_Gateway>(ResourceNames.Gateway)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReference(suites).WithReference(runner).WithReference(scoring)
     .WithReference(leaderboard).WithReference(regression).WithReference(stress)
     .WaitFor(suites).WaitFor(runner).WaitFor(scoring).WaitFor(leaderboard).WaitFor(regression).WaitFor(stress);

@@ -20,19 +20,20 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    private const string HealthPath = "/health";
-    private const string AlivePath = "/alive";
+    /// <summary>Readiness: every health check (database, bus).</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>Liveness: the process answers.</summary>
+    public const string AlivePath = "/alive";
 
     /// <summary>The JSON options of the public API: snake_case names, as the seed's.</summary>
-    public static readonly JsonSerializerOptions PublicJson = CreatePublicJson();
+    public static readonly JsonSerializerOptions PublicJson = UsePublicNaming(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
-    public static JsonSerializerOptions CreatePublicJson()
+    /// <summary>snake_case property names; dictionary keys (item ids, metric names) as they are.</summary>
+    private static JsonSerializerOptions UsePublicNaming(JsonSerializerOptions options)
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DictionaryKeyPolicy = null,
-        };
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
         return options;
     }
 
@@ -48,11 +49,7 @@ public static class ServiceDefaultsExtensions
         // handler answers them with a ValidationProblem naming the field instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BenchMesh.ServiceDefaults.MalformedJsonExceptionHandler>();
-        builder.Services.Configure<JsonOptions>(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.DictionaryKeyPolicy = null;
-        });
+        builder.Services.Configure<JsonOptions>(o => UsePublicNaming(o.SerializerOptions));
         return builder;
     }
 

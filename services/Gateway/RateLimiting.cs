@@ -18,7 +18,7 @@ public static class RateLimiting
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                permits <= 0 || context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/alive")
+                permits <= 0 || context.Request.Path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath) || context.Request.Path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath)
                     ? RateLimitPartition.GetNoLimiter("unlimited")
                     : RateLimitPartition.GetFixedWindowLimiter(
                         context.Connection.RemoteIpAddress?.ToString() ?? "unknown",

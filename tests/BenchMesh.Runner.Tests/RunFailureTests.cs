@@ -33,7 +33,7 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
 
         var runId = await StartRunAsync(http, agentVersion, suite, iterations: 1);
 
-        var failed = await RunWhenAsync(http, runId, r => r.GetProperty("status").GetString() == "failed", "the run to fail");
+        var failed = await http.RunWhenAsync(runId, r => r.GetProperty("status").GetString() == "failed", Wait, "the run to fail");
         Assert.Equal(1, failed.GetProperty("progress").GetProperty("completed_benchmarks").GetInt32());
         Assert.Equal(JsonValueKind.String, failed.GetProperty("completed_at").ValueKind);
         var benchmark = Assert.Single(failed.GetProperty("report").GetProperty("benchmarks").EnumerateArray());
@@ -76,7 +76,7 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
         await Eventually.TrueAsync(
             () => Task.FromResult(host.Consumed.Count<ExecutionScored>(s => s.ExecutionId == b.ExecutionId) == 1), Wait, "the late score handled");
 
-        var running = await GetRunAsync(http, runId);
+        var running = await http.GetRunAsync(runId);
         Assert.Equal("running", running.GetProperty("status").GetString());
         Assert.Equal(1, running.GetProperty("progress").GetProperty("completed_benchmarks").GetInt32());
         var failedB = Benchmark(running, "b");
@@ -89,7 +89,7 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
 
         await bus.PublishAsync(BusObserver.ScoresFor(a, 0.8));
 
-        var completed = await RunWhenAsync(http, runId, r => r.GetProperty("status").GetString() == "failed", "the run to complete as failed");
+        var completed = await http.RunWhenAsync(runId, r => r.GetProperty("status").GetString() == "failed", Wait, "the run to complete as failed");
         Assert.Equal(2, completed.GetProperty("progress").GetProperty("completed_benchmarks").GetInt32());
         Assert.Equal("completed", Benchmark(completed, "a").GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, Benchmark(completed, "a").GetProperty("error_message").ValueKind);
@@ -111,7 +111,7 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2"), ("q2", "What is 3 - 1?", "2")));
 
         var runId = await StartRunAsync(http, agentVersion, suite, iterations: 1);
-        await RunWhenAsync(http, runId, r => r.GetProperty("status").GetString() == "completed", "the run to complete");
+        await http.RunWhenAsync(runId, r => r.GetProperty("status").GetString() == "completed", Wait, "the run to complete");
         var executed = Assert.Single(bus.Executed, e => e.RunId == runId);
         Assert.Equal(2, agent.Requests);
 
@@ -122,7 +122,7 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
             () => Task.FromResult(host.Consumed.Count<RunBenchmark>(c => c.ExecutionId == command.ExecutionId) == 2), Wait, "the repeated command handled");
         Assert.Equal(2, agent.Requests);
         Assert.Single(bus.Executed, e => e.ExecutionId == command.ExecutionId);
-        var run = await GetRunAsync(http, runId);
+        var run = await http.GetRunAsync(runId);
         Assert.Equal("completed", run.GetProperty("status").GetString());
         Assert.Equal(1, run.GetProperty("progress").GetProperty("completed_benchmarks").GetInt32());
 
@@ -163,13 +163,4 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
     private static JsonElement Benchmark(JsonElement run, string name) =>
         run.GetProperty("report").GetProperty("benchmarks").EnumerateArray().Single(b => b.GetProperty("benchmark_name").GetString() == name);
 
-    private static async Task<JsonElement> GetRunAsync(HttpClient http, Guid runId) =>
-        await http.GetFromJsonAsync<JsonElement>($"/benchmarks/runs/{runId}");
-
-    private static async Task<JsonElement> RunWhenAsync(HttpClient http, Guid runId, Func<JsonElement, bool> condition, string what) =>
-        await Eventually.GetAsync<JsonElement?>(async () =>
-        {
-            var run = await GetRunAsync(http, runId);
-            return condition(run) ? run : null;
-        }, Wait, what) ?? default;
 }

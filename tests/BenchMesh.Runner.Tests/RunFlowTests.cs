@@ -21,15 +21,6 @@ public sealed class RunFlowTests(Infrastructure infrastructure) : IClassFixture<
 
     public async Task DisposeAsync() => await _sampleAgents.DisposeAsync();
 
-    private static async Task<JsonElement> GetRunAsync(HttpClient http, Guid runId) =>
-        await http.GetFromJsonAsync<JsonElement>($"/benchmarks/runs/{runId}");
-
-    private static async Task<JsonElement> RunWhenAsync(HttpClient http, Guid runId, Func<JsonElement, bool> condition, string what) =>
-        await Eventually.GetAsync<JsonElement?>(async () =>
-        {
-            var run = await GetRunAsync(http, runId);
-            return condition(run) ? run : null;
-        }, Wait, what) ?? default;
 
     [Fact]
     public async Task Async_run_is_executed_scored_and_completed_counting_each_score_once()
@@ -75,21 +66,21 @@ public sealed class RunFlowTests(Infrastructure infrastructure) : IClassFixture<
         Assert.Equal(agent.Snapshot.AgentId, arithmetic.Agent.AgentId);
         Assert.Equal(1, arithmetic.WarmupRuns);
 
-        var running = await GetRunAsync(http, runId);
+        var running = await http.GetRunAsync(runId);
         Assert.Equal("running", running.GetProperty("status").GetString());
         Assert.Equal(0, running.GetProperty("progress").GetProperty("completed_benchmarks").GetInt32());
         Assert.Equal(2, running.GetProperty("progress").GetProperty("total_benchmarks").GetInt32());
 
         // Scoring answers the first benchmark, and (at least once delivery) answers it again.
         await bus.PublishAsync(BusObserver.ScoresFor(executed[0], 0.8));
-        await RunWhenAsync(http, runId, r => r.GetProperty("progress").GetProperty("completed_benchmarks").GetInt32() == 1, "first score recorded");
+        await http.RunWhenAsync(runId, r => r.GetProperty("progress").GetProperty("completed_benchmarks").GetInt32() == 1, Wait, "first score recorded");
         await bus.PublishAsync(BusObserver.ScoresFor(executed[0], 0.8));
         await bus.PublishAsync(BusObserver.ScoresFor(executed[1], 0.6));
 
-        var completed = await RunWhenAsync(http, runId,
+        var completed = await http.RunWhenAsync(runId,
             r => r.GetProperty("status").GetString() == "completed"
                  && r.GetProperty("report").GetProperty("benchmarks").EnumerateArray().All(b => b.GetProperty("status").GetString() == "completed"),
-            "run completed with both benchmarks scored");
+            Wait, "run completed with both benchmarks scored");
         Assert.Equal(2, completed.GetProperty("progress").GetProperty("completed_benchmarks").GetInt32());
         var report = completed.GetProperty("report");
         Assert.Equal(0.7, report.GetProperty("overall_score").GetDouble(), 6);

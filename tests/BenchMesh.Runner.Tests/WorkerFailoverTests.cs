@@ -84,7 +84,7 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
 
         public static async Task<RunnerProcess> StartAsync(string database, string rabbitMq)
         {
-            var port = FreePort();
+            var port = StubAgentServer.FreePort();
             var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "BenchMesh.Runner.dll")])
             {
                 UseShellExecute = false,
@@ -158,15 +158,6 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
             }
 
             _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
         }
     }
 }

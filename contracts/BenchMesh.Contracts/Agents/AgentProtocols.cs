@@ -17,6 +17,10 @@ public static class AgentProtocols
     /// <summary>Protocols the runner can execute today.</summary>
     public static readonly IReadOnlyList<string> Executable = [OpenAiChat, HttpJson];
 
+    /// <summary>An absolute http or https URL: how <c>openai-chat</c> and <c>http-json</c> agents are reached.</summary>
+    public static bool TryGetHttpUri(string endpoint, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>
+        Uri.TryCreate(endpoint, UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
     /// <summary>
     /// The URL an <c>openai-chat</c> agent is called at: <c>{endpoint}/v1/chat/completions</c>, keeping the endpoint's
     /// query string (e.g. an <c>api-version</c>); an endpoint that already ends in <c>/v1</c> gets only

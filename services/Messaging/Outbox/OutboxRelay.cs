@@ -121,19 +121,25 @@ internal sealed class OutboxRelay<TContext>(IServiceProvider services, IBus bus,
         }
     }
 
+    /// <summary>The query that claims the next unsent rows; the table's name comes from the model, once.</summary>
+    private string? _claimSql;
+
+    private static string ClaimSql(TContext db)
+    {
+        var table = db.Model.FindEntityType(typeof(OutboxMessage))!.GetSchemaQualifiedTableName()!;
+        var quoted = string.Join('.', table.Split('.').Select(p => $"\"{p}\""));
+        return $"SELECT * FROM {quoted} WHERE sent_at IS NULL AND attempts < {MaxAttempts} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED";
+    }
+
     private async Task<int> PublishBatchAsync(CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var entity = db.Model.FindEntityType(typeof(OutboxMessage))!;
-        var table = entity.GetSchemaQualifiedTableName()!;
-        var quoted = string.Join('.', table.Split('.').Select(p => $"\"{p}\""));
+        _claimSql ??= ClaimSql(db);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 #pragma warning disable EF1002 // The table name comes from the model, not from input.
-        var batch = await db.OutboxMessages
-            .FromSqlRaw($"SELECT * FROM {quoted} WHERE sent_at IS NULL AND attempts < {MaxAttempts} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
-            .ToListAsync(ct);
+        var batch = await db.OutboxMessages.FromSqlRaw(_claimSql).ToListAsync(ct);
 #pragma warning restore EF1002
         foreach (var row in batch)
         {

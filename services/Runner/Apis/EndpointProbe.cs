@@ -1,3 +1,4 @@
+using BenchMesh.Contracts.Agents;
 using System.Net.Sockets;
 
 namespace BenchMesh.Runner.Apis;
@@ -13,7 +14,7 @@ public sealed class TcpEndpointProbe(TimeSpan timeout) : IAgentEndpointProbe
 {
     public async Task<string?> ProbeAsync(string endpoint, CancellationToken ct)
     {
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!AgentProtocols.TryGetHttpUri(endpoint, out var uri))
         {
             return $"'{endpoint}' is not an http(s) URL.";
         }

@@ -14,9 +14,7 @@ namespace BenchMesh.Runner.Apis;
 public static class RunsApi
 {
     private const int DefaultTimeoutSeconds = 300;
-    private const int DefaultMaxConsecutiveFailures = 20;
     private const int MaxConsecutiveFailuresLimit = 100_000;
-    private const int MaxAgentVersionLength = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
@@ -131,7 +129,7 @@ public static class RunsApi
         var errors = new ValidationErrors();
         var agentId = ParseId(errors, "agent_id", request.AgentId);
         var suiteId = ParseId(errors, "suite_id", request.SuiteId);
-        errors.MaxLength("agent_version", request.AgentVersion, MaxAgentVersionLength);
+        errors.MaxLength("agent_version", request.AgentVersion, Run.MaxAgentVersionLength);
 
         var c = request.Configuration;
         var defaults = new RunConfiguration();
@@ -146,7 +144,7 @@ public static class RunsApi
             c?.Iterations ?? defaults.Iterations,
             c?.Concurrency ?? defaults.Concurrency,
             c?.TimeoutSeconds ?? DefaultTimeoutSeconds,
-            c?.MaxConsecutiveFailures ?? DefaultMaxConsecutiveFailures);
+            c?.MaxConsecutiveFailures ?? defaults.MaxConsecutiveFailures);
         return (agentId, suiteId, configuration, errors);
     }
 

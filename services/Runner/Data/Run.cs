@@ -15,6 +15,9 @@ public static class RunStatuses
 /// <summary>One execution of a suite against one agent version.</summary>
 public sealed class Run
 {
+    /// <summary>The longest agent version a run records (the API refuses longer ones).</summary>
+    public const int MaxAgentVersionLength = 100;
+
     public Guid RunId { get; set; }
     public Guid AgentId { get; set; }
     public required string AgentVersion { get; set; }

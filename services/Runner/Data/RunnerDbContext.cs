@@ -23,7 +23,7 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.ToTable("runs");
             e.HasKey(r => r.RunId);
             e.Property(r => r.RunId).ValueGeneratedNever();
-            e.Property(r => r.AgentVersion).HasMaxLength(100);
+            e.Property(r => r.AgentVersion).HasMaxLength(Run.MaxAgentVersionLength);
             e.Property(r => r.AgentName).HasMaxLength(200);
             e.Property(r => r.ConfigurationJson).HasColumnName("configuration").HasColumnType("jsonb");
             e.Property(r => r.Status).HasMaxLength(20);

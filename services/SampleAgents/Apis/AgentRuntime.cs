@@ -1,4 +1,5 @@
 using BenchMesh.SampleAgents.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace BenchMesh.SampleAgents.Apis;
@@ -19,9 +20,9 @@ public sealed class AgentRuntime(ProfileResolver profiles, SimulatedAgent agent)
     public ProfileResolver Profiles { get; } = profiles;
     public SimulatedAgent Agent { get; } = agent;
 
-    public static IResult UnknownProfile(string profile, ProfileResolver profiles) =>
+    public ProblemHttpResult UnknownProfile(string profile) =>
         TypedResults.Problem(
             title: "Unknown agent profile.",
-            detail: $"No profile named '{profile}'. Known profiles: {string.Join(", ", profiles.Names.Order())}.",
+            detail: $"No profile named '{profile}'. Known profiles: {string.Join(", ", Profiles.Names.Order())}.",
             statusCode: StatusCodes.Status404NotFound);
 }

@@ -36,7 +36,7 @@ public static class HttpJsonApi
 
         if (resolved is null)
         {
-            return (ProblemHttpResult)AgentRuntime.UnknownProfile(profile, runtime.Profiles);
+            return runtime.UnknownProfile(profile);
         }
 
         var turn = runtime.Agent.Play(resolved, request.Input!);

@@ -77,7 +77,7 @@ public static class OpenAiChatApi
 
         if (resolved is null)
         {
-            return (ProblemHttpResult)AgentRuntime.UnknownProfile(profile, runtime.Profiles);
+            return runtime.UnknownProfile(profile);
         }
 
         var prompt = string.Join('\n', request.Messages!.Select(m => TextOf(m.Content) ?? ""));

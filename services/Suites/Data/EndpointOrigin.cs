@@ -1,3 +1,4 @@
+using BenchMesh.Contracts.Agents;
 namespace BenchMesh.Suites.Data;
 
 /// <summary>
@@ -14,7 +15,7 @@ public static class EndpointOrigin
     public static string Of(string endpoint)
     {
         var trimmed = endpoint.Trim();
-        return Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        return AgentProtocols.TryGetHttpUri(trimmed, out var uri)
             ? $"{uri.Scheme}://{uri.IdnHost.ToLowerInvariant()}:{uri.Port}"
             : trimmed;
     }

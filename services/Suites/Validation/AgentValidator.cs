@@ -86,7 +86,7 @@ public static class AgentValidator
         errors.MaxLength(path, endpoint, Limits.EndpointLength);
         // A process agent's endpoint is the command line that starts it; every other protocol is reached over HTTP.
         if (protocol is AgentProtocols.OpenAiChat or AgentProtocols.HttpJson
-            && !(Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            && !AgentProtocols.TryGetHttpUri(endpoint.Trim(), out _))
         {
             errors.Add(path, "must be an absolute http or https URL.");
         }

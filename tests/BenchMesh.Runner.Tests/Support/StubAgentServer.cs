@@ -54,13 +54,16 @@ public sealed class StubAgentServer : IAsyncDisposable
     }
 
     /// <summary>A loopback URL on which nothing listens (connection refused).</summary>
-    public static string RefusingUrl()
+    public static string RefusingUrl() => $"http://127.0.0.1:{FreePort()}";
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        return $"http://127.0.0.1:{port}";
+        return port;
     }
 
     public async ValueTask DisposeAsync()
