@@ -5,6 +5,7 @@ using System.Text.Json;
 using BenchMesh.Contracts.Scoring;
 using BenchMesh.Leaderboard.Consumers;
 using BenchMesh.Leaderboard.Data;
+using BenchMesh.ServiceDefaults;
 using BenchMesh.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
@@ -315,7 +316,7 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     /// <summary>Until the consumer's queue is empty (each message delivered), plus a grace period for it to finish.</summary>
     private async Task WaitForQueueToDrainAsync()
     {
-        var queue = new KebabCaseEndpointNameFormatter("leaderboard", false).Consumer<ExecutionScoredConsumer>();
+        var queue = new KebabCaseEndpointNameFormatter(ResourceNames.Leaderboard, false).Consumer<ExecutionScoredConsumer>();
         var vhostUri = _factory.Services.GetRequiredService<IConfiguration>().GetConnectionString("rabbitmq")!;
         await using var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(vhostUri) }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();

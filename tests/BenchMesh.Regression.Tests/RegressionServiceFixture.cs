@@ -99,24 +99,5 @@ public static class Executions
         ScoredAt = scoredAt,
     };
 
-    public static VersionResult Row(ExecutionScored e) => new()
-    {
-        ExecutionId = e.ExecutionId,
-        RunId = e.RunId,
-        AgentId = e.AgentId,
-        AgentName = e.AgentName,
-        AgentVersion = e.AgentVersion,
-        SuiteId = e.SuiteId,
-        BenchmarkId = e.BenchmarkId,
-        BenchmarkName = e.BenchmarkName,
-        Status = e.Status,
-        Samples = e.Metrics.Samples,
-        Accuracy = e.Metrics.Accuracy,
-        MedianLatencyMs = e.Metrics.MedianLatencyMs,
-        MeanCostPerTaskUsd = e.Metrics.MeanCostPerTaskUsd,
-        MeanTokensPerTask = e.Metrics.MeanTokensPerTask,
-        ErrorRate = e.Metrics.ErrorRate,
-        ScoredAt = e.ScoredAt,
-        ReceivedAt = e.ScoredAt,
-    };
+    public static VersionResult Row(ExecutionScored e) => VersionResult.From(e, receivedAt: e.ScoredAt);
 }

@@ -6,6 +6,7 @@ using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Scoring.Consumers;
 using BenchMesh.Scoring.Data;
+using BenchMesh.ServiceDefaults;
 using BenchMesh.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
@@ -29,7 +30,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     private string _vhostUri = "";
     private IConnection _rabbit = null!;
     private IChannel _channel = null!;
-    private string _probeQueue = "";
+    private ExchangeProbe _probe = null!;
     private readonly List<JsonElement> _scored = [];
     private readonly RegisteredAgentsCatalog _catalog = new();
 
@@ -39,11 +40,11 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         _vhostUri = await infra.CreateVirtualHostAsync("scoring");
 
         // Our own queue on ExecutionScored's exchange, bound before anything is published, to see what Scoring publishes.
+        _probe = await ExchangeProbe.BindAsync(_vhostUri, ExecutionScoredExchange);
+
+        // A plain AMQP channel for what a probe does not do: publishing raw messages and inspecting Scoring's queues.
         _rabbit = await new ConnectionFactory { Uri = new Uri(_vhostUri) }.CreateConnectionAsync();
         _channel = await _rabbit.CreateChannelAsync();
-        await _channel.ExchangeDeclareAsync(ExecutionScoredExchange, ExchangeType.Fanout, durable: true);
-        _probeQueue = (await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await _channel.QueueBindAsync(_probeQueue, ExecutionScoredExchange, "");
 
         _factory = new WebApplicationFactory<ScoringDbContext>().WithWebHostBuilder(b =>
         {
@@ -57,6 +58,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     public async Task DisposeAsync()
     {
         await _factory.DisposeAsync();
+        await _probe.DisposeAsync();
         await _channel.DisposeAsync();
         await _rabbit.DisposeAsync();
     }
@@ -128,7 +130,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         await _channel.BasicPublishAsync("BenchMesh.Contracts.Runs:BenchmarkExecuted", "", mandatory: false, props, Encoding.UTF8.GetBytes(envelope));
 
         // It is kept for a person to inspect in Scoring's error queue, not dropped and not retried forever...
-        var errorQueue = new KebabCaseEndpointNameFormatter("scoring", false).Consumer<BenchmarkExecutedConsumer>() + "_error";
+        var errorQueue = new KebabCaseEndpointNameFormatter(ResourceNames.Scoring, false).Consumer<BenchmarkExecutedConsumer>() + "_error";
         var dead = await Eventually.GetAsync(async () =>
         {
             try
@@ -226,7 +228,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
 
         // Both deliveries handled: nothing left in Scoring's queue, nothing left in the outbox; then a grace period
         // in which a second ExecutionScored would have arrived.
-        var queue = new KebabCaseEndpointNameFormatter("scoring", false).Consumer<BenchmarkExecutedConsumer>();
+        var queue = new KebabCaseEndpointNameFormatter(ResourceNames.Scoring, false).Consumer<BenchmarkExecutedConsumer>();
         await Eventually.TrueAsync(async () =>
         {
             var ready = await _channel.QueueDeclarePassiveAsync(queue);
@@ -368,10 +370,9 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     /// <summary>Every ExecutionScored envelope received so far (MassTransit's JSON: camelCase, message under "message").</summary>
     private async Task<List<JsonElement>> DrainAsync()
     {
-        while (await _channel.BasicGetAsync(_probeQueue, autoAck: true) is { } delivery)
+        while (await _probe.TryGetAsync() is { } received)
         {
-            using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(delivery.Body.Span));
-            _scored.Add(doc.RootElement.Clone());
+            _scored.Add(received.Envelope);
         }
 
         return _scored.ToList();

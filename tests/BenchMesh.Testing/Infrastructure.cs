@@ -16,13 +16,14 @@ namespace BenchMesh.Testing;
 /// <c>BENCHMESH_TEST_REDIS</c> (<c>host:port</c>). Where none is named and a Docker engine answers,
 /// Testcontainers starts them instead.
 ///
-/// Every test gets its own databases (<see cref="CreateDatabaseAsync"/>), RabbitMQ virtual host
+/// Every test gets its own databases (<see cref="CreateDatabase"/>), RabbitMQ virtual host
 /// (<see cref="CreateVirtualHostAsync"/>) and Redis key prefix, all carrying this run's id, and drops
 /// them at the end, so nothing leaks between tests or runs.
 /// </summary>
 public sealed class Infrastructure : IAsyncLifetime
 {
-    private readonly List<string> _databases = [];
+    // Only numbers the databases: DisposeAsync finds them (and an app host's) by this run's name prefix.
+    private int _databaseCount;
     private readonly List<string> _vhosts = [];
     private PostgreSqlContainer? _pgContainer;
     private RabbitMqContainer? _rabbitContainer;
@@ -78,17 +79,10 @@ public sealed class Infrastructure : IAsyncLifetime
     /// <summary>A connection string to a new, empty database name (the service's migrations create it).</summary>
     public string CreateDatabase(string purpose)
     {
-        var name = $"bmt_{RunId}_{purpose}_{_databases.Count}".ToLowerInvariant();
-        lock (_databases)
-        {
-            _databases.Add(name);
-        }
-
+        var number = Interlocked.Increment(ref _databaseCount) - 1;
+        var name = $"bmt_{RunId}_{purpose}_{number}".ToLowerInvariant();
         return new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name }.ConnectionString;
     }
-
-    /// <summary>Same as <see cref="CreateDatabase"/>, kept async for symmetry with the other resources.</summary>
-    public Task<string> CreateDatabaseAsync(string purpose) => Task.FromResult(CreateDatabase(purpose));
 
     /// <summary>A fresh RabbitMQ virtual host; returns the amqp URI that selects it.</summary>
     public async Task<string> CreateVirtualHostAsync(string purpose)

@@ -13,7 +13,7 @@ namespace BenchMesh.Leaderboard.Extensions;
 
 public static class ApplicationServiceExtensions
 {
-    public const string ServiceName = "leaderboard";
+    public const string ServiceName = ResourceNames.Leaderboard;
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {

@@ -125,7 +125,7 @@ public static class RegressionsApi
             }
 
             compared++;
-            var verdicts = detector.Detect(Consumers.ExecutionScoredConsumer.Snapshot(baselineRow), Consumers.ExecutionScoredConsumer.Snapshot(currentRow), options);
+            var verdicts = detector.Detect(baselineRow.ToSnapshot(), currentRow.ToSnapshot(), options);
             allVerdicts.AddRange(verdicts);
             items.AddRange(verdicts.Where(v => v.IsRegression).Select(v => new RegressionItem(
                 benchmarkId, currentRow.BenchmarkName, v.Metric, v.Direction, v.BaselineValue, v.CurrentValue,

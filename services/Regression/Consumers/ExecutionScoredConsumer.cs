@@ -48,39 +48,25 @@ public sealed class ExecutionScoredConsumer(
         }
 
         var now = clock.GetUtcNow();
-        var candidate = new VersionResult
-        {
-            ExecutionId = scored.ExecutionId,
-            RunId = scored.RunId,
-            AgentId = scored.AgentId,
-            AgentName = scored.AgentName,
-            AgentVersion = scored.AgentVersion,
-            SuiteId = scored.SuiteId,
-            BenchmarkId = scored.BenchmarkId,
-            BenchmarkName = scored.BenchmarkName,
-            Status = scored.Status,
-            Samples = scored.Metrics.Samples,
-            Accuracy = scored.Metrics.Accuracy,
-            MedianLatencyMs = scored.Metrics.MedianLatencyMs,
-            MeanCostPerTaskUsd = scored.Metrics.MeanCostPerTaskUsd,
-            MeanTokensPerTask = scored.Metrics.MeanTokensPerTask,
-            ErrorRate = scored.Metrics.ErrorRate,
-            ScoredAt = scored.ScoredAt.ToUniversalTime(),
-            ReceivedAt = now,
-        };
+        var candidate = VersionResult.From(scored, receivedAt: now);
         db.VersionResults.Add(candidate);
 
         var (baseline, successor) = await FindNeighboursAsync(candidate, ct);
         if (baseline is not null)
         {
-            await JudgeAsync(baseline, candidate, now, ct);
+            // The candidate has no regression rows yet: it was proven unseen above, under the agent's lock.
+            JudgeAgainst(baseline, candidate, alreadyRaised: [], now);
         }
 
         // Arrived late: a later version of this benchmark was judged before this one was known. Judge that
         // version's latest execution against this one now (metrics already raised for it are not raised again).
         if (successor is not null)
         {
-            await JudgeAsync(candidate, successor, now, ct);
+            var alreadyRaised = await db.Regressions
+                .Where(r => r.ExecutionId == successor.ExecutionId)
+                .Select(r => r.Metric)
+                .ToListAsync(ct);
+            JudgeAgainst(candidate, successor, alreadyRaised, now);
         }
 
         try
@@ -96,15 +82,14 @@ public sealed class ExecutionScoredConsumer(
         }
     }
 
-    /// <summary>Adds a regression row and a RegressionDetected for every metric of <paramref name="candidate"/> that regressed.</summary>
-    private async Task JudgeAsync(VersionResult baseline, VersionResult candidate, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Adds a regression row and a RegressionDetected for every metric of <paramref name="candidate"/> that regressed,
+    /// except those in <paramref name="alreadyRaised"/> (the metrics it already has regression rows for).
+    /// </summary>
+    private void JudgeAgainst(VersionResult baseline, VersionResult candidate, IReadOnlyCollection<string> alreadyRaised, DateTimeOffset now)
     {
         var threshold = options.Value.Threshold;
-        var verdicts = detector.Detect(Snapshot(baseline), Snapshot(candidate), new DetectionOptions { Threshold = threshold });
-        var alreadyRaised = await db.Regressions
-            .Where(r => r.ExecutionId == candidate.ExecutionId)
-            .Select(r => r.Metric)
-            .ToListAsync(ct);
+        var verdicts = detector.Detect(baseline.ToSnapshot(), candidate.ToSnapshot(), new DetectionOptions { Threshold = threshold });
         var raised = 0;
         foreach (var verdict in verdicts.Where(v => v.IsRegression && !alreadyRaised.Contains(v.Metric)))
         {
@@ -203,11 +188,6 @@ public sealed class ExecutionScoredConsumer(
                 .Where(r => r.AgentId == candidate.AgentId && r.BenchmarkId == candidate.BenchmarkId && r.AgentVersion == version)
                 .OrderByDescending(r => r.ScoredAt)
                 .FirstAsync(ct);
-
-    internal static MetricSnapshot Snapshot(VersionResult r) => new(
-        r.AgentVersion,
-        r.BenchmarkName,
-        new MetricValues(r.Accuracy, r.MedianLatencyMs, r.MeanCostPerTaskUsd, r.MeanTokensPerTask, r.ErrorRate));
 
     private static Guid DeterministicId(Guid executionId, string metric)
     {

@@ -1,5 +1,7 @@
+using BenchMesh.Contracts.Scoring;
 using BenchMesh.Persistence;
 using BenchMesh.Messaging.Outbox;
+using BenchMesh.Regression.Detection;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Regression.Data;
@@ -24,6 +26,35 @@ public sealed class VersionResult
     public double ErrorRate { get; set; }
     public DateTimeOffset ScoredAt { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
+
+    /// <summary>The row kept for a scored execution received at <paramref name="receivedAt"/>.</summary>
+    public static VersionResult From(ExecutionScored scored, DateTimeOffset receivedAt) => new()
+    {
+        ExecutionId = scored.ExecutionId,
+        RunId = scored.RunId,
+        AgentId = scored.AgentId,
+        AgentName = scored.AgentName,
+        AgentVersion = scored.AgentVersion,
+        SuiteId = scored.SuiteId,
+        BenchmarkId = scored.BenchmarkId,
+        BenchmarkName = scored.BenchmarkName,
+        Status = scored.Status,
+        Samples = scored.Metrics.Samples,
+        Accuracy = scored.Metrics.Accuracy,
+        MedianLatencyMs = scored.Metrics.MedianLatencyMs,
+        MeanCostPerTaskUsd = scored.Metrics.MeanCostPerTaskUsd,
+        MeanTokensPerTask = scored.Metrics.MeanTokensPerTask,
+        ErrorRate = scored.Metrics.ErrorRate,
+        // timestamptz takes only UTC offsets.
+        ScoredAt = scored.ScoredAt.ToUniversalTime(),
+        ReceivedAt = receivedAt,
+    };
+
+    /// <summary>This execution as one side of a comparison: median latency, mean cost and tokens per task.</summary>
+    public MetricSnapshot ToSnapshot() => new(
+        AgentVersion,
+        BenchmarkName,
+        new MetricValues(Accuracy, MedianLatencyMs, MeanCostPerTaskUsd, MeanTokensPerTask, ErrorRate));
 }
 
 /// <summary>A regression raised by the consumer (and published as RegressionDetected).</summary>

@@ -1,5 +1,4 @@
 using BenchMesh.Contracts.Regression;
-using BenchMesh.Contracts.Scoring;
 
 namespace BenchMesh.Regression.Detection;
 
@@ -9,16 +8,7 @@ public sealed record MetricValues(
     double LatencyMs,
     double CostPerTaskUsd,
     double TokensPerTask,
-    double ErrorRate)
-{
-    /// <summary>The judged values of a scored execution: median latency, mean cost and tokens per task.</summary>
-    public static MetricValues From(ExecutionMetrics metrics) => new(
-        metrics.Accuracy,
-        metrics.MedianLatencyMs,
-        metrics.MeanCostPerTaskUsd,
-        metrics.MeanTokensPerTask,
-        metrics.ErrorRate);
-}
+    double ErrorRate);
 
 /// <summary>One side of a comparison: a version's values on one benchmark.</summary>
 public sealed record MetricSnapshot(string Version, string BenchmarkName, MetricValues Values);

@@ -72,6 +72,7 @@ public static class ResultsApi
         }
 
         var query = db.BenchmarkExecutions.AsNoTracking().Where(e => e.AgentId == agent);
+        var narrowed = suite is not null || frame == "30d";
         if (suite is { } sid)
         {
             query = query.Where(e => e.SuiteId == sid);
@@ -87,8 +88,9 @@ public static class ResultsApi
 
         // No result of this agent at all: an agent registered a moment ago (200, empty) or an id Suites never
         // issued (404). Only then is Suites asked, so that its outage does not break reads of existing results.
+        // Unless the query was narrowed (suite or 30d), its emptiness already says the agent has no result at all.
         if (rows.Count == 0
-            && !await db.BenchmarkExecutions.AnyAsync(e => e.AgentId == agent, ct)
+            && (!narrowed || !await db.BenchmarkExecutions.AnyAsync(e => e.AgentId == agent, ct))
             && await catalog.UnregisteredAgentProblemAsync(agent, ct) is { } problem)
         {
             return problem;

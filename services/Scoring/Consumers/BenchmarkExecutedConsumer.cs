@@ -32,8 +32,9 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         var items = message.Benchmark.Items
             .GroupBy(i => i.Id, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var rubrics = new RubricCache();
         var judged = message.Samples
-            .Select(s => new JudgedSample(s, RubricEvaluator.Evaluate(s, items.GetValueOrDefault(s.ItemId), message.Benchmark.RubricJson)))
+            .Select(s => new JudgedSample(s, RubricEvaluator.Evaluate(s, items.GetValueOrDefault(s.ItemId), message.Benchmark.RubricJson, rubrics)))
             .ToList();
         var card = ScoreCalculator.Calculate(judged, message.Benchmark.Constraints);
         var now = clock.GetUtcNow();

@@ -10,7 +10,7 @@ namespace BenchMesh.Scoring.Extensions;
 
 public static class ApplicationServiceExtensions
 {
-    public const string ServiceName = "scoring";
+    public const string ServiceName = ResourceNames.Scoring;
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {

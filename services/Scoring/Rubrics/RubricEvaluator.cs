@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using BenchMesh.Contracts.Runs;
 
@@ -43,8 +44,14 @@ public static class RubricEvaluator
     /// output (e.g. a schema keyword of the wrong type from a suite stored before Suites checked them) leaves this
     /// sample unscored with the reason, instead of failing the whole execution's message on every retry.
     /// </summary>
-    public static RubricResult Evaluate(RawSample sample, DatasetItem? item, string benchmarkRubricJson)
+    public static RubricResult Evaluate(RawSample sample, DatasetItem? item, string benchmarkRubricJson) =>
+        Evaluate(sample, item, benchmarkRubricJson, new RubricCache());
+
+    /// <inheritdoc cref="Evaluate(RawSample, DatasetItem?, string)"/>
+    /// <param name="rubrics">Rubrics already created for this message: its samples mostly share one rubric.</param>
+    public static RubricResult Evaluate(RawSample sample, DatasetItem? item, string benchmarkRubricJson, RubricCache rubrics)
     {
+        ArgumentNullException.ThrowIfNull(rubrics);
         if (sample.ErrorKind is not null)
         {
             return RubricResult.Fail($"call failed: {sample.ErrorKind}");
@@ -53,7 +60,7 @@ public static class RubricEvaluator
         var rubricJson = string.IsNullOrWhiteSpace(item?.RubricJson) ? benchmarkRubricJson : item.RubricJson;
         try
         {
-            if (Create(rubricJson) is not { } rubric)
+            if (rubrics.GetOrCreate(rubricJson) is not { } rubric)
             {
                 return RubricResult.Unscored("unknown or invalid rubric");
             }
@@ -65,5 +72,41 @@ public static class RubricEvaluator
             // Any failure of a rubric is a verdict on this sample, not on the message.
             return RubricResult.Unscored($"rubric could not be applied: {e.Message}");
         }
+    }
+}
+
+/// <summary>
+/// The rubrics of one message, each created once from its JSON: a message can carry 100,000 samples sharing the
+/// benchmark's rubric, and parsing it for each would dominate scoring. What <see cref="RubricEvaluator.Create"/>
+/// threw is kept too and rethrown for every sample using that rubric, so each gets the same reason as before.
+/// Not thread-safe: one per message, used by one consumer.
+/// </summary>
+public sealed class RubricCache
+{
+    private readonly Dictionary<string, (IRubric? Rubric, ExceptionDispatchInfo? Error)> _created = new(StringComparer.Ordinal);
+
+    public IRubric? GetOrCreate(string? rubricJson)
+    {
+        if (string.IsNullOrWhiteSpace(rubricJson))
+        {
+            return null;
+        }
+
+        if (!_created.TryGetValue(rubricJson, out var created))
+        {
+            try
+            {
+                created = (RubricEvaluator.Create(rubricJson), null);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                created = (null, ExceptionDispatchInfo.Capture(e));
+            }
+
+            _created[rubricJson] = created;
+        }
+
+        created.Error?.Throw();
+        return created.Rubric;
     }
 }

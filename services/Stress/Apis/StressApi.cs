@@ -157,11 +157,14 @@ public static class StressApi
             return TypedResults.Problem(title: "Unknown stress run.", detail: $"No stress run {stressRunId}.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        var parameters = JsonSerializer.Deserialize<StressParameters>(run.ParametersJson, ServiceDefaultsExtensions.PublicJson)!;
+        // Parsed once: returned as stored, and read for the progress total.
+        using var stored = JsonDocument.Parse(run.ParametersJson);
+        var parameters = stored.RootElement.Clone();
+        var requested = parameters.Deserialize<StressParameters>(ServiceDefaultsExtensions.PublicJson)!;
         return TypedResults.Ok(new StressRunResponse(
             run.StressRunId, run.AgentId, run.AgentName, run.AgentVersion, run.Scenario, run.Status,
-            JsonDocument.Parse(run.ParametersJson).RootElement.Clone(),
-            new StressProgress(run.RequestsCompleted, parameters.Requests),
+            parameters,
+            new StressProgress(run.RequestsCompleted, requested.Requests),
             run.ResultJson is null ? null : JsonDocument.Parse(run.ResultJson).RootElement.Clone(),
             run.Error, run.CreatedAt, run.StartedAt, run.CompletedAt));
     }

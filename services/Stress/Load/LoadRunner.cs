@@ -25,6 +25,7 @@ public sealed record LatencySummary(double Mean, double P50, double P90, double 
 /// requests still in flight when the duration ran out are abandoned and not counted. Latency covers every
 /// request that got an HTTP answer (successes, error statuses and unusable bodies), not timeouts or refused
 /// connections, whose "latency" would be the timeout or nothing.
+/// Serialized as it is (snake_case) into a run's stored and returned <c>result</c>: renaming a property changes the API.
 /// </summary>
 public sealed record LoadResult(
     long Requests,

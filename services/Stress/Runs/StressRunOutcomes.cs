@@ -23,7 +23,7 @@ public static class StressRunOutcomes
         run.Status = result is null ? StressRunStatuses.Failed : StressRunStatuses.Completed;
         run.Error = error;
         run.CompletedAt = now;
-        run.ResultJson = result is null ? null : JsonSerializer.Serialize(StressResult.From(result), ServiceDefaultsExtensions.PublicJson);
+        run.ResultJson = result is null ? null : JsonSerializer.Serialize(result, ServiceDefaultsExtensions.PublicJson);
         db.AddOutboxMessage(new StressTestCompleted
         {
             StressRunId = run.StressRunId,
