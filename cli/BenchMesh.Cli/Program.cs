@@ -17,6 +17,9 @@ namespace BenchMesh.Cli
 
         public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+        /// <summary>Standard input, for commands that read data from it ('-'); tests substitute a reader.</summary>
+        public Func<TextReader> OpenStandardInput { get; init; } = () => new StreamReader(Console.OpenStandardInput());
+
         /// <summary>Replaces the network stack (tests); null uses sockets.</summary>
         public HttpMessageHandler? HttpHandler { get; init; }
 
@@ -89,6 +92,7 @@ namespace BenchMesh.Cli
                 LeaderboardCommandDefinition(environment, gateway, json),
                 ResultsCommandDefinition(environment, gateway, json),
                 RegressionsCommandDefinition(environment, gateway, json),
+                RegressCommand.Definition(environment),
                 DemoCommandDefinition(environment, gateway, json),
             };
             return root;

@@ -166,20 +166,31 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
         for (var i = 0; i < 3; i++)
         {
             var benchmark = Guid.NewGuid();
-            messages.Add(Scored(strong, "strong", benchmark, 0.85 + i * 0.01, 0.5, accuracies: [0.9, 0.92, 0.88]));
-            messages.Add(Scored(weak, "weak", benchmark, 0.45 + i * 0.01, 0.5, accuracies: [0.5, 0.45, 0.55]));
+            // The same ten items per benchmark: strong gets all of them right in 3 passes, weak only the first five.
+            var strongItems = Enumerable.Range(0, 10).ToDictionary(q => $"q{q}", _ => new[] { 3, 3 });
+            var weakItems = Enumerable.Range(0, 10).ToDictionary(q => $"q{q}", q => new[] { q < 5 ? 3 : 0, 3 });
+            messages.Add(Scored(strong, "strong", benchmark, 0.85 + i * 0.01, 0.5, accuracies: [0.9, 0.92, 0.88], items: strongItems));
+            messages.Add(Scored(weak, "weak", benchmark, 0.45 + i * 0.01, 0.5, accuracies: [0.5, 0.45, 0.55], items: weakItems));
         }
 
         await PublishAndWaitAsync([.. messages]);
         using var doc = await CompareAsync(new { agent_ids = new[] { weak, strong }, suite_id = _suite, comparison_type = "head_to_head" });
         var accuracy = Metric(doc, "accuracy_score");
         var significance = accuracy.GetProperty("statistical_significance");
-        Assert.Equal("welch_t_test", significance.GetProperty("test").GetString());
-        Assert.True(significance.GetProperty("p_value").GetDouble() < 0.05);
+        // The same 30 items on both sides: a paired t on per-item success fractions (weak − strong: 15 × 0, 15 × −1).
+        Assert.Equal("per_item", accuracy.GetProperty("basis").GetString());
+        Assert.Equal("paired_t", significance.GetProperty("test").GetString());
+        Assert.True(significance.GetProperty("p_value").GetDouble() < 1e-4); // t = −5.39 on 29 degrees of freedom
+        Assert.Equal(-0.5, significance.GetProperty("effect").GetProperty("estimate").GetDouble(), 9);
+        Assert.True(significance.GetProperty("q_value").GetDouble() <= 0.05);
+        Assert.Equal("second_better", significance.GetProperty("verdict").GetString());
+        Assert.True(significance.GetProperty("effect").GetProperty("upper").GetDouble() < 0);
         Assert.True(significance.GetProperty("significant").GetBoolean());
         Assert.Equal(strong, accuracy.GetProperty("winner").GetGuid());
-        Assert.Equal(9, accuracy.GetProperty("means")[1].GetProperty("samples").GetInt32()); // 3 executions x 3 passes
+        Assert.Equal(30, accuracy.GetProperty("means")[1].GetProperty("samples").GetInt32()); // 3 benchmarks × 10 items
         Assert.True(accuracy.GetProperty("difference").GetDouble() < 0);                   // weak - strong
+        // Overall: one score per execution, paired by benchmark (the same 0.4 gap on all three).
+        Assert.Equal("per_benchmark", Metric(doc, "overall_score").GetProperty("basis").GetString());
         Assert.Equal(strong, Metric(doc, "overall_score").GetProperty("winner").GetGuid());
         Assert.Equal(strong, doc.RootElement.GetProperty("winner").GetGuid());
     }
@@ -203,6 +214,7 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
         {
             Assert.Equal(JsonValueKind.Null, metric.GetProperty("winner").ValueKind);
             Assert.False(metric.GetProperty("statistical_significance").GetProperty("significant").GetBoolean());
+            Assert.Equal("tied", metric.GetProperty("statistical_significance").GetProperty("verdict").GetString());
         }
 
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("winner").ValueKind);
@@ -325,7 +337,8 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     }
 
     private ExecutionScored Scored(
-        Guid agent, string name, Guid benchmark, double overall, double speed, double[]? accuracies = null, string benchmarkCategory = "general")
+        Guid agent, string name, Guid benchmark, double overall, double speed, double[]? accuracies = null, string benchmarkCategory = "general",
+        Dictionary<string, int[]>? items = null)
     {
         accuracies ??= [overall, overall];
         return new ExecutionScored
@@ -348,7 +361,7 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
                 P95LatencyMs = 150, MeanTokensPerTask = 20, MeanCostPerTaskUsd = 0.001, TokensUsed = 200, TotalCostUsd = 0.01m, ApiCallsMade = 10,
                 PerIteration = accuracies.Select((a, i) => new IterationMetrics(i, a, 100, 0.001, 20, 0)).ToList(),
             },
-            ItemOutcomes = new Dictionary<string, int[]> { ["q1"] = [1, 2] },
+            ItemOutcomes = items ?? new Dictionary<string, int[]> { ["q1"] = [1, 2] },
             ScoredAt = DateTimeOffset.UtcNow,
         };
     }

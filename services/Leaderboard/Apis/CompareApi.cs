@@ -114,7 +114,8 @@ public static class CompareApi
                 r.BenchmarkId,
                 new ScoreSet(r.OverallScore, r.AccuracyScore, r.SpeedScore, r.EfficiencyScore, r.CostScore, r.ReliabilityScore),
                 passes.Select(p => p.Accuracy).ToList(),
-                passes.Select(p => 1 - p.ErrorRate).ToList());
+                passes.Select(p => 1 - p.ErrorRate).ToList(),
+                JsonSerializer.Deserialize<Dictionary<string, int[]>>(r.ItemOutcomes, ServiceDefaultsExtensions.PublicJson) ?? []);
         }).ToList();
         return new AgentExecutions(latest.AgentId, latest.AgentName, latest.AgentVersion, executions);
     }

@@ -2,7 +2,6 @@ using BenchMesh.Leaderboard.Caching;
 using BenchMesh.Leaderboard.Consumers;
 using BenchMesh.Leaderboard.Data;
 using BenchMesh.Leaderboard.Ranking;
-using BenchMesh.Leaderboard.Statistics;
 using BenchMesh.Messaging;
 using BenchMesh.Persistence;
 using BenchMesh.ServiceDefaults;
@@ -25,7 +24,6 @@ public static class ApplicationServiceExtensions
             sp.GetService<IConnectionMultiplexer>(), // null when no Redis is configured: no caching
             sp.GetRequiredService<IOptions<LeaderboardCacheOptions>>(),
             sp.GetRequiredService<ILogger<LeaderboardCache>>()));
-        builder.Services.AddSingleton<ISignificanceTest, WelchTTest>();
         builder.Services.AddSingleton<AgentComparer>();
 
         // The database first: its migrations must have run before the consumer takes messages.

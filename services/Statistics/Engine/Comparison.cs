@@ -1,0 +1,319 @@
+using BenchMesh.Statistics.Procedures;
+
+namespace BenchMesh.Statistics.Engine;
+
+/// <summary>Which test produced a comparison's p-values.</summary>
+public enum TestKind
+{
+    MannWhitney,
+    WelchOnLogs,
+    McNemar,
+    PairedT,
+}
+
+/// <summary>
+/// Candidate against baseline on one metric, direction-aware: <see cref="PWorse"/> is the one-sided p-value of
+/// "the candidate is worse", <see cref="Worsening"/> how much worse it is in the metric's effect unit (positive =
+/// worse; relative on the log scale, points on the proportion scale). <see cref="Effect"/> is the raw effect with
+/// its interval (candidate vs baseline, not direction-adjusted). <see cref="Floor"/> is the smallest one-sided
+/// p-value the test can produce at these sample sizes; <see cref="Sigma"/> the noise the test saw, in the test's
+/// units, from which <see cref="MinimumDetectableEffect"/> follows.
+/// </summary>
+public sealed record Comparison(
+    TestKind Test,
+    double PWorse,
+    double PBetter,
+    double Worsening,
+    EffectInterval Effect,
+    double Floor,
+    int CandidateCount,
+    int BaselineCount,
+    double Sigma,
+    double MinimumDetectableEffect);
+
+/// <summary>
+/// Compares a candidate's observations with a baseline's, choosing the test by the metric's scale and the data:
+/// <list type="bullet">
+/// <item>per-item outcomes on both sides (accuracy, reliability): a paired test on the items both saw — exact
+/// McNemar with one binary outcome per item on each side, otherwise a paired t on per-item success fractions;</item>
+/// <item>per-run values on the log scale (latency, cost): the exact Mann-Whitney test on log values with a
+/// Hodges-Lehmann ratio interval, or Welch's t on logs when both sides have the same number of runs (≥ 5) and no
+/// run is an outlier (its conditions hold, and it is the more powerful test there);</item>
+/// <item>per-run values on the proportion or linear scale: Mann-Whitney with a Hodges-Lehmann shift interval.</item>
+/// </list>
+/// </summary>
+public static class Comparator
+{
+    /// <summary>Two-sided misrate of the reported effect intervals (0.05 = 95 %).</summary>
+    public const double IntervalMisrate = 0.05;
+
+    /// <summary>Below this many items in common, pairing is not attempted (a paired t needs 2 degrees of freedom to say anything).</summary>
+    public const int MinimumPairedItems = 3;
+
+    public static Comparison Compare(MetricDefinition metric, Observations candidate, Observations baseline, double alpha, double power = 0.8)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(baseline);
+        if (candidate.Items is { } candidateItems && baseline.Items is { } baselineItems
+            && TryPaired(metric, candidateItems, baselineItems, alpha, power) is { } paired)
+        {
+            return paired;
+        }
+
+        return Unpaired(metric, candidate.RunValues(), baseline.RunValues(), alpha, power);
+    }
+
+    private static Comparison Unpaired(MetricDefinition metric, double[] candidateRuns, double[] baselineRuns, double alpha, double power)
+    {
+        if (candidateRuns.Length == 0 || baselineRuns.Length == 0)
+        {
+            throw new ArgumentException("Both sides need at least one run.");
+        }
+
+        var log = metric.Scale == MetricScale.Log && candidateRuns.All(v => v > 0) && baselineRuns.All(v => v > 0);
+        var x = log ? candidateRuns.Select(v => Math.Log(v)).ToArray() : candidateRuns;
+        var y = log ? baselineRuns.Select(v => Math.Log(v)).ToArray() : baselineRuns;
+        var lowerIsBetter = metric.Direction == MetricDirection.LowerIsBetter;
+
+        var mwu = MannWhitney.Test(x, y);
+        var shift = HodgesLehmann.Shift(x, y, IntervalMisrate);
+        var sigma = PooledSd(x, y);
+        double pWorse = lowerIsBetter ? mwu.PGreater : mwu.PLess;
+        double pBetter = lowerIsBetter ? mwu.PLess : mwu.PGreater;
+        var test = TestKind.MannWhitney;
+        var floor = mwu.MinimumOneSidedP;
+
+        if (log && x.Length == y.Length && x.Length >= 5 && !HasOutliers(x) && !HasOutliers(y))
+        {
+            var welch = Welch.Test(x, y);
+            pWorse = lowerIsBetter ? welch.PGreater : welch.PLess;
+            pBetter = lowerIsBetter ? welch.PLess : welch.PGreater;
+            test = TestKind.WelchOnLogs;
+            floor = 0;
+        }
+
+        // The Mann-Whitney test is about 95 % as efficient as the t-test under normal noise (ARE 3/π): its MDE is
+        // the t-test's divided by √0.955.
+        var mdeInTestUnits = Power.MinimumDetectableShift(sigma, x.Length, y.Length, alpha, power) / (test == TestKind.MannWhitney ? Math.Sqrt(3 / Math.PI) : 1);
+        EffectInterval effect;
+        double mde;
+        if (log)
+        {
+            effect = new EffectInterval(Math.Exp(shift.Estimate) - 1, Math.Exp(shift.Lower) - 1, Math.Exp(shift.Upper) - 1);
+            mde = Math.Exp(mdeInTestUnits) - 1;
+        }
+        else
+        {
+            effect = new EffectInterval(shift.Estimate, shift.Lower, shift.Upper);
+            mde = mdeInTestUnits;
+        }
+
+        var worsening = lowerIsBetter ? effect.Estimate : -effect.Estimate;
+        if (log && !lowerIsBetter)
+        {
+            // Higher is better on a log scale (throughput): a fall from 100 to 80 is 25 % worse, not 20 %.
+            worsening = 1 / (1 + effect.Estimate) - 1;
+        }
+
+        return new Comparison(test, pWorse, pBetter, worsening, effect, floor, x.Length, y.Length, sigma, mde);
+    }
+
+    private static Comparison? TryPaired(
+        MetricDefinition metric,
+        IReadOnlyDictionary<string, IReadOnlyList<double>> candidate,
+        IReadOnlyDictionary<string, IReadOnlyList<double>> baseline,
+        double alpha,
+        double power)
+    {
+        var common = candidate.Keys.Where(id => baseline.ContainsKey(id) && candidate[id].Count > 0 && baseline[id].Count > 0).ToList();
+        if (common.Count < MinimumPairedItems)
+        {
+            return null;
+        }
+
+        var lowerIsBetter = metric.Direction == MetricDirection.LowerIsBetter;
+        var singleBinary = common.All(id => candidate[id].Count == 1 && baseline[id].Count == 1 && IsBinary(candidate[id][0]) && IsBinary(baseline[id][0]));
+        var differences = common.Select(id => candidate[id].Average() - baseline[id].Average()).ToArray();
+        var meanDifference = differences.Average();
+        var sd = differences.Length > 1 ? StandardDeviation(differences) : 0;
+        var mde = Power.MinimumDetectablePairedShift(sd > 0 ? sd : 1.0 / Math.Sqrt(differences.Length), differences.Length, alpha, power);
+
+        if (singleBinary)
+        {
+            var baselineOnly = common.Count(id => baseline[id][0] == 1 && candidate[id][0] == 0);
+            var candidateOnly = common.Count(id => baseline[id][0] == 0 && candidate[id][0] == 1);
+            var mcnemar = McNemar.Exact(baselineOnly, candidateOnly);
+            // "Worse" for a higher-is-better proportion is losing items the baseline got right.
+            var pWorse = lowerIsBetter ? mcnemar.PCandidateBetter : mcnemar.PCandidateWorse;
+            var pBetter = lowerIsBetter ? mcnemar.PCandidateWorse : mcnemar.PCandidateBetter;
+            var interval = NormalInterval(meanDifference, sd / Math.Sqrt(differences.Length));
+            return new Comparison(TestKind.McNemar, pWorse, pBetter, lowerIsBetter ? meanDifference : -meanDifference,
+                interval, Math.Pow(0.5, Math.Max(1, baselineOnly + candidateOnly)), differences.Length, differences.Length, sd, mde);
+        }
+
+        if (sd == 0)
+        {
+            // Every pair moved by exactly the same amount (often: none moved). The t statistic is 0/0 or ±∞; the answer is not in doubt.
+            var worse = lowerIsBetter ? meanDifference > 0 : meanDifference < 0;
+            var better = meanDifference != 0 && !worse;
+            return new Comparison(TestKind.PairedT, worse ? 0 : 1, better ? 0 : 1, lowerIsBetter ? meanDifference : -meanDifference,
+                new EffectInterval(meanDifference, meanDifference, meanDifference), 0, differences.Length, differences.Length, 0, mde);
+        }
+
+        var t = PairedTests.PairedT(differences);
+        var tInterval = new EffectInterval(
+            t.Estimate,
+            t.Estimate - StudentQuantile(t.DegreesOfFreedom) * t.StandardError,
+            t.Estimate + StudentQuantile(t.DegreesOfFreedom) * t.StandardError);
+        return new Comparison(TestKind.PairedT,
+            lowerIsBetter ? t.PGreater : t.PLess,
+            lowerIsBetter ? t.PLess : t.PGreater,
+            lowerIsBetter ? t.Estimate : -t.Estimate,
+            tInterval, 0, differences.Length, differences.Length, sd, mde);
+    }
+
+    private static double StudentQuantile(double degreesOfFreedom) =>
+        MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, degreesOfFreedom, 1 - IntervalMisrate / 2);
+
+    private static EffectInterval NormalInterval(double estimate, double standardError)
+    {
+        var z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 1 - IntervalMisrate / 2);
+        return new EffectInterval(estimate, estimate - z * standardError, estimate + z * standardError);
+    }
+
+    private static bool IsBinary(double value) => value is 0 or 1;
+
+    private static bool HasOutliers(double[] values) => values.Length >= 5 && Outliers.GeneralizedEsd(values, Math.Max(1, values.Length / 5)).Count > 0;
+
+    /// <summary>The pooled within-group standard deviation; a single value per side gives no spread, so 0.</summary>
+    private static double PooledSd(double[] x, double[] y)
+    {
+        var dof = x.Length - 1 + (y.Length - 1);
+        if (dof <= 0)
+        {
+            return 0;
+        }
+
+        var ssx = x.Length > 1 ? Math.Pow(StandardDeviation(x), 2) * (x.Length - 1) : 0;
+        var ssy = y.Length > 1 ? Math.Pow(StandardDeviation(y), 2) * (y.Length - 1) : 0;
+        return Math.Sqrt((ssx + ssy) / dof);
+    }
+
+    internal static double StandardDeviation(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2)
+        {
+            return 0;
+        }
+
+        var mean = values.Average();
+        var sum = 0.0;
+        foreach (var v in values)
+        {
+            sum += (v - mean) * (v - mean);
+        }
+
+        return Math.Sqrt(sum / (values.Count - 1));
+    }
+}
+
+/// <summary>
+/// Observations pooled from one or more versions: per-run values, and per-item outcomes by item id where the
+/// metric has them. Runs derive from items when only items were given (run r = the mean of every item's r-th outcome).
+/// </summary>
+public sealed class Observations
+{
+    private readonly List<double> _runs = [];
+    private Dictionary<string, List<double>>? _items;
+
+    public IReadOnlyDictionary<string, IReadOnlyList<double>>? Items =>
+        _items?.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value, StringComparer.Ordinal);
+
+    public int RunCount => _runs.Count;
+
+    public static Observations Of(IEnumerable<VersionSample> samples)
+    {
+        var observations = new Observations();
+        foreach (var sample in samples)
+        {
+            observations.Add(sample);
+        }
+
+        return observations;
+    }
+
+    public void Add(VersionSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (sample.Runs is { Count: > 0 } runs)
+        {
+            _runs.AddRange(runs);
+        }
+        else if (sample.Items is { Count: > 0 } items)
+        {
+            _runs.AddRange(RunsFromItems(items));
+        }
+
+        if (sample.Items is { Count: > 0 } sampleItems)
+        {
+            _items ??= new Dictionary<string, List<double>>(StringComparer.Ordinal);
+            foreach (var (id, outcomes) in sampleItems)
+            {
+                if (!_items.TryGetValue(id, out var list))
+                {
+                    _items[id] = list = [];
+                }
+
+                list.AddRange(outcomes);
+            }
+        }
+    }
+
+    public void AddRuns(IEnumerable<double> runs) => _runs.AddRange(runs);
+
+    /// <summary>Adds everything <paramref name="other"/> holds.</summary>
+    public void Merge(Observations other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _runs.AddRange(other._runs);
+        if (other._items is null)
+        {
+            return;
+        }
+
+        _items ??= new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (var (id, outcomes) in other._items)
+        {
+            if (!_items.TryGetValue(id, out var list))
+            {
+                _items[id] = list = [];
+            }
+
+            list.AddRange(outcomes);
+        }
+    }
+
+    public double[] RunValues() => [.. _runs];
+
+    /// <summary>Run r's value: the mean of the r-th outcome of every item that has one.</summary>
+    public static IEnumerable<double> RunsFromItems(IReadOnlyDictionary<string, IReadOnlyList<double>> items)
+    {
+        var runs = items.Values.Max(v => v.Count);
+        for (var r = 0; r < runs; r++)
+        {
+            var sum = 0.0;
+            var count = 0;
+            foreach (var outcomes in items.Values)
+            {
+                if (r < outcomes.Count)
+                {
+                    sum += outcomes[r];
+                    count++;
+                }
+            }
+
+            yield return sum / count;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+namespace BenchMesh.Statistics.Engine;
+
+/// <summary>Which way a metric gets better.</summary>
+public enum MetricDirection
+{
+    LowerIsBetter,
+    HigherIsBetter,
+}
+
+/// <summary>
+/// How a metric's values are compared: <see cref="Log"/> for multiplicative, skewed metrics (latency, cost, tokens;
+/// effects are ratios), <see cref="Proportion"/> for rates in [0, 1] (accuracy, reliability; effects are points),
+/// <see cref="Linear"/> for anything else (effects are differences).
+/// </summary>
+public enum MetricScale
+{
+    Log,
+    Proportion,
+    Linear,
+}
+
+/// <summary>
+/// A metric as the engine judges it. <see cref="Threshold"/> is the practical threshold: the smallest effect that
+/// matters, relative on the log scale (0.03 = 3 %), in proportion points on the proportion scale (0.01 = 1 point),
+/// absolute on the linear scale.
+/// </summary>
+public sealed record MetricDefinition(string Name, MetricDirection Direction, MetricScale Scale, double Threshold);
+
+/// <summary>
+/// One version's observations of one metric: per-run aggregates (<see cref="Runs"/>), and, where the metric is
+/// scored per dataset item, per-item outcomes by item id (<see cref="Items"/>: one value per run, e.g. 1/0 for a
+/// correct/incorrect answer). Either may be absent; with items only, per-run values are derived from them.
+/// </summary>
+public sealed record VersionSample(
+    string Version,
+    IReadOnlyList<double>? Runs = null,
+    IReadOnlyDictionary<string, IReadOnlyList<double>>? Items = null);
+
+/// <summary>
+/// The history of one metric of one benchmark across versions, oldest first. Series with the same
+/// <see cref="Family"/> form one version comparison for multiple-testing control.
+/// </summary>
+public sealed record SeriesInput(string Id, string? Family, MetricDefinition Metric, IReadOnlyList<VersionSample> Versions);
+
+/// <summary>The engine's answer about a version.</summary>
+public enum Verdict
+{
+    Regressed,
+    Improved,
+    NoChange,
+    Inconclusive,
+}
+
+/// <summary>How a regression was found: the version-vs-baseline gate, a confirmation on more runs, or a change point in the history.</summary>
+public enum AlertPath
+{
+    Gate,
+    Confirm,
+    ChangePoint,
+}
+
+/// <summary>How bad a regression is, relative to its metric's practical threshold.</summary>
+public enum Severity
+{
+    Minor,
+    Major,
+    Critical,
+}
+
+/// <summary>
+/// An effect with its interval: relative change (candidate / baseline − 1) on the log scale, difference in points
+/// (candidate − baseline) on the proportion scale, difference on the linear scale. Signs are raw, not direction-adjusted.
+/// </summary>
+public sealed record EffectInterval(double Estimate, double Lower, double Upper);
+
+/// <summary>
+/// A regression raised while judging <see cref="AtVersion"/>; <see cref="BlamedVersion"/> is the version the
+/// change is attributed to (the same one for the gate, an earlier one for a late confirmation or a change point).
+/// </summary>
+public sealed record Alert(
+    string AtVersion,
+    string BlamedVersion,
+    AlertPath Path,
+    EffectInterval Effect,
+    double PValue,
+    double QValue,
+    Severity Severity,
+    int CandidateRuns,
+    int BaselineRuns,
+    string BaselineFromVersion);
+
+/// <summary>
+/// The verdict on one series' last version, every alert raised along the way, and — when the verdict is
+/// inconclusive or a screen is borderline — the minimum detectable effect at the current number of runs and
+/// how many more runs would settle it.
+/// </summary>
+public sealed record SeriesVerdict(
+    string Id,
+    Verdict Verdict,
+    string Version,
+    IReadOnlyList<Alert> Alerts,
+    EffectInterval? Effect,
+    double? PValue,
+    double? QValue,
+    double? MinimumDetectableEffect,
+    int? AdditionalRunsNeeded,
+    string? Reason);
+
+/// <summary>
+/// Supplies more runs of a version when a screen is borderline (the service re-runs the benchmark; the evaluation
+/// program draws from the generator). Returns null when none can be had.
+/// </summary>
+public interface IConfirmationSource
+{
+    IReadOnlyList<double>? MoreRuns(SeriesInput series, int versionIndex, int count);
+}

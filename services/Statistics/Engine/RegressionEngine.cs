@@ -1,0 +1,132 @@
+using BenchMesh.Statistics.Procedures;
+
+namespace BenchMesh.Statistics.Engine;
+
+/// <summary>
+/// Judges series of versions online — each version only with the data before it — the way the Regression
+/// service does as versions arrive and <c>benchmesh regress</c> does over a file:
+/// <list type="number">
+/// <item><b>Gate.</b> The version's runs against the baseline, the stable segment since the last confirmed change
+/// (outlying versions left out, the newest <see cref="RegressionEngineOptions.MaxBaselineRuns"/> runs), with the
+/// test <see cref="Comparator"/> picks. Benjamini-Hochberg across the family's cells at this version; an alert
+/// needs a q-value within the FDR, a raw p within <see cref="RegressionEngineOptions.AlertLevel"/>, and an estimated
+/// worsening of at least the metric's practical threshold.</item>
+/// <item><b>Confirmation.</b> Screens that pass (or come close: p within the screen level, half the threshold) are
+/// re-run when an <see cref="IConfirmationSource"/> is given: the fresh runs must show the worsening on their own and
+/// the pooled runs pass the stricter <see cref="RegressionEngineOptions.ConfirmLevel"/>, so a transient does not
+/// alert. Without re-runs, a borderline version is pooled with the next one when that one is as bad.</item>
+/// <item><b>Change points.</b> E-divisive means with Student's t significance (Otava's algorithm, p 1e-4) over the
+/// per-version locations of the last 50 versions, single-version outliers replaced first (Hampel): a slow drift or a
+/// shift the gate missed is found late but blamed on the right version.</item>
+/// </list>
+/// Improvements, inconclusive cells and their minimum detectable effects are reported, never silently passed.
+/// </summary>
+public sealed class RegressionEngine(RegressionEngineOptions? options = null)
+{
+    public RegressionEngineOptions Options { get; } = options ?? new RegressionEngineOptions();
+
+    /// <summary>Analyses every series; series of one family share multiple-testing control. Order is preserved.</summary>
+    public IReadOnlyList<SeriesVerdict> Analyze(IReadOnlyList<SeriesInput> series, IConfirmationSource? confirmation = null)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var results = new SeriesVerdict[series.Count];
+        var families = series
+            .Select((s, index) => (Series: s, Index: index))
+            .GroupBy(x => x.Series.Family is { } family ? "family:" + family : "series:" + x.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        foreach (var family in families)
+        {
+            var states = family.Select(x => new SeriesState(x.Series, Options)).ToList();
+            JudgeFamily(states, confirmation);
+            foreach (var (state, index) in states.Zip(family.Select(x => x.Index)))
+            {
+                results[index] = state.Verdict();
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The number of extra runs requested from the confirmation source over the last <see cref="Analyze"/> call.</summary>
+    public long ExtraRunsRequested => Interlocked.Read(ref _extraRuns);
+
+    private long _extraRuns;
+
+    private void JudgeFamily(List<SeriesState> states, IConfirmationSource? confirmation)
+    {
+        foreach (var state in states)
+        {
+            state.Validate();
+        }
+
+        // The family's versions in order of first appearance; a series missing a version simply sits that one out.
+        var order = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var state in states)
+        {
+            foreach (var version in state.Series.Versions)
+            {
+                if (seen.Add(version.Version))
+                {
+                    order.Add(version.Version);
+                }
+            }
+        }
+
+        foreach (var version in order)
+        {
+            var cells = states.Where(s => s.Has(version)).ToList();
+            foreach (var cell in cells)
+            {
+                cell.Advance(version);
+            }
+
+            var judged = cells.Where(c => c.Gate is not null).ToList();
+            var qWorse = BenjaminiHochberg.Adjust(judged.Select(c => c.Gate!.PWorse).ToArray());
+            var qBetter = BenjaminiHochberg.Adjust(judged.Select(c => c.Gate!.PBetter).ToArray());
+            for (var i = 0; i < judged.Count; i++)
+            {
+                var extra = judged[i].Decide(qWorse[i], qBetter[i], judged.Count, confirmation);
+                Interlocked.Add(ref _extraRuns, extra);
+            }
+
+            foreach (var cell in cells)
+            {
+                cell.LookForChangePoints();
+            }
+        }
+    }
+}
+
+/// <summary>The engine's tunables; the defaults are the ones the evaluation program measured (README, "Regression detection quality").</summary>
+public sealed record RegressionEngineOptions
+{
+    /// <summary>False-discovery rate across the cells (benchmark × metric) of one version comparison.</summary>
+    public double FalseDiscoveryRate { get; init; } = 0.05;
+
+    /// <summary>The raw one-sided p-value a gate alert needs besides its q-value: it keeps false events per version check rare.</summary>
+    public double AlertLevel { get; init; } = 1e-3;
+
+    /// <summary>A screen this close (with half the threshold) is re-run or watched for the next version.</summary>
+    public double ScreenLevel { get; init; } = 0.01;
+
+    /// <summary>What fresh runs (re-runs, or the next version) must reach on their own to count as reproducing a screen.</summary>
+    public double ReplicationLevel { get; init; } = 0.05;
+
+    /// <summary>What the pooled runs must reach to confirm a screen.</summary>
+    public double ConfirmLevel { get; init; } = 2e-4;
+
+    /// <summary>Power at which minimum detectable effects are stated.</summary>
+    public double Power { get; init; } = 0.8;
+
+    /// <summary>The baseline's cap: the newest runs of the stable segment, about 12 versions × 5 runs.</summary>
+    public int MaxBaselineRuns { get; init; } = 60;
+
+    /// <summary>Otava's settings for the change-point pass over per-version locations.</summary>
+    public EDivisiveOptions ChangePoints { get; init; } = new(WindowLength: 50, MaxPValue: 1e-4, MinMagnitude: 0.0);
+
+    /// <summary>The fewest versions a history needs before change points are looked for.</summary>
+    public int MinimumVersionsForChangePoints { get; init; } = 6;
+
+    /// <summary>Suggestions for more runs stop here: beyond it the answer is "this metric is too noisy to gate".</summary>
+    public int MaxAdditionalRuns { get; init; } = 1000;
+}

@@ -1,0 +1,412 @@
+using BenchMesh.Statistics.Procedures;
+
+namespace BenchMesh.Statistics.Engine;
+
+/// <summary>One series being judged online: its versions so far, the stable segment, what is pending, what was raised.</summary>
+internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions options)
+{
+    private readonly List<Observations> _observations = [];
+    private readonly List<double> _locations = [];
+    private readonly List<Alert> _alerts = [];
+    private readonly HashSet<int> _changePointsSeen = [];
+    private int _segmentStart;
+    private int? _pending;
+    private Observations? _pendingBaseline;
+    private List<int> _baselineVersions = [];
+    private Judgement? _last;
+
+    public SeriesInput Series { get; } = series;
+
+    private MetricDefinition Metric => Series.Metric;
+
+    private int Current => _observations.Count - 1;
+
+    /// <summary>The gate comparison of the current version against its baseline; null for the first version of a segment-less history.</summary>
+    public Comparison? Gate { get; private set; }
+
+    public void Validate()
+    {
+        MetricRegistry.Validate(Metric);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var version in Series.Versions)
+        {
+            if (!names.Add(version.Version))
+            {
+                throw new ArgumentException($"Series '{Series.Id}' lists version '{version.Version}' twice.");
+            }
+
+            var runs = version.Runs?.Count ?? 0;
+            var items = version.Items?.Count ?? 0;
+            if (runs == 0 && items == 0)
+            {
+                throw new ArgumentException($"Series '{Series.Id}', version '{version.Version}': no runs and no items.");
+            }
+
+            var values = (version.Runs ?? []).Concat(version.Items?.Values.SelectMany(v => v) ?? []);
+            if (values.Any(v => !double.IsFinite(v)))
+            {
+                throw new ArgumentException($"Series '{Series.Id}', version '{version.Version}': every value must be a finite number.");
+            }
+        }
+    }
+
+    public bool Has(string version) => Series.Versions.Any(v => string.Equals(v.Version, version, StringComparison.Ordinal));
+
+    /// <summary>Takes in the next version and compares it with the baseline (the gate's comparison; the decision comes after BH).</summary>
+    public void Advance(string version)
+    {
+        var sample = Series.Versions.First(v => string.Equals(v.Version, version, StringComparison.Ordinal));
+        var observations = Observations.Of([sample]);
+        _versionNames.Add(sample.Version);
+        _observations.Add(observations);
+        _locations.Add(Location(observations));
+        _last = new Judgement(Current);
+
+        _baselineVersions = BaselineVersions(exclude: null);
+        Gate = _baselineVersions.Count == 0 ? null : Compare(observations, Pool(_baselineVersions));
+    }
+
+    /// <summary>
+    /// Decides the current version given its q-values: confirms a pending screen, raises a gate or confirmation alert,
+    /// or marks it borderline, improved or inconclusive. Returns the extra runs drawn from the confirmation source.
+    /// </summary>
+    public int Decide(double qWorse, double qBetter, int cells, IConfirmationSource? confirmation)
+    {
+        var gate = Gate!;
+        var judgement = _last!;
+        judgement.Comparison = gate;
+        judgement.QValue = qWorse;
+        var extraRuns = 0;
+        var threshold = Metric.Threshold;
+
+        if (_pending is { } pending && pending == Current - 1 && ConfirmPending(pending))
+        {
+            return 0;
+        }
+
+        _pending = null;
+        var strong = qWorse <= options.FalseDiscoveryRate && gate.PWorse <= options.AlertLevel && gate.Worsening >= threshold;
+        var borderline = !strong && gate.PWorse <= options.ScreenLevel && gate.Worsening >= threshold / 2;
+        if ((strong || borderline) && confirmation is not null && CanRerun())
+        {
+            var fresh = confirmation.MoreRuns(Series, Series.Versions.ToList().FindIndex(v => v.Version == VersionName(Current)), _observations[Current].RunCount);
+            if (fresh is { Count: > 0 })
+            {
+                extraRuns = fresh.Count;
+                var baseline = Pool(_baselineVersions);
+                var freshAlone = Compare(Observations.Of([new VersionSample(VersionName(Current), fresh)]), baseline);
+                _observations[Current].AddRuns(fresh);
+                _locations[Current] = Location(_observations[Current]);
+                var pooled = Compare(_observations[Current], baseline);
+                judgement.Comparison = pooled;
+                var replicated = freshAlone.PWorse <= options.ReplicationLevel && freshAlone.Worsening >= threshold / 2;
+                if (replicated && pooled.PWorse <= (strong ? options.AlertLevel : options.ConfirmLevel) && pooled.Worsening >= threshold)
+                {
+                    Raise(strong ? AlertPath.Gate : AlertPath.Confirm, Current, pooled, strong ? qWorse : pooled.PWorse, baseline.RunCount);
+                    return extraRuns;
+                }
+
+                // Re-running answered the question: not reproduced, so a transient (or too small to matter). Nothing is pending.
+                judgement.AdditionalRunsNeeded = replicated ? RunsToSettle(pooled) : null;
+                return extraRuns;
+            }
+        }
+
+        if (strong)
+        {
+            Raise(AlertPath.Gate, Current, gate, qWorse, Pool(_baselineVersions).RunCount);
+            return extraRuns;
+        }
+
+        if (borderline)
+        {
+            SetPending(Pool(_baselineVersions));
+            judgement.AdditionalRunsNeeded = RunsToSettle(gate);
+            return extraRuns;
+        }
+
+        judgement.Improved = qBetter <= options.FalseDiscoveryRate && gate.PBetter <= options.AlertLevel && -gate.Worsening >= threshold;
+        judgement.CannotPass = gate.Floor > Math.Min(options.AlertLevel, BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate));
+        if (!judgement.CannotPass && !judgement.Improved && !RulesOutThreshold(gate))
+        {
+            judgement.AdditionalRunsNeeded = RunsToSettle(gate);
+        }
+
+        return extraRuns;
+    }
+
+    /// <summary>The change-point pass over per-version locations; raises an alert for a new change in the bad direction.</summary>
+    public void LookForChangePoints()
+    {
+        if (_observations.Count < options.MinimumVersionsForChangePoints)
+        {
+            return;
+        }
+
+        var start = Math.Max(0, _observations.Count - options.ChangePoints.WindowLength);
+        var window = _locations.Skip(start).ToArray();
+        var flagged = Outliers.Hampel(window);
+        var cleaned = (double[])window.Clone();
+        for (var j = 0; j < window.Length - 1; j++)
+        {
+            if (flagged[j])
+            {
+                cleaned[j] = Median(window.Skip(Math.Max(0, j - 3)).Take(7).ToArray());
+            }
+        }
+
+        foreach (var changePoint in EDivisive.Detect(cleaned, options.ChangePoints).OrderBy(c => c.Index))
+        {
+            var k = start + changePoint.Index;
+            if (k <= _segmentStart || k > Current - 1 || !_changePointsSeen.Add(k) || _alerts.Any(a => Math.Abs(IndexOf(a.BlamedVersion) - k) <= 1))
+            {
+                continue;
+            }
+
+            var before = Enumerable.Range(_segmentStart, k - _segmentStart).Where(v => !IsOutlierVersion(v)).ToList();
+            var after = Enumerable.Range(k, Current - k + 1).ToList();
+            if (before.Count == 0)
+            {
+                continue;
+            }
+
+            var comparison = Compare(Pool(after), Pool(CapToNewest(before)));
+            if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.AlertLevel)
+            {
+                Raise(AlertPath.ChangePoint, k, comparison, changePoint.PValue, Pool(CapToNewest(before)).RunCount, pValue: changePoint.PValue);
+            }
+            else if (-comparison.Worsening >= Metric.Threshold && comparison.PBetter <= options.AlertLevel)
+            {
+                // An improvement: the new level is the baseline from now on.
+                _segmentStart = k;
+                _pending = null;
+            }
+        }
+    }
+
+    public SeriesVerdict Verdict()
+    {
+        var last = _last!;
+        var lastVersion = VersionName(last.VersionIndex);
+        var comparison = last.Comparison;
+        var alertNow = _alerts.LastOrDefault(a => a.AtVersion == lastVersion);
+        if (alertNow is not null)
+        {
+            return new SeriesVerdict(Series.Id, Engine.Verdict.Regressed, lastVersion, _alerts, alertNow.Effect, alertNow.PValue, alertNow.QValue,
+                comparison?.MinimumDetectableEffect, null, $"{Describe(alertNow.Path)} against {alertNow.BaselineRuns} baseline runs since {alertNow.BaselineFromVersion}");
+        }
+
+        if (comparison is null)
+        {
+            return new SeriesVerdict(Series.Id, Engine.Verdict.Inconclusive, lastVersion, _alerts, null, null, null, null, null,
+                "no baseline yet: the first version of the history");
+        }
+
+        var (verdict, reason) = true switch
+        {
+            _ when _pending == last.VersionIndex => (Engine.Verdict.Inconclusive, "borderline: worse than the baseline at the screening level but not yet confirmed"),
+            _ when last.Improved => (Engine.Verdict.Improved, "better than the baseline beyond the practical threshold"),
+            _ when last.CannotPass => (Engine.Verdict.Inconclusive, $"insufficient runs: the smallest p-value this test can reach with {comparison.CandidateCount} vs {comparison.BaselineCount} runs ({comparison.Floor:G3}) is above the level"),
+            _ when RulesOutThreshold(comparison) => (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
+            _ => (Engine.Verdict.Inconclusive, "no evidence of a change, but the runs cannot rule out one as large as the practical threshold"),
+        };
+        return new SeriesVerdict(Series.Id, verdict, lastVersion, _alerts, comparison.Effect, comparison.PWorse, last.QValue,
+            comparison.MinimumDetectableEffect, verdict == Engine.Verdict.Inconclusive ? last.AdditionalRunsNeeded : null, reason);
+    }
+
+    private static string Describe(AlertPath path) => path switch
+    {
+        AlertPath.Gate => "gate",
+        AlertPath.Confirm => "confirmed on more runs",
+        _ => "change point in the history",
+    };
+
+    private bool ConfirmPending(int pending)
+    {
+        var baseline = _pendingBaseline!;
+        var pooled = Compare(Pool([pending, Current]), baseline);
+        var next = Compare(_observations[Current], baseline);
+        if (pooled.PWorse <= options.ConfirmLevel && pooled.Worsening >= Metric.Threshold
+            && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2)
+        {
+            _last!.Comparison = pooled;
+            Raise(AlertPath.Confirm, pending, pooled, pooled.PWorse, baseline.RunCount);
+            return true;
+        }
+
+        _pending = null;
+        return false;
+    }
+
+    private void SetPending(Observations baseline)
+    {
+        _pending = Current;
+        _pendingBaseline = baseline;
+    }
+
+    private bool CanRerun() => Series.Versions.All(v => v.Items is null || v.Items.Count == 0);
+
+    private void Raise(AlertPath path, int blamed, Comparison comparison, double qValue, int baselineRuns, double? pValue = null)
+    {
+        var from = _baselineVersions.Count > 0 && path != AlertPath.ChangePoint ? _baselineVersions.Min() : _segmentStart;
+        _alerts.Add(new Alert(
+            VersionName(Current), VersionName(blamed), path, comparison.Effect, pValue ?? comparison.PWorse, qValue,
+            SeverityOf(comparison.Worsening), comparison.CandidateCount, baselineRuns, VersionName(from)));
+        _segmentStart = blamed;
+        _pending = null;
+    }
+
+    private Severity SeverityOf(double worsening)
+    {
+        var multiple = worsening / Metric.Threshold;
+        return multiple >= 10 ? Severity.Critical : multiple >= 3 ? Severity.Major : Severity.Minor;
+    }
+
+    /// <summary>True when the interval's bad-side bound is inside the practical threshold: the data rule out a regression that matters.</summary>
+    private bool RulesOutThreshold(Comparison comparison)
+    {
+        var badBound = Metric.Direction == MetricDirection.LowerIsBetter ? comparison.Effect.Upper : -comparison.Effect.Lower;
+        if (Metric.Scale == MetricScale.Log && Metric.Direction == MetricDirection.HigherIsBetter)
+        {
+            badBound = 1 / (1 + comparison.Effect.Lower) - 1;
+        }
+
+        return badBound < Metric.Threshold;
+    }
+
+    /// <summary>How many more candidate runs would make the minimum detectable effect as small as the larger of the threshold and the observed worsening.</summary>
+    private int? RunsToSettle(Comparison comparison)
+    {
+        var target = Math.Max(Metric.Threshold, Math.Abs(comparison.Worsening));
+        if (comparison.MinimumDetectableEffect <= target || comparison.Sigma <= 0)
+        {
+            return comparison.MinimumDetectableEffect <= target ? 0 : null;
+        }
+
+        var targetInTestUnits = Metric.Scale == MetricScale.Log ? Math.Log(1 + target) : target;
+        var paired = comparison.Test is TestKind.McNemar or TestKind.PairedT;
+        for (var extra = 1; extra <= options.MaxAdditionalRuns; extra++)
+        {
+            double mde;
+            if (paired)
+            {
+                // More runs per item shrink the per-item differences' noise roughly as 1/√runs.
+                var runsPerItem = Math.Max(1, _observations[Current].RunCount);
+                var sd = comparison.Sigma * Math.Sqrt(runsPerItem / (double)(runsPerItem + extra));
+                mde = Power.MinimumDetectablePairedShift(sd, comparison.CandidateCount, options.AlertLevel, options.Power);
+            }
+            else
+            {
+                mde = Power.MinimumDetectableShift(comparison.Sigma, comparison.CandidateCount + extra, comparison.BaselineCount, options.AlertLevel, options.Power);
+            }
+
+            if (mde <= targetInTestUnits)
+            {
+                return extra;
+            }
+        }
+
+        return null;
+    }
+
+    private Comparison Compare(Observations candidate, Observations baseline) =>
+        Comparator.Compare(Metric, candidate, baseline, options.AlertLevel, options.Power);
+
+    /// <summary>The stable segment's versions, newest first until the run cap, leaving out outlying versions and <paramref name="exclude"/>.</summary>
+    private List<int> BaselineVersions(int? exclude)
+    {
+        var candidates = Enumerable.Range(_segmentStart, Math.Max(0, Current - _segmentStart))
+            .Where(v => v != exclude && v != _pending && !IsOutlierVersion(v))
+            .ToList();
+        return CapToNewest(candidates);
+    }
+
+    private List<int> CapToNewest(List<int> versions)
+    {
+        var chosen = new List<int>();
+        var runs = 0;
+        foreach (var v in versions.OrderByDescending(v => v))
+        {
+            if (runs >= options.MaxBaselineRuns)
+            {
+                break;
+            }
+
+            chosen.Add(v);
+            runs += _observations[v].RunCount;
+        }
+
+        chosen.Sort();
+        return chosen;
+    }
+
+    /// <summary>A version whose location sits far from its neighbours' on both sides (Hampel, half-window 3): a transient, not a level.</summary>
+    private bool IsOutlierVersion(int v)
+    {
+        if (v >= Current || v == 0)
+        {
+            return false;
+        }
+
+        var from = Math.Max(0, v - 3);
+        var to = Math.Min(Current - 1, v + 3);
+        if (to - from < 3 || v == to)
+        {
+            return false;
+        }
+
+        var window = _locations.Skip(from).Take(to - from + 1).ToArray();
+        return Outliers.Hampel(window, halfWindow: 3)[v - from];
+    }
+
+    private Observations Pool(IEnumerable<int> versions)
+    {
+        var pooled = new Observations();
+        foreach (var v in versions)
+        {
+            pooled.Merge(_observations[v]);
+        }
+
+        return pooled;
+    }
+
+    private string VersionName(int index) => _versionNames[index];
+
+    private readonly List<string> _versionNames = [];
+
+    private int IndexOf(string version) => _versionNames.IndexOf(version);
+
+    /// <summary>A version's location for the change-point pass: the Hodges-Lehmann centre of its (log) run values.</summary>
+    private double Location(Observations observations)
+    {
+        var values = observations.RunValues();
+        if (Metric.Scale == MetricScale.Log && values.All(v => v > 0))
+        {
+            values = values.Select(v => Math.Log(v)).ToArray();
+        }
+
+        return values.Length == 1 ? values[0] : HodgesLehmann.Center(values, 0.5).Estimate;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private sealed class Judgement(int versionIndex)
+    {
+        public int VersionIndex { get; } = versionIndex;
+
+        public Comparison? Comparison { get; set; }
+
+        public double? QValue { get; set; }
+
+        public bool Improved { get; set; }
+
+        public bool CannotPass { get; set; }
+
+        public int? AdditionalRunsNeeded { get; set; }
+    }
+}

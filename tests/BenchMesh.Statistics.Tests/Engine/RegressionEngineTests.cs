@@ -1,0 +1,209 @@
+using BenchMesh.Statistics.Engine;
+using static BenchMesh.Statistics.Tests.Engine.EngineTestData;
+
+namespace BenchMesh.Statistics.Tests.Engine;
+
+public class RegressionEngineTests
+{
+    private readonly RegressionEngine _engine = new();
+
+    [Fact]
+    public void A_clear_latency_regression_is_raised_at_the_gate_with_its_effect_and_severity()
+    {
+        var random = new Random(1);
+        var series = new SeriesInput("s1", null, Latency,
+        [
+            new VersionSample("1.0", LogNormalRuns(random, 100, 0.02, 10)),
+            new VersionSample("1.1", LogNormalRuns(random, 112, 0.02, 10)),
+        ]);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        Assert.Equal(Verdict.Regressed, verdict.Verdict);
+        Assert.Equal("1.1", verdict.Version);
+        var alert = Assert.Single(verdict.Alerts);
+        Assert.Equal(AlertPath.Gate, alert.Path);
+        Assert.Equal("1.1", alert.AtVersion);
+        Assert.Equal("1.1", alert.BlamedVersion);
+        Assert.Equal("1.0", alert.BaselineFromVersion);
+        Assert.InRange(alert.Effect.Estimate, 0.08, 0.16);
+        Assert.True(alert.Effect.Lower > 0 && alert.Effect.Lower < alert.Effect.Estimate && alert.Effect.Estimate < alert.Effect.Upper);
+        Assert.True(alert.PValue <= 1e-3, $"p = {alert.PValue}");
+        Assert.Equal(Severity.Major, alert.Severity); // 12 % is 4× the 3 % threshold: major (3×–10×)
+        Assert.Equal(10, alert.CandidateRuns);
+        Assert.Equal(10, alert.BaselineRuns);
+    }
+
+    [Fact]
+    public void An_improvement_is_reported_as_improved_and_raises_nothing()
+    {
+        var random = new Random(2);
+        var series = new SeriesInput("s1", null, Latency,
+        [
+            new VersionSample("1.0", LogNormalRuns(random, 100, 0.02, 10)),
+            new VersionSample("1.1", LogNormalRuns(random, 80, 0.02, 10)),
+        ]);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        Assert.Equal(Verdict.Improved, verdict.Verdict);
+        Assert.Empty(verdict.Alerts);
+        Assert.True(verdict.Effect!.Estimate < -0.1);
+    }
+
+    [Fact]
+    public void An_A_A_rerun_of_a_quiet_metric_is_no_change_and_a_noisy_one_inconclusive_with_its_mde()
+    {
+        var quiet = LatencySeries("quiet", seed: 3, count: 2, runs: 20, _ => 100, cv: 0.01);
+        var noisy = LatencySeries("noisy", seed: 4, count: 2, runs: 5, _ => 100, cv: 0.3);
+
+        var verdicts = _engine.Analyze([quiet, noisy]);
+
+        Assert.Equal(Verdict.NoChange, verdicts[0].Verdict);
+        Assert.Empty(verdicts[0].Alerts);
+        Assert.Equal(Verdict.Inconclusive, verdicts[1].Verdict);
+        Assert.Empty(verdicts[1].Alerts);
+        // At CV 30 % and 5 vs 5 runs nothing below a large shift can be told from noise, and the verdict says so.
+        Assert.True(verdicts[1].MinimumDetectableEffect > 0.3, $"mde = {verdicts[1].MinimumDetectableEffect}");
+    }
+
+    [Fact]
+    public void Three_runs_against_three_cannot_reach_the_level_so_even_a_large_shift_is_inconclusive_not_a_pass()
+    {
+        var random = new Random(5);
+        var series = new SeriesInput("s", null, Latency,
+        [
+            new VersionSample("1.0", LogNormalRuns(random, 100, 0.02, 3)),
+            new VersionSample("1.1", LogNormalRuns(random, 150, 0.02, 3)),
+        ]);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        // The exact Mann-Whitney test's smallest one-sided p at 3 vs 3 is 1/20 = 0.05.
+        Assert.Equal(Verdict.Inconclusive, verdict.Verdict);
+        Assert.Contains("insufficient runs", verdict.Reason);
+        Assert.Empty(verdict.Alerts);
+    }
+
+    [Fact]
+    public void The_first_version_has_no_baseline_and_says_so()
+    {
+        var verdict = _engine.Analyze([LatencySeries("s", 6, count: 1, runs: 5, _ => 100)]).Single();
+
+        Assert.Equal(Verdict.Inconclusive, verdict.Verdict);
+        Assert.Contains("no baseline", verdict.Reason);
+    }
+
+    [Fact]
+    public void A_five_point_accuracy_drop_on_300_items_times_3_runs_is_found_by_the_paired_test()
+    {
+        var drop = AccuracySeries("acc", seed: 7, items: 300, runsPerItem: 3, drop: 0.10);
+
+        var verdict = _engine.Analyze([drop]).Single();
+
+        Assert.Equal(Verdict.Regressed, verdict.Verdict);
+        var alert = Assert.Single(verdict.Alerts);
+        Assert.InRange(alert.Effect.Estimate, -0.14, -0.06);
+        Assert.Equal(300, alert.CandidateRuns);
+    }
+
+    [Fact]
+    public void A_single_run_per_item_accuracy_comparison_uses_exact_McNemar()
+    {
+        var items = Enumerable.Range(0, 100).ToDictionary(i => "q" + i, i => (IReadOnlyList<double>)[1.0]);
+        var worse = Enumerable.Range(0, 100).ToDictionary(i => "q" + i, i => (IReadOnlyList<double>)[i < 30 ? 0.0 : 1.0]);
+        var series = new SeriesInput("acc", null, Accuracy, [new VersionSample("1.0", Items: items), new VersionSample("1.1", Items: worse)]);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        Assert.Equal(Verdict.Regressed, verdict.Verdict);
+        // 30 discordant pairs, all against the candidate: exact one-sided p = 0.5^30.
+        Assert.Equal(Math.Pow(0.5, 30), verdict.Alerts[0].PValue, 12);
+        Assert.Equal(-0.30, verdict.Alerts[0].Effect.Estimate, 9);
+    }
+
+    [Fact]
+    public void Benjamini_Hochberg_across_a_family_keeps_the_one_real_regression_among_fifty_cells()
+    {
+        var cells = Enumerable.Range(0, 50)
+            .Select(i => LatencySeries($"cell{i}", seed: 100 + i, count: 2, runs: 20, v => v == 1 && i == 17 ? 130 : 100, cv: 0.05, family: "run-1"))
+            .ToList();
+
+        var verdicts = _engine.Analyze(cells);
+
+        var regressed = verdicts.Where(v => v.Verdict == Verdict.Regressed).ToList();
+        Assert.Equal("cell17", Assert.Single(regressed).Id);
+        Assert.True(regressed[0].QValue >= regressed[0].PValue);
+    }
+
+    [Fact]
+    public void A_step_in_a_long_history_is_blamed_on_its_version_and_later_versions_are_judged_against_the_new_level()
+    {
+        var series = LatencySeries("history", seed: 8, count: 40, runs: 5, v => v >= 25 ? 120 : 100);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        var alert = Assert.Single(verdict.Alerts);
+        Assert.InRange(int.Parse(alert.BlamedVersion, System.Globalization.CultureInfo.InvariantCulture), 25, 27); // version 26 is index 25
+        Assert.NotEqual(Verdict.Regressed, verdict.Verdict);
+    }
+
+    [Fact]
+    public void A_single_version_excursion_that_reruns_cannot_reproduce_does_not_alert()
+    {
+        var series = LatencySeries("outlier", seed: 9, count: 30, runs: 10, v => v == 20 ? 130 : 100);
+        var rerunsAtTheTrueLevel = new RerunSource(new Random(10), _ => 100);
+
+        var verdict = _engine.Analyze([series], rerunsAtTheTrueLevel).Single();
+
+        Assert.Empty(verdict.Alerts);
+        Assert.True(rerunsAtTheTrueLevel.Requested > 0);
+    }
+
+    [Fact]
+    public void A_regression_that_reruns_reproduce_is_confirmed_on_its_own_version()
+    {
+        var series = LatencySeries("real", seed: 11, count: 30, runs: 10, v => v >= 20 ? 130 : 100);
+
+        var verdict = _engine.Analyze([series], new RerunSource(new Random(12), v => v >= 20 ? 130 : 100)).Single();
+
+        var alert = Assert.Single(verdict.Alerts);
+        Assert.Equal("21", alert.BlamedVersion);
+        Assert.Equal("21", alert.AtVersion);
+    }
+
+    [Fact]
+    public void A_slow_drift_is_found_by_the_change_point_pass()
+    {
+        // +1 % a version for 40 versions: no single step clears the 3 % threshold, the level moves 40 %.
+        var series = LatencySeries("drift", seed: 13, count: 40, runs: 10, v => 100 * Math.Pow(1.01, v), cv: 0.05);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        Assert.NotEmpty(verdict.Alerts);
+        Assert.Contains(verdict.Alerts, a => a.Path == AlertPath.ChangePoint || a.Path == AlertPath.Confirm || a.Path == AlertPath.Gate);
+        Assert.All(verdict.Alerts, a => Assert.True(a.Effect.Estimate > 0));
+    }
+
+    [Fact]
+    public void Flat_noise_stays_within_the_false_event_budget_of_three_per_thousand_version_checks()
+    {
+        // 50 seeded series × 39 judged versions: the budget (0.3 false events per 100 checks) allows 5.
+        var alerts = Enumerable.Range(20, 50)
+            .Sum(seed => _engine.Analyze([LatencySeries("flat", seed, count: 40, runs: 5, _ => 100)]).Single().Alerts.Count);
+
+        Assert.InRange(alerts, 0, 5);
+    }
+
+    /// <summary>Re-runs drawn at each version's true level (<paramref name="levelOf"/>), as re-running the benchmark would.</summary>
+    private sealed class RerunSource(Random random, Func<int, double> levelOf) : IConfirmationSource
+    {
+        public int Requested { get; private set; }
+
+        public IReadOnlyList<double> MoreRuns(SeriesInput series, int versionIndex, int count)
+        {
+            Requested += count;
+            return LogNormalRuns(random, levelOf(versionIndex), 0.1, count);
+        }
+    }
+}
