@@ -8,7 +8,6 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     private readonly List<Observations> _observations = [];
     private readonly List<double> _locations = [];
     private readonly List<Alert> _alerts = [];
-    private readonly HashSet<int> _changePointsSeen = [];
     private int _segmentStart;
     private int? _pending;
     private Observations? _pendingBaseline;
@@ -158,7 +157,8 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         foreach (var changePoint in EDivisive.Detect(cleaned, options.ChangePoints).OrderBy(c => c.Index))
         {
             var k = start + changePoint.Index;
-            if (k <= _segmentStart || k > Current - 1 || !_changePointsSeen.Add(k) || _alerts.Any(a => Math.Abs(IndexOf(a.BlamedVersion) - k) <= 1))
+            // A change point is judged again at every version until it is acted on: its evidence grows with each version after it.
+            if (k <= _segmentStart || k > Current - 1 || _alerts.Any(a => Math.Abs(IndexOf(a.BlamedVersion) - k) <= 1))
             {
                 continue;
             }
@@ -248,12 +248,53 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
     private void Raise(AlertPath path, int blamed, Comparison comparison, double qValue, int baselineRuns, double? pValue = null)
     {
+        blamed = Localize(blamed);
         var from = _baselineVersions.Count > 0 && path != AlertPath.ChangePoint ? _baselineVersions.Min() : _segmentStart;
         _alerts.Add(new Alert(
             VersionName(Current), VersionName(blamed), path, comparison.Effect, pValue ?? comparison.PWorse, qValue,
             SeverityOf(comparison.Worsening), comparison.CandidateCount, baselineRuns, VersionName(from)));
         _segmentStart = blamed;
         _pending = null;
+    }
+
+    /// <summary>
+    /// Where the level moved: the split k near the provisional blame (±<see cref="LocalizationReach"/> versions, after
+    /// the segment start) whose versions k..current differ most from all the segment's versions before k, by Student's t
+    /// on the run values (log scale where the metric is) in the bad direction — the maximum-likelihood split for one
+    /// change in mean. A gate that only fired a version late, or a
+    /// change point found on per-version locations, is blamed on the version whose runs show the move.
+    /// </summary>
+    private int Localize(int provisional)
+    {
+        var best = provisional;
+        var bestT = double.NegativeInfinity;
+        for (var k = Math.Max(_segmentStart + 1, provisional - LocalizationReach); k <= Math.Min(Current, provisional + LocalizationReach); k++)
+        {
+            var before = Enumerable.Range(_segmentStart, k - _segmentStart).Where(v => !IsOutlierVersion(v)).ToList();
+            var after = TestValues(Pool(Enumerable.Range(k, Current - k + 1)));
+            var baseline = TestValues(Pool(before));
+            if (after.Length < 2 || baseline.Length < 2)
+            {
+                continue;
+            }
+
+            var t = StudentTTest.Test(after, baseline).T * (Metric.Direction == MetricDirection.LowerIsBetter ? 1 : -1);
+            if (t > bestT)
+            {
+                bestT = t;
+                best = k;
+            }
+        }
+
+        return best;
+    }
+
+    private const int LocalizationReach = 3;
+
+    private double[] TestValues(Observations observations)
+    {
+        var values = observations.RunValues();
+        return Metric.Scale == MetricScale.Log && values.All(v => v > 0) ? values.Select(v => Math.Log(v)).ToArray() : values;
     }
 
     private Severity SeverityOf(double worsening)
