@@ -9,6 +9,9 @@ public enum TestKind
     WelchOnLogs,
     McNemar,
     PairedT,
+
+    /// <summary>Student's t on per-batch (per-version) means, when the baseline's versions show a batch effect.</summary>
+    BatchMeans,
 }
 
 /// <summary>
@@ -61,7 +64,91 @@ public static class Comparator
             return paired;
         }
 
-        return Unpaired(metric, candidate.RunValues(), baseline.RunValues(), alpha, power);
+        var comparison = Unpaired(metric, candidate.RunValues(), baseline.RunValues(), alpha, power);
+        return BatchEffectAdjusted(metric, comparison, candidate, baseline, alpha, power);
+    }
+
+    /// <summary>Below this p-value, a side's batches differ by more than their runs' noise explains (one-way ANOVA within sides).</summary>
+    public const double BatchEffectLevel = 0.1;
+
+    /// <summary>
+    /// Runs of one version are not independent when each version's batch has its own offset (a run-level effect:
+    /// testbed, time of day, a provider's load). When the baseline's versions differ by more than their runs' noise
+    /// explains (one-way ANOVA, p &lt; <see cref="BatchEffectLevel"/>), a run-level test would mistake that offset for a
+    /// change; the p-values then come from the batches' means instead: Student's t of the candidate's batch means against
+    /// the baseline's, with the pooled spread of batch means within each side. The test for a batch effect uses both
+    /// sides' batches (a re-run of the candidate is a batch of its own), so even a two-version history can reveal one.
+    /// </summary>
+    private static Comparison BatchEffectAdjusted(MetricDefinition metric, Comparison comparison, Observations candidate, Observations baseline, double alpha, double power)
+    {
+        if (comparison.Test is TestKind.McNemar or TestKind.PairedT)
+        {
+            return comparison;
+        }
+
+        var log = metric.Scale == MetricScale.Log && candidate.RunValues().All(v => v > 0) && baseline.RunValues().All(v => v > 0);
+        double[] Transform(double[] batch) => log ? batch.Select(v => Math.Log(v)).ToArray() : batch;
+        var baselineBatches = baseline.Batches().Select(Transform).Where(b => b.Length >= 2).ToList();
+        var candidateBatches = candidate.Batches().Select(Transform).Where(b => b.Length >= 2).ToList();
+        // Between-batch spread within each side (each side around its own mean), against the runs' spread within batches.
+        var batchDegrees = Math.Max(0, baselineBatches.Count - 1) + Math.Max(0, candidateBatches.Count - 1);
+        if (batchDegrees < 1 || baselineBatches.Count == 0 || candidateBatches.Count == 0)
+        {
+            return comparison;
+        }
+
+        var all = baselineBatches.Concat(candidateBatches).ToList();
+        var within = all.Sum(b => b.Sum(v => Math.Pow(v - b.Average(), 2)));
+        var withinDegrees = all.Sum(b => b.Length - 1);
+        var between = SideBetween(baselineBatches) + SideBetween(candidateBatches);
+        if (within <= 0 || withinDegrees <= 0)
+        {
+            return comparison;
+        }
+
+        var f = between / batchDegrees / (within / withinDegrees);
+        if (1 - MathNet.Numerics.Distributions.FisherSnedecor.CDF(batchDegrees, withinDegrees, f) >= BatchEffectLevel)
+        {
+            return comparison;
+        }
+
+        var baselineMeans = baselineBatches.Select(b => b.Average()).ToArray();
+        var candidateMeans = candidateBatches.Select(b => b.Average()).ToArray();
+        var spread = Math.Sqrt((SumOfSquares(baselineMeans) + SumOfSquares(candidateMeans)) / batchDegrees);
+        var standardError = spread * Math.Sqrt(1.0 / candidateMeans.Length + 1.0 / baselineMeans.Length);
+        var t = (candidateMeans.Average() - baselineMeans.Average()) / standardError;
+        var dof = batchDegrees;
+        var pGreater = MathNet.Numerics.Distributions.StudentT.CDF(0, 1, dof, -t);
+        var pLess = MathNet.Numerics.Distributions.StudentT.CDF(0, 1, dof, t);
+        var lowerIsBetter = metric.Direction == MetricDirection.LowerIsBetter;
+        var mdeInTestUnits = Power.MinimumDetectableShift(spread, candidateMeans.Length, baselineMeans.Length, alpha, power);
+        return comparison with
+        {
+            Test = TestKind.BatchMeans,
+            PWorse = lowerIsBetter ? pGreater : pLess,
+            PBetter = lowerIsBetter ? pLess : pGreater,
+            Floor = 0,
+            Sigma = spread,
+            MinimumDetectableEffect = log ? Math.Exp(mdeInTestUnits) - 1 : mdeInTestUnits,
+        };
+    }
+
+    /// <summary>Σ nᵦ·(batch mean − side mean)² over one side's batches.</summary>
+    private static double SideBetween(List<double[]> batches)
+    {
+        if (batches.Count < 2)
+        {
+            return 0;
+        }
+
+        var mean = batches.SelectMany(b => b).Average();
+        return batches.Sum(b => b.Length * Math.Pow(b.Average() - mean, 2));
+    }
+
+    private static double SumOfSquares(double[] values)
+    {
+        var mean = values.Average();
+        return values.Sum(v => (v - mean) * (v - mean));
     }
 
     private static Comparison Unpaired(MetricDefinition metric, double[] candidateRuns, double[] baselineRuns, double alpha, double power)
@@ -225,6 +312,7 @@ public static class Comparator
 public sealed class Observations
 {
     private readonly List<double> _runs = [];
+    private readonly List<int> _batchSizes = [];
     private Dictionary<string, List<double>>? _items;
 
     public IReadOnlyDictionary<string, IReadOnlyList<double>>? Items =>
@@ -248,11 +336,11 @@ public sealed class Observations
         ArgumentNullException.ThrowIfNull(sample);
         if (sample.Runs is { Count: > 0 } runs)
         {
-            _runs.AddRange(runs);
+            AddRuns(runs);
         }
         else if (sample.Items is { Count: > 0 } items)
         {
-            _runs.AddRange(RunsFromItems(items));
+            AddRuns(RunsFromItems(items));
         }
 
         if (sample.Items is { Count: > 0 } sampleItems)
@@ -270,13 +358,34 @@ public sealed class Observations
         }
     }
 
-    public void AddRuns(IEnumerable<double> runs) => _runs.AddRange(runs);
+    /// <summary>Adds one batch of runs (a version's runs, or a re-run of it): runs of one batch share its testbed and moment.</summary>
+    public void AddRuns(IEnumerable<double> runs)
+    {
+        var before = _runs.Count;
+        _runs.AddRange(runs);
+        if (_runs.Count > before)
+        {
+            _batchSizes.Add(_runs.Count - before);
+        }
+    }
+
+    /// <summary>The runs, batch by batch.</summary>
+    public IEnumerable<double[]> Batches()
+    {
+        var start = 0;
+        foreach (var size in _batchSizes)
+        {
+            yield return _runs.GetRange(start, size).ToArray();
+            start += size;
+        }
+    }
 
     /// <summary>Adds everything <paramref name="other"/> holds.</summary>
     public void Merge(Observations other)
     {
         ArgumentNullException.ThrowIfNull(other);
         _runs.AddRange(other._runs);
+        _batchSizes.AddRange(other._batchSizes);
         if (other._items is null)
         {
             return;

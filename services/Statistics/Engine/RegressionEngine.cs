@@ -121,6 +121,12 @@ public sealed record RegressionEngineOptions
     /// <summary>The baseline's cap: the newest runs of the stable segment, about 12 versions × 5 runs.</summary>
     public int MaxBaselineRuns { get; init; } = 60;
 
+    /// <summary>
+    /// However many runs they hold, the baseline keeps at least this many versions (when the segment has them), so that
+    /// the spread between versions — a batch effect — can be seen and accounted for.
+    /// </summary>
+    public int MinBaselineVersions { get; init; } = 6;
+
     /// <summary>Otava's settings for the change-point pass over per-version locations.</summary>
     public EDivisiveOptions ChangePoints { get; init; } = new(WindowLength: 50, MaxPValue: 1e-4, MinMagnitude: 0.0);
 

@@ -319,6 +319,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     private int? RunsToSettle(Comparison comparison)
     {
         var target = Math.Max(Metric.Threshold, Math.Abs(comparison.Worsening));
+        if (comparison.Test == TestKind.BatchMeans)
+        {
+            return null; // more runs of this version cannot beat a version-to-version offset: more versions (or a steadier testbed) can
+        }
+
         if (comparison.MinimumDetectableEffect <= target || comparison.Sigma <= 0)
         {
             return comparison.MinimumDetectableEffect <= target ? 0 : null;
@@ -368,7 +373,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var runs = 0;
         foreach (var v in versions.OrderByDescending(v => v))
         {
-            if (runs >= options.MaxBaselineRuns)
+            if (runs >= options.MaxBaselineRuns && chosen.Count >= options.MinBaselineVersions)
             {
                 break;
             }
