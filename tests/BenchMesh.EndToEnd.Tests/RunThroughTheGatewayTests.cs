@@ -146,7 +146,8 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app) : IClassFixture<
             agent_version = version,
             suite_id = suiteId,
             async_execution = false,
-            configuration = new { warmup_runs = 1, iterations = 3, concurrency = 2, timeout_seconds = 240 },
+            // 5 measured passes per version: the fewest at which the regression engine can tell a latency change on its own runs.
+            configuration = new { warmup_runs = 1, iterations = 5, concurrency = 2, timeout_seconds = 240 },
         }, HttpStatusCode.OK);
 
     private static async Task<JsonNode> PostAsync(HttpClient http, string path, object body, HttpStatusCode expected)

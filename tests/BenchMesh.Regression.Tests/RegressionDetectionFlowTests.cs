@@ -60,16 +60,29 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
         var message = received.Message;
         Assert.Equal("latency_ms", message.GetProperty("metric").GetString());
         Assert.Equal("lower_is_better", message.GetProperty("direction").GetString());
+        Assert.Equal(2, message.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("2.0", message.GetProperty("candidateVersion").GetString());
         Assert.Equal("1.0", message.GetProperty("baselineVersion").GetString());
-        Assert.Equal(30.1, message.GetProperty("baselineValue").GetDouble());
-        Assert.Equal(92.4, message.GetProperty("currentValue").GetDouble());
-        Assert.Equal(2.07, message.GetProperty("regressionPercentage").GetDouble(), 2);
+        Assert.Equal("2.0", message.GetProperty("blamedVersion").GetString());
+        Assert.Equal("gate", message.GetProperty("path").GetString());
+        Assert.InRange(message.GetProperty("baselineValue").GetDouble(), 29.5, 30.7);
+        Assert.InRange(message.GetProperty("currentValue").GetDouble(), 90.5, 94.3);
+        // Latency ×3.07 (+207 %): the Hodges-Lehmann ratio with its 95 % interval, all well above the 3 % threshold.
+        var effect = message.GetProperty("effect");
+        Assert.InRange(effect.GetProperty("estimate").GetDouble(), 1.95, 2.2);
+        Assert.True(effect.GetProperty("lower").GetDouble() > 1.8);
+        Assert.True(effect.GetProperty("upper").GetDouble() >= effect.GetProperty("estimate").GetDouble());
+        Assert.InRange(message.GetProperty("regressionPercentage").GetDouble(), 1.95, 2.2);
+        Assert.True(message.GetProperty("pValue").GetDouble() <= 1e-3);
+        Assert.True(message.GetProperty("qValue").GetDouble() <= 0.05);
+        Assert.Equal(Executions.Passes, message.GetProperty("candidateRuns").GetInt32());
+        Assert.Equal(Executions.Passes, message.GetProperty("baselineRuns").GetInt32());
+        Assert.True(message.GetProperty("minimumDetectableEffect").GetDouble() > 0);
         Assert.Equal("critical", message.GetProperty("severity").GetString());
         Assert.Equal(agentId, message.GetProperty("agentId").GetGuid());
         Assert.Equal(benchmarkId, message.GetProperty("benchmarkId").GetGuid());
         Assert.Equal(v2.ExecutionId, message.GetProperty("executionId").GetGuid());
-        Assert.Equal("threshold", message.GetProperty("detector").GetString());
+        Assert.Equal("benchmesh-engine", message.GetProperty("detector").GetString());
 
         // The same v2 delivered again, then a v3 that is faster than v2: neither may raise anything.
         await bus.Publish(v2);
@@ -106,6 +119,32 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
         var metrics = new[] { first, second }.Select(m => m.Message.GetProperty("metric").GetString()).Order().ToList();
         Assert.Equal(["accuracy", "cost_per_task_usd"], metrics);
         Assert.Null(await probe.TryGetAsync());
+    }
+
+    [Fact]
+    public async Task An_A_A_rerun_under_a_new_version_raises_nothing()
+    {
+        await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var agentId = Guid.NewGuid();
+        var benchmarks = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+
+        // Three benchmarks, the same agent behaviour under versions 1.0 and 1.0.1: only the noise differs.
+        var executions = benchmarks.SelectMany((b, i) => new[]
+        {
+            Executions.Scored(agentId, "1.0", b, $"bench-{i}", Executions.Start.AddMinutes(i)),
+            Executions.Scored(agentId, "1.0.1", b, $"bench-{i}", Executions.Start.AddHours(1).AddMinutes(i)),
+        }).ToList();
+        foreach (var execution in executions)
+        {
+            await bus.Publish(execution);
+            await WaitUntilStoredAsync(execution.ExecutionId);
+        }
+
+        await Eventually.TrueAsync(
+            () => service.WithDbAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), Timeout, "the outbox to drain");
+        Assert.Null(await probe.TryGetAsync());
+        Assert.Equal(0, await service.WithDbAsync(db => db.Regressions.CountAsync(r => r.AgentId == agentId)));
     }
 
     private Task WaitUntilStoredAsync(Guid executionId) =>

@@ -65,39 +65,61 @@ public static class Executions
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Measured passes per execution, and items per benchmark, in every execution these tests make.</summary>
+    public const int Passes = 10;
+    public const int Items = 50;
+
+    /// <summary>
+    /// A scored execution with <see cref="Passes"/> measured passes: latency, cost and tokens with 2 % run-to-run
+    /// noise around the given values (seeded by version, benchmark and time, so a test sees the same data every run),
+    /// accuracy and error rate exact; and <see cref="Items"/> items, the first accuracy × 50 right in every pass.
+    /// </summary>
     public static ExecutionScored Scored(
         Guid agentId, string version, Guid benchmarkId, string benchmarkName, DateTimeOffset scoredAt,
-        double accuracy = 0.9, double latencyMs = 30.1, double costPerTask = 0.001, double tokensPerTask = 120, double errorRate = 0) => new()
+        double accuracy = 0.9, double latencyMs = 30.1, double costPerTask = 0.001, double tokensPerTask = 120, double errorRate = 0)
     {
-        ExecutionId = Guid.NewGuid(),
-        RunId = Guid.NewGuid(),
-        AgentId = agentId,
-        AgentName = "support-bot",
-        AgentVersion = version,
-        SuiteId = Guid.Parse("5a5a5a5a-0000-0000-0000-000000000001"),
-        SuiteCategory = "reasoning",
-        BenchmarkId = benchmarkId,
-        BenchmarkName = benchmarkName,
-        BenchmarkCategory = "math",
-        Status = "completed",
-        Scores = new Scores(accuracy, 0.5, 0.5, 0.5, 1 - errorRate, 0.6),
-        Metrics = new ExecutionMetrics
+        var random = new Random(StableSeed($"{version}/{benchmarkId}/{scoredAt.UtcTicks}"));
+        double Noisy(double value) => value * (1 + 0.02 * (random.NextDouble() * 2 - 1));
+        var passes = Enumerable.Range(1, Passes)
+            .Select(i => new IterationMetrics(i, accuracy, Noisy(latencyMs), Noisy(costPerTask), Noisy(tokensPerTask), errorRate))
+            .ToList();
+        var right = (int)Math.Round(accuracy * Items);
+        return new ExecutionScored
         {
-            Samples = 30,
-            FailedSamples = (int)Math.Round(errorRate * 30),
-            Accuracy = accuracy,
-            ErrorRate = errorRate,
-            MeanLatencyMs = latencyMs,
-            MedianLatencyMs = latencyMs,
-            P95LatencyMs = latencyMs * 1.5,
-            MeanTokensPerTask = tokensPerTask,
-            MeanCostPerTaskUsd = costPerTask,
-            TokensUsed = (long)(tokensPerTask * 30),
-            TotalCostUsd = (decimal)(costPerTask * 30),
-            ApiCallsMade = 30,
-        },
-        ScoredAt = scoredAt,
-    };
+            ExecutionId = Guid.NewGuid(),
+            RunId = Guid.NewGuid(),
+            AgentId = agentId,
+            AgentName = "support-bot",
+            AgentVersion = version,
+            SuiteId = Guid.Parse("5a5a5a5a-0000-0000-0000-000000000001"),
+            SuiteCategory = "reasoning",
+            BenchmarkId = benchmarkId,
+            BenchmarkName = benchmarkName,
+            BenchmarkCategory = "math",
+            Status = "completed",
+            Scores = new Scores(accuracy, 0.5, 0.5, 0.5, 1 - errorRate, 0.6),
+            Metrics = new ExecutionMetrics
+            {
+                Samples = Items * Passes,
+                FailedSamples = (int)Math.Round(errorRate * Items * Passes),
+                Accuracy = accuracy,
+                ErrorRate = errorRate,
+                MeanLatencyMs = latencyMs,
+                MedianLatencyMs = latencyMs,
+                P95LatencyMs = latencyMs * 1.5,
+                MeanTokensPerTask = tokensPerTask,
+                MeanCostPerTaskUsd = costPerTask,
+                TokensUsed = (long)(tokensPerTask * Items * Passes),
+                TotalCostUsd = (decimal)(costPerTask * Items * Passes),
+                ApiCallsMade = Items * Passes,
+                PerIteration = passes,
+            },
+            ItemOutcomes = Enumerable.Range(0, Items).ToDictionary(i => $"q{i}", i => new[] { i < right ? Passes : 0, Passes }),
+            ScoredAt = scoredAt,
+        };
+    }
+
+    private static int StableSeed(string text) => text.Aggregate(17, (hash, c) => unchecked(hash * 31 + c));
 
     public static VersionResult Row(ExecutionScored e) => VersionResult.From(e, receivedAt: e.ScoredAt);
 }

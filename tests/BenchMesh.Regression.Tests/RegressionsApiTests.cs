@@ -31,8 +31,8 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
         await SeedAsync(
             Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", t, latencyMs: 30.1),
             Executions.Scored(_agentId, "1.0", _text, "text", t, accuracy: 0.9),
-            // An older, slower execution of 1.1 on arithmetic: only the latest one of a version counts.
-            Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", t.AddHours(1), latencyMs: 500),
+            // Two executions of 1.1 on arithmetic: both are runs of that version, pooled.
+            Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", t.AddHours(1), latencyMs: 31),
             Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", t.AddHours(2), latencyMs: 31),
             Executions.Scored(_agentId, "1.1", _text, "text", t.AddHours(1), accuracy: 0.91),
             // Version "1.10" sorts before "1.9" by name, but it was benchmarked last: it is the current version.
@@ -57,7 +57,7 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
         Assert.Equal(_agentId, body.GetProperty("agent_id").GetGuid());
         Assert.Equal("1.1", body.GetProperty("current_version").GetString());
         Assert.Equal("1.0", body.GetProperty("baseline_version").GetString());
-        Assert.Equal(0.1, body.GetProperty("threshold").GetDouble());
+        Assert.Equal(0.03, body.GetProperty("threshold").GetDouble()); // latency's practical threshold: the registry's default
         Assert.True(body.GetProperty("has_regressions").GetBoolean());
         Assert.Equal("critical", body.GetProperty("overall_health").GetString());
         Assert.Equal("block_release", body.GetProperty("recommended_action").GetString());
@@ -66,11 +66,20 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
         Assert.Equal("arithmetic", regression.GetProperty("benchmark_name").GetString());
         Assert.Equal("latency_ms", regression.GetProperty("metric").GetString());
         Assert.Equal("lower_is_better", regression.GetProperty("direction").GetString());
-        Assert.Equal(30.1, regression.GetProperty("baseline_value").GetDouble());
-        Assert.Equal(92.4, regression.GetProperty("current_value").GetDouble());
-        Assert.Equal(2.0698, regression.GetProperty("regression_percentage").GetDouble(), 4);
+        Assert.InRange(regression.GetProperty("baseline_value").GetDouble(), 29.5, 30.7);
+        Assert.InRange(regression.GetProperty("current_value").GetDouble(), 90.5, 94.3);
+        Assert.InRange(regression.GetProperty("regression_percentage").GetDouble(), 1.95, 2.2);
         Assert.Equal("critical", regression.GetProperty("severity").GetString());
-        Assert.Contains("from 30.1 ms", regression.GetProperty("impact_analysis").GetString());
+        Assert.Equal("gate", regression.GetProperty("path").GetString());
+        Assert.Equal("1.1", regression.GetProperty("blamed_version").GetString());
+        Assert.StartsWith("latency_ms on arithmetic moved +", regression.GetProperty("impact_analysis").GetString());
+        // Every cell has its verdict: text's accuracy did not move (the same 45 of 50 items right), and says so.
+        var verdicts = body.GetProperty("verdicts").EnumerateArray().ToList();
+        Assert.Equal(10, verdicts.Count); // 2 benchmarks × 5 metrics
+        var textAccuracy = verdicts.Single(v => v.GetProperty("benchmark_name").GetString() == "text" && v.GetProperty("metric").GetString() == "accuracy");
+        Assert.Equal("no_change", textAccuracy.GetProperty("verdict").GetString());
+        Assert.Equal("regressed", verdicts.Single(v => v.GetProperty("benchmark_name").GetString() == "arithmetic" && v.GetProperty("metric").GetString() == "latency_ms").GetProperty("verdict").GetString());
+        Assert.All(verdicts, v => Assert.True(v.GetProperty("minimum_detectable_effect").GetDouble() >= 0));
     }
 
     [Fact]
@@ -83,27 +92,32 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
 
         Assert.Equal("1.10", byDefault.GetProperty("current_version").GetString());
         Assert.Equal("1.9", byDefault.GetProperty("baseline_version").GetString());
-        // 1.9 never ran "text": only arithmetic is compared.
-        Assert.Equal(1, byDefault.GetProperty("benchmarks_compared").GetInt32());
-        Assert.Equal(["latency_ms"], byDefault.GetProperty("regressions").EnumerateArray().Select(r => r.GetProperty("metric").GetString()));
+        // The whole history: 1.9 never ran "text", which is judged against 1.0 and 1.1.
+        Assert.Equal(2, byDefault.GetProperty("benchmarks_compared").GetInt32());
+        Assert.Equal(["latency_ms", "accuracy"], byDefault.GetProperty("regressions").EnumerateArray().Select(r => r.GetProperty("metric").GetString()));
 
         Assert.Equal("1.1", against11.GetProperty("baseline_version").GetString());
         Assert.Equal(2, against11.GetProperty("benchmarks_compared").GetInt32());
         var regressions = against11.GetProperty("regressions").EnumerateArray().ToList();
-        Assert.Equal(31, regressions.Single(r => r.GetProperty("metric").GetString() == "latency_ms").GetProperty("baseline_value").GetDouble());
-        Assert.Equal(0.91, regressions.Single(r => r.GetProperty("metric").GetString() == "accuracy").GetProperty("baseline_value").GetDouble());
+        Assert.InRange(regressions.Single(r => r.GetProperty("metric").GetString() == "latency_ms").GetProperty("baseline_value").GetDouble(), 30.4, 31.7);
+        Assert.Equal(0.91, regressions.Single(r => r.GetProperty("metric").GetString() == "accuracy").GetProperty("baseline_value").GetDouble(), 9);
     }
 
     [Fact]
     public async Task A_larger_threshold_hides_smaller_regressions()
     {
-        await SeedThreeVersionsAsync();
+        await SeedAsync(
+            Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", Executions.Start, latencyMs: 30, accuracy: 0.9),
+            Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", Executions.Start.AddHours(1), latencyMs: 42, accuracy: 0.6));
 
-        var (status, body, _) = await GetAsync("?baseline_version=1.1&threshold=2.5");
+        var (_, byDefault, _) = await GetAsync();
+        var (status, body, _) = await GetAsync("?threshold=0.5");
 
+        // At the defaults (3 %, 1 point) latency +40 % and accuracy −30 points (15 of 50 items lost) are regressions.
+        Assert.Equal(["latency_ms", "accuracy"], byDefault.GetProperty("regressions").EnumerateArray().Select(r => r.GetProperty("metric").GetString()).Order(StringComparer.Ordinal).Reverse());
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(2.5, body.GetProperty("threshold").GetDouble());
-        // latency +198 % is under 250 %; accuracy -34 % is too: nothing left.
+        Assert.Equal(0.5, body.GetProperty("threshold").GetDouble());
+        // With 50 % (and 50 points) neither matters any more.
         Assert.False(body.GetProperty("has_regressions").GetBoolean());
         Assert.Equal("healthy", body.GetProperty("overall_health").GetString());
         Assert.Equal("none", body.GetProperty("recommended_action").GetString());
@@ -202,10 +216,10 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
     [Theory]
     [InlineData("0")]
     [InlineData("-0.1")]
-    [InlineData("10.01")]
+    [InlineData("1")]
     [InlineData("abc")]
     [InlineData("NaN")]
-    public async Task A_threshold_outside_0_to_10_is_a_field_error(string threshold)
+    public async Task A_threshold_outside_0_to_1_is_a_field_error(string threshold)
     {
         var (status, body, contentType) = await GetAsync($"?threshold={threshold}");
 
@@ -215,9 +229,9 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
     }
 
     [Fact]
-    public async Task A_threshold_of_10_is_accepted()
+    public async Task A_threshold_just_below_1_is_accepted()
     {
-        var (status, _, _) = await GetAsync("?threshold=10");
+        var (status, _, _) = await GetAsync("?threshold=0.99");
 
         Assert.Equal(HttpStatusCode.OK, status);
     }

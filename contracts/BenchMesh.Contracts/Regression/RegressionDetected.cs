@@ -8,7 +8,8 @@ namespace BenchMesh.Contracts.Regression;
 /// </summary>
 public sealed record RegressionDetected
 {
-    public int SchemaVersion { get; init; } = 1;
+    /// <summary>2 since the statistics engine: blamed version, path, effect interval, p and q, runs and MDE were added.</summary>
+    public int SchemaVersion { get; init; } = 2;
     public required Guid RegressionId { get; init; }
     public required Guid AgentId { get; init; }
     public required string AgentName { get; init; }
@@ -37,12 +38,35 @@ public sealed record RegressionDetected
     /// <summary><c>minor</c>, <c>major</c> or <c>critical</c>.</summary>
     public required string Severity { get; init; }
 
-    /// <summary>The detector that raised it (<c>threshold</c> today).</summary>
+    /// <summary>The detector that raised it (<c>benchmesh-engine</c>).</summary>
     public required string Detector { get; init; }
+
+    /// <summary>The version the change is attributed to: the candidate for the gate, an earlier one for a change point.</summary>
+    public string? BlamedVersion { get; init; }
+
+    /// <summary>How it was found: <c>gate</c>, <c>confirm</c> or <c>change_point</c>.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>Relative change on log metrics (0.10 = 10 % more), points on proportions, with its 95 % interval.</summary>
+    public RegressionEffect? Effect { get; init; }
+
+    /// <summary>The one-sided p-value of the test, and its Benjamini-Hochberg adjustment across the version's cells.</summary>
+    public double? PValue { get; init; }
+    public double? QValue { get; init; }
+
+    /// <summary>Runs of the candidate and of the baseline the test used.</summary>
+    public int? CandidateRuns { get; init; }
+    public int? BaselineRuns { get; init; }
+
+    /// <summary>The smallest change the test could detect with 80 % power at these runs (same unit as <see cref="Effect"/>).</summary>
+    public double? MinimumDetectableEffect { get; init; }
     public required Guid ExecutionId { get; init; }
     public required Guid RunId { get; init; }
     public required DateTimeOffset DetectedAt { get; init; }
 }
+
+/// <summary>An effect with its interval (see <see cref="RegressionDetected.Effect"/>).</summary>
+public sealed record RegressionEffect(double Estimate, double Lower, double Upper);
 
 /// <summary>The metrics regressions are judged on, with their direction.</summary>
 public static class RegressionMetrics

@@ -4,6 +4,7 @@ using BenchMesh.Messaging.Outbox;
 using BenchMesh.Persistence;
 using BenchMesh.Regression.Data;
 using BenchMesh.Regression.Detection;
+using BenchMesh.Statistics.Engine;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,19 +14,26 @@ namespace BenchMesh.Regression.Consumers;
 /// <summary>Settings of the regressions raised as executions arrive (section <c>Regression</c>).</summary>
 public sealed class RegressionOptions
 {
-    /// <summary>Relative change in the bad direction that raises a RegressionDetected (0.1 = 10 %).</summary>
-    public double Threshold { get; set; } = DetectionOptions.DefaultThreshold;
+    /// <summary>
+    /// Practical thresholds by metric, overriding the registry's (relative on log metrics — latency, cost, tokens —
+    /// points on proportions — accuracy, error rate), e.g. <c>Regression:Thresholds:latency_ms = 0.05</c>.
+    /// </summary>
+    public Dictionary<string, double> Thresholds { get; set; } = [];
+
+    public MetricRegistry Registry() => MetricRegistry.Default.WithThresholds(Thresholds);
 }
 
 /// <summary>
-/// Stores every scored execution and judges it against the latest execution of the same agent and benchmark
-/// under the previous version (and, when it arrived after a later version's, judges that one against it). Each regressed metric becomes a row in <c>regressions</c> and a
-/// <see cref="RegressionDetected"/> in the outbox, written in the same SaveChanges as the execution, so a
-/// re-delivered message (same execution id) finds the execution stored and raises nothing twice.
+/// Stores every scored execution (with its measured passes and item outcomes) and judges the agent's whole history
+/// with the regression engine: each benchmark × metric a series over the versions in the order they were first scored,
+/// all of them one family for Benjamini-Hochberg. Every alert the engine raises that is not stored yet becomes a row in
+/// <c>regressions</c> and a <see cref="RegressionDetected"/> in the outbox, in the same SaveChanges as the execution —
+/// keyed by the alerted version's latest execution of that benchmark and the metric, so a re-delivered message (same
+/// execution id) raises nothing twice, and an older version arriving late is judged in its place in the history.
+/// Executions of one agent are judged one at a time (an advisory lock), across consumers and replicas.
 /// </summary>
 public sealed class ExecutionScoredConsumer(
     RegressionDbContext db,
-    IRegressionDetector detector,
     IOptions<RegressionOptions> options,
     TimeProvider clock,
     ILogger<ExecutionScoredConsumer> logger) : IConsumer<ExecutionScored>
@@ -35,8 +43,6 @@ public sealed class ExecutionScoredConsumer(
         var scored = context.Message;
         var ct = context.CancellationToken;
 
-        // Executions of one agent are judged one at a time, across consumers and replicas: two versions scored
-        // at the same moment would otherwise each look for the other before either is stored.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"SELECT pg_advisory_xact_lock(hashtextextended({scored.AgentId.ToString()}, 0))", ct);
@@ -51,23 +57,36 @@ public sealed class ExecutionScoredConsumer(
         var candidate = VersionResult.From(scored, receivedAt: now);
         db.VersionResults.Add(candidate);
 
-        var (baseline, successor) = await FindNeighboursAsync(candidate, ct);
-        if (baseline is not null)
+        var history = await db.VersionResults.AsNoTracking().Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
+        history.Add(candidate);
+        var order = VersionHistory.Order(history
+            .GroupBy(r => r.AgentVersion)
+            .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
+        var raised = await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct);
+        var known = raised.ToHashSet();
+        var judgements = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine());
+        var count = 0;
+        foreach (var cell in judgements)
         {
-            // The candidate has no regression rows yet: it was proven unseen above, under the agent's lock.
-            JudgeAgainst(baseline, candidate, alreadyRaised: [], now);
+            foreach (var alert in cell.Verdict.Alerts)
+            {
+                if (cell.Version(alert.AtVersion) is not { } at)
+                {
+                    continue;
+                }
+
+                var regressionId = DeterministicId(at.Latest.ExecutionId, cell.Metric.Name);
+                if (known.Add(regressionId))
+                {
+                    Raise(cell, alert, at, regressionId, now);
+                    count++;
+                }
+            }
         }
 
-        // Arrived late: a later version of this benchmark was judged before this one was known. Judge that
-        // version's latest execution against this one now (metrics already raised for it are not raised again).
-        if (successor is not null)
-        {
-            var alreadyRaised = await db.Regressions
-                .Where(r => r.ExecutionId == successor.ExecutionId)
-                .Select(r => r.Metric)
-                .ToListAsync(ct);
-            JudgeAgainst(candidate, successor, alreadyRaised, now);
-        }
+        logger.LogInformation(
+            "Execution {ExecutionId} of {Agent} {Version} on {Benchmark}: history of {Versions} version(s) judged, {Count} new regression(s)",
+            candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, order.Count, count);
 
         try
         {
@@ -82,112 +101,95 @@ public sealed class ExecutionScoredConsumer(
         }
     }
 
-    /// <summary>
-    /// Adds a regression row and a RegressionDetected for every metric of <paramref name="candidate"/> that regressed,
-    /// except those in <paramref name="alreadyRaised"/> (the metrics it already has regression rows for).
-    /// </summary>
-    private void JudgeAgainst(VersionResult baseline, VersionResult candidate, IReadOnlyCollection<string> alreadyRaised, DateTimeOffset now)
+    /// <summary>Adds the regression row and its RegressionDetected (through the outbox) for one alert.</summary>
+    private void Raise(CellJudgement cell, Alert alert, VersionRuns at, Guid regressionId, DateTimeOffset now)
     {
-        var threshold = options.Value.Threshold;
-        var verdicts = detector.Detect(baseline.ToSnapshot(), candidate.ToSnapshot(), new DetectionOptions { Threshold = threshold });
-        var raised = 0;
-        foreach (var verdict in verdicts.Where(v => v.IsRegression && !alreadyRaised.Contains(v.Metric)))
+        var execution = at.Latest;
+        var metric = cell.Metric;
+        var direction = metric.Direction == MetricDirection.HigherIsBetter ? RegressionMetrics.HigherIsBetter : RegressionMetrics.LowerIsBetter;
+        var worsening = metric.Direction == MetricDirection.HigherIsBetter ? -alert.Effect.Estimate : alert.Effect.Estimate;
+        var baselineValue = cell.MeanOver(alert.BaselineFromVersion, alert.BlamedVersion);
+        var currentValue = RegressionJudge.Runs(at, metric.Name).DefaultIfEmpty(double.NaN).Average();
+        var severity = SeverityName(alert.Severity);
+        var regression = new RegressionDetected
         {
-            var regression = new RegressionDetected
-            {
-                // Derived from the execution and metric so that even a racing duplicate carries the same ids.
-                RegressionId = DeterministicId(candidate.ExecutionId, verdict.Metric),
-                AgentId = candidate.AgentId,
-                AgentName = candidate.AgentName,
-                SuiteId = candidate.SuiteId,
-                BenchmarkId = candidate.BenchmarkId,
-                BenchmarkName = candidate.BenchmarkName,
-                CandidateVersion = candidate.AgentVersion,
-                BaselineVersion = baseline.AgentVersion,
-                Metric = verdict.Metric,
-                Direction = verdict.Direction,
-                BaselineValue = verdict.BaselineValue,
-                CurrentValue = verdict.CurrentValue,
-                RegressionPercentage = verdict.Change ?? 0,
-                Threshold = threshold,
-                Severity = verdict.Severity!,
-                Detector = detector.Name,
-                ExecutionId = candidate.ExecutionId,
-                RunId = candidate.RunId,
-                DetectedAt = now,
-            };
-            db.Regressions.Add(new RegressionRecord
-            {
-                RegressionId = regression.RegressionId,
-                ExecutionId = regression.ExecutionId,
-                BaselineExecutionId = baseline.ExecutionId,
-                RunId = regression.RunId,
-                AgentId = regression.AgentId,
-                AgentName = regression.AgentName,
-                SuiteId = regression.SuiteId,
-                BenchmarkId = regression.BenchmarkId,
-                BenchmarkName = regression.BenchmarkName,
-                CandidateVersion = regression.CandidateVersion,
-                BaselineVersion = regression.BaselineVersion,
-                Metric = regression.Metric,
-                Direction = regression.Direction,
-                BaselineValue = regression.BaselineValue,
-                CurrentValue = regression.CurrentValue,
-                RegressionPercentage = regression.RegressionPercentage,
-                Threshold = regression.Threshold,
-                Severity = regression.Severity,
-                Detector = regression.Detector,
-                ImpactAnalysis = verdict.ImpactAnalysis!,
-                DetectedAt = regression.DetectedAt,
-            });
-            db.AddOutboxMessage(regression, regression.RegressionId);
-            raised++;
-        }
-
-        logger.LogInformation(
-            "Execution {ExecutionId} of {Agent} {Version} on {Benchmark} judged against {BaselineVersion}: {Count} regression(s)",
-            candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, baseline.AgentVersion, raised);
+            SchemaVersion = 2,
+            RegressionId = regressionId,
+            AgentId = execution.AgentId,
+            AgentName = execution.AgentName,
+            SuiteId = execution.SuiteId,
+            BenchmarkId = execution.BenchmarkId,
+            BenchmarkName = cell.BenchmarkName,
+            CandidateVersion = alert.AtVersion,
+            BaselineVersion = alert.BaselineFromVersion,
+            BlamedVersion = alert.BlamedVersion,
+            Metric = metric.Name,
+            Direction = direction,
+            BaselineValue = baselineValue,
+            CurrentValue = currentValue,
+            RegressionPercentage = worsening,
+            Threshold = metric.Threshold,
+            Severity = severity,
+            Detector = RegressionJudge.DetectorName,
+            Path = SeriesJson.Name(alert.Path),
+            Effect = new RegressionEffect(alert.Effect.Estimate, alert.Effect.Lower, alert.Effect.Upper),
+            PValue = alert.PValue,
+            QValue = alert.QValue,
+            CandidateRuns = alert.CandidateRuns,
+            BaselineRuns = alert.BaselineRuns,
+            MinimumDetectableEffect = cell.Verdict.MinimumDetectableEffect,
+            ExecutionId = execution.ExecutionId,
+            RunId = execution.RunId,
+            DetectedAt = now,
+        };
+        db.Regressions.Add(new RegressionRecord
+        {
+            RegressionId = regression.RegressionId,
+            ExecutionId = regression.ExecutionId,
+            BaselineExecutionId = cell.Version(alert.BaselineFromVersion)?.Latest.ExecutionId ?? Guid.Empty,
+            RunId = regression.RunId,
+            AgentId = regression.AgentId,
+            AgentName = regression.AgentName,
+            SuiteId = regression.SuiteId,
+            BenchmarkId = regression.BenchmarkId,
+            BenchmarkName = regression.BenchmarkName,
+            CandidateVersion = regression.CandidateVersion,
+            BaselineVersion = regression.BaselineVersion,
+            Metric = regression.Metric,
+            Direction = regression.Direction,
+            BaselineValue = double.IsFinite(baselineValue) ? baselineValue : 0,
+            CurrentValue = double.IsFinite(currentValue) ? currentValue : 0,
+            RegressionPercentage = regression.RegressionPercentage,
+            Threshold = regression.Threshold,
+            Severity = regression.Severity,
+            Detector = regression.Detector,
+            ImpactAnalysis = ImpactOf(metric, alert, cell.BenchmarkName),
+            DetectedAt = regression.DetectedAt,
+            BlamedVersion = alert.BlamedVersion,
+            Path = regression.Path,
+            EffectLower = alert.Effect.Lower,
+            EffectUpper = alert.Effect.Upper,
+            PValue = alert.PValue,
+            QValue = alert.QValue,
+            MinimumDetectableEffect = regression.MinimumDetectableEffect,
+            CandidateRuns = alert.CandidateRuns,
+            BaselineRuns = alert.BaselineRuns,
+        });
+        db.AddOutboxMessage(regression, regression.RegressionId);
     }
 
-    /// <summary>
-    /// The latest execution of the same agent and benchmark under the closest earlier version that ran this
-    /// benchmark (the baseline), and under the closest later one (the successor, when this execution arrived
-    /// after it). Executions of the candidate's own version are never either.
-    /// </summary>
-    private async Task<(VersionResult? Baseline, VersionResult? Successor)> FindNeighboursAsync(VersionResult candidate, CancellationToken ct)
+    public static string SeverityName(Severity severity) => SeriesJson.Name(severity);
+
+    /// <summary>One sentence a release manager can act on.</summary>
+    public static string ImpactOf(MetricDefinition metric, Alert alert, string benchmark)
     {
-        var known = await db.VersionsOfAsync(candidate.AgentId, ct);
-        var firstSeen = known.FirstOrDefault(v => v.Version == candidate.AgentVersion)?.FirstSeenAt;
-        var ordered = VersionHistory.Order(known
-            .Where(v => v.Version != candidate.AgentVersion)
-            .Append(new SeenVersion(candidate.AgentVersion, firstSeen is { } f && f < candidate.ScoredAt ? f : candidate.ScoredAt)))
-            .Select(v => v.Version)
-            .ToList();
-        var position = ordered.IndexOf(candidate.AgentVersion);
-        var earlier = ordered.Take(position).ToList();
-        var later = ordered.Skip(position + 1).ToList();
-        if (earlier.Count == 0 && later.Count == 0)
-        {
-            return (null, null);
-        }
-
-        var withBenchmark = await db.VersionResults
-            .Where(r => r.AgentId == candidate.AgentId && r.BenchmarkId == candidate.BenchmarkId && r.AgentVersion != candidate.AgentVersion)
-            .Select(r => r.AgentVersion)
-            .Distinct()
-            .ToListAsync(ct);
-        var baselineVersion = earlier.LastOrDefault(withBenchmark.Contains);
-        var successorVersion = later.FirstOrDefault(withBenchmark.Contains);
-        return (await LatestAsync(candidate, baselineVersion, ct), await LatestAsync(candidate, successorVersion, ct));
+        var e = alert.Effect;
+        var change = metric.Scale == MetricScale.Log
+            ? FormattableString.Invariant($"{e.Estimate:+0.#%;-0.#%} (95 % interval {e.Lower:+0.#%;-0.#%} to {e.Upper:+0.#%;-0.#%})")
+            : FormattableString.Invariant($"{e.Estimate * 100:+0.#;-0.#} points (95 % interval {e.Lower * 100:+0.#;-0.#} to {e.Upper * 100:+0.#;-0.#})");
+        var blame = alert.BlamedVersion == alert.AtVersion ? "" : $", first seen in {alert.BlamedVersion}";
+        return FormattableString.Invariant($"{metric.Name} on {benchmark} moved {change} against the baseline since {alert.BaselineFromVersion}{blame} (p = {alert.PValue:G2}, q = {alert.QValue:G2}, {alert.CandidateRuns} vs {alert.BaselineRuns} runs).");
     }
-
-    private async Task<VersionResult?> LatestAsync(VersionResult candidate, string? version, CancellationToken ct) =>
-        version is null
-            ? null
-            : await db.VersionResults
-                .Where(r => r.AgentId == candidate.AgentId && r.BenchmarkId == candidate.BenchmarkId && r.AgentVersion == version)
-                .OrderByDescending(r => r.ScoredAt)
-                .FirstAsync(ct);
 
     private static Guid DeterministicId(Guid executionId, string metric)
     {

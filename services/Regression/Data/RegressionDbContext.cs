@@ -1,7 +1,7 @@
 using BenchMesh.Contracts.Scoring;
 using BenchMesh.Persistence;
 using BenchMesh.Messaging.Outbox;
-using BenchMesh.Regression.Detection;
+using BenchMesh.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Regression.Data;
@@ -27,6 +27,12 @@ public sealed class VersionResult
     public DateTimeOffset ScoredAt { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
 
+    /// <summary>Per measured pass (snake_case JSON array of the contract's IterationMetrics): the runs the engine judges.</summary>
+    public string PerIterationJson { get; set; } = "[]";
+
+    /// <summary>Per item [successes, attempts] (JSON object): for paired accuracy tests.</summary>
+    public string ItemOutcomesJson { get; set; } = "{}";
+
     /// <summary>The row kept for a scored execution received at <paramref name="receivedAt"/>.</summary>
     public static VersionResult From(ExecutionScored scored, DateTimeOffset receivedAt) => new()
     {
@@ -48,13 +54,9 @@ public sealed class VersionResult
         // timestamptz takes only UTC offsets.
         ScoredAt = scored.ScoredAt.ToUniversalTime(),
         ReceivedAt = receivedAt,
+        PerIterationJson = System.Text.Json.JsonSerializer.Serialize(scored.Metrics.PerIteration, ServiceDefaultsExtensions.PublicJson),
+        ItemOutcomesJson = System.Text.Json.JsonSerializer.Serialize(scored.ItemOutcomes),
     };
-
-    /// <summary>This execution as one side of a comparison: median latency, mean cost and tokens per task.</summary>
-    public MetricSnapshot ToSnapshot() => new(
-        AgentVersion,
-        BenchmarkName,
-        new MetricValues(Accuracy, MedianLatencyMs, MeanCostPerTaskUsd, MeanTokensPerTask, ErrorRate));
 }
 
 /// <summary>A regression raised by the consumer (and published as RegressionDetected).</summary>
@@ -81,6 +83,19 @@ public sealed class RegressionRecord
     public required string Detector { get; set; }
     public required string ImpactAnalysis { get; set; }
     public DateTimeOffset DetectedAt { get; set; }
+
+    /// <summary>The version the change is attributed to (the candidate itself for the gate).</summary>
+    public required string BlamedVersion { get; set; }
+
+    /// <summary><c>gate</c>, <c>confirm</c> or <c>change_point</c>.</summary>
+    public required string Path { get; set; }
+    public double EffectLower { get; set; }
+    public double EffectUpper { get; set; }
+    public double PValue { get; set; }
+    public double QValue { get; set; }
+    public double? MinimumDetectableEffect { get; set; }
+    public int CandidateRuns { get; set; }
+    public int BaselineRuns { get; set; }
 }
 
 public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> options) : DbContext(options), IOutboxDbContext
@@ -105,6 +120,8 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             e.Property(r => r.AgentVersion).HasMaxLength(100);
             e.Property(r => r.BenchmarkName).HasMaxLength(200);
             e.Property(r => r.Status).HasMaxLength(20);
+            e.Property(r => r.PerIterationJson).HasColumnName("per_iteration").HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
+            e.Property(r => r.ItemOutcomesJson).HasColumnName("item_outcomes").HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
             // Version history of an agent, and "latest execution of a benchmark under a version".
             e.HasIndex(r => new { r.AgentId, r.AgentVersion, r.ScoredAt }).HasDatabaseName("ix_version_results_agent_version");
             e.HasIndex(r => new { r.AgentId, r.BenchmarkId, r.ScoredAt }).HasDatabaseName("ix_version_results_agent_benchmark");
@@ -123,6 +140,8 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             e.Property(r => r.Direction).HasMaxLength(20);
             e.Property(r => r.Severity).HasMaxLength(20);
             e.Property(r => r.Detector).HasMaxLength(40);
+            e.Property(r => r.BlamedVersion).HasMaxLength(100).HasDefaultValue("");
+            e.Property(r => r.Path).HasMaxLength(20).HasDefaultValue("");
             // At most one regression per execution and metric: a re-delivered ExecutionScored raises nothing twice.
             e.HasIndex(r => new { r.ExecutionId, r.Metric }).IsUnique().HasDatabaseName("ux_regressions_execution_metric");
             e.HasIndex(r => new { r.AgentId, r.DetectedAt }).HasDatabaseName("ix_regressions_agent");

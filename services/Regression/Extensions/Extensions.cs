@@ -4,7 +4,7 @@ using BenchMesh.Messaging.Outbox;
 using BenchMesh.Persistence;
 using BenchMesh.Regression.Consumers;
 using BenchMesh.Regression.Data;
-using BenchMesh.Regression.Detection;
+using BenchMesh.Statistics.Engine;
 using BenchMesh.ServiceDefaults;
 
 namespace BenchMesh.Regression.Extensions;
@@ -17,12 +17,12 @@ public static class Extensions
     {
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IRegressionDetector, ThresholdRegressionDetector>();
         // Suites tells an agent without scored executions from an id it never registered.
         builder.AddSuiteCatalog();
         builder.Services.AddOptions<RegressionOptions>()
             .BindConfiguration("Regression")
-            .Validate(o => DetectionOptions.IsValidThreshold(o.Threshold), "Regression:Threshold must be in (0, 10].")
+            .Validate(o => o.Thresholds.All(t => MetricRegistry.Default.TryGet(t.Key, out var m) && MetricRegistry.IsValidThreshold(m.Scale, t.Value)),
+                "Regression:Thresholds: every key must be a known metric with a positive threshold (below 1 for proportions).")
             .ValidateOnStart();
 
         // The database first: its migrations run before the bus starts delivering ExecutionScored.

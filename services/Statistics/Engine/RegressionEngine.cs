@@ -58,17 +58,22 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
             state.Validate();
         }
 
-        // The family's versions in order of first appearance; a series missing a version simply sits that one out.
+        // The family's versions merged from its series' orders (a version a series lacks is placed after the one
+        // before it in a series that has it); a series missing a version simply sits that one out.
         var order = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var state in states)
         {
-            foreach (var version in state.Series.Versions)
+            var after = -1;
+            foreach (var version in state.Series.Versions.Select(v => v.Version))
             {
-                if (seen.Add(version.Version))
+                var at = order.IndexOf(version);
+                if (at < 0)
                 {
-                    order.Add(version.Version);
+                    at = after + 1;
+                    order.Insert(at, version);
                 }
+
+                after = Math.Max(after, at);
             }
         }
 

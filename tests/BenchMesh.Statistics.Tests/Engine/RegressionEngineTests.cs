@@ -137,6 +137,22 @@ public class RegressionEngineTests
     }
 
     [Fact]
+    public void A_family_judges_each_series_in_its_own_version_order_even_when_another_series_lacks_a_version()
+    {
+        // "text" never ran 1.9: the family's order must still put 1.9 before 1.10 for "arithmetic".
+        var random = new Random(30);
+        VersionSample V(string name, double level) => new(name, LogNormalRuns(random, level, 0.02, 10));
+        var arithmetic = new SeriesInput("arithmetic", "run", Latency, [V("1.0", 100), V("1.1", 100), V("1.9", 100), V("1.10", 300)]);
+        var text = new SeriesInput("text", "run", Latency, [V("1.0", 100), V("1.1", 100), V("1.10", 100)]);
+
+        var verdicts = _engine.Analyze([text, arithmetic]);
+
+        Assert.Equal("1.10", verdicts[1].Version);
+        Assert.Equal(Verdict.Regressed, verdicts[1].Verdict);
+        Assert.Equal("1.10", Assert.Single(verdicts[1].Alerts).BlamedVersion);
+    }
+
+    [Fact]
     public void A_step_in_a_long_history_is_blamed_on_its_version_and_later_versions_are_judged_against_the_new_level()
     {
         var series = LatencySeries("history", seed: 8, count: 40, runs: 5, v => v >= 25 ? 120 : 100);

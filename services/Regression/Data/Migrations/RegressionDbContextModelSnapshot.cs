@@ -100,6 +100,10 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("baseline_execution_id");
 
+                    b.Property<int>("BaselineRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("baseline_runs");
+
                     b.Property<double>("BaselineValue")
                         .HasColumnType("double precision")
                         .HasColumnName("baseline_value");
@@ -119,6 +123,18 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("benchmark_name");
+
+                    b.Property<string>("BlamedVersion")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasDefaultValue("")
+                        .HasColumnName("blamed_version");
+
+                    b.Property<int>("CandidateRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("candidate_runs");
 
                     b.Property<string>("CandidateVersion")
                         .IsRequired()
@@ -146,6 +162,14 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("direction");
 
+                    b.Property<double>("EffectLower")
+                        .HasColumnType("double precision")
+                        .HasColumnName("effect_lower");
+
+                    b.Property<double>("EffectUpper")
+                        .HasColumnType("double precision")
+                        .HasColumnName("effect_upper");
+
                     b.Property<Guid>("ExecutionId")
                         .HasColumnType("uuid")
                         .HasColumnName("execution_id");
@@ -160,6 +184,26 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("metric");
+
+                    b.Property<double?>("MinimumDetectableEffect")
+                        .HasColumnType("double precision")
+                        .HasColumnName("minimum_detectable_effect");
+
+                    b.Property<double>("PValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("p_value");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("")
+                        .HasColumnName("path");
+
+                    b.Property<double>("QValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("q_value");
 
                     b.Property<double>("RegressionPercentage")
                         .HasColumnType("double precision")
@@ -235,6 +279,13 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("error_rate");
 
+                    b.Property<string>("ItemOutcomesJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("item_outcomes")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
                     b.Property<double>("MeanCostPerTaskUsd")
                         .HasColumnType("double precision")
                         .HasColumnName("mean_cost_per_task_usd");
@@ -246,6 +297,13 @@ namespace BenchMesh.Regression.Data.Migrations
                     b.Property<double>("MedianLatencyMs")
                         .HasColumnType("double precision")
                         .HasColumnName("median_latency_ms");
+
+                    b.Property<string>("PerIterationJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("per_iteration")
+                        .HasDefaultValueSql("'[]'::jsonb");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
