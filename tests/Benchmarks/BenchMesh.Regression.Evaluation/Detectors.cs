@@ -8,8 +8,9 @@ namespace BenchMesh.Regression.Evaluation;
 public readonly record struct Raised(int At, int Blamed);
 
 /// <summary>
-/// A detector judged on the corpus: every version in order, each with only the data before it. <see cref="Sensitivity"/>
-/// is the detector's decision threshold, which calibration moves to match a false-alarm budget (higher = more alerts).
+/// A detector judged on the corpus: every version in order, each with only the data before it. Each reference takes its
+/// decision threshold as a constructor argument (its published default when omitted), which calibration moves to match
+/// a false-alarm budget.
 /// </summary>
 public interface IDetector
 {

@@ -79,6 +79,12 @@ public sealed class Tally
         }
     }
 
+    /// <summary>
+    /// 95 % interval of F1: F1 = 2·TP / (2·TP + FP + FN) is read as a proportion of 2·TP successes in 2·TP + FP + FN
+    /// trials and given its Wilson interval (an approximation: the doubled true positives are not independent trials).
+    /// </summary>
+    public (double Low, double High) F1Interval => Wilson(2 * TruePositives, 2 * TruePositives + FalseEvents + (Regressed - TruePositives));
+
     /// <summary>95 % Wilson interval of a proportion.</summary>
     public static (double Low, double High) Wilson(int successes, int trials)
     {
