@@ -133,7 +133,7 @@ public sealed record RegressionEngineOptions
     public int MinBaselineVersions { get; init; } = 6;
 
     /// <summary>Otava's settings for the change-point pass over per-version locations.</summary>
-    public EDivisiveOptions ChangePoints { get; init; } = new(WindowLength: 50, MaxPValue: 1e-4, MinMagnitude: 0.0);
+    public EDivisiveOptions ChangePoints { get; init; } = new(WindowLength: 50, MaxPValue: 1e-4, MinMagnitude: 0.0) { OtavaCompatible = false };
 
     /// <summary>The fewest versions a history needs before change points are looked for.</summary>
     public int MinimumVersionsForChangePoints { get; init; } = 6;

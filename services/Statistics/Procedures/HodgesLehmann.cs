@@ -15,9 +15,17 @@ public sealed record ShiftEstimate(double Estimate, double Lower, double Upper, 
 /// </summary>
 public static class HodgesLehmann
 {
-    /// <summary>Above this many differences the rank of the bound comes from the normal approximation.</summary>
+    /// <summary>
+    /// Above this many values (n + m for the shift, n for the centre) the rank of the bound comes from the normal
+    /// approximation, k = ⌊μ − z₁₋misrate/2·σ⌋ (slightly conservative; no tie correction, as for the exact ranks).
+    /// </summary>
     private const int ExactLimit = 60;
 
+    /// <summary>
+    /// The median of all xᵢ − yⱼ with bounds d₍k₎ and d₍nm−k+1₎, k the largest rank with 2·P(U ≤ k − 1) ≤ misrate under
+    /// the no-ties Mann-Whitney null (R's wilcox.test(conf.int = TRUE) rule, qwilcox); <see cref="ShiftEstimate.Misrate"/>
+    /// is 2·P(U ≤ k − 1), the misrate achieved.
+    /// </summary>
     public static ShiftEstimate Shift(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double misrate)
     {
         if (x.Length == 0 || y.Length == 0)
@@ -44,6 +52,10 @@ public static class HodgesLehmann
         return new ShiftEstimate(Median(differences), differences[k - 1], differences[^k], achieved);
     }
 
+    /// <summary>
+    /// The median of the Walsh averages (dᵢ + dⱼ)/2, i ≤ j, with bounds w₍k₎ and w₍N−k+1₎ (N = n(n+1)/2), k the largest rank
+    /// with 2·P(W⁺ ≤ k − 1) ≤ misrate under the signed-rank null (R's qsignrank rule).
+    /// </summary>
     public static ShiftEstimate Center(ReadOnlySpan<double> differences, double misrate)
     {
         var n = differences.Length;

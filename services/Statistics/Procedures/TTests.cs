@@ -12,7 +12,7 @@ public sealed record TTestResult(double T, double DegreesOfFreedom, double Estim
         {
             var sign = Math.Sign(estimate);
             return new TTestResult(
-                sign * double.PositiveInfinity, Math.Max(degreesOfFreedom, 0), estimate, 0,
+                sign == 0 ? 0 : sign * double.PositiveInfinity, Math.Max(degreesOfFreedom, 0), estimate, 0,
                 sign > 0 ? 0 : 1, sign < 0 ? 0 : 1, sign == 0 ? 1 : 0);
         }
 
@@ -27,6 +27,7 @@ public sealed record TTestResult(double T, double DegreesOfFreedom, double Estim
 /// <summary>Welch's unequal-variances t-test: t = (x̄ − ȳ)/√(s²ₓ/n + s²ᵧ/m), Welch–Satterthwaite degrees of freedom.</summary>
 public static class Welch
 {
+    /// <summary>Welch's test of x (candidate) against y (baseline), at least two values each; Estimate = mean(x) − mean(y).</summary>
     public static TTestResult Test(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         if (x.Length < 2 || y.Length < 2)
@@ -65,6 +66,7 @@ public static class Welch
 /// <summary>Student's two-sample t-test with pooled variance (what Otava's change-point significance uses).</summary>
 public static class StudentTTest
 {
+    /// <summary>Student's pooled-variance test of x against y; Estimate = mean(x) − mean(y).</summary>
     public static TTestResult Test(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         var (meanX, varX) = Welch.Moments(x);
