@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BenchMesh.Regression.Data;
 using BenchMesh.Testing;
 using MassTransit;
@@ -119,6 +120,173 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
         var metrics = new[] { first, second }.Select(m => m.Message.GetProperty("metric").GetString()).Order().ToList();
         Assert.Equal(["accuracy", "cost_per_task_usd"], metrics);
         Assert.Null(await probe.TryGetAsync());
+    }
+
+    [Fact]
+    public async Task A_clearly_regressed_version_raises_latency_and_accuracy_with_the_engines_evidence_once()
+    {
+        await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var agentId = Guid.NewGuid();
+        var benchmarkId = Guid.NewGuid();
+
+        // 10 passes each, 50 items: latency +30 %, accuracy 90 % → 70 % (the same 10 items now wrong in every pass).
+        var v1 = Executions.Scored(agentId, "1.0", benchmarkId, "qa", Executions.Start, accuracy: 0.9, latencyMs: 100);
+        await bus.Publish(v1);
+        await WaitUntilStoredAsync(v1.ExecutionId);
+        var v2 = Executions.Scored(agentId, "1.1", benchmarkId, "qa", Executions.Start.AddHours(1), accuracy: 0.7, latencyMs: 130);
+        await bus.Publish(v2);
+
+        var received = new[]
+        {
+            await probe.NextAsync(Timeout, "the first regression of 1.1"),
+            await probe.NextAsync(Timeout, "the second regression of 1.1"),
+        }.Select(m => m.Message).ToDictionary(m => m.GetProperty("metric").GetString()!);
+
+        Assert.Equal(["accuracy", "latency_ms"], received.Keys.Order(StringComparer.Ordinal));
+        foreach (var message in received.Values)
+        {
+            Assert.Equal(2, message.GetProperty("schemaVersion").GetInt32());
+            Assert.Equal("1.1", message.GetProperty("candidateVersion").GetString());
+            Assert.Equal("1.0", message.GetProperty("baselineVersion").GetString());
+            Assert.Equal("1.1", message.GetProperty("blamedVersion").GetString());
+            Assert.Equal("gate", message.GetProperty("path").GetString());
+            Assert.Equal("benchmesh-engine", message.GetProperty("detector").GetString());
+            Assert.Equal(v2.ExecutionId, message.GetProperty("executionId").GetGuid());
+            Assert.True(message.GetProperty("pValue").GetDouble() <= 1e-3);
+            Assert.InRange(message.GetProperty("qValue").GetDouble(), message.GetProperty("pValue").GetDouble(), 0.05);
+            Assert.True(message.GetProperty("minimumDetectableEffect").GetDouble() > 0);
+            Assert.True(message.GetProperty("candidateRuns").GetInt32() > 0);
+            Assert.True(message.GetProperty("baselineRuns").GetInt32() > 0);
+            var effect = message.GetProperty("effect");
+            Assert.True(effect.GetProperty("lower").GetDouble() <= effect.GetProperty("estimate").GetDouble());
+            Assert.True(effect.GetProperty("estimate").GetDouble() <= effect.GetProperty("upper").GetDouble());
+        }
+
+        var latency = received["latency_ms"];
+        Assert.Equal("lower_is_better", latency.GetProperty("direction").GetString());
+        Assert.InRange(latency.GetProperty("effect").GetProperty("estimate").GetDouble(), 0.25, 0.35);
+        Assert.True(latency.GetProperty("effect").GetProperty("lower").GetDouble() > 0.03); // beyond the practical threshold
+        Assert.InRange(latency.GetProperty("regressionPercentage").GetDouble(), 0.25, 0.35);
+        Assert.Equal(Executions.Passes, latency.GetProperty("candidateRuns").GetInt32());
+        Assert.Equal(Executions.Passes, latency.GetProperty("baselineRuns").GetInt32());
+        Assert.Contains(latency.GetProperty("severity").GetString(), new[] { "major", "critical" }); // ~10 × the 3 % threshold
+
+        var accuracy = received["accuracy"];
+        Assert.Equal("higher_is_better", accuracy.GetProperty("direction").GetString());
+        Assert.Equal(-0.2, accuracy.GetProperty("effect").GetProperty("estimate").GetDouble(), 6);
+        Assert.True(accuracy.GetProperty("effect").GetProperty("upper").GetDouble() < -0.01);
+        Assert.Equal(0.2, accuracy.GetProperty("regressionPercentage").GetDouble(), 6);
+        Assert.Equal(0.9, accuracy.GetProperty("baselineValue").GetDouble(), 6);
+        Assert.Equal(0.7, accuracy.GetProperty("currentValue").GetDouble(), 6);
+
+        // A re-run of 1.1 that shows the same: the change was raised already.
+        var rerun = Executions.Scored(agentId, "1.1", benchmarkId, "qa", Executions.Start.AddHours(2), accuracy: 0.7, latencyMs: 130);
+        await bus.Publish(rerun);
+        await WaitUntilStoredAsync(rerun.ExecutionId);
+        await Eventually.TrueAsync(
+            () => service.WithDbAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), Timeout, "the outbox to drain");
+        Assert.Null(await probe.TryGetAsync());
+        Assert.Equal(2, await service.WithDbAsync(db => db.Regressions.CountAsync(r => r.AgentId == agentId)));
+        // Every cell's verdict on 1.1 is kept for the report.
+        var verdicts = await service.WithDbAsync(db => db.Verdicts.Where(v => v.AgentId == agentId && v.AgentVersion == "1.1").ToListAsync());
+        Assert.Equal(5, verdicts.Count);
+        Assert.Equal(["accuracy", "latency_ms"], verdicts.Where(v => v.Verdict == "regressed").Select(v => v.Metric).Order(StringComparer.Ordinal));
+
+        // The report serves the kept verdicts (of the latest judgement, with the re-run pooled): the same regressions.
+        using var http = service.App.CreateClient();
+        var report = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions")).RootElement;
+        Assert.True(report.GetProperty("has_regressions").GetBoolean());
+        Assert.Equal("1.1", report.GetProperty("current_version").GetString());
+        Assert.Equal("block_release", report.GetProperty("recommended_action").GetString());
+        var reported = report.GetProperty("regressions").EnumerateArray().ToDictionary(r => r.GetProperty("metric").GetString()!);
+        Assert.Equal(["accuracy", "latency_ms"], reported.Keys.Order(StringComparer.Ordinal));
+        Assert.True(reported["latency_ms"].GetProperty("p_value").GetDouble() <= 1e-3);
+        Assert.Equal("1.1", reported["latency_ms"].GetProperty("blamed_version").GetString());
+        Assert.Equal("gate", reported["accuracy"].GetProperty("path").GetString());
+        Assert.Equal(5, report.GetProperty("verdicts").GetArrayLength());
+        Assert.Equal("gate", report.GetProperty("verdicts").EnumerateArray().Single(v => v.GetProperty("metric").GetString() == "latency_ms").GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task An_older_version_arriving_late_is_judged_in_its_place()
+    {
+        await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var agentId = Guid.NewGuid();
+        var benchmarkId = Guid.NewGuid();
+
+        // 2.0 (slow) is delivered first; 1.0 (fast), scored an hour earlier, arrives late: 2.0 is then judged against it.
+        var v2 = Executions.Scored(agentId, "2.0", benchmarkId, "qa", Executions.Start.AddHours(1), latencyMs: 60);
+        await bus.Publish(v2);
+        await WaitUntilStoredAsync(v2.ExecutionId);
+        await bus.Publish(Executions.Scored(agentId, "1.0", benchmarkId, "qa", Executions.Start, latencyMs: 30));
+
+        var message = (await probe.NextAsync(Timeout, "the regression of 2.0")).Message;
+        Assert.Equal("latency_ms", message.GetProperty("metric").GetString());
+        Assert.Equal("2.0", message.GetProperty("candidateVersion").GetString());
+        Assert.Equal("1.0", message.GetProperty("baselineVersion").GetString());
+        Assert.Equal(v2.ExecutionId, message.GetProperty("executionId").GetGuid());
+    }
+
+    [Fact]
+    public async Task Metrics_that_cannot_be_judged_do_not_stop_the_others()
+    {
+        await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var agentId = Guid.NewGuid();
+        var benchmarkId = Guid.NewGuid();
+
+        // A free agent (cost 0 in every pass: nothing to take a logarithm of) whose latency triples.
+        var v1 = Executions.Scored(agentId, "1.0", benchmarkId, "qa", Executions.Start, latencyMs: 30, costPerTask: 0);
+        await bus.Publish(v1);
+        await WaitUntilStoredAsync(v1.ExecutionId);
+        await bus.Publish(Executions.Scored(agentId, "1.1", benchmarkId, "qa", Executions.Start.AddHours(1), latencyMs: 90, costPerTask: 0));
+
+        var message = (await probe.NextAsync(Timeout, "the latency regression")).Message;
+        Assert.Equal("latency_ms", message.GetProperty("metric").GetString());
+        var cost = await service.WithDbAsync(db => db.Verdicts.SingleAsync(v => v.AgentId == agentId && v.AgentVersion == "1.1" && v.Metric == "cost_per_task_usd"));
+        Assert.NotEqual("regressed", cost.Verdict);
+    }
+
+    [Fact]
+    public async Task A_borderline_version_gets_confirmation_runs_requested_once()
+    {
+        await using var requests = await ExchangeProbe.BindAsync(service.RabbitMqUri, "BenchMesh.Contracts.Regression:ConfirmationRunsRequested");
+        await using var regressions = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var agentId = Guid.NewGuid();
+        // A fixed benchmark id: the passes' noise is seeded by it, and these passes make a borderline screen.
+        var benchmarkId = Guid.Parse("11111111-1111-1111-1111-111111111111");
+
+        // Six passes with ± 10 % noise, latency +15 %: worse at the screening level, not at the alert level.
+        var v1 = Executions.Scored(agentId, "1.0", benchmarkId, "qa", Executions.Start, latencyMs: 100, passes: 6, noise: 0.1);
+        await bus.Publish(v1);
+        await WaitUntilStoredAsync(v1.ExecutionId);
+        var v2 = Executions.Scored(agentId, "1.1", benchmarkId, "qa", Executions.Start.AddHours(1), latencyMs: 115, passes: 6, noise: 0.1);
+        await bus.Publish(v2);
+
+        var request = (await requests.NextAsync(Timeout, "ConfirmationRunsRequested for 1.1")).Message;
+        Assert.Equal(agentId, request.GetProperty("agentId").GetGuid());
+        Assert.Equal("1.1", request.GetProperty("agentVersion").GetString());
+        Assert.Equal(benchmarkId, request.GetProperty("benchmarkId").GetGuid());
+        Assert.Equal(v2.RunId, request.GetProperty("basedOnRunId").GetGuid());
+        Assert.Contains("latency_ms", request.GetProperty("metrics").EnumerateArray().Select(m => m.GetString()));
+        var runs = request.GetProperty("additionalRuns").GetInt32();
+        Assert.InRange(runs, 1, 100);
+        var verdict = await service.WithDbAsync(db => db.Verdicts.SingleAsync(v => v.AgentId == agentId && v.AgentVersion == "1.1" && v.Metric == "latency_ms"));
+        Assert.Equal("inconclusive", verdict.Verdict);
+        Assert.InRange(verdict.AdditionalRuns ?? 0, 1, runs); // the request asks for what the neediest borderline metric needs
+
+        // The same message again, and an execution of another benchmark of 1.1: nothing is requested twice.
+        await bus.Publish(v2);
+        var other = Executions.Scored(agentId, "1.1", Guid.NewGuid(), "other", Executions.Start.AddHours(1));
+        await bus.Publish(other);
+        await WaitUntilStoredAsync(other.ExecutionId);
+        await Eventually.TrueAsync(
+            () => service.WithDbAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), Timeout, "the outbox to drain");
+        Assert.Null(await requests.TryGetAsync());
+        Assert.Null(await regressions.TryGetAsync());
     }
 
     [Fact]

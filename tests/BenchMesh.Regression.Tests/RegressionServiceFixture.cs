@@ -65,22 +65,24 @@ public static class Executions
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Measured passes per execution, and items per benchmark, in every execution these tests make.</summary>
+    /// <summary>Measured passes per execution (unless a test asks for fewer), and items per benchmark.</summary>
     public const int Passes = 10;
     public const int Items = 50;
 
     /// <summary>
-    /// A scored execution with <see cref="Passes"/> measured passes: latency, cost and tokens with 2 % run-to-run
-    /// noise around the given values (seeded by version, benchmark and time, so a test sees the same data every run),
-    /// accuracy and error rate exact; and <see cref="Items"/> items, the first accuracy × 50 right in every pass.
+    /// A scored execution with <paramref name="passes"/> measured passes (<see cref="Passes"/> by default): latency, cost
+    /// and tokens with run-to-run noise (± <paramref name="noise"/>, 2 % by default) around the given values (seeded by
+    /// version, benchmark and time, so a test sees the same data every run), accuracy and error rate exact; and
+    /// <see cref="Items"/> items, the first accuracy × 50 right in every pass.
     /// </summary>
     public static ExecutionScored Scored(
         Guid agentId, string version, Guid benchmarkId, string benchmarkName, DateTimeOffset scoredAt,
-        double accuracy = 0.9, double latencyMs = 30.1, double costPerTask = 0.001, double tokensPerTask = 120, double errorRate = 0)
+        double accuracy = 0.9, double latencyMs = 30.1, double costPerTask = 0.001, double tokensPerTask = 120, double errorRate = 0,
+        int passes = Passes, double noise = 0.02)
     {
         var random = new Random(StableSeed($"{version}/{benchmarkId}/{scoredAt.UtcTicks}"));
-        double Noisy(double value) => value * (1 + 0.02 * (random.NextDouble() * 2 - 1));
-        var passes = Enumerable.Range(1, Passes)
+        double Noisy(double value) => value * (1 + noise * (random.NextDouble() * 2 - 1));
+        var measured = Enumerable.Range(1, passes)
             .Select(i => new IterationMetrics(i, accuracy, Noisy(latencyMs), Noisy(costPerTask), Noisy(tokensPerTask), errorRate))
             .ToList();
         var right = (int)Math.Round(accuracy * Items);
@@ -100,8 +102,8 @@ public static class Executions
             Scores = new Scores(accuracy, 0.5, 0.5, 0.5, 1 - errorRate, 0.6),
             Metrics = new ExecutionMetrics
             {
-                Samples = Items * Passes,
-                FailedSamples = (int)Math.Round(errorRate * Items * Passes),
+                Samples = Items * passes,
+                FailedSamples = (int)Math.Round(errorRate * Items * passes),
                 Accuracy = accuracy,
                 ErrorRate = errorRate,
                 MeanLatencyMs = latencyMs,
@@ -109,12 +111,12 @@ public static class Executions
                 P95LatencyMs = latencyMs * 1.5,
                 MeanTokensPerTask = tokensPerTask,
                 MeanCostPerTaskUsd = costPerTask,
-                TokensUsed = (long)(tokensPerTask * Items * Passes),
-                TotalCostUsd = (decimal)(costPerTask * Items * Passes),
-                ApiCallsMade = Items * Passes,
-                PerIteration = passes,
+                TokensUsed = (long)(tokensPerTask * Items * passes),
+                TotalCostUsd = (decimal)(costPerTask * Items * passes),
+                ApiCallsMade = Items * passes,
+                PerIteration = measured,
             },
-            ItemOutcomes = Enumerable.Range(0, Items).ToDictionary(i => $"q{i}", i => new[] { i < right ? Passes : 0, Passes }),
+            ItemOutcomes = Enumerable.Range(0, Items).ToDictionary(i => $"q{i}", i => new[] { i < right ? passes : 0, passes }),
             ScoredAt = scoredAt,
         };
     }

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using BenchMesh.Contracts.Scoring;
+using BenchMesh.Testing;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BenchMesh.Regression.Tests;
 
@@ -28,15 +32,18 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
     private async Task SeedThreeVersionsAsync()
     {
         var t = Executions.Start;
+        // The versions before 1.10 are equally fast: were they steps apart (30 / 31 / 30 ms at ± 2 % per pass), the engine
+        // would see a version-to-version offset in the baseline and judge on version means, where one version of 1.10
+        // cannot settle the matter.
         await SeedAsync(
-            Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", t, latencyMs: 30.1),
+            Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", t, latencyMs: 31),
             Executions.Scored(_agentId, "1.0", _text, "text", t, accuracy: 0.9),
             // Two executions of 1.1 on arithmetic: both are runs of that version, pooled.
             Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", t.AddHours(1), latencyMs: 31),
             Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", t.AddHours(2), latencyMs: 31),
             Executions.Scored(_agentId, "1.1", _text, "text", t.AddHours(1), accuracy: 0.91),
             // Version "1.10" sorts before "1.9" by name, but it was benchmarked last: it is the current version.
-            Executions.Scored(_agentId, "1.9", _arithmetic, "arithmetic", t.AddHours(3), latencyMs: 30),
+            Executions.Scored(_agentId, "1.9", _arithmetic, "arithmetic", t.AddHours(3), latencyMs: 31),
             Executions.Scored(_agentId, "1.10", _arithmetic, "arithmetic", t.AddHours(4), latencyMs: 92.4),
             Executions.Scored(_agentId, "1.10", _text, "text", t.AddHours(4), accuracy: 0.6));
     }
@@ -136,6 +143,40 @@ public sealed class RegressionsApiTests(RegressionServiceFixture service) : ICla
         Assert.Empty(body.GetProperty("regressions").EnumerateArray());
         Assert.Equal("healthy", body.GetProperty("overall_health").GetString());
         Assert.Equal("none", body.GetProperty("recommended_action").GetString());
+    }
+
+    [Fact]
+    public async Task Cells_too_noisy_to_settle_are_inconclusive_with_their_minimum_detectable_effect()
+    {
+        // Through the consumer: three noisy passes (± 20 %) per version cannot show a 3 % latency change either way.
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var v1 = Executions.Scored(_agentId, "1.0", _arithmetic, "arithmetic", Executions.Start, latencyMs: 30, passes: 3, noise: 0.2);
+        var v2 = Executions.Scored(_agentId, "1.1", _arithmetic, "arithmetic", Executions.Start.AddHours(1), latencyMs: 31, passes: 3, noise: 0.2);
+        foreach (var execution in new[] { v1, v2 })
+        {
+            await bus.Publish(execution);
+            await Eventually.TrueAsync(
+                () => service.WithDbAsync(db => db.Verdicts.AnyAsync(v => v.AgentId == _agentId && v.AgentVersion == execution.AgentVersion)),
+                TimeSpan.FromSeconds(20), $"version {execution.AgentVersion} to be judged");
+        }
+
+        var (status, body, _) = await GetAsync();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(body.GetProperty("has_regressions").GetBoolean());
+        Assert.Equal("healthy", body.GetProperty("overall_health").GetString());
+        var verdicts = body.GetProperty("verdicts").EnumerateArray().ToList();
+        Assert.Equal(5, verdicts.Count);
+        var latency = verdicts.Single(v => v.GetProperty("metric").GetString() == "latency_ms");
+        Assert.Equal("inconclusive", latency.GetProperty("verdict").GetString());
+        Assert.Equal(_arithmetic, latency.GetProperty("benchmark_id").GetGuid());
+        // The smallest change these runs could detect is larger than the 3 % that matters: the reason says why.
+        Assert.True(latency.GetProperty("minimum_detectable_effect").GetDouble() > 0.03);
+        Assert.False(string.IsNullOrWhiteSpace(latency.GetProperty("reason").GetString()));
+        Assert.True(latency.TryGetProperty("p_value", out _));
+        Assert.True(latency.TryGetProperty("additional_runs", out _));
+        // The same 45 of 50 items right in both versions: the paired test rules out a 1-point drop.
+        Assert.Equal("no_change", verdicts.Single(v => v.GetProperty("metric").GetString() == "accuracy").GetProperty("verdict").GetString());
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 namespace BenchMesh.Contracts.Regression;
 
 /// <summary>
-/// Event: a version of an agent is worse than its baseline on one benchmark and metric.
+/// Event: a version of an agent is worse than its baseline on one benchmark and metric (raised once per agent,
+/// benchmark, metric and blamed version).
 /// On RabbitMQ it is published to the fanout exchange <c>BenchMesh.Contracts.Regression:RegressionDetected</c>;
 /// the body is MassTransit's JSON envelope with this record under <c>message</c> (camelCase names).
 /// See docs/events.md for consuming it from any AMQP client.
@@ -17,10 +18,10 @@ public sealed record RegressionDetected
     public required Guid BenchmarkId { get; init; }
     public required string BenchmarkName { get; init; }
 
-    /// <summary>The version judged.</summary>
+    /// <summary>The version being judged when the alert was raised.</summary>
     public required string CandidateVersion { get; init; }
 
-    /// <summary>The version it was compared with.</summary>
+    /// <summary>The first version of the baseline it was compared with (the stable segment since the last confirmed change).</summary>
     public required string BaselineVersion { get; init; }
 
     /// <summary>One of <see cref="RegressionMetrics"/>.</summary>
@@ -31,7 +32,7 @@ public sealed record RegressionDetected
     public required double BaselineValue { get; init; }
     public required double CurrentValue { get; init; }
 
-    /// <summary>How much worse, as a fraction of the baseline (0.25 = 25 % worse).</summary>
+    /// <summary>The effect's estimate in the bad direction (positive = worse): relative on log metrics (0.25 = 25 % worse), points on proportions.</summary>
     public required double RegressionPercentage { get; init; }
     public required double Threshold { get; init; }
 

@@ -1,51 +1,16 @@
 using System.Globalization;
+using System.Text.Json;
 using BenchMesh.Catalog;
 using BenchMesh.Regression.Data;
 using BenchMesh.Regression.Detection;
 using BenchMesh.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
-using BenchMesh.Contracts.Regression;
 using BenchMesh.Regression.Consumers;
 using BenchMesh.Statistics.Engine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BenchMesh.Regression.Apis;
-
-/// <summary>One regressed metric of one benchmark (the seed's shape, plus ids to find the executions and the engine's evidence).</summary>
-public sealed record RegressionItem(
-    Guid BenchmarkId,
-    string BenchmarkName,
-    string Metric,
-    string Direction,
-    double BaselineValue,
-    double CurrentValue,
-    double RegressionPercentage,
-    string Severity,
-    string ImpactAnalysis,
-    Guid BaselineExecutionId,
-    Guid CurrentExecutionId,
-    string BlamedVersion,
-    string Path,
-    EffectInterval Effect,
-    double PValue,
-    double QValue);
-
-/// <summary>
-/// The engine's verdict on one benchmark × metric of the current version: <c>regressed</c>, <c>improved</c>,
-/// <c>no_change</c> or <c>inconclusive</c> (with the minimum detectable effect and the runs that would settle it).
-/// </summary>
-public sealed record VerdictItem(
-    Guid BenchmarkId,
-    string BenchmarkName,
-    string Metric,
-    string Verdict,
-    EffectInterval? Effect,
-    double? PValue,
-    double? QValue,
-    double? MinimumDetectableEffect,
-    int? AdditionalRuns,
-    string? Reason);
 
 public sealed record RegressionReport(
     Guid AgentId,
@@ -79,6 +44,7 @@ public static class RegressionsApi
         RegressionDbContext db,
         ISuiteCatalog catalog,
         IOptions<RegressionOptions> options,
+        ILogger<RegressionReport> logger,
         CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -141,51 +107,50 @@ public static class RegressionsApi
                 []));
         }
 
-        // With a baseline version: that version and the current one only. Without: the whole history, judged online.
-        var order = baselineVersion is null ? versions.Select(v => v.Version).ToList() : [baselineVersion, current!];
-        var rows = await db.VersionResults.AsNoTracking()
-            .Where(r => r.AgentId == agentId && order.Contains(r.AgentVersion))
-            .ToListAsync(ct);
-        var judged = RegressionJudge.Judge(rows, order, registry, new RegressionEngine())
-            .Where(c => c.Version(current!) is not null && c.Versions.Count >= 2)
-            .OrderBy(c => c.BenchmarkName, StringComparer.Ordinal)
-            .ThenBy(c => Array.IndexOf(RegressionJudge.Metrics, c.Metric.Name))
-            .ToList();
-
-        var items = new List<RegressionItem>();
-        foreach (var cell in judged.Where(c => c.Verdict.Verdict == Verdict.Regressed))
+        // By default, the verdicts kept when the agent's executions were judged (what its RegressionDetected events were
+        // raised from); with a baseline version or a threshold, or for executions stored before verdicts were kept, the
+        // history is judged now: with a baseline version, that version and the current one only.
+        var kept = baselineVersion is null && t is null
+            ? await db.Verdicts.AsNoTracking().Where(v => v.AgentId == agentId && v.AgentVersion == current).ToListAsync(ct)
+            : [];
+        List<(RegressionItem? Regression, VerdictItem Verdict)> cells;
+        if (kept.Count > 0)
         {
-            var alert = cell.Verdict.Alerts.Last(a => a.AtVersion == current);
-            var at = cell.Version(current!)!;
-            var baseline = cell.Version(alert.BaselineFromVersion);
-            var worsening = cell.Metric.Direction == MetricDirection.HigherIsBetter ? -alert.Effect.Estimate : alert.Effect.Estimate;
-            items.Add(new RegressionItem(
-                cell.BenchmarkId, cell.BenchmarkName, cell.Metric.Name,
-                cell.Metric.Direction == MetricDirection.HigherIsBetter ? RegressionMetrics.HigherIsBetter : RegressionMetrics.LowerIsBetter,
-                Finite(cell.MeanOver(alert.BaselineFromVersion, alert.BlamedVersion)),
-                Finite(RegressionJudge.Runs(at, cell.Metric.Name).DefaultIfEmpty(double.NaN).Average()),
-                Math.Round(worsening, 4),
-                SeriesJson.Name(alert.Severity),
-                ExecutionScoredConsumer.ImpactOf(cell.Metric, alert, cell.BenchmarkName),
-                baseline?.Latest.ExecutionId ?? Guid.Empty,
-                at.Latest.ExecutionId,
-                alert.BlamedVersion,
-                SeriesJson.Name(alert.Path),
-                alert.Effect,
-                alert.PValue,
-                alert.QValue));
+            cells = kept.Where(v => v.VersionsJudged >= 2).Select(Kept).ToList();
+        }
+        else
+        {
+            var order = baselineVersion is null ? versions.Select(v => v.Version).ToList() : [baselineVersion, current!];
+            var rows = await db.VersionResults.AsNoTracking()
+                .Where(r => r.AgentId == agentId && order.Contains(r.AgentVersion))
+                .ToListAsync(ct);
+            cells = RegressionJudge.Judge(rows, order, registry, new RegressionEngine(), logger)
+                .Where(c => c.Verdict.Version == current && c.VersionsJudged >= 2)
+                .Select(c => (c.Regression(), c.VerdictItem()))
+                .ToList();
         }
 
-        var verdicts = judged.Select(c => new VerdictItem(
-            c.BenchmarkId, c.BenchmarkName, c.Metric.Name, SeriesJson.Name(c.Verdict.Verdict), c.Verdict.Effect,
-            c.Verdict.PValue, c.Verdict.QValue, c.Verdict.MinimumDetectableEffect, c.Verdict.AdditionalRunsNeeded, c.Verdict.Reason)).ToList();
+        cells = cells
+            .OrderBy(c => c.Verdict.BenchmarkName, StringComparer.Ordinal)
+            .ThenBy(c => c.Verdict.BenchmarkId)
+            .ThenBy(c => Array.IndexOf(RegressionJudge.Metrics, c.Verdict.Metric))
+            .ToList();
+        var items = cells.Select(c => c.Regression).OfType<RegressionItem>().ToList();
+        var verdicts = cells.Select(c => c.Verdict).ToList();
         var health = HealthAssessment.Of(items.Select(i => (i.Metric, i.Severity)).ToList());
-        var compared = judged.Select(c => c.BenchmarkId).Distinct().Count();
+        var compared = verdicts.Select(v => v.BenchmarkId).Distinct().Count();
         var previous = baselineVersion ?? versions[^2].Version;
         var note = compared == 0 ? $"Version '{current}' has no benchmark in common with the versions before it." : null;
         return TypedResults.Ok(new RegressionReport(
             agentId, current, previous, thresholdShown, items.Count > 0, items, health.OverallHealth, health.RecommendedAction, compared, note, verdicts));
     }
 
-    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
+    /// <summary>A kept verdict as the report shows it, with its regression when it is one.</summary>
+    private static (RegressionItem? Regression, VerdictItem Verdict) Kept(VerdictRecord v)
+    {
+        var regression = v.RegressionJson is null ? null : JsonSerializer.Deserialize<RegressionItem>(v.RegressionJson, ServiceDefaultsExtensions.PublicJson);
+        var effect = v.EffectEstimate is { } estimate ? new EffectInterval(estimate, v.EffectLower ?? estimate, v.EffectUpper ?? estimate) : null;
+        return (regression, new VerdictItem(
+            v.BenchmarkId, v.BenchmarkName, v.Metric, v.Verdict, effect, v.PValue, v.QValue, v.MinimumDetectableEffect, v.AdditionalRuns, v.Reason, regression?.Path));
+    }
 }

@@ -1,9 +1,14 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using BenchMesh.Contracts.Regression;
+using BenchMesh.Contracts.Runs;
 using BenchMesh.Contracts.Scoring;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Persistence;
 using BenchMesh.Regression.Data;
 using BenchMesh.Regression.Detection;
+using BenchMesh.ServiceDefaults;
 using BenchMesh.Statistics.Engine;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -28,8 +33,9 @@ public sealed class RegressionOptions
 /// with the regression engine: each benchmark × metric a series over the versions in the order they were first scored,
 /// all of them one family for Benjamini-Hochberg. Every alert the engine raises that is not stored yet becomes a row in
 /// <c>regressions</c> and a <see cref="RegressionDetected"/> in the outbox, in the same SaveChanges as the execution —
-/// keyed by the alerted version's latest execution of that benchmark and the metric, so a re-delivered message (same
-/// execution id) raises nothing twice, and an older version arriving late is judged in its place in the history.
+/// keyed by benchmark, metric and blamed version, so a change is raised once however often the history is judged again
+/// (a re-delivered message changes nothing at all), and an older version arriving late is judged in its place in the
+/// history. The verdict on every cell's newest version is kept for the regressions report.
 /// Executions of one agent are judged one at a time (an advisory lock), across consumers and replicas.
 /// </summary>
 public sealed class ExecutionScoredConsumer(
@@ -62,20 +68,22 @@ public sealed class ExecutionScoredConsumer(
         var order = VersionHistory.Order(history
             .GroupBy(r => r.AgentVersion)
             .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
-        var raised = await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct);
-        var known = raised.ToHashSet();
-        var judgements = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine());
+        var known = (await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct)).ToHashSet();
+        var judgements = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger);
+        // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
+        // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
+        var from = order.IndexOf(candidate.AgentVersion);
         var count = 0;
         foreach (var cell in judgements)
         {
             foreach (var alert in cell.Verdict.Alerts)
             {
-                if (cell.Version(alert.AtVersion) is not { } at)
+                if (order.IndexOf(alert.AtVersion) < from || cell.Version(alert.AtVersion) is not { } at)
                 {
                     continue;
                 }
 
-                var regressionId = DeterministicId(at.Latest.ExecutionId, cell.Metric.Name);
+                var regressionId = RegressionIdOf(scored.AgentId, cell.BenchmarkId, cell.Metric.Name, alert.BlamedVersion);
                 if (known.Add(regressionId))
                 {
                     Raise(cell, alert, at, regressionId, now);
@@ -84,9 +92,12 @@ public sealed class ExecutionScoredConsumer(
             }
         }
 
+        var confirmations = await RequestConfirmationsAsync(scored.AgentId, judgements, order, from, now, ct);
+        await KeepVerdictsAsync(scored.AgentId, judgements, now, ct);
+
         logger.LogInformation(
-            "Execution {ExecutionId} of {Agent} {Version} on {Benchmark}: history of {Versions} version(s) judged, {Count} new regression(s)",
-            candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, order.Count, count);
+            "Execution {ExecutionId} of {Agent} {Version} on {Benchmark}: history of {Versions} version(s) judged, {Count} new regression(s), {Confirmations} confirmation request(s)",
+            candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, order.Count, count, confirmations);
 
         try
         {
@@ -106,11 +117,11 @@ public sealed class ExecutionScoredConsumer(
     {
         var execution = at.Latest;
         var metric = cell.Metric;
-        var direction = metric.Direction == MetricDirection.HigherIsBetter ? RegressionMetrics.HigherIsBetter : RegressionMetrics.LowerIsBetter;
-        var worsening = metric.Direction == MetricDirection.HigherIsBetter ? -alert.Effect.Estimate : alert.Effect.Estimate;
+        var direction = RegressionJudge.DirectionName(metric);
+        var worsening = RegressionJudge.Worsening(metric, alert.Effect);
         var baselineValue = cell.MeanOver(alert.BaselineFromVersion, alert.BlamedVersion);
         var currentValue = RegressionJudge.Runs(at, metric.Name).DefaultIfEmpty(double.NaN).Average();
-        var severity = SeverityName(alert.Severity);
+        var severity = SeriesJson.Name(alert.Severity);
         var regression = new RegressionDetected
         {
             SchemaVersion = 2,
@@ -163,7 +174,7 @@ public sealed class ExecutionScoredConsumer(
             Threshold = regression.Threshold,
             Severity = regression.Severity,
             Detector = regression.Detector,
-            ImpactAnalysis = ImpactOf(metric, alert, cell.BenchmarkName),
+            ImpactAnalysis = RegressionJudge.ImpactOf(metric, alert, cell.BenchmarkName),
             DetectedAt = regression.DetectedAt,
             BlamedVersion = alert.BlamedVersion,
             Path = regression.Path,
@@ -178,25 +189,106 @@ public sealed class ExecutionScoredConsumer(
         db.AddOutboxMessage(regression, regression.RegressionId);
     }
 
-    public static string SeverityName(Severity severity) => SeriesJson.Name(severity);
-
-    /// <summary>One sentence a release manager can act on.</summary>
-    public static string ImpactOf(MetricDefinition metric, Alert alert, string benchmark)
+    /// <summary>
+    /// Asks for confirmation runs (ConfirmationRunsRequested, through the outbox) where a version judged now is borderline
+    /// on a benchmark — inconclusive, with the number of runs that would settle it — once per version and benchmark.
+    /// </summary>
+    private async Task<int> RequestConfirmationsAsync(
+        Guid agentId, IReadOnlyList<CellJudgement> judgements, List<string> order, int from, DateTimeOffset now, CancellationToken ct)
     {
-        var e = alert.Effect;
-        var change = metric.Scale == MetricScale.Log
-            ? FormattableString.Invariant($"{e.Estimate:+0.#%;-0.#%} (95 % interval {e.Lower:+0.#%;-0.#%} to {e.Upper:+0.#%;-0.#%})")
-            : FormattableString.Invariant($"{e.Estimate * 100:+0.#;-0.#} points (95 % interval {e.Lower * 100:+0.#;-0.#} to {e.Upper * 100:+0.#;-0.#})");
-        var blame = alert.BlamedVersion == alert.AtVersion ? "" : $", first seen in {alert.BlamedVersion}";
-        return FormattableString.Invariant($"{metric.Name} on {benchmark} moved {change} against the baseline since {alert.BaselineFromVersion}{blame} (p = {alert.PValue:G2}, q = {alert.QValue:G2}, {alert.CandidateRuns} vs {alert.BaselineRuns} runs).");
+        var borderline = judgements
+            .Where(c => order.IndexOf(c.Verdict.Version) >= from && c.Verdict.Verdict == Verdict.Inconclusive && c.Verdict.AdditionalRunsNeeded > 0)
+            .GroupBy(c => (c.Verdict.Version, c.BenchmarkId))
+            .ToList();
+        if (borderline.Count == 0)
+        {
+            return 0;
+        }
+
+        var versions = borderline.Select(g => g.Key.Version).Distinct().ToList();
+        var requested = (await db.ConfirmationRequests
+                .Where(r => r.AgentId == agentId && versions.Contains(r.AgentVersion))
+                .Select(r => new { r.AgentVersion, r.BenchmarkId })
+                .ToListAsync(ct))
+            .Select(r => (r.AgentVersion, r.BenchmarkId))
+            .ToHashSet();
+        var count = 0;
+        foreach (var cells in borderline.Where(g => !requested.Contains(g.Key)))
+        {
+            var latest = cells.First().Version(cells.Key.Version)!.Latest;
+            var request = new ConfirmationRunsRequested
+            {
+                RequestId = ConfirmationIdOf(agentId, cells.Key.Version, cells.Key.BenchmarkId),
+                AgentId = agentId,
+                AgentName = latest.AgentName,
+                AgentVersion = cells.Key.Version,
+                SuiteId = latest.SuiteId,
+                BenchmarkId = cells.Key.BenchmarkId,
+                BenchmarkName = cells.First().BenchmarkName,
+                Metrics = [.. cells.Select(c => c.Metric.Name)],
+                AdditionalRuns = Math.Min(cells.Max(c => c.Verdict.AdditionalRunsNeeded!.Value), RunLimits.MaxIterations),
+                BasedOnRunId = latest.RunId,
+                RequestedAt = now,
+            };
+            db.ConfirmationRequests.Add(new ConfirmationRequest
+            {
+                AgentId = agentId,
+                AgentVersion = request.AgentVersion,
+                BenchmarkId = request.BenchmarkId,
+                RequestId = request.RequestId,
+                Metrics = string.Join(',', request.Metrics),
+                AdditionalRuns = request.AdditionalRuns,
+                RequestedAt = now,
+            });
+            db.AddOutboxMessage(request, request.RequestId);
+            count++;
+        }
+
+        return count;
     }
 
-    private static Guid DeterministicId(Guid executionId, string metric)
+    /// <summary>
+    /// Writes the verdict on every cell's newest version (the one the engine's verdict is about), replacing the one kept
+    /// from an earlier judgement: what <c>GET /benchmarks/agents/{agent_id}/regressions</c> returns.
+    /// </summary>
+    private async Task KeepVerdictsAsync(Guid agentId, IReadOnlyList<CellJudgement> judgements, DateTimeOffset now, CancellationToken ct)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        executionId.TryWriteBytes(bytes);
-        var hash = System.Security.Cryptography.SHA256.HashData(
-            [.. bytes, .. System.Text.Encoding.UTF8.GetBytes(metric)]);
-        return new Guid(hash.AsSpan(0, 16));
+        var versions = judgements.Select(c => c.Verdict.Version).Distinct().ToList();
+        var kept = await db.Verdicts.Where(v => v.AgentId == agentId && versions.Contains(v.AgentVersion)).ToListAsync(ct);
+        var byKey = kept.ToDictionary(v => (v.AgentVersion, v.BenchmarkId, v.Metric));
+        foreach (var cell in judgements)
+        {
+            var verdict = cell.Verdict;
+            if (!byKey.TryGetValue((verdict.Version, cell.BenchmarkId, cell.Metric.Name), out var row))
+            {
+                row = new VerdictRecord { AgentId = agentId, AgentVersion = verdict.Version, BenchmarkId = cell.BenchmarkId, Metric = cell.Metric.Name, BenchmarkName = "", Verdict = "" };
+                db.Verdicts.Add(row);
+            }
+
+            var regression = cell.Regression();
+            row.BenchmarkName = cell.BenchmarkName;
+            row.Verdict = SeriesJson.Name(verdict.Verdict);
+            row.VersionsJudged = cell.VersionsJudged;
+            row.EffectEstimate = verdict.Effect?.Estimate;
+            row.EffectLower = verdict.Effect?.Lower;
+            row.EffectUpper = verdict.Effect?.Upper;
+            row.PValue = verdict.PValue;
+            row.QValue = verdict.QValue;
+            row.MinimumDetectableEffect = verdict.MinimumDetectableEffect;
+            row.AdditionalRuns = verdict.AdditionalRunsNeeded;
+            row.Reason = verdict.Reason;
+            row.RegressionJson = regression is null ? null : JsonSerializer.Serialize(regression, ServiceDefaultsExtensions.PublicJson);
+            row.JudgedAt = now;
+        }
     }
+
+    /// <summary>One id per change: agent, benchmark, metric and the version it is blamed on.</summary>
+    private static Guid RegressionIdOf(Guid agentId, Guid benchmarkId, string metric, string blamedVersion) =>
+        IdOf($"{agentId:N}/{benchmarkId:N}/{metric}/{blamedVersion}");
+
+    /// <summary>One id per confirmation request: agent, version and benchmark.</summary>
+    private static Guid ConfirmationIdOf(Guid agentId, string version, Guid benchmarkId) =>
+        IdOf($"confirm/{agentId:N}/{version}/{benchmarkId:N}");
+
+    private static Guid IdOf(string key) => new(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
 }

@@ -98,12 +98,59 @@ public sealed class RegressionRecord
     public int BaselineRuns { get; set; }
 }
 
+/// <summary>
+/// The engine's verdict on one benchmark × metric of a version, as of the last judgement in which that version was the
+/// newest of the series (every execution of the agent judges its history again and rewrites these rows).
+/// </summary>
+public sealed class VerdictRecord
+{
+    public Guid AgentId { get; set; }
+    public required string AgentVersion { get; set; }
+    public Guid BenchmarkId { get; set; }
+    public required string Metric { get; set; }
+    public required string BenchmarkName { get; set; }
+
+    /// <summary><c>regressed</c>, <c>improved</c>, <c>no_change</c> or <c>inconclusive</c>.</summary>
+    public required string Verdict { get; set; }
+
+    /// <summary>Versions of the series that had values of the metric: 1 means there was nothing to compare with.</summary>
+    public int VersionsJudged { get; set; }
+    public double? EffectEstimate { get; set; }
+    public double? EffectLower { get; set; }
+    public double? EffectUpper { get; set; }
+    public double? PValue { get; set; }
+    public double? QValue { get; set; }
+    public double? MinimumDetectableEffect { get; set; }
+    public int? AdditionalRuns { get; set; }
+    public string? Reason { get; set; }
+
+    /// <summary>For a regressed verdict, the regression as reports show it (snake_case JSON); null otherwise.</summary>
+    public string? RegressionJson { get; set; }
+    public DateTimeOffset JudgedAt { get; set; }
+}
+
+/// <summary>A request for confirmation runs (ConfirmationRunsRequested), at most one per agent version and benchmark.</summary>
+public sealed class ConfirmationRequest
+{
+    public Guid AgentId { get; set; }
+    public required string AgentVersion { get; set; }
+    public Guid BenchmarkId { get; set; }
+    public Guid RequestId { get; set; }
+
+    /// <summary>The borderline metrics, comma-separated.</summary>
+    public required string Metrics { get; set; }
+    public int AdditionalRuns { get; set; }
+    public DateTimeOffset RequestedAt { get; set; }
+}
+
 public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> options) : DbContext(options), IOutboxDbContext
 {
     public const string Schema = "regression";
 
     public DbSet<VersionResult> VersionResults => Set<VersionResult>();
     public DbSet<RegressionRecord> Regressions => Set<RegressionRecord>();
+    public DbSet<VerdictRecord> Verdicts => Set<VerdictRecord>();
+    public DbSet<ConfirmationRequest> ConfirmationRequests => Set<ConfirmationRequest>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -142,9 +189,29 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             e.Property(r => r.Detector).HasMaxLength(40);
             e.Property(r => r.BlamedVersion).HasMaxLength(100).HasDefaultValue("");
             e.Property(r => r.Path).HasMaxLength(20).HasDefaultValue("");
-            // At most one regression per execution and metric: a re-delivered ExecutionScored raises nothing twice.
-            e.HasIndex(r => new { r.ExecutionId, r.Metric }).IsUnique().HasDatabaseName("ux_regressions_execution_metric");
+            // The id is derived from agent, benchmark, metric and blamed version: a change is raised once, however
+            // often the history is judged again (re-deliveries, re-runs, later versions).
+            e.HasIndex(r => new { r.ExecutionId, r.Metric }).HasDatabaseName("ix_regressions_execution_metric");
             e.HasIndex(r => new { r.AgentId, r.DetectedAt }).HasDatabaseName("ix_regressions_agent");
+        });
+
+        modelBuilder.Entity<VerdictRecord>(e =>
+        {
+            e.ToTable("verdicts");
+            e.HasKey(v => new { v.AgentId, v.AgentVersion, v.BenchmarkId, v.Metric });
+            e.Property(v => v.AgentVersion).HasMaxLength(100);
+            e.Property(v => v.Metric).HasMaxLength(40);
+            e.Property(v => v.BenchmarkName).HasMaxLength(200);
+            e.Property(v => v.Verdict).HasMaxLength(20);
+            e.Property(v => v.RegressionJson).HasColumnName("regression").HasColumnType("jsonb");
+        });
+
+        modelBuilder.Entity<ConfirmationRequest>(e =>
+        {
+            e.ToTable("confirmation_requests");
+            e.HasKey(r => new { r.AgentId, r.AgentVersion, r.BenchmarkId });
+            e.Property(r => r.AgentVersion).HasMaxLength(100);
+            e.Property(r => r.Metrics).HasMaxLength(200);
         });
 
         modelBuilder.UseSnakeCaseColumnNames();

@@ -4,6 +4,7 @@ using BenchMesh.Contracts.Scoring;
 using BenchMesh.Regression.Data;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Statistics.Engine;
+using EngineVerdict = BenchMesh.Statistics.Engine.Verdict;
 
 namespace BenchMesh.Regression.Detection;
 
@@ -47,6 +48,42 @@ public sealed record HealthAssessment(string OverallHealth, string RecommendedAc
     }
 }
 
+/// <summary>One regressed metric of one benchmark (the seed's shape, plus ids to find the executions and the engine's evidence).</summary>
+public sealed record RegressionItem(
+    Guid BenchmarkId,
+    string BenchmarkName,
+    string Metric,
+    string Direction,
+    double BaselineValue,
+    double CurrentValue,
+    double RegressionPercentage,
+    string Severity,
+    string ImpactAnalysis,
+    Guid BaselineExecutionId,
+    Guid CurrentExecutionId,
+    string BlamedVersion,
+    string Path,
+    EffectInterval Effect,
+    double PValue,
+    double QValue);
+
+/// <summary>
+/// The engine's verdict on one benchmark × metric of a version: <c>regressed</c>, <c>improved</c>, <c>no_change</c> or
+/// <c>inconclusive</c> (with the minimum detectable effect and, where more runs would settle it, how many).
+/// </summary>
+public sealed record VerdictItem(
+    Guid BenchmarkId,
+    string BenchmarkName,
+    string Metric,
+    string Verdict,
+    EffectInterval? Effect,
+    double? PValue,
+    double? QValue,
+    double? MinimumDetectableEffect,
+    int? AdditionalRuns,
+    string? Reason,
+    string? Path = null);
+
 /// <summary>One version of one benchmark: its executions' runs (measured passes) and item outcomes, pooled.</summary>
 public sealed record VersionRuns(string Version, VersionResult Latest, IReadOnlyList<IterationMetrics> Passes, IReadOnlyDictionary<string, IReadOnlyList<double>> Items);
 
@@ -54,6 +91,9 @@ public sealed record VersionRuns(string Version, VersionResult Latest, IReadOnly
 public sealed record CellJudgement(Guid BenchmarkId, string BenchmarkName, MetricDefinition Metric, SeriesVerdict Verdict, IReadOnlyList<VersionRuns> Versions)
 {
     public VersionRuns? Version(string version) => Versions.FirstOrDefault(v => v.Version == version);
+
+    /// <summary>Versions in the series: 1 means there was nothing to compare with.</summary>
+    public int VersionsJudged => Versions.Count;
 
     /// <summary>The metric's mean over versions <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), by version order.</summary>
     public double MeanOver(string from, string to)
@@ -63,6 +103,39 @@ public sealed record CellJudgement(Guid BenchmarkId, string BenchmarkName, Metri
         var values = Versions.Skip(Math.Max(0, start)).Take(Math.Max(1, end - Math.Max(0, start))).SelectMany(v => RegressionJudge.Runs(v, Metric.Name)).ToList();
         return values.Count == 0 ? double.NaN : values.Average();
     }
+
+    /// <summary>The regression the engine raised at the series' last version, as reports show it; null unless regressed.</summary>
+    public RegressionItem? Regression()
+    {
+        var version = Verdict.Version;
+        if (Verdict.Verdict != EngineVerdict.Regressed || Verdict.Alerts.LastOrDefault(a => a.AtVersion == version) is not { } alert
+            || this.Version(version) is not { } at)
+        {
+            return null;
+        }
+
+        return new RegressionItem(
+            BenchmarkId, BenchmarkName, Metric.Name, RegressionJudge.DirectionName(Metric),
+            Finite(MeanOver(alert.BaselineFromVersion, alert.BlamedVersion)),
+            Finite(RegressionJudge.Runs(at, Metric.Name).DefaultIfEmpty(double.NaN).Average()),
+            Math.Round(RegressionJudge.Worsening(Metric, alert.Effect), 4),
+            SeriesJson.Name(alert.Severity),
+            RegressionJudge.ImpactOf(Metric, alert, BenchmarkName),
+            this.Version(alert.BaselineFromVersion)?.Latest.ExecutionId ?? Guid.Empty,
+            at.Latest.ExecutionId,
+            alert.BlamedVersion,
+            SeriesJson.Name(alert.Path),
+            alert.Effect,
+            alert.PValue,
+            alert.QValue);
+    }
+
+    /// <summary>The verdict on the series' last version, as reports show it.</summary>
+    public VerdictItem VerdictItem() => new(
+        BenchmarkId, BenchmarkName, Metric.Name, SeriesJson.Name(Verdict.Verdict), Verdict.Effect, Verdict.PValue, Verdict.QValue,
+        Verdict.MinimumDetectableEffect, Verdict.AdditionalRunsNeeded, Verdict.Reason, Regression()?.Path);
+
+    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
 }
 
 /// <summary>
@@ -70,11 +143,15 @@ public sealed record CellJudgement(Guid BenchmarkId, string BenchmarkName, Metri
 /// versions in the order they were first scored, each version's runs the measured passes of all its executions of
 /// that benchmark (an execution stored without passes counts as one run of its aggregates), accuracy also item by item
 /// (successes as 1, failures as 0) for the paired test. All the agent's cells are one family: Benjamini-Hochberg runs
-/// across the benchmark × metric cells of each version comparison.
+/// across the benchmark × metric cells of each version comparison. A series the engine cannot judge is reported
+/// inconclusive with the engine's reason, and the others are judged without it.
 /// </summary>
 public static class RegressionJudge
 {
     public const string DetectorName = "benchmesh-engine";
+
+    /// <summary>The family all of an agent's series belong to.</summary>
+    private const string Family = "agent";
 
     /// <summary>The metrics judged, in the order they are reported.</summary>
     public static readonly string[] Metrics =
@@ -82,7 +159,17 @@ public static class RegressionJudge
         RegressionMetrics.Accuracy, RegressionMetrics.LatencyMs, RegressionMetrics.CostPerTaskUsd, RegressionMetrics.TokensPerTask, RegressionMetrics.ErrorRate,
     ];
 
-    public static IReadOnlyList<CellJudgement> Judge(IReadOnlyList<VersionResult> executions, IReadOnlyList<string> versionOrder, MetricRegistry registry, RegressionEngine engine)
+    public static IReadOnlyList<CellJudgement> Judge(
+        IReadOnlyList<VersionResult> executions, IReadOnlyList<string> versionOrder, MetricRegistry registry, RegressionEngine engine, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return Judge(executions, versionOrder, registry, series => engine.Analyze(series), logger);
+    }
+
+    /// <summary>As above, with the analysis given as a function (the engine's <see cref="RegressionEngine.Analyze"/>).</summary>
+    public static IReadOnlyList<CellJudgement> Judge(
+        IReadOnlyList<VersionResult> executions, IReadOnlyList<string> versionOrder, MetricRegistry registry,
+        Func<IReadOnlyList<SeriesInput>, IReadOnlyList<SeriesVerdict>> analyze, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(executions);
         var cells = new List<(Guid BenchmarkId, string Name, MetricDefinition Metric, List<VersionRuns> Versions, SeriesInput Series)>();
@@ -101,12 +188,64 @@ public static class RegressionJudge
                     v.Version,
                     Runs(v, metricName).ToList(),
                     metricName == RegressionMetrics.Accuracy && v.Items.Count > 0 ? v.Items : null)).ToList();
-                cells.Add((benchmark.Key, name, metric, versions, new SeriesInput($"{benchmark.Key:N}/{metricName}", "agent", metric, samples)));
+                cells.Add((benchmark.Key, name, metric, versions, new SeriesInput($"{benchmark.Key:N}/{metricName}", Family, metric, samples)));
             }
         }
 
-        var verdicts = engine.Analyze(cells.Select(c => c.Series).ToList());
+        var verdicts = AnalyzeSparingTheRest(analyze, cells.Select(c => c.Series).ToList(), logger);
         return cells.Select((c, i) => new CellJudgement(c.BenchmarkId, c.Name, c.Metric, verdicts[i], c.Versions)).ToList();
+    }
+
+    /// <summary>
+    /// The engine's verdicts on the family; when it rejects the family, each series is tried alone to find the ones it
+    /// cannot judge, which get an inconclusive verdict with the engine's reason, and the rest are judged together.
+    /// </summary>
+    private static IReadOnlyList<SeriesVerdict> AnalyzeSparingTheRest(
+        Func<IReadOnlyList<SeriesInput>, IReadOnlyList<SeriesVerdict>> analyze, IReadOnlyList<SeriesInput> series, ILogger? logger)
+    {
+        try
+        {
+            return analyze(series);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or IndexOutOfRangeException)
+        {
+            var failures = new Dictionary<int, string>();
+            for (var i = 0; i < series.Count; i++)
+            {
+                try
+                {
+                    analyze([series[i] with { Family = null }]);
+                }
+                catch (Exception one) when (one is ArgumentException or InvalidOperationException or ArithmeticException or IndexOutOfRangeException)
+                {
+                    logger?.LogWarning(one, "Series {Series} cannot be judged; it is reported inconclusive", series[i].Id);
+                    failures[i] = one.Message;
+                }
+            }
+
+            var rest = Enumerable.Range(0, series.Count).Where(i => !failures.ContainsKey(i)).ToList();
+            if (failures.Count == 0)
+            {
+                // Every series passes alone but not together: judge each on its own rather than not at all.
+                logger?.LogWarning(e, "The family of {Count} series cannot be judged together; each is judged on its own", series.Count);
+                return series.Select(s => analyze([s with { Family = null }])[0]).ToList();
+            }
+
+            var judged = rest.Count > 0 ? analyze(rest.Select(i => series[i]).ToList()) : [];
+            var verdicts = new SeriesVerdict[series.Count];
+            foreach (var (index, verdict) in rest.Zip(judged))
+            {
+                verdicts[index] = verdict;
+            }
+
+            foreach (var (index, reason) in failures)
+            {
+                verdicts[index] = new SeriesVerdict(series[index].Id, Verdict.Inconclusive, series[index].Versions[^1].Version, [], null, null, null, null, null,
+                    $"not judged: {reason}");
+            }
+
+            return verdicts;
+        }
     }
 
     /// <summary>The runs of one version for a metric: one value per measured pass.</summary>
@@ -118,6 +257,24 @@ public static class RegressionJudge
         RegressionMetrics.TokensPerTask => p.MeanTokensPerTask,
         _ => p.ErrorRate,
     });
+
+    public static string DirectionName(MetricDefinition metric) =>
+        metric.Direction == MetricDirection.HigherIsBetter ? RegressionMetrics.HigherIsBetter : RegressionMetrics.LowerIsBetter;
+
+    /// <summary>An effect in the bad direction (positive = worse), in the effect's unit.</summary>
+    public static double Worsening(MetricDefinition metric, EffectInterval effect) =>
+        metric.Direction == MetricDirection.HigherIsBetter ? -effect.Estimate : effect.Estimate;
+
+    /// <summary>One sentence a release manager can act on.</summary>
+    public static string ImpactOf(MetricDefinition metric, Alert alert, string benchmark)
+    {
+        var e = alert.Effect;
+        var change = metric.Scale == MetricScale.Log
+            ? FormattableString.Invariant($"{e.Estimate:+0.#%;-0.#%} (95 % interval {e.Lower:+0.#%;-0.#%} to {e.Upper:+0.#%;-0.#%})")
+            : FormattableString.Invariant($"{e.Estimate * 100:+0.#;-0.#} points (95 % interval {e.Lower * 100:+0.#;-0.#} to {e.Upper * 100:+0.#;-0.#})");
+        var blame = alert.BlamedVersion == alert.AtVersion ? "" : $", first seen in {alert.BlamedVersion}";
+        return FormattableString.Invariant($"{metric.Name} on {benchmark} moved {change} against the baseline since {alert.BaselineFromVersion}{blame} (p = {alert.PValue:G2}, q = {alert.QValue:G2}, {alert.CandidateRuns} vs {alert.BaselineRuns} runs).");
+    }
 
     private static VersionRuns Pool(List<VersionResult> executions)
     {

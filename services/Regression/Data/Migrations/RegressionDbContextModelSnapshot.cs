@@ -80,6 +80,44 @@ namespace BenchMesh.Regression.Data.Migrations
                     b.ToTable("outbox_messages", "regression");
                 });
 
+            modelBuilder.Entity("BenchMesh.Regression.Data.ConfirmationRequest", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("AgentVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("agent_version");
+
+                    b.Property<Guid>("BenchmarkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("benchmark_id");
+
+                    b.Property<int>("AdditionalRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("additional_runs");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("metrics");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.HasKey("AgentId", "AgentVersion", "BenchmarkId");
+
+                    b.ToTable("confirmation_requests", "regression");
+                });
+
             modelBuilder.Entity("BenchMesh.Regression.Data.RegressionRecord", b =>
                 {
                     b.Property<Guid>("RegressionId")
@@ -233,10 +271,90 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasDatabaseName("ix_regressions_agent");
 
                     b.HasIndex("ExecutionId", "Metric")
-                        .IsUnique()
-                        .HasDatabaseName("ux_regressions_execution_metric");
+                        .HasDatabaseName("ix_regressions_execution_metric");
 
                     b.ToTable("regressions", "regression");
+                });
+
+            modelBuilder.Entity("BenchMesh.Regression.Data.VerdictRecord", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("AgentVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("agent_version");
+
+                    b.Property<Guid>("BenchmarkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("benchmark_id");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("metric");
+
+                    b.Property<int?>("AdditionalRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("additional_runs");
+
+                    b.Property<string>("BenchmarkName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("benchmark_name");
+
+                    b.Property<double?>("EffectEstimate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("effect_estimate");
+
+                    b.Property<double?>("EffectLower")
+                        .HasColumnType("double precision")
+                        .HasColumnName("effect_lower");
+
+                    b.Property<double?>("EffectUpper")
+                        .HasColumnType("double precision")
+                        .HasColumnName("effect_upper");
+
+                    b.Property<DateTimeOffset>("JudgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("judged_at");
+
+                    b.Property<double?>("MinimumDetectableEffect")
+                        .HasColumnType("double precision")
+                        .HasColumnName("minimum_detectable_effect");
+
+                    b.Property<double?>("PValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("p_value");
+
+                    b.Property<double?>("QValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("q_value");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RegressionJson")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("regression");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("verdict");
+
+                    b.Property<int>("VersionsJudged")
+                        .HasColumnType("integer")
+                        .HasColumnName("versions_judged");
+
+                    b.HasKey("AgentId", "AgentVersion", "BenchmarkId", "Metric");
+
+                    b.ToTable("verdicts", "regression");
                 });
 
             modelBuilder.Entity("BenchMesh.Regression.Data.VersionResult", b =>
