@@ -93,6 +93,7 @@ namespace BenchMesh.Cli
                 ResultsCommandDefinition(environment, gateway, json),
                 RegressionsCommandDefinition(environment, gateway, json),
                 RegressCommand.Definition(environment),
+                StressCommand.Definition(environment, json),
                 DemoCommandDefinition(environment, gateway, json),
             };
             return root;
@@ -176,8 +177,8 @@ namespace BenchMesh.Cli
         {
             var agent = new Option<string>("--agent") { Description = "Agent id", HelpName = "AGENT_ID", Required = true };
             var baseline = new Option<string?>("--baseline") { Description = "Baseline version (default: the version before the latest)", HelpName = "V" };
-            var threshold = new Option<double?>("--threshold") { Description = "Relative change that counts as a regression (default 0.1 = 10%)", HelpName = "T" };
-            var command = new Command("regressions", "Compare an agent's latest version with a baseline; exit 2 when it regressed") { agent, baseline, threshold };
+            var threshold = new Option<double?>("--threshold") { Description = "Practical threshold for every metric, in (0, 1): relative on latency, cost and tokens (0.05 = 5%), points on accuracy and error rate (default: each metric's own, e.g. 3% latency, 1 point accuracy)", HelpName = "T" };
+            var command = new Command("regressions", "Judge an agent's latest version against its history (or a baseline version); exit 2 when it regressed") { agent, baseline, threshold };
             command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
                 QueryCommands.RegressionsAsync(context, parseResult.GetRequiredValue(agent), parseResult.GetValue(baseline), parseResult.GetValue(threshold), ct), ct));
             return command;

@@ -33,7 +33,7 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
             agent_id = agent.AgentId,
             agent_version = "1.0",
             scenario = "high_load",
-            parameters = new { requests = 60, concurrency = 4, duration_seconds = 20 },
+            parameters = new { rate = 20, duration_s = 3, connections = 4 },
         });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -52,46 +52,64 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
         Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal("high_load", done.GetProperty("scenario").GetString());
         Assert.Equal("1.0", done.GetProperty("agent_version").GetString());
-        Assert.Equal(60, done.GetProperty("progress").GetProperty("requests_completed").GetInt64());
-        Assert.Equal(4, done.GetProperty("parameters").GetProperty("concurrency").GetInt32());
+        var progress = done.GetProperty("progress");
+        Assert.Equal(60, progress.GetProperty("requests_completed").GetInt64());
+        Assert.Equal(3, progress.GetProperty("planned_seconds").GetDouble());
+        Assert.True(progress.GetProperty("elapsed_seconds").GetDouble() >= 3);
+        Assert.Equal(4, done.GetProperty("parameters").GetProperty("connections").GetInt32());
+        Assert.Equal(20, done.GetProperty("parameters").GetProperty("rate").GetInt32());
+
+        // The open model: 20 requests a second for 3 s start on schedule, whatever the agent does.
         var result = done.GetProperty("result");
-        Assert.Equal(60, result.GetProperty("requests").GetInt64());
-        Assert.Equal(6, result.GetProperty("errors").GetInt64());
-        Assert.Equal(0.1, result.GetProperty("error_rate").GetDouble());
-        Assert.Equal(6, result.GetProperty("errors_by_kind").GetProperty("http_status").GetInt64());
-        Assert.True(result.GetProperty("achieved_rps").GetDouble() > 0);
-        var latency = result.GetProperty("latency_ms");
-        var percentiles = new[] { "p50", "p90", "p95", "p99", "max" }.Select(p => latency.GetProperty(p).GetDouble()).ToList();
+        var load = result.GetProperty("phases")[0].GetProperty("result");
+        Assert.Equal(60, load.GetProperty("requests").GetInt64());
+        Assert.Equal(20, load.GetProperty("target_rps").GetDouble());
+        Assert.Equal(6, load.GetProperty("error_count").GetInt64());
+        Assert.Equal(0.1, load.GetProperty("error_rate").GetDouble(), 9);
+        Assert.Equal(6, load.GetProperty("errors").GetProperty("http_500").GetInt64());
+        var latency = load.GetProperty("latency_ms");
+        var percentiles = new[] { "p50", "p90", "p95", "p99", "p999", "max" }.Select(p => latency.GetProperty(p).GetDouble()).ToList();
         Assert.Equal(percentiles.Order().ToList(), percentiles);
         Assert.True(latency.GetProperty("p99").GetDouble() >= 30, "every 9th request is 30 ms slower");
+        Assert.InRange(result.GetProperty("resilience_score").GetDouble(), 0, 1);
 
         var stored = await service.WithDbAsync(db => db.StressRuns.SingleAsync(r => r.StressRunId == id));
         Assert.Equal(StressRunStatuses.Completed, stored.Status);
-        Assert.Contains("\"p95\"", stored.ResultJson);
+        Assert.Contains("\"p99\"", stored.ResultJson);
 
         var completed = (await probe.NextAsync(Timeout, "StressTestCompleted")).Message;
         Assert.Equal(id, completed.GetProperty("stressRunId").GetGuid());
+        Assert.Equal(2, completed.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("completed", completed.GetProperty("status").GetString());
         Assert.Equal(60, completed.GetProperty("requests").GetInt64());
-        Assert.Equal(0.1, completed.GetProperty("errorRate").GetDouble());
+        Assert.Equal(0.1, completed.GetProperty("errorRate").GetDouble(), 9);
+        Assert.True(completed.GetProperty("p99LatencyMs").GetDouble() >= 30);
+        Assert.InRange(completed.GetProperty("resilienceScore").GetDouble(), 0, 1);
     }
 
     [Fact]
     public async Task A_scenario_without_parameters_runs_with_its_documented_defaults()
     {
+        // Its own instance: the defaults run for 30 s, and runs execute one at a time; stopping the instance ends it.
+        var database = service.Infrastructure.CreateDatabase("stress_defaults");
+        var rabbit = await service.Infrastructure.CreateVirtualHostAsync("stress_defaults");
+        await using var app = StressServiceFixture.CreateApp(database, rabbit, service.Catalog);
+        using var http = app.CreateClient();
         var agent = service.Catalog.Register("openai-chat", $"{service.Agent.Address}/openai");
 
-        using var response = await _http.PostAsJsonAsync("/stress/runs", new { agent_id = agent.AgentId, scenario = "large_inputs" });
+        using var response = await http.PostAsJsonAsync("/stress/runs", new { agent_id = agent.AgentId, scenario = "large_inputs" });
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stress_run_id").GetGuid();
-        var run = await GetRunAsync($"/stress/runs/{id}");
+        using var answer = await http.GetAsync($"/stress/runs/{id}");
+        var run = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var parameters = run.GetProperty("parameters");
-        Assert.Equal(50, parameters.GetProperty("requests").GetInt32());
-        Assert.Equal(2, parameters.GetProperty("concurrency").GetInt32());
-        Assert.Equal(30, parameters.GetProperty("duration_seconds").GetInt32());
-        Assert.Equal(16_000, parameters.GetProperty("input_chars").GetInt32());
-        Assert.Equal(50, run.GetProperty("progress").GetProperty("requests_planned").GetInt32());
+        Assert.Equal(5, parameters.GetProperty("rate").GetDouble());
+        Assert.Equal(10, parameters.GetProperty("step_s").GetDouble());
+        Assert.Equal(1_000, parameters.GetProperty("input_chars_start").GetDouble());
+        Assert.Equal(100_000, parameters.GetProperty("input_chars_end").GetDouble());
+        // Three steps of 10 s: 1,000, 10,000 and 100,000 characters.
+        Assert.Equal(30, run.GetProperty("progress").GetProperty("planned_seconds").GetDouble());
         // The latest version was resolved through the catalog.
         Assert.Equal("1.0", run.GetProperty("agent_version").GetString());
     }
@@ -99,11 +117,13 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
     public static TheoryData<string, string> InvalidRequests => new()
     {
         { """{"agent_id":"AGENT","scenario":"bogus"}""", "scenario" },
-        { """{"agent_id":"AGENT","scenario":"spike","parameters":{"requests":0}}""", "parameters.requests" },
-        { """{"agent_id":"AGENT","scenario":"spike","parameters":{"requests":100001}}""", "parameters.requests" },
-        { """{"agent_id":"AGENT","scenario":"spike","parameters":{"concurrency":257}}""", "parameters.concurrency" },
-        { """{"agent_id":"AGENT","scenario":"spike","parameters":{"duration_seconds":301}}""", "parameters.duration_seconds" },
-        { """{"agent_id":"AGENT","scenario":"spike","parameters":{"duration_seconds":0}}""", "parameters.duration_seconds" },
+        { """{"agent_id":"AGENT","scenario":"high_load","parameters":{"rate":0}}""", "parameters.rate" },
+        { """{"agent_id":"AGENT","scenario":"high_load","parameters":{"rate":5001}}""", "parameters.rate" },
+        { """{"agent_id":"AGENT","scenario":"high_load","parameters":{"rate":"fast"}}""", "parameters.rate" },
+        { """{"agent_id":"AGENT","scenario":"high_load","parameters":{"connections":1001}}""", "parameters.connections" },
+        { """{"agent_id":"AGENT","scenario":"high_load","parameters":{"duration_s":901}}""", "parameters" },
+        { """{"agent_id":"AGENT","scenario":"spike","parameters":{"rate":10}}""", "parameters.rate" },
+        { """{"agent_id":"AGENT","scenario":"spike","parameters":[1]}""", "parameters" },
         { """{"scenario":"spike"}""", "agent_id" },
         { """{"agent_id":"not-a-uuid","scenario":"spike"}""", "agent_id" },
         { """{"agent_id":"AGENT"}""", "scenario" },

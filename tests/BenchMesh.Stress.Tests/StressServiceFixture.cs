@@ -44,6 +44,9 @@ public sealed class StressServiceFixture : IAsyncLifetime
 {
     private readonly Infrastructure _infrastructure = new();
 
+    /// <summary>For tests that need an instance of their own (database and virtual host dropped with the fixture).</summary>
+    public Infrastructure Infrastructure => _infrastructure;
+
     public TestAgentServer Agent { get; } = new();
     public FakeAgentCatalog Catalog { get; } = new();
     public WebApplicationFactory<StressDbContext> App { get; private set; } = null!;

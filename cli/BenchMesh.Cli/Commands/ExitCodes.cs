@@ -16,4 +16,7 @@ public static class ExitCodes
 
     /// <summary>The gateway could not be reached (or answered that its services are unavailable).</summary>
     public const int Unreachable = 4;
+
+    /// <summary>stress: a threshold failed, or an abort_on_fail threshold stopped the run.</summary>
+    public const int ThresholdsFailed = 5;
 }

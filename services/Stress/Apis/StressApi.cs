@@ -4,21 +4,22 @@ using BenchMesh.Contracts.Agents;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Stress.Catalog;
 using BenchMesh.Stress.Data;
-using BenchMesh.Stress.Load;
 using BenchMesh.Stress.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Stress.Apis;
 
-public sealed record StressParametersRequest(int? Requests, int? Concurrency, int? DurationSeconds, int? RequestTimeoutSeconds, int? InputChars);
-
-/// <summary><c>agent_id</c> is text so that a malformed id is a field error rather than a JSON error.</summary>
-public sealed record StartStressRunRequest(string? AgentId, string? AgentVersion, string? Scenario, StressParametersRequest? Parameters);
+/// <summary>
+/// <c>agent_id</c> is text so that a malformed id is a field error rather than a JSON error; <c>parameters</c> is the
+/// scenario's parameters by name (docs/stress.md), read as JSON so that a value that is not a number is a field error too.
+/// </summary>
+public sealed record StartStressRunRequest(string? AgentId, string? AgentVersion, string? Scenario, JsonElement? Parameters);
 
 public sealed record StressRunAccepted(Guid StressRunId, string Status, string StatusUrl);
 
-public sealed record StressProgress(long RequestsCompleted, int RequestsPlanned);
+/// <summary>How far a run is: seconds since it started against the seconds its scenario plans; requests once it has ended.</summary>
+public sealed record StressProgress(double ElapsedSeconds, double? PlannedSeconds, long RequestsCompleted);
 
 public sealed record StressRunResponse(
     Guid StressRunId,
@@ -68,19 +69,20 @@ public static class StressApi
 
         errors.MaxLength("agent_version", request.AgentVersion, 100);
         errors.Required("scenario", request.Scenario);
-        ScenarioDefaults? defaults = null;
-        if (!string.IsNullOrWhiteSpace(request.Scenario) && !StressScenarios.Defaults.TryGetValue(request.Scenario, out defaults))
+        var overrides = ReadParameters(request.Parameters, errors);
+        IReadOnlyDictionary<string, double>? parameters = null;
+        if (!string.IsNullOrWhiteSpace(request.Scenario) && overrides is not null)
         {
-            errors.Add("scenario", $"must be one of {string.Join(", ", StressScenarios.Defaults.Keys)}.");
+            var (resolved, problems) = ScenarioPlans.Resolve(request.Scenario, overrides);
+            foreach (var (field, message) in problems)
+            {
+                errors.Add(field, message);
+            }
+
+            parameters = resolved;
         }
 
-        var p = request.Parameters;
-        errors.Range("parameters.requests", p?.Requests, 1, StressScenarios.MaxRequests);
-        errors.Range("parameters.concurrency", p?.Concurrency, 1, StressScenarios.MaxConcurrency);
-        errors.Range("parameters.duration_seconds", p?.DurationSeconds, 1, StressScenarios.MaxDurationSeconds);
-        errors.Range("parameters.request_timeout_seconds", p?.RequestTimeoutSeconds, 1, StressScenarios.MaxRequestTimeoutSeconds);
-        errors.Range("parameters.input_chars", p?.InputChars, 1, StressScenarios.MaxInputChars);
-        if (!errors.IsValid || defaults is null)
+        if (!errors.IsValid || parameters is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
@@ -111,12 +113,6 @@ public static class StressApi
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        var parameters = new StressParameters(
-            p?.Requests ?? defaults.Requests,
-            p?.Concurrency ?? defaults.Concurrency,
-            p?.DurationSeconds ?? defaults.DurationSeconds,
-            p?.RequestTimeoutSeconds ?? StressScenarios.DefaultRequestTimeoutSeconds,
-            p?.InputChars ?? defaults.InputChars);
         var run = new StressRun
         {
             StressRunId = Guid.CreateVersion7(),
@@ -125,7 +121,8 @@ public static class StressApi
             AgentVersion = agent.Version,
             Scenario = request.Scenario!,
             Status = StressRunStatuses.Running,
-            ParametersJson = JsonSerializer.Serialize(parameters, ServiceDefaultsExtensions.PublicJson),
+            // Parameter names are the presets' own (already snake_case): stored and returned as they are.
+            ParametersJson = JsonSerializer.Serialize(parameters),
             CreatedAt = clock.GetUtcNow(),
             // The job is queued in this instance's memory: it owns the run and keeps its heartbeat fresh.
             Owner = instance.Id,
@@ -134,13 +131,7 @@ public static class StressApi
         db.StressRuns.Add(run);
         await db.SaveChangesAsync(ct);
 
-        var plan = new LoadPlan(
-            parameters.Requests,
-            parameters.Concurrency,
-            TimeSpan.FromSeconds(parameters.DurationSeconds),
-            TimeSpan.FromSeconds(parameters.RequestTimeoutSeconds),
-            StressScenarios.InputOf(parameters.InputChars));
-        await queue.EnqueueAsync(new StressJob(run.StressRunId, agent, run.Scenario, plan), ct);
+        await queue.EnqueueAsync(new StressJob(run.StressRunId, agent, run.Scenario, parameters), ct);
 
         var location = $"/stress/runs/{run.StressRunId}";
         return TypedResults.Accepted(location, new StressRunAccepted(run.StressRunId, run.Status, location));
@@ -149,6 +140,7 @@ public static class StressApi
     public static async Task<Results<Ok<StressRunResponse>, ProblemHttpResult>> GetAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "stress_run_id")] Guid stressRunId,
         StressDbContext db,
+        TimeProvider clock,
         CancellationToken ct)
     {
         var run = await db.StressRuns.AsNoTracking().SingleOrDefaultAsync(r => r.StressRunId == stressRunId, ct);
@@ -157,15 +149,47 @@ public static class StressApi
             return TypedResults.Problem(title: "Unknown stress run.", detail: $"No stress run {stressRunId}.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        // Parsed once: returned as stored, and read for the progress total.
+        // Parsed once: returned as stored, and read for the planned duration.
         using var stored = JsonDocument.Parse(run.ParametersJson);
         var parameters = stored.RootElement.Clone();
-        var requested = parameters.Deserialize<StressParameters>(ServiceDefaultsExtensions.PublicJson)!;
+        var planned = ScenarioPlans.TryPlannedSeconds(run.Scenario, parameters);
+        var elapsed = run.StartedAt is not { } started ? 0 : ((run.CompletedAt ?? clock.GetUtcNow()) - started).TotalSeconds;
         return TypedResults.Ok(new StressRunResponse(
             run.StressRunId, run.AgentId, run.AgentName, run.AgentVersion, run.Scenario, run.Status,
             parameters,
-            new StressProgress(run.RequestsCompleted, requested.Requests),
+            new StressProgress(Math.Round(elapsed, 1), planned, run.RequestsCompleted),
             run.ResultJson is null ? null : JsonDocument.Parse(run.ResultJson).RootElement.Clone(),
             run.Error, run.CreatedAt, run.StartedAt, run.CompletedAt));
+    }
+
+    /// <summary>The <c>parameters</c> object as numbers by name; null (with field errors) when it is not one.</summary>
+    private static Dictionary<string, double>? ReadParameters(JsonElement? parameters, ValidationErrors errors)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (parameters is not { } element || element.ValueKind == JsonValueKind.Null)
+        {
+            return values;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("parameters", "must be an object of numbers by parameter name.");
+            return null;
+        }
+
+        var valid = true;
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var value))
+            {
+                errors.Add($"parameters.{property.Name}", "must be a number.");
+                valid = false;
+                continue;
+            }
+
+            values[property.Name] = value;
+        }
+
+        return valid ? values : null;
     }
 }

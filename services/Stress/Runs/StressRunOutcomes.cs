@@ -2,7 +2,8 @@ using System.Text.Json;
 using BenchMesh.Contracts.Stress;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Stress.Data;
-using BenchMesh.Stress.Load;
+using BenchMesh.LoadEngine.Metrics;
+using BenchMesh.LoadEngine.Scenarios;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Stress.Runs;
@@ -18,12 +19,13 @@ public static class StressRunOutcomes
     /// <paramref name="error"/>) and adds <see cref="StressTestCompleted"/> to the outbox: the caller saves both in
     /// one SaveChanges.
     /// </summary>
-    public static void End(StressDbContext db, StressRun run, LoadResult? result, string? error, DateTimeOffset now)
+    public static void End(StressDbContext db, StressRun run, ScenarioResult? result, string? error, DateTimeOffset now)
     {
         run.Status = result is null ? StressRunStatuses.Failed : StressRunStatuses.Completed;
         run.Error = error;
         run.CompletedAt = now;
         run.ResultJson = result is null ? null : JsonSerializer.Serialize(result, ServiceDefaultsExtensions.PublicJson);
+        var totals = result is null ? null : Totals.Of(result);
         db.AddOutboxMessage(new StressTestCompleted
         {
             StressRunId = run.StressRunId,
@@ -31,15 +33,45 @@ public static class StressRunOutcomes
             AgentVersion = run.AgentVersion,
             Scenario = run.Scenario,
             Status = run.Status,
-            Requests = result?.Requests ?? 0,
-            Errors = result?.Errors ?? 0,
-            ErrorRate = result?.ErrorRate ?? 0,
-            AchievedRps = result?.AchievedRps ?? 0,
-            P50LatencyMs = result?.LatencyMs.P50 ?? 0,
-            P95LatencyMs = result?.LatencyMs.P95 ?? 0,
-            P99LatencyMs = result?.LatencyMs.P99 ?? 0,
+            Requests = totals?.Requests ?? 0,
+            Errors = totals?.Errors ?? 0,
+            ErrorRate = totals?.ErrorRate ?? 0,
+            AchievedRps = totals?.PeakAchievedRps ?? 0,
+            P50LatencyMs = totals?.Latency.P50 ?? 0,
+            P95LatencyMs = totals?.Latency.P95 ?? 0,
+            P99LatencyMs = totals?.Latency.P99 ?? 0,
+            Dropped = totals?.Dropped ?? 0,
+            ResilienceScore = result?.ResilienceScore,
+            ScalingLimits = result?.ScalingLimits ?? new Dictionary<string, double>(),
+            Recommendations = result?.Recommendations ?? [],
             CompletedAt = now,
         });
+    }
+
+    /// <summary>
+    /// A scenario's figures over all its phases: requests, errors and dropped starts summed, latency percentiles from the
+    /// phases' merged histograms (not averaged percentiles), and the highest rate any phase achieved.
+    /// </summary>
+    private sealed record Totals(long Requests, long Errors, double ErrorRate, long Dropped, double PeakAchievedRps, LatencySummary Latency)
+    {
+        public static Totals Of(ScenarioResult result)
+        {
+            var merged = new LoadHistograms();
+            foreach (var phase in result.Phases)
+            {
+                merged.Add(phase.Result.Histograms);
+            }
+
+            var requests = result.Phases.Sum(p => p.Result.Requests);
+            var errors = result.Phases.Sum(p => p.Result.ErrorCount);
+            return new Totals(
+                requests,
+                errors,
+                requests == 0 ? 0 : (double)errors / requests,
+                result.Phases.Sum(p => p.Result.Dropped),
+                result.Phases.Count == 0 ? 0 : result.Phases.Max(p => p.Result.AchievedRps),
+                LatencySummary.Of(merged.Latency));
+        }
     }
 
     /// <summary>

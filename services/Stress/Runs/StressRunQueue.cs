@@ -1,11 +1,10 @@
 using System.Threading.Channels;
 using BenchMesh.Stress.Catalog;
-using BenchMesh.Stress.Load;
 
 namespace BenchMesh.Stress.Runs;
 
 /// <summary>A run accepted by the API, with what the worker needs to execute it (the credential stays in memory).</summary>
-public sealed record StressJob(Guid StressRunId, AgentTarget Agent, string Scenario, LoadPlan Plan);
+public sealed record StressJob(Guid StressRunId, AgentTarget Agent, string Scenario, IReadOnlyDictionary<string, double> Parameters);
 
 /// <summary>Runs waiting for the background worker, in the order they were accepted.</summary>
 public sealed class StressRunQueue

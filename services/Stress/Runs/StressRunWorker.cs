@@ -1,15 +1,18 @@
 using BenchMesh.Contracts.Stress;
 using BenchMesh.Stress.Data;
-using BenchMesh.Stress.Load;
+using BenchMesh.Contracts.Agents;
+using BenchMesh.LoadEngine.Requests;
+using BenchMesh.LoadEngine.Scenarios;
+using BenchMesh.Stress.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Stress.Runs;
 
 /// <summary>
-/// Executes accepted runs one at a time: two loads at once on the same machine would measure each other.
-/// While a run goes, its completed-request count is written every half second so that GET shows progress
-/// from any replica; at the end the result and <see cref="StressTestCompleted"/> are saved together
-/// (the event through the outbox). Runs left over by an instance that is gone are failed by
+/// Executes accepted runs one at a time with the load engine's scenario presets (two loads at once on the same machine
+/// would measure each other). GET shows progress from any replica (seconds since the start against the scenario's
+/// planned seconds); at the end the result and <see cref="StressTestCompleted"/> are saved together (the event
+/// through the outbox). Runs left over by an instance that is gone are failed by
 /// <see cref="StressRunSupervisor"/>; the runs of this instance that a graceful stop interrupts are failed here, at once.
 /// </summary>
 public sealed class StressRunWorker(
@@ -83,7 +86,6 @@ public sealed class StressRunWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StressDbContext>();
-        var runner = scope.ServiceProvider.GetRequiredService<ILoadRunner>();
         var starting = await db.StressRuns.Where(r => r.StressRunId == job.StressRunId && r.Status == StressRunStatuses.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.StartedAt, clock.GetUtcNow()), stoppingToken);
         if (starting == 0)
@@ -93,25 +95,16 @@ public sealed class StressRunWorker(
             return;
         }
 
-        var progress = new LoadProgress();
-        using var reporting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var reporter = ReportProgressAsync(job.StressRunId, progress, reporting.Token);
-        LoadResult? result = null;
+        ScenarioResult? result = null;
         string? error = null;
         try
         {
-            var target = new LoadTarget(job.Agent.Protocol, job.Agent.Endpoint, job.Agent.ApiKey, job.Agent.ModelConfigurationJson);
-            result = await runner.RunAsync(target, job.Plan, progress, stoppingToken);
+            result = await ScenarioPresets.RunAsync(job.Scenario, TargetOf(job.Agent), job.Parameters, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "Stress run {StressRunId} failed", job.StressRunId);
             error = e.Message;
-        }
-        finally
-        {
-            await reporting.CancelAsync();
-            await reporter;
         }
 
         var run = await db.StressRuns.SingleAsync(r => r.StressRunId == job.StressRunId, stoppingToken);
@@ -121,7 +114,7 @@ public sealed class StressRunWorker(
             return;
         }
 
-        run.RequestsCompleted = result?.Requests ?? progress.Completed;
+        run.RequestsCompleted = result?.Phases.Sum(p => p.Result.Requests) ?? 0;
         StressRunOutcomes.End(db, run, result, error, clock.GetUtcNow());
         try
         {
@@ -138,27 +131,15 @@ public sealed class StressRunWorker(
         logger.LogInformation("Stress run {StressRunId} {Status}: {Requests} requests", run.StressRunId, run.Status, run.RequestsCompleted);
     }
 
-    private async Task ReportProgressAsync(Guid stressRunId, LoadProgress progress, CancellationToken ct)
+    /// <summary>The registered agent version as the engine loads it: its endpoint in its protocol, with its credential.</summary>
+    internal static ScenarioTarget TargetOf(AgentTarget agent) => new()
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<StressDbContext>();
-        using var timer = new PeriodicTimer(ProgressInterval, clock);
-        try
+        Url = new Uri(agent.Protocol == AgentProtocols.OpenAiChat ? AgentProtocols.ChatCompletionsUrl(agent.Endpoint) : agent.Endpoint),
+        Request = new RequestSpec
         {
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                var completed = progress.Completed;
-                await db.StressRuns.Where(r => r.StressRunId == stressRunId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.RequestsCompleted, completed), ct);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run ended.
-        }
-        catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException)
-        {
-            logger.LogWarning(e, "Progress of stress run {StressRunId} could not be written", stressRunId);
-        }
-    }
+            Protocol = agent.Protocol,
+            ConfigurationJson = agent.ModelConfigurationJson,
+            BearerToken = string.IsNullOrEmpty(agent.ApiKey) ? null : agent.ApiKey,
+        },
+    };
 }

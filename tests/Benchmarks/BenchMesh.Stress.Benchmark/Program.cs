@@ -1,1 +1,191 @@
-System.Console.WriteLine("todo");
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BenchMesh.LoadEngine;
+using BenchMesh.LoadEngine.Execution;
+
+// The stress engine's speed and honesty against wrk on one loopback nginx (issue 4). Not a test: it prints figures.
+//   tests/Benchmarks/stress-benchmark.sh [options]   (installs nginx and wrk if missing, starts nginx, runs this, stops nginx)
+//   dotnet run -c Release --project tests/Benchmarks/BenchMesh.Stress.Benchmark -- --url URL --nginx-worker-pid PID
+//     [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission]   (open also runs closed, for its maximum)
+// 1. closed model: rounds of wrk -t1, wrk -t2 and the engine's constant-concurrency at the same connections, taken in
+//    turn so that a noisy neighbour hurts both alike; best of each (goal: engine ≥ 0.80 × wrk);
+// 2. open model: constant-arrival-rate at 20, 40, 60, 80 % of the engine's closed maximum (goal: achieved within 1 %);
+// 3. coordinated omission: 1,000 req/s while the nginx worker is frozen 500 ms (SIGSTOP/SIGCONT) mid-run: the open
+//    model's p99 must show the stall (hundreds of ms); a closed loop over the same stall is printed beside it.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var arguments = Arguments.Parse(args);
+if (arguments is null)
+{
+    Console.Error.WriteLine("usage: --url URL --nginx-worker-pid PID [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission]");
+    return 2;
+}
+
+var (url, workerPid, connections, duration, rounds, only) = arguments.Value;
+Console.WriteLine($"Stress engine benchmark: {url}, {connections} connections, {duration.TotalSeconds:0} s runs, {Environment.ProcessorCount} cores");
+Console.WriteLine($"Machine before: load average {LoadAverage()}; busy {await BusyCoresAsync(TimeSpan.FromSeconds(1)):0.00} of {Environment.ProcessorCount} cores over 1 s (/proc/stat)");
+Console.WriteLine($"Engine: SocketsHttpHandler, workstation non-concurrent GC, DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS={Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "(unset)"}");
+Console.WriteLine();
+
+// Warm-up: JIT and connections.
+await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Connections = connections, Duration = TimeSpan.FromSeconds(2) });
+
+var maximum = await ClosedAsync();
+if (only is null or "open")
+{
+    await OpenAsync(maximum);
+}
+
+if (only is null or "omission")
+{
+    await OmissionAsync();
+}
+
+Console.WriteLine($"Machine after: load average {LoadAverage()}");
+return 0;
+
+async Task<double> ClosedAsync()
+{
+    Console.WriteLine($"1. Closed model, keep-alive, {connections} connections, {rounds} rounds taken in turn");
+    double wrkBest = 0, engineBest = 0;
+    for (var round = 1; round <= rounds; round++)
+    {
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var wrk = await Wrk.RunAsync(url, threads, connections, duration);
+            Console.WriteLine($"   round {round}  wrk -t{threads} -c{connections}            {wrk.Rps,9:N0} req/s   p50 {wrk.P50}, p99 {wrk.P99} (wrk's corrected)   load {LoadAverage(1)}");
+            wrkBest = Math.Max(wrkBest, wrk.Rps);
+        }
+
+        var engine = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Connections = connections, Duration = duration });
+        Console.WriteLine($"   round {round}  engine constant-concurrency {engine.AchievedRps,9:N0} req/s   p50 {engine.LatencyMs.P50:0.###} ms, p99 {engine.LatencyMs.P99:0.###} ms   generator {engine.Generator.CpuCores:0.00} cores, {engine.Generator.CpuMicrosPerRequest:0.0} µs CPU/req, errors {engine.ErrorCount}   load {LoadAverage(1)}");
+        engineBest = Math.Max(engineBest, engine.AchievedRps);
+    }
+
+    var ratio = engineBest / wrkBest;
+    Console.WriteLine($"   best: wrk {wrkBest:N0} req/s, engine {engineBest:N0} req/s; ratio engine : wrk = {ratio:0.00}  (goal ≥ 0.80: {(ratio >= 0.80 ? "met" : "NOT met")})");
+    Console.WriteLine();
+    return engineBest;
+}
+
+async Task OpenAsync(double closedMaximum)
+{
+    Console.WriteLine($"2. Open model, constant-arrival-rate, targets up to 80 % of the engine's closed maximum ({closedMaximum:N0} req/s)");
+    var met = true;
+    foreach (var share in new[] { 0.2, 0.4, 0.6, 0.8 })
+    {
+        var target = Math.Round(closedMaximum * share / 100) * 100;
+        var open = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Rate = target, Duration = duration, Connections = connections });
+        var off = open.AchievedRps / target - 1;
+        met &= Math.Abs(off) <= 0.01;
+        Console.WriteLine($"   {share,4:P0}: target {target,8:N0}  achieved {open.AchievedRps,10:N1} ({off,7:+0.00%;-0.00%})  dropped {open.Dropped}  late {open.Late}  errors {open.ErrorCount}  latency p50 {open.LatencyMs.P50:0.##} p99 {open.LatencyMs.P99:0.##} ms (service p99 {open.ServiceTimeMs.P99:0.##}, schedule lag p99 {open.ScheduleLagMs.P99:0.##})  generator {open.Generator.CpuCores:0.00} cores  load {LoadAverage(1)}");
+    }
+
+    Console.WriteLine($"   goal: within 1 % at every target: {(met ? "met" : "NOT met")}");
+    Console.WriteLine();
+}
+
+async Task OmissionAsync()
+{
+    Console.WriteLine("3. Coordinated omission: the nginx worker frozen for 500 ms in the middle of the run (SIGSTOP, SIGCONT)");
+    var open = await WithStallAsync(() => LoadGenerator.RunAsync(new LoadOptions { Url = url, Rate = 1000, Duration = duration, Connections = connections }));
+    Console.WriteLine($"   open model, 1,000 req/s:  requests {open.Requests:N0}  p50 {open.LatencyMs.P50:0.##}  p90 {open.LatencyMs.P90:0.##}  p99 {open.LatencyMs.P99:0.##}  p99.9 {open.LatencyMs.P999:0.##}  max {open.LatencyMs.Max:0.##} ms; service time p99 {open.ServiceTimeMs.P99:0.##} ms; dropped {open.Dropped}");
+    var closed = await WithStallAsync(() => LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Concurrency = 10, Duration = duration, Connections = 10 }));
+    Console.WriteLine($"   closed loop, 10 users:    requests {closed.Requests:N0}  p50 {closed.LatencyMs.P50:0.##}  p90 {closed.LatencyMs.P90:0.##}  p99 {closed.LatencyMs.P99:0.##}  p99.9 {closed.LatencyMs.P999:0.##}  max {closed.LatencyMs.Max:0.##} ms");
+    Console.WriteLine($"   goal: the open model's p99 shows the stall (hundreds of ms): {(open.LatencyMs.P99 >= 100 ? "met" : "NOT met")} ({open.LatencyMs.P99:0} ms)");
+    Console.WriteLine();
+}
+
+async Task<LoadResult> WithStallAsync(Func<Task<LoadResult>> run)
+{
+    var load = run();
+    await Task.Delay(duration / 2);
+    Signal("STOP", workerPid);
+    await Task.Delay(500);
+    Signal("CONT", workerPid);
+    return await load;
+}
+
+static void Signal(string signal, int pid)
+{
+    using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {pid}") { UseShellExecute = false })!;
+    kill.WaitForExit();
+    if (kill.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"kill -{signal} {pid} failed");
+    }
+}
+
+static string LoadAverage(int fields = 3) => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(fields));
+
+// Whole-machine busy cores from /proc/stat (generator, nginx and every other tenant).
+static async Task<double> BusyCoresAsync(TimeSpan over)
+{
+    static (long Busy, long Total) Read()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var total = fields.Take(8).Sum();
+        return (total - fields[3] - fields[4], total);
+    }
+
+    var start = Read();
+    await Task.Delay(over);
+    var end = Read();
+    return end.Total == start.Total ? 0 : (double)(end.Busy - start.Busy) / (end.Total - start.Total) * Environment.ProcessorCount;
+}
+
+/// <summary>The command line.</summary>
+internal static class Arguments
+{
+    public static (Uri Url, int WorkerPid, int Connections, TimeSpan Duration, int Rounds, string? Only)? Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i]] = args[i + 1];
+        }
+
+        if (!values.TryGetValue("--url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || !values.TryGetValue("--nginx-worker-pid", out var pidText) || !int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid))
+        {
+            return null;
+        }
+
+        var connections = values.TryGetValue("--connections", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 50;
+        var duration = values.TryGetValue("--duration", out var d) ? DurationText.Parse(d) : TimeSpan.FromSeconds(10);
+        var rounds = values.TryGetValue("--rounds", out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
+        var only = values.GetValueOrDefault("--only");
+        return only is null or "closed" or "open" or "omission" ? (uri, pid, connections, duration, rounds, only) : null;
+    }
+}
+
+/// <summary>wrk, run and read.</summary>
+internal static partial class Wrk
+{
+    public static async Task<(double Rps, string P50, string P99)> RunAsync(Uri url, int threads, int connections, TimeSpan duration)
+    {
+        var start = new ProcessStartInfo("wrk", $"-t{threads} -c{connections} -d{(int)duration.TotalSeconds}s --latency {url}")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var rps = RequestsPerSecond().Match(output);
+        if (process.ExitCode != 0 || !rps.Success)
+        {
+            throw new InvalidOperationException($"wrk failed:\n{output}");
+        }
+
+        return (double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture), Percentile(output, "50%"), Percentile(output, "99%"));
+    }
+
+    private static string Percentile(string output, string name) =>
+        Regex.Match(output, $@"^\s*{Regex.Escape(name)}\s+(\S+)", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : "?";
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RequestsPerSecond();
+}

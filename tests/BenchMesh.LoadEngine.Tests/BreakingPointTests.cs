@@ -1,0 +1,84 @@
+using BenchMesh.LoadEngine.BreakingPoints;
+using BenchMesh.LoadEngine.Execution;
+using BenchMesh.LoadEngine.Thresholds;
+
+namespace BenchMesh.LoadEngine.Tests;
+
+public sealed class BreakingPointTests(TestTargetFixture fixture) : IClassFixture<TestTargetFixture>
+{
+    [Fact]
+    public async Task Stepping_the_rate_finds_the_capacity_of_a_server_that_answers_503_above_it()
+    {
+        // /capacity serves 250 requests a second (bursts of 25) and answers 503 to the rest: at 400/s over a quarter
+        // fails, at 100/s only a generator stall of over a third of a second could fail a tenth.
+        var result = await BreakingPointSearch.RunAsync(new BreakingPointOptions
+        {
+            Load = new LoadOptions { Url = fixture.Target.Url("/capacity") },
+            StartRate = 100,
+            StepRate = 300,
+            MaxRate = 1000,
+            StepDuration = TimeSpan.FromSeconds(1),
+            Thresholds = [Threshold.Parse("error_rate<10%")],
+        });
+
+        Assert.Equal(100, result.LastSustainableRps);
+        Assert.Equal(400, result.FirstFailingRps);
+        Assert.Equal("error_rate<10%", result.FailedThreshold);
+        Assert.Equal("error_rate", result.FailedMetric);
+        Assert.True(result.Observed >= 0.1);
+        Assert.Equal(result.Steps.Count(s => s.Passed), result.Steps.Count - 1);
+        Assert.False(result.Steps[^1].Passed);
+    }
+
+    [Fact]
+    public async Task Refinement_bisects_between_the_last_passing_and_first_failing_rate()
+    {
+        var result = await BreakingPointSearch.RunAsync(new BreakingPointOptions
+        {
+            Load = new LoadOptions { Url = fixture.Target.Url("/capacity") },
+            StartRate = 100,
+            StepRate = 300,
+            MaxRate = 400,
+            StepDuration = TimeSpan.FromSeconds(1),
+            Refinements = 1,
+            Thresholds = [Threshold.Parse("error_rate<10%")],
+        });
+
+        Assert.True(result.Steps.Count == 3, string.Join("; ", result.Steps));
+        Assert.Equal([100.0, 400.0, 250.0], result.Steps.Select(s => s.TargetRps));
+        Assert.Contains(result.FirstFailingRps, new double?[] { 250, 400 });
+        Assert.Contains(result.LastSustainableRps, new double?[] { 100, 250 });
+    }
+
+    [Fact]
+    public async Task Without_a_failing_step_the_max_rate_is_the_last_sustainable_one()
+    {
+        var result = await BreakingPointSearch.RunAsync(new BreakingPointOptions
+        {
+            Load = new LoadOptions { Url = fixture.Target.Url("/") },
+            StartRate = 25,
+            MaxRate = 50,
+            StepDuration = TimeSpan.FromSeconds(1),
+        });
+
+        Assert.Equal(50, result.LastSustainableRps);
+        Assert.Null(result.FirstFailingRps);
+        Assert.Null(result.FailedThreshold);
+        Assert.Equal([25.0, 50.0], result.Steps.Select(s => s.TargetRps));
+    }
+
+    [Fact]
+    public void Bad_options_are_reported()
+    {
+        var problems = new BreakingPointOptions
+        {
+            Load = new LoadOptions { Url = fixture.Target.Url("/") },
+            StartRate = 0,
+            MaxRate = 10,
+            StepDuration = TimeSpan.FromMilliseconds(100),
+        }.Validate();
+
+        Assert.Contains(problems, p => p.Contains("start rate above 0", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("at least 1s", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The stress engine's speed benchmark (issue 4): installs nginx-light and wrk from Debian's packages when missing,
+# starts nginx on a free loopback port (one worker, a small 200 answer, no access log) with a temporary config,
+# runs tests/Benchmarks/BenchMesh.Stress.Benchmark against it, and stops nginx again (by its pid).
+# Extra arguments go to the program, e.g. --connections 100 --duration 5s.
+# Socket continuations run inline on the epoll threads (the load-testing notes' biggest lever for a .NET generator on
+# 2 cores: less CPU per request, so more is left for the target); DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 turns
+# it off. The engine's request path never blocks, which is what this setting needs.
+set -euo pipefail
+export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}"
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null
+  # Install without starting the distribution's own nginx service on port 80.
+  $SUDO env RUNLEVEL=1 apt-get install -y -q -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+  # Where the package did start its service anyway, stop it: the benchmark runs its own nginx only.
+  case " ${missing[*]} " in *" nginx-light "*) $SUDO service nginx stop >/dev/null 2>&1 || true ;; esac
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+dir="$(mktemp -d /tmp/benchmesh-stress-bench.XXXXXX)"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+cat > "$dir/nginx.conf" <<CONF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    location / { return 200 "ok\n"; }
+  }
+}
+CONF
+
+"$NGINX" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+master=$!
+cleanup() {
+  kill -CONT "${worker:-$master}" 2>/dev/null || true
+  kill -TERM "$master" 2>/dev/null || true
+  wait "$master" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+worker=""
+for _ in $(seq 50); do
+  worker="$(pgrep -P "$master" | head -n1 || true)"
+  [ -n "$worker" ] && curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+[ -n "$worker" ] || { echo "nginx did not start:"; cat "$dir/error.log"; exit 1; }
+echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$port (master $master, worker $worker); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+
+dotnet build "$repo/tests/Benchmarks/BenchMesh.Stress.Benchmark" -c Release -v q -nologo >/dev/null
+dotnet "$repo/tests/Benchmarks/BenchMesh.Stress.Benchmark/bin/Release/net10.0/BenchMesh.Stress.Benchmark.dll" \
+  --url "http://127.0.0.1:$port/" --nginx-worker-pid "$worker" "$@"
