@@ -101,7 +101,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 var replicated = freshAlone.PWorse <= options.ReplicationLevel && freshAlone.Worsening >= threshold / 2;
                 if (replicated && pooled.PWorse <= (strong ? options.AlertLevel : options.ConfirmLevel) && pooled.Worsening >= threshold)
                 {
-                    Raise(strong ? AlertPath.Gate : AlertPath.Confirm, Current, pooled, strong ? qWorse : pooled.PWorse, baseline.RunCount);
+                    Raise(strong ? AlertPath.Gate : AlertPath.Confirm, Current, pooled, strong ? qWorse : pooled.PWorse);
                     return extraRuns;
                 }
 
@@ -113,7 +113,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         if (strong)
         {
-            Raise(AlertPath.Gate, Current, gate, qWorse, Pool(_baselineVersions).RunCount);
+            Raise(AlertPath.Gate, Current, gate, qWorse);
             return extraRuns;
         }
 
@@ -173,7 +173,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             var comparison = Compare(Pool(after), Pool(CapToNewest(before)));
             if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.AlertLevel)
             {
-                Raise(AlertPath.ChangePoint, k, comparison, changePoint.PValue, Pool(CapToNewest(before)).RunCount, pValue: changePoint.PValue);
+                Raise(AlertPath.ChangePoint, k, comparison, changePoint.PValue, pValue: changePoint.PValue);
             }
             else if (-comparison.Worsening >= Metric.Threshold && comparison.PBetter <= options.AlertLevel)
             {
@@ -230,7 +230,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2)
         {
             _last!.Comparison = pooled;
-            Raise(AlertPath.Confirm, pending, pooled, pooled.PWorse, baseline.RunCount);
+            Raise(AlertPath.Confirm, pending, pooled, pooled.PWorse);
             return true;
         }
 
@@ -246,13 +246,13 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
     private bool CanRerun() => Series.Versions.All(v => v.Items is null || v.Items.Count == 0);
 
-    private void Raise(AlertPath path, int blamed, Comparison comparison, double qValue, int baselineRuns, double? pValue = null)
+    private void Raise(AlertPath path, int blamed, Comparison comparison, double qValue, double? pValue = null)
     {
         blamed = Localize(blamed);
         var from = _baselineVersions.Count > 0 && path != AlertPath.ChangePoint ? _baselineVersions.Min() : _segmentStart;
         _alerts.Add(new Alert(
             VersionName(Current), VersionName(blamed), path, comparison.Effect, pValue ?? comparison.PWorse, qValue,
-            SeverityOf(comparison.Worsening), comparison.CandidateCount, baselineRuns, VersionName(from)));
+            SeverityOf(comparison.Worsening), comparison.CandidateCount, comparison.BaselineCount, VersionName(from)));
         _segmentStart = blamed;
         _pending = null;
     }
