@@ -125,8 +125,13 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         }
 
         judgement.Improved = qBetter <= options.FalseDiscoveryRate && gate.PBetter <= options.AlertLevel && -gate.Worsening >= threshold;
-        judgement.CannotPass = gate.Floor > Math.Min(options.AlertLevel, BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate));
-        if (!judgement.CannotPass && !judgement.Improved && !RulesOutThreshold(gate))
+        var level = Math.Min(options.AlertLevel, BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate));
+        judgement.CannotPass = gate.Floor > level;
+        if (judgement.CannotPass)
+        {
+            judgement.AdditionalRunsNeeded = RunsToReachFloor(gate, level);
+        }
+        else if (!judgement.Improved && !RulesOutThreshold(gate))
         {
             judgement.AdditionalRunsNeeded = RunsToSettle(gate);
         }
@@ -316,6 +321,27 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     }
 
     /// <summary>How many more candidate runs would make the minimum detectable effect as small as the larger of the threshold and the observed worsening.</summary>
+    /// <summary>
+    /// For a cell whose exact test cannot reach <paramref name="level"/> at these sizes: how many more candidate runs make
+    /// the test's smallest p-value (1/C(n + m, n) without ties) reach it and its MDE reach the threshold (or the
+    /// observed worsening); null beyond <see cref="RegressionEngineOptions.MaxAdditionalRuns"/>.
+    /// </summary>
+    private int? RunsToReachFloor(Comparison comparison, double level)
+    {
+        var settle = RunsToSettle(comparison) ?? 0;
+        for (var extra = 1; extra <= options.MaxAdditionalRuns; extra++)
+        {
+            var n = comparison.CandidateCount + extra;
+            var floor = Math.Exp(-MathNet.Numerics.SpecialFunctions.BinomialLn(n + comparison.BaselineCount, n));
+            if (floor <= level)
+            {
+                return Math.Max(extra, settle);
+            }
+        }
+
+        return null;
+    }
+
     private int? RunsToSettle(Comparison comparison)
     {
         var target = Math.Max(Metric.Threshold, Math.Abs(comparison.Worsening));

@@ -83,6 +83,9 @@ public class RegressionEngineTests
         Assert.Equal(Verdict.Inconclusive, verdict.Verdict);
         Assert.Contains("insufficient runs", verdict.Reason);
         Assert.Empty(verdict.Alerts);
+        // And it says how many more candidate runs would let the test reach the alert level against these 3 baseline
+        // runs: 1/C(3 + k + 3, 3) ≤ 0.001 first at k = 14 (C(20, 3) = 1,140; C(19, 3) = 969 is not enough).
+        Assert.Equal(14, verdict.AdditionalRunsNeeded);
     }
 
     [Fact]
