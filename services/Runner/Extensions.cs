@@ -53,6 +53,7 @@ public static class Extensions
             x.AddConsumer<RunBenchmarkConsumer, RunBenchmarkConsumerDefinition>();
             x.AddConsumer<ExecutionScoredConsumer>();
             x.AddConsumer<BenchmarkFaultConsumer>();
+            x.AddConsumer<ConfirmationRunsRequestedConsumer>();
         },
         // No in-process retry of a benchmark: it would call the agent for every item again and pay twice. A worker
         // that fails sends the command to the error queue, and BenchmarkFaultConsumer fails the benchmark.

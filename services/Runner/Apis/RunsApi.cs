@@ -13,7 +13,7 @@ namespace BenchMesh.Runner.Apis;
 /// <summary><c>POST /benchmarks/run</c> and <c>GET /benchmarks/runs/{run_id}</c> (docs/api.md, "Runs").</summary>
 public static class RunsApi
 {
-    private const int DefaultTimeoutSeconds = 300;
+    internal const int DefaultTimeoutSeconds = 300;
     private const int MaxConsecutiveFailuresLimit = 100_000;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -152,7 +152,7 @@ public static class RunsApi
     /// Every measured sample of a benchmark travels in one <see cref="BenchmarkExecuted"/> message, so the largest
     /// benchmark of the suite bounds the iterations (<see cref="RunLimits.MaxSamplesPerBenchmark"/>).
     /// </summary>
-    private static ValidationErrors ValidateSampleCount(CatalogSuite suite, int iterations)
+    internal static ValidationErrors ValidateSampleCount(CatalogSuite suite, int iterations)
     {
         var errors = new ValidationErrors();
         var largest = suite.Benchmarks.MaxBy(b => b.Items.Count);
@@ -188,11 +188,11 @@ public static class RunsApi
     /// The run, one row per benchmark and one <see cref="RunBenchmark"/> command per benchmark in the outbox: all in
     /// the caller's single SaveChanges, so a run is never recorded without its work, nor work sent without its run.
     /// </summary>
-    private static Run CreateRun(RunnerDbContext db, AgentSnapshot agent, CatalogSuite suite, EffectiveRunConfiguration configuration, DateTimeOffset now)
+    internal static Run CreateRun(RunnerDbContext db, AgentSnapshot agent, CatalogSuite suite, EffectiveRunConfiguration configuration, DateTimeOffset now, Guid? runId = null)
     {
         var run = new Run
         {
-            RunId = Guid.NewGuid(),
+            RunId = runId ?? Guid.NewGuid(),
             AgentId = agent.AgentId,
             AgentVersion = agent.Version,
             AgentName = agent.AgentName,
