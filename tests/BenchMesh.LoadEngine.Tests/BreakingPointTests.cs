@@ -9,8 +9,9 @@ public sealed class BreakingPointTests(TestTargetFixture fixture) : IClassFixtur
     [Fact]
     public async Task Stepping_the_rate_finds_the_capacity_of_a_server_that_answers_503_above_it()
     {
-        // /capacity serves 250 requests a second (bursts of 25) and answers 503 to the rest: at 400/s over a quarter
-        // fails, at 100/s only a generator stall of over a third of a second could fail a tenth.
+        // /capacity serves 250 requests a second (bursts of 25) and answers 503 to the rest: at 400/s 37.5 % fail. The
+        // threshold is 30 % so that at 100/s only a generator stall of over a second (this machine runs other test
+        // assemblies at the same time) could fail the step.
         var result = await BreakingPointSearch.RunAsync(new BreakingPointOptions
         {
             Load = new LoadOptions { Url = fixture.Target.Url("/capacity") },
@@ -18,14 +19,14 @@ public sealed class BreakingPointTests(TestTargetFixture fixture) : IClassFixtur
             StepRate = 300,
             MaxRate = 1000,
             StepDuration = TimeSpan.FromSeconds(1),
-            Thresholds = [Threshold.Parse("error_rate<10%")],
+            Thresholds = [Threshold.Parse("error_rate<30%")],
         });
 
         Assert.Equal(100, result.LastSustainableRps);
         Assert.Equal(400, result.FirstFailingRps);
-        Assert.Equal("error_rate<10%", result.FailedThreshold);
+        Assert.Equal("error_rate<30%", result.FailedThreshold);
         Assert.Equal("error_rate", result.FailedMetric);
-        Assert.True(result.Observed >= 0.1);
+        Assert.True(result.Observed >= 0.3);
         Assert.Equal(result.Steps.Count(s => s.Passed), result.Steps.Count - 1);
         Assert.False(result.Steps[^1].Passed);
     }
@@ -41,7 +42,7 @@ public sealed class BreakingPointTests(TestTargetFixture fixture) : IClassFixtur
             MaxRate = 400,
             StepDuration = TimeSpan.FromSeconds(1),
             Refinements = 1,
-            Thresholds = [Threshold.Parse("error_rate<10%")],
+            Thresholds = [Threshold.Parse("error_rate<30%")],
         });
 
         Assert.True(result.Steps.Count == 3, string.Join("; ", result.Steps));
