@@ -172,7 +172,7 @@ public sealed class AgentComparer
         {
             foreach (var (item, outcome) in execution.ItemOutcomes)
             {
-                if (outcome is not [var successes, var attempts] || attempts <= 0 || successes < 0 || successes > attempts)
+                if (ItemOutcomes.Expand(outcome) is not { } attempts)
                 {
                     continue;
                 }
@@ -183,7 +183,7 @@ public sealed class AgentComparer
                     items[key] = list = [];
                 }
 
-                list.AddRange(Enumerable.Repeat(1.0, successes).Concat(Enumerable.Repeat(0.0, attempts - successes)));
+                list.AddRange(attempts);
             }
         }
 

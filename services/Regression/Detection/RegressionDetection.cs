@@ -288,7 +288,7 @@ public static class RegressionJudge
                 : [new IterationMetrics(1, execution.Accuracy, execution.MedianLatencyMs, execution.MeanCostPerTaskUsd, execution.MeanTokensPerTask, execution.ErrorRate)]);
             foreach (var (item, outcome) in JsonSerializer.Deserialize<Dictionary<string, int[]>>(execution.ItemOutcomesJson) ?? [])
             {
-                if (outcome is not [var successes, var attempts] || attempts <= 0 || successes < 0 || successes > attempts)
+                if (ItemOutcomes.Expand(outcome) is not { } attempts)
                 {
                     continue;
                 }
@@ -298,7 +298,7 @@ public static class RegressionJudge
                     items[item] = list = [];
                 }
 
-                list.AddRange(Enumerable.Repeat(1.0, successes).Concat(Enumerable.Repeat(0.0, attempts - successes)));
+                list.AddRange(attempts);
             }
         }
 

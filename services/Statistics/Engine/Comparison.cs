@@ -287,22 +287,18 @@ public static class Comparator
         return Math.Sqrt((ssx + ssy) / dof);
     }
 
-    internal static double StandardDeviation(IReadOnlyList<double> values)
-    {
-        if (values.Count < 2)
-        {
-            return 0;
-        }
+    internal static double StandardDeviation(double[] values) =>
+        values.Length < 2 ? 0 : Math.Sqrt(Welch.Moments(values).Variance);
+}
 
-        var mean = values.Average();
-        var sum = 0.0;
-        foreach (var v in values)
-        {
-            sum += (v - mean) * (v - mean);
-        }
-
-        return Math.Sqrt(sum / (values.Count - 1));
-    }
+/// <summary>An item's outcome recorded as [successes, attempts], as per-attempt values: 1 for a success, 0 for a failure.</summary>
+public static class ItemOutcomes
+{
+    /// <summary>The attempts as 1s and 0s; null when the pair is not a valid [successes, attempts].</summary>
+    public static IEnumerable<double>? Expand(int[] outcome) =>
+        outcome is [var successes, var attempts] && attempts > 0 && successes >= 0 && successes <= attempts
+            ? Enumerable.Repeat(1.0, successes).Concat(Enumerable.Repeat(0.0, attempts - successes))
+            : null;
 }
 
 /// <summary>
@@ -345,16 +341,7 @@ public sealed class Observations
 
         if (sample.Items is { Count: > 0 } sampleItems)
         {
-            _items ??= new Dictionary<string, List<double>>(StringComparer.Ordinal);
-            foreach (var (id, outcomes) in sampleItems)
-            {
-                if (!_items.TryGetValue(id, out var list))
-                {
-                    _items[id] = list = [];
-                }
-
-                list.AddRange(outcomes);
-            }
+            AddItems(sampleItems.Select(kv => (kv.Key, (IEnumerable<double>)kv.Value)));
         }
     }
 
@@ -386,13 +373,16 @@ public sealed class Observations
         ArgumentNullException.ThrowIfNull(other);
         _runs.AddRange(other._runs);
         _batchSizes.AddRange(other._batchSizes);
-        if (other._items is null)
+        if (other._items is not null)
         {
-            return;
+            AddItems(other._items.Select(kv => (kv.Key, (IEnumerable<double>)kv.Value)));
         }
+    }
 
+    private void AddItems(IEnumerable<(string Id, IEnumerable<double> Outcomes)> items)
+    {
         _items ??= new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        foreach (var (id, outcomes) in other._items)
+        foreach (var (id, outcomes) in items)
         {
             if (!_items.TryGetValue(id, out var list))
             {

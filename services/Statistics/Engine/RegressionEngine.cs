@@ -46,11 +46,6 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
         return results;
     }
 
-    /// <summary>The number of extra runs requested from the confirmation source over the last <see cref="Analyze"/> call.</summary>
-    public long ExtraRunsRequested => Interlocked.Read(ref _extraRuns);
-
-    private long _extraRuns;
-
     private void JudgeFamily(List<SeriesState> states, IConfirmationSource? confirmation)
     {
         foreach (var state in states)
@@ -90,8 +85,7 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
             var qBetter = BenjaminiHochberg.Adjust(judged.Select(c => c.Gate!.PBetter).ToArray());
             for (var i = 0; i < judged.Count; i++)
             {
-                var extra = judged[i].Decide(qWorse[i], qBetter[i], judged.Count, confirmation);
-                Interlocked.Add(ref _extraRuns, extra);
+                judged[i].Decide(qWorse[i], qBetter[i], judged.Count, confirmation);
             }
 
             foreach (var cell in cells)

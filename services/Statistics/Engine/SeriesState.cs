@@ -67,20 +67,19 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
     /// <summary>
     /// Decides the current version given its q-values: confirms a pending screen, raises a gate or confirmation alert,
-    /// or marks it borderline, improved or inconclusive. Returns the extra runs drawn from the confirmation source.
+    /// or marks it borderline, improved or inconclusive.
     /// </summary>
-    public int Decide(double qWorse, double qBetter, int cells, IConfirmationSource? confirmation)
+    public void Decide(double qWorse, double qBetter, int cells, IConfirmationSource? confirmation)
     {
         var gate = Gate!;
         var judgement = _last!;
         judgement.Comparison = gate;
         judgement.QValue = qWorse;
-        var extraRuns = 0;
         var threshold = Metric.Threshold;
 
         if (_pending is { } pending && pending == Current - 1 && ConfirmPending(pending))
         {
-            return 0;
+            return;
         }
 
         _pending = null;
@@ -91,7 +90,6 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             var fresh = confirmation.MoreRuns(Series, Series.Versions.ToList().FindIndex(v => v.Version == VersionName(Current)), _observations[Current].RunCount);
             if (fresh is { Count: > 0 })
             {
-                extraRuns = fresh.Count;
                 var baseline = Pool(_baselineVersions);
                 var freshAlone = Compare(Observations.Of([new VersionSample(VersionName(Current), fresh)]), baseline);
                 _observations[Current].AddRuns(fresh);
@@ -102,26 +100,26 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 if (replicated && pooled.PWorse <= (strong ? options.AlertLevel : options.ConfirmLevel) && pooled.Worsening >= threshold)
                 {
                     Raise(strong ? AlertPath.Gate : AlertPath.Confirm, Current, pooled, strong ? qWorse : pooled.PWorse);
-                    return extraRuns;
+                    return;
                 }
 
                 // Re-running answered the question: not reproduced, so a transient (or too small to matter). Nothing is pending.
                 judgement.AdditionalRunsNeeded = replicated ? RunsToSettle(pooled) : null;
-                return extraRuns;
+                return;
             }
         }
 
         if (strong)
         {
             Raise(AlertPath.Gate, Current, gate, qWorse);
-            return extraRuns;
+            return;
         }
 
         if (borderline)
         {
             SetPending(Pool(_baselineVersions));
             judgement.AdditionalRunsNeeded = RunsToSettle(gate);
-            return extraRuns;
+            return;
         }
 
         judgement.Improved = qBetter <= options.FalseDiscoveryRate && gate.PBetter <= options.AlertLevel && -gate.Worsening >= threshold;
@@ -135,8 +133,6 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         {
             judgement.AdditionalRunsNeeded = RunsToSettle(gate);
         }
-
-        return extraRuns;
     }
 
     /// <summary>The change-point pass over per-version locations; raises an alert for a new change in the bad direction.</summary>
@@ -155,7 +151,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         {
             if (flagged[j])
             {
-                cleaned[j] = Median(window.Skip(Math.Max(0, j - 3)).Take(7).ToArray());
+                cleaned[j] = Outliers.MedianOf(window.Skip(Math.Max(0, j - 3)).Take(7).ToList());
             }
         }
 
@@ -458,13 +454,6 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         }
 
         return values.Length == 1 ? values[0] : HodgesLehmann.Center(values, 0.5).Estimate;
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     private sealed class Judgement(int versionIndex)

@@ -22,7 +22,6 @@ public sealed class StressRunWorker(
     TimeProvider clock,
     ILogger<StressRunWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan StopWriteTimeout = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
