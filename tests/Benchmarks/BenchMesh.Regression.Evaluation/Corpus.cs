@@ -2,7 +2,13 @@ using BenchMesh.Statistics.Engine;
 
 namespace BenchMesh.Regression.Evaluation;
 
-/// <summary>Run-level noise models (section 3.1 of the notes): multiplicative noise around a version's level.</summary>
+/// <summary>
+/// Run-level noise models (section 3.1 of the notes): multiplicative noise around a version's level. The six
+/// <c>RunItem</c> models are the notes' run + item hierarchy, log y = μ + a_item + b_run + e, for σ_b ∈ {2, 5, 10} %
+/// and σ_e ∈ {10, 30} %: a run's value is the mean over its 50 items. <see cref="VersionBatch"/> goes beyond the notes:
+/// the run-level offset is shared by all runs of one version (a testbed or day effect, σ_b 5 %, per-run σ 10 %), so a
+/// version's runs are not independent and its mean has standard error √(σ_b² + σ²/n), not σ/√n.
+/// </summary>
 public enum NoiseModel
 {
     Normal5,
@@ -12,7 +18,13 @@ public enum NoiseModel
     LogNormal30,
     Bimodal,
     Outliers,
-    Hierarchy,
+    RunItem2x10,
+    RunItem5x10,
+    RunItem10x10,
+    RunItem2x30,
+    RunItem5x30,
+    RunItem10x30,
+    VersionBatch,
 }
 
 /// <summary>What a history series holds besides its possible regression.</summary>
@@ -28,7 +40,7 @@ public enum Decoy
 /// <summary>
 /// One labelled history: <see cref="ChangeAt"/> is the version index where the level rose by <see cref="Delta"/>
 /// (null for a series with no regression). <see cref="Z"/> is the effect in standard errors of one version's mean,
-/// ln(1 + δ)/(σ_log/√n).
+/// ln(1 + δ)/(σ_log/√n) where runs are independent (ln(1 + δ)/√(σ_b² + σ²/n) for <see cref="NoiseModel.VersionBatch"/>).
 /// </summary>
 public sealed record HistoryTask(SeriesInput Series, NoiseModel Noise, int Runs, double Delta, int? ChangeAt, Decoy Decoy, double Z, int Seed)
 {
@@ -96,8 +108,18 @@ public static class Corpus
     public static double[] Draw(Random random, NoiseModel noise, double level, int n, double spread = 1)
     {
         var runs = new double[n];
-        // The hierarchy's run-level effect is shared by the runs of one version's batch: σ_b = 5 %, σ_e = 10 %.
-        var batch = noise == NoiseModel.Hierarchy ? 0.05 * Gaussian(random) * spread : 0;
+        if (RunItemSigmas(noise) is var (sigmaRun, sigmaItem))
+        {
+            for (var i = 0; i < n; i++)
+            {
+                runs[i] = Math.Max(level * RunOfItems(random, sigmaRun * spread, sigmaItem * spread), level * 0.01);
+            }
+
+            return runs;
+        }
+
+        // The batch offset is shared by the runs of one version (or of one re-run of it): σ_b = 5 %, per-run σ 10 %.
+        var batch = noise == NoiseModel.VersionBatch ? VersionBatchSigma * Gaussian(random) * spread : 0;
         for (var i = 0; i < n; i++)
         {
             var value = noise switch
@@ -111,13 +133,53 @@ public static class Corpus
                 NoiseModel.Bimodal => level * (random.NextDouble() < 0.7 ? 1 : 1.25) * (1 + 0.05 * spread * Gaussian(random)),
                 // CV 10 %, and 5 % of runs take three times as long.
                 NoiseModel.Outliers => level * LogNormal(random, 0.10 * spread) * (random.NextDouble() < 0.05 ? 3 : 1),
-                NoiseModel.Hierarchy => level * Math.Exp(batch + 0.10 * spread * Gaussian(random)),
+                NoiseModel.VersionBatch => level * Math.Exp(batch + VersionBatchRunSigma * spread * Gaussian(random)),
                 _ => throw new ArgumentOutOfRangeException(nameof(noise)),
             };
             runs[i] = Math.Max(value, level * 0.01);
         }
 
         return runs;
+    }
+
+    public const double VersionBatchSigma = 0.05;
+    public const double VersionBatchRunSigma = 0.10;
+    public const int ItemsPerRun = 50;
+
+    /// <summary>The item effects a_item of the run + item models: one fixed set of 50 items (difficulty σ 0.5 in log), the same in every series.</summary>
+    private static readonly double[] ItemWeights = ItemEffects();
+
+    private static double[] ItemEffects()
+    {
+        var random = new Random(17);
+        var weights = Enumerable.Range(0, ItemsPerRun).Select(_ => Math.Exp(0.5 * Gaussian(random))).ToArray();
+        var total = weights.Sum();
+        return weights.Select(w => w / total).ToArray();
+    }
+
+    /// <summary>(σ_b, σ_e) of a run + item model, in log units; null for the other models.</summary>
+    public static (double Run, double Item)? RunItemSigmas(NoiseModel noise) => noise switch
+    {
+        NoiseModel.RunItem2x10 => (0.02, 0.10),
+        NoiseModel.RunItem5x10 => (0.05, 0.10),
+        NoiseModel.RunItem10x10 => (0.10, 0.10),
+        NoiseModel.RunItem2x30 => (0.02, 0.30),
+        NoiseModel.RunItem5x30 => (0.05, 0.30),
+        NoiseModel.RunItem10x30 => (0.10, 0.30),
+        _ => null,
+    };
+
+    /// <summary>One run's value (its mean latency over the items, relative to the level): Σ w_item·exp(b_run + e_item,run), each e centred so the run's expected value is the level.</summary>
+    private static double RunOfItems(Random random, double sigmaRun, double sigmaItem)
+    {
+        var run = sigmaRun * Gaussian(random) - sigmaRun * sigmaRun / 2;
+        var sum = 0.0;
+        foreach (var weight in ItemWeights)
+        {
+            sum += weight * Math.Exp(sigmaItem * Gaussian(random) - sigmaItem * sigmaItem / 2);
+        }
+
+        return Math.Exp(run) * sum;
     }
 
     /// <summary>The standard deviation of one run's log value under each model (measured once from 200,000 draws, seed 1).</summary>
@@ -131,7 +193,13 @@ public static class Corpus
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<NoiseModel, double> SigmaCache = new();
 
-    public static double Z(NoiseModel noise, int runs, double delta) => Math.Log(1 + delta) / (SigmaLog(noise) / Math.Sqrt(runs));
+    /// <summary>
+    /// The effect in standard errors of one version's mean. Where a version's runs share a batch offset, the offset does
+    /// not average out over its runs: the standard error is √(σ_b² + σ²/n), and no test of one version can do better.
+    /// </summary>
+    public static double Z(NoiseModel noise, int runs, double delta) => noise == NoiseModel.VersionBatch
+        ? Math.Log(1 + delta) / Math.Sqrt(VersionBatchSigma * VersionBatchSigma + VersionBatchRunSigma * VersionBatchRunSigma / runs)
+        : Math.Log(1 + delta) / (SigmaLog(noise) / Math.Sqrt(runs));
 
     public static double LogNormal(Random random, double cv)
     {

@@ -79,11 +79,19 @@ public sealed class Evaluation(EvaluationOptions options)
         PrintHistory(detectors, results, engine.Name);
         Console.WriteLine($"Engine confirmation re-runs: {reruns.Runs:N0} runs, {100.0 * reruns.Runs / totalRuns:F2} % of the corpus's {totalRuns:N0} runs.");
         Console.WriteLine();
-        Console.WriteLine("Engine at z ≥ 3 by noise model (the hierarchy model's per-version batch offsets, σ_b = 5 %, look like changes to any run-level test):");
+        Console.WriteLine("Engine at z ≥ 3 by noise model (RunItemBxE: run + item hierarchy, σ_b B %, σ_e E %; VersionBatch: a 5 % offset shared by a version's runs, z from √(σ_b² + σ²/n)):");
         var byNoise = Tallies(corpus.Where(t => t.Z >= 3).ToList(), alertsByDetector[engine.Name], t => t.Noise.ToString(), corpus);
         foreach (var (noise, t) in byNoise.Where(kv => kv.Value.Regressed > 0))
         {
-            Console.WriteLine($"  {noise,-12} recall {t.Recall:F3}  exact {t.ExactRate:F3}  FDR {t.Fdr:F3}  F1 {t.F1:F3}  false/100 {t.FalsePer100NullChecks:F2}");
+            Console.WriteLine($"  {noise,-13} recall {t.Recall:F3}  exact {t.ExactRate:F3}  FDR {t.Fdr:F3}  F1 {t.F1:F3}  false/100 {t.FalsePer100NullChecks:F2}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Engine's false events at z ≥ 3 by decoy (null series, and alerts blaming a version before v* − 1 on regressed ones):");
+        var byDecoy = Tallies(corpus.Where(t => t.Z >= 3).ToList(), alertsByDetector[engine.Name], t => $"{t.Decoy} ({(t.Regressed ? "regressed" : "null")})", corpus);
+        foreach (var (decoy, t) in byDecoy.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {decoy,-32} series {t.Regressed + t.NullSeries,5}  false events {t.FalseEvents,4}");
         }
 
         DriftStudy(detectors);
