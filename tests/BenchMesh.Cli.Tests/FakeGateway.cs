@@ -121,5 +121,25 @@ public static class Api
             : [],
         overall_health = hasRegressions ? "critical" : "healthy",
         recommended_action = hasRegressions ? "block_release" : "none",
+        benchmarks_compared = 1,
+        verdicts = new object[]
+        {
+            new
+            {
+                benchmark_id = "b-2", benchmark_name = "summarize", metric = "accuracy",
+                verdict = hasRegressions ? "regressed" : "no_change",
+                effect = new { estimate = hasRegressions ? -0.45 : 0.002, lower = hasRegressions ? -0.598 : -0.004, upper = hasRegressions ? -0.302 : 0.008 },
+                p_value = hasRegressions ? 0.00009 : 0.41, q_value = hasRegressions ? 0.00045 : 0.62,
+                minimum_detectable_effect = 0.021, additional_runs = (int?)null, reason = (string?)null,
+                path = hasRegressions ? "gate" : null,
+            },
+            new
+            {
+                benchmark_id = "b-2", benchmark_name = "summarize", metric = "cost_per_task_usd", verdict = "inconclusive",
+                effect = new { estimate = 0.031, lower = -0.02, upper = 0.085 },
+                p_value = 0.12, q_value = 0.3, minimum_detectable_effect = 0.094, additional_runs = (int?)7,
+                reason = "insufficient runs", path = (string?)null,
+            },
+        },
     };
 }

@@ -156,6 +156,17 @@ public sealed class QueryCommandTests
             Assert.Contains("No regressions.", result.Output);
         }
 
+        // Every verdict is listed, inconclusive ones with their MDE and the runs that would settle them.
+        Assert.Contains(regressed ? "Verdicts (1 inconclusive, 1 regressed)" : "Verdicts (1 inconclusive, 1 no_change)", result.Output);
+        var accuracy = result.Output.Split('\n').Single(l => l.Contains("accuracy", StringComparison.Ordinal));
+        Assert.Contains(regressed ? "-45.0 pts [-59.8 pts, -30.2 pts]" : "+0.2 pts [-0.4 pts, +0.8 pts]", accuracy);
+        Assert.Contains(regressed ? "9.0E-5" : "0.41", accuracy);
+        Assert.Contains("2.1 pts", accuracy);
+        var cost = result.Output.Split('\n').Single(l => l.Contains("cost_per_task_usd", StringComparison.Ordinal));
+        Assert.Contains("inconclusive", cost);
+        Assert.Contains("+3.1% [-2.0%, +8.5%]", cost);
+        Assert.Contains("9.4%", cost);
+        Assert.Contains("7 more run(s) would settle it", cost);
         Assert.Contains(gateway.Requests, r => r.PathAndQuery == "/benchmarks/agents/agent-1/regressions?baseline_version=1.0&threshold=0.05");
     }
 }

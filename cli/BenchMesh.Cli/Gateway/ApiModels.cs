@@ -130,7 +130,26 @@ public sealed record RegressionReport(
     IReadOnlyList<Regression>? Regressions,
     string? OverallHealth,
     string? RecommendedAction,
-    int? BenchmarksCompared = null);
+    int? BenchmarksCompared = null,
+    string? Note = null,
+    IReadOnlyList<RegressionVerdict>? Verdicts = null);
+
+/// <summary>An effect with its 95 % interval: relative on latency, cost and tokens (0.10 = +10 %), in points on accuracy and error rate.</summary>
+public sealed record EffectInterval(double Estimate, double Lower, double Upper);
+
+/// <summary>The engine's verdict on one benchmark × metric of the current version (regressed, improved, no_change, inconclusive).</summary>
+public sealed record RegressionVerdict(
+    string? BenchmarkId,
+    string? BenchmarkName,
+    string? Metric,
+    string? Verdict,
+    EffectInterval? Effect,
+    double? PValue,
+    double? QValue,
+    double? MinimumDetectableEffect,
+    int? AdditionalRuns,
+    string? Reason,
+    string? Path);
 
 /// <summary>RFC 9457 problem details as the services answer them (errors: field path → messages).</summary>
 public sealed record ProblemDetails(

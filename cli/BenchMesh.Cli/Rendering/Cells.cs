@@ -51,6 +51,14 @@ internal static class Cells
         _ => new Style(Color.Yellow),
     });
 
+    public static IRenderable Verdict(string? verdict) => Text(verdict, verdict switch
+    {
+        "regressed" => new Style(Color.Red, decoration: Decoration.Bold),
+        "improved" => new Style(Color.Green),
+        "inconclusive" => new Style(Color.Yellow),
+        _ => Style.Plain,
+    });
+
     public static IRenderable Health(string? health) => Text(health, health switch
     {
         "healthy" => new Style(Color.Green),
@@ -58,6 +66,6 @@ internal static class Cells
         _ => new Style(Color.Yellow),
     });
 
-    private static IRenderable Right(string? value) =>
+    public static IRenderable Right(string? value) =>
         new Text(string.IsNullOrEmpty(value) ? Missing : value).RightJustified();
 }
