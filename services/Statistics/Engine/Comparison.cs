@@ -53,7 +53,12 @@ public static class Comparator
     /// <summary>Below this many items in common, pairing is not attempted (a paired t needs 2 degrees of freedom to say anything).</summary>
     public const int MinimumPairedItems = 3;
 
-    public static Comparison Compare(MetricDefinition metric, Observations candidate, Observations baseline, double alpha, double power = 0.8)
+    /// <param name="batchEvidence">
+    /// Optional: more batches from the baseline's population (a history's whole stable segment, of which the baseline
+    /// is the newest part). They only serve to see and size a batch effect — more versions make the test for one far
+    /// more powerful than the capped baseline alone — while the location is still judged against <paramref name="baseline"/>.
+    /// </param>
+    public static Comparison Compare(MetricDefinition metric, Observations candidate, Observations baseline, double alpha, double power = 0.8, Observations? batchEvidence = null)
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(candidate);
@@ -65,7 +70,7 @@ public static class Comparator
         }
 
         var comparison = Unpaired(metric, candidate.RunValues(), baseline.RunValues(), alpha, power);
-        return BatchEffectAdjusted(metric, comparison, candidate, baseline, alpha, power);
+        return BatchEffectAdjusted(metric, comparison, candidate, baseline, batchEvidence ?? baseline, alpha, power);
     }
 
     /// <summary>Below this p-value, a side's batches differ by more than their runs' noise explains (one-way ANOVA within sides).</summary>
@@ -73,34 +78,38 @@ public static class Comparator
 
     /// <summary>
     /// Runs of one version are not independent when each version's batch has its own offset (a run-level effect:
-    /// testbed, time of day, a provider's load). When the baseline's versions differ by more than their runs' noise
-    /// explains (one-way ANOVA, p &lt; <see cref="BatchEffectLevel"/>), a run-level test would mistake that offset for a
-    /// change; the p-values then come from the batches' means instead: Student's t of the candidate's batch means against
-    /// the baseline's, with the pooled spread of batch means within each side. The test for a batch effect uses both
-    /// sides' batches (a re-run of the candidate is a batch of its own), so even a two-version history can reveal one.
+    /// testbed, time of day, a provider's load). When the baseline's population of batches (<paramref name="evidence"/>)
+    /// and the candidate's differ among themselves by more than their runs' noise explains (one-way ANOVA within sides,
+    /// p &lt; <see cref="BatchEffectLevel"/>), a run-level test would mistake a batch's offset for a change; the test, the
+    /// effect and its interval then come from the batches' means instead: Student's t of the candidate's batch means
+    /// against the baseline's, with the pooled spread of batch means within each side (its degrees of freedom from every
+    /// batch of the evidence). A re-run of the candidate is a batch of its own, so even a short history can reveal one.
     /// </summary>
-    private static Comparison BatchEffectAdjusted(MetricDefinition metric, Comparison comparison, Observations candidate, Observations baseline, double alpha, double power)
+    private static Comparison BatchEffectAdjusted(
+        MetricDefinition metric, Comparison comparison, Observations candidate, Observations baseline, Observations evidence, double alpha, double power)
     {
         if (comparison.Test is TestKind.McNemar or TestKind.PairedT)
         {
             return comparison;
         }
 
-        var log = metric.Scale == MetricScale.Log && candidate.RunValues().All(v => v > 0) && baseline.RunValues().All(v => v > 0);
+        var log = metric.Scale == MetricScale.Log
+            && candidate.RunValues().All(v => v > 0) && baseline.RunValues().All(v => v > 0) && evidence.RunValues().All(v => v > 0);
         double[] Transform(double[] batch) => log ? batch.Select(v => Math.Log(v)).ToArray() : batch;
         var baselineBatches = baseline.Batches().Select(Transform).Where(b => b.Length >= 2).ToList();
+        var evidenceBatches = evidence.Batches().Select(Transform).Where(b => b.Length >= 2).ToList();
         var candidateBatches = candidate.Batches().Select(Transform).Where(b => b.Length >= 2).ToList();
         // Between-batch spread within each side (each side around its own mean), against the runs' spread within batches.
-        var batchDegrees = Math.Max(0, baselineBatches.Count - 1) + Math.Max(0, candidateBatches.Count - 1);
+        var batchDegrees = Math.Max(0, evidenceBatches.Count - 1) + Math.Max(0, candidateBatches.Count - 1);
         if (batchDegrees < 1 || baselineBatches.Count == 0 || candidateBatches.Count == 0)
         {
             return comparison;
         }
 
-        var all = baselineBatches.Concat(candidateBatches).ToList();
-        var within = all.Sum(b => b.Sum(v => Math.Pow(v - b.Average(), 2)));
+        var all = evidenceBatches.Concat(candidateBatches).ToList();
+        var within = all.Sum(b => SumOfSquares(b));
         var withinDegrees = all.Sum(b => b.Length - 1);
-        var between = SideBetween(baselineBatches) + SideBetween(candidateBatches);
+        var between = SideBetween(evidenceBatches) + SideBetween(candidateBatches);
         if (within <= 0 || withinDegrees <= 0)
         {
             return comparison;
@@ -112,21 +121,29 @@ public static class Comparator
             return comparison;
         }
 
+        var evidenceMeans = evidenceBatches.Select(b => b.Average()).ToArray();
         var baselineMeans = baselineBatches.Select(b => b.Average()).ToArray();
         var candidateMeans = candidateBatches.Select(b => b.Average()).ToArray();
-        var spread = Math.Sqrt((SumOfSquares(baselineMeans) + SumOfSquares(candidateMeans)) / batchDegrees);
+        var spread = Math.Sqrt((SumOfSquares(evidenceMeans) + SumOfSquares(candidateMeans)) / batchDegrees);
         var standardError = spread * Math.Sqrt(1.0 / candidateMeans.Length + 1.0 / baselineMeans.Length);
-        var t = (candidateMeans.Average() - baselineMeans.Average()) / standardError;
+        var difference = candidateMeans.Average() - baselineMeans.Average();
+        var t = difference / standardError;
         var dof = batchDegrees;
         var pGreater = MathNet.Numerics.Distributions.StudentT.CDF(0, 1, dof, -t);
         var pLess = MathNet.Numerics.Distributions.StudentT.CDF(0, 1, dof, t);
         var lowerIsBetter = metric.Direction == MetricDirection.LowerIsBetter;
         var mdeInTestUnits = Power.MinimumDetectableShift(spread, candidateMeans.Length, baselineMeans.Length, alpha, power);
+        var half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, dof, 1 - IntervalMisrate / 2) * standardError;
+        var effect = log
+            ? new EffectInterval(Math.Exp(difference) - 1, Math.Exp(difference - half) - 1, Math.Exp(difference + half) - 1)
+            : new EffectInterval(difference, difference - half, difference + half);
         return comparison with
         {
             Test = TestKind.BatchMeans,
             PWorse = lowerIsBetter ? pGreater : pLess,
             PBetter = lowerIsBetter ? pLess : pGreater,
+            Worsening = Worsening(effect.Estimate, log, lowerIsBetter),
+            Effect = effect,
             Floor = 0,
             Sigma = spread,
             MinimumDetectableEffect = log ? Math.Exp(mdeInTestUnits) - 1 : mdeInTestUnits,
@@ -196,15 +213,17 @@ public static class Comparator
             mde = mdeInTestUnits;
         }
 
-        var worsening = lowerIsBetter ? effect.Estimate : -effect.Estimate;
-        if (log && !lowerIsBetter)
-        {
-            // Higher is better on a log scale (throughput): a fall from 100 to 80 is 25 % worse, not 20 %.
-            worsening = 1 / (1 + effect.Estimate) - 1;
-        }
-
-        return new Comparison(test, pWorse, pBetter, worsening, effect, floor, x.Length, y.Length, sigma, mde);
+        return new Comparison(test, pWorse, pBetter, Worsening(effect.Estimate, log, lowerIsBetter), effect, floor, x.Length, y.Length, sigma, mde);
     }
+
+    /// <summary>How much worse an effect estimate is, in the metric's effect unit (positive = worse).</summary>
+    private static double Worsening(double estimate, bool log, bool lowerIsBetter) => (log, lowerIsBetter) switch
+    {
+        (_, true) => estimate,
+        // Higher is better on a log scale (throughput): a fall from 100 to 80 is 25 % worse, not 20 %.
+        (true, false) => 1 / (1 + estimate) - 1,
+        _ => -estimate,
+    };
 
     private static Comparison? TryPaired(
         MetricDefinition metric,

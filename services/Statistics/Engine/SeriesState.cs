@@ -11,6 +11,8 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     private int _segmentStart;
     private int? _pending;
     private Observations? _pendingBaseline;
+    private Observations? _pendingEvidence;
+    private List<int> _segmentVersions = [];
     private List<int> _baselineVersions = [];
     private Judgement? _last;
 
@@ -61,8 +63,9 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         _locations.Add(Location(observations));
         _last = new Judgement(Current);
 
-        _baselineVersions = BaselineVersions(exclude: null);
-        Gate = _baselineVersions.Count == 0 ? null : Compare(observations, Pool(_baselineVersions));
+        _segmentVersions = SegmentVersions(exclude: null);
+        _baselineVersions = CapToNewest(_segmentVersions);
+        Gate = _baselineVersions.Count == 0 ? null : Compare(observations, Pool(_baselineVersions), Pool(_segmentVersions));
     }
 
     /// <summary>
@@ -91,10 +94,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             if (fresh is { Count: > 0 })
             {
                 var baseline = Pool(_baselineVersions);
-                var freshAlone = Compare(Observations.Of([new VersionSample(VersionName(Current), fresh)]), baseline);
+                var evidence = Pool(_segmentVersions);
+                var freshAlone = Compare(Observations.Of([new VersionSample(VersionName(Current), fresh)]), baseline, evidence);
                 _observations[Current].AddRuns(fresh);
                 _locations[Current] = Location(_observations[Current]);
-                var pooled = Compare(_observations[Current], baseline);
+                var pooled = Compare(_observations[Current], baseline, evidence);
                 judgement.Comparison = pooled;
                 var replicated = freshAlone.PWorse <= options.ReplicationLevel && freshAlone.Worsening >= threshold / 2;
                 if (replicated && pooled.PWorse <= (strong ? options.AlertLevel : options.ConfirmLevel) && pooled.Worsening >= threshold)
@@ -117,7 +121,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         if (borderline)
         {
-            SetPending(Pool(_baselineVersions));
+            SetPending(Pool(_baselineVersions), Pool(_segmentVersions));
             judgement.AdditionalRunsNeeded = RunsToSettle(gate);
             return;
         }
@@ -171,7 +175,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 continue;
             }
 
-            var comparison = Compare(Pool(after), Pool(CapToNewest(before)));
+            var comparison = Compare(Pool(after), Pool(CapToNewest(before)), Pool(before));
             if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.AlertLevel)
             {
                 Raise(AlertPath.ChangePoint, k, comparison, changePoint.PValue, pValue: changePoint.PValue);
@@ -225,8 +229,8 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     private bool ConfirmPending(int pending)
     {
         var baseline = _pendingBaseline!;
-        var pooled = Compare(Pool([pending, Current]), baseline);
-        var next = Compare(_observations[Current], baseline);
+        var pooled = Compare(Pool([pending, Current]), baseline, _pendingEvidence);
+        var next = Compare(_observations[Current], baseline, _pendingEvidence);
         if (pooled.PWorse <= options.ConfirmLevel && pooled.Worsening >= Metric.Threshold
             && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2)
         {
@@ -239,10 +243,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         return false;
     }
 
-    private void SetPending(Observations baseline)
+    private void SetPending(Observations baseline, Observations evidence)
     {
         _pending = Current;
         _pendingBaseline = baseline;
+        _pendingEvidence = evidence;
     }
 
     private bool CanRerun() => Series.Versions.All(v => v.Items is null || v.Items.Count == 0);
@@ -377,17 +382,15 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         return null;
     }
 
-    private Comparison Compare(Observations candidate, Observations baseline) =>
-        Comparator.Compare(Metric, candidate, baseline, options.AlertLevel, options.Power);
+    /// <summary>Compares with the baseline; <paramref name="evidence"/>, the whole stable segment, sizes a batch effect.</summary>
+    private Comparison Compare(Observations candidate, Observations baseline, Observations? evidence = null) =>
+        Comparator.Compare(Metric, candidate, baseline, options.AlertLevel, options.Power, evidence);
 
-    /// <summary>The stable segment's versions, newest first until the run cap, leaving out outlying versions and <paramref name="exclude"/>.</summary>
-    private List<int> BaselineVersions(int? exclude)
-    {
-        var candidates = Enumerable.Range(_segmentStart, Math.Max(0, Current - _segmentStart))
+    /// <summary>The stable segment's versions, leaving out outlying versions and <paramref name="exclude"/>; the baseline is its newest part.</summary>
+    private List<int> SegmentVersions(int? exclude) =>
+        Enumerable.Range(_segmentStart, Math.Max(0, Current - _segmentStart))
             .Where(v => v != exclude && v != _pending && !IsOutlierVersion(v))
             .ToList();
-        return CapToNewest(candidates);
-    }
 
     private List<int> CapToNewest(List<int> versions)
     {

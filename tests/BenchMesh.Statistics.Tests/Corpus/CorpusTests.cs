@@ -35,9 +35,34 @@ public sealed class CorpusTests : IDisposable
     }
 
     [Fact]
+    public void A_version_batch_offset_counts_in_the_standard_error_of_a_version_mean()
+    {
+        // √(0.05² + 0.10²/30) = 0.0540: a 20 % shift is 3.4 standard errors, not the 8.1 that independent runs would give.
+        Assert.Equal(Math.Log(1.2) / Math.Sqrt(0.05 * 0.05 + 0.01 / 30), Corpus.Z(NoiseModel.VersionBatch, 30, 0.2), 9);
+        Assert.InRange(Corpus.Z(NoiseModel.VersionBatch, 30, 0.2), 3.3, 3.5);
+
+        // The batch is shared by one draw's runs: their spread around their own mean is the 10 % run noise only.
+        var runs = Corpus.Draw(new Random(3), NoiseModel.VersionBatch, 100, 2_000).Select(v => Math.Log(v)).ToArray();
+        var mean = runs.Average();
+        Assert.InRange(Math.Sqrt(runs.Sum(v => (v - mean) * (v - mean)) / (runs.Length - 1)), 0.095, 0.105);
+    }
+
+    [Theory]
+    [InlineData(NoiseModel.RunItem2x10, 0.02, 0.10)]
+    [InlineData(NoiseModel.RunItem10x30, 0.10, 0.30)]
+    public void A_run_of_the_run_item_hierarchy_varies_by_its_run_effect_plus_its_items_averaged(NoiseModel noise, double sigmaRun, double sigmaItem)
+    {
+        // The run aggregate averages 50 weighted items, so the item noise shrinks by about √(Σw²) (≈ 1/√50 to 1/√30).
+        var sigma = Corpus.SigmaLog(noise);
+
+        Assert.InRange(sigma, sigmaRun, Math.Sqrt(sigmaRun * sigmaRun + sigmaItem * sigmaItem / 20));
+        Assert.Equal(Math.Log(1.1) / (sigma / Math.Sqrt(10)), Corpus.Z(noise, 10, 0.1), 9);
+    }
+
+    [Fact]
     public void The_written_corpus_is_valid_regress_input_with_its_labels_beside_it()
     {
-        var tasks = new[] { Corpus.History(1, NoiseModel.Bimodal, 3, 0.1, true, Decoy.RevertingOutlier), Corpus.History(2, NoiseModel.Hierarchy, 5, 0.1, false, Decoy.VarianceOnly) };
+        var tasks = new[] { Corpus.History(1, NoiseModel.Bimodal, 3, 0.1, true, Decoy.RevertingOutlier), Corpus.History(2, NoiseModel.VersionBatch, 5, 0.1, false, Decoy.VarianceOnly) };
 
         CorpusWriter.Write(_directory, tasks);
 
