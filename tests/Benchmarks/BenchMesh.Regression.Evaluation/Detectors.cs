@@ -47,7 +47,7 @@ internal static class VersionMeans
 /// </summary>
 public sealed class BencherDetector(double boundary = 0.99, int maxSample = 64) : IDetector
 {
-    public string Name => boundary == 0.99 ? "Bencher t_test (0.99, 64)" : $"Bencher t_test (calibrated {boundary:0.#####})";
+    public string Name => boundary == 0.99 ? "Bencher t_test (0.99, 64)" : $"Bencher t_test (calibrated {boundary:0.######})";
 
     public IReadOnlyList<Raised> Detect(HistoryTask task)
     {
