@@ -29,6 +29,11 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
     public Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct) =>
         CallAsync(async options => ToSuite(await client.GetSuiteAsync(new GetSuiteRequest { SuiteId = suiteId.ToString() }, options)), ct);
 
+    /// <summary>Asks for the suite without its dataset items: only its settings are needed.</summary>
+    public async Task<IReadOnlyDictionary<string, double>?> GetRegressionThresholdsAsync(Guid suiteId, CancellationToken ct) =>
+        (await CallAsync(async options => ToSuite(await client.GetSuiteAsync(new GetSuiteRequest { SuiteId = suiteId.ToString(), OmitItems = true }, options)), ct))
+            ?.RegressionThresholds;
+
     /// <summary>NOT_FOUND is an answer (null); any other failure, except the caller giving up, means the catalog is unavailable.</summary>
     private static async Task<T?> CallAsync<T>(Func<CallOptions, Task<T>> call, CancellationToken ct) where T : class
     {
@@ -81,7 +86,10 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
                 Expected = i.HasExpected ? i.Expected : null,
                 RubricJson = string.IsNullOrWhiteSpace(i.RubricJson) ? null : i.RubricJson,
             }).ToList(),
-        }).ToList());
+        }).ToList())
+    {
+        RegressionThresholds = new Dictionary<string, double>(m.RegressionThresholds, StringComparer.Ordinal),
+    };
 
     private static BenchmarkConstraints ToConstraints(ConstraintsMessage? c)
     {

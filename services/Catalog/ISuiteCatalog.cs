@@ -9,8 +9,14 @@ public sealed record CatalogAgentVersion(AgentSnapshot Snapshot, string? ApiKey)
 /// <summary>A registered agent and the names of its versions (oldest first); no credential.</summary>
 public sealed record CatalogAgent(Guid AgentId, string Name, string WorkspaceId, string Protocol, IReadOnlyList<string> Versions);
 
-/// <summary>A suite with every benchmark and its dataset.</summary>
-public sealed record CatalogSuite(Guid SuiteId, string Name, string Category, IReadOnlyList<BenchmarkDefinition> Benchmarks);
+/// <summary>
+/// A suite with every benchmark and its dataset, and its overrides of the regression engine's practical thresholds
+/// (metric name → threshold; empty when it has none).
+/// </summary>
+public sealed record CatalogSuite(Guid SuiteId, string Name, string Category, IReadOnlyList<BenchmarkDefinition> Benchmarks)
+{
+    public IReadOnlyDictionary<string, double> RegressionThresholds { get; init; } = new Dictionary<string, double>();
+}
 
 /// <summary>The Suites service's agents and suites as the other services see them. Null answers mean "not found".</summary>
 public interface ISuiteCatalog
@@ -22,6 +28,10 @@ public interface ISuiteCatalog
     Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct);
 
     Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct);
+
+    /// <summary>The suite's overrides of the regression engine's practical thresholds; null when there is no such suite.</summary>
+    async Task<IReadOnlyDictionary<string, double>?> GetRegressionThresholdsAsync(Guid suiteId, CancellationToken ct) =>
+        (await GetSuiteAsync(suiteId, ct).ConfigureAwait(false))?.RegressionThresholds;
 }
 
 /// <summary>The catalog could not be asked (Suites down or failing): not the caller's fault.</summary>

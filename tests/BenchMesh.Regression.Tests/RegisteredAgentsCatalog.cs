@@ -11,6 +11,18 @@ public sealed class RegisteredAgentsCatalog : ISuiteCatalog
 {
     private readonly ConcurrentDictionary<Guid, bool> _registered = new();
     private readonly ConcurrentDictionary<Guid, bool> _unreachable = new();
+    private readonly ConcurrentDictionary<Guid, IReadOnlyDictionary<string, double>> _thresholds = new();
+
+    /// <summary>A suite whose <c>regression_thresholds</c> are <paramref name="thresholds"/>; every other suite has none.</summary>
+    public Guid SuiteWithThresholds(IReadOnlyDictionary<string, double> thresholds)
+    {
+        var suiteId = Guid.NewGuid();
+        _thresholds[suiteId] = thresholds;
+        return suiteId;
+    }
+
+    public Task<IReadOnlyDictionary<string, double>?> GetRegressionThresholdsAsync(Guid suiteId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<string, double>?>(_thresholds.TryGetValue(suiteId, out var thresholds) ? thresholds : new Dictionary<string, double>());
 
     public Guid Register(Guid? agentId = null)
     {

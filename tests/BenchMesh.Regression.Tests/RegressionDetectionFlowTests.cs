@@ -209,6 +209,48 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
     }
 
     [Fact]
+    public async Task A_suites_own_thresholds_decide_what_counts_as_a_regression_of_its_benchmarks()
+    {
+        await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var agentId = Guid.NewGuid();
+        var benchmarkId = Guid.NewGuid();
+        // This suite tolerates latency doubling and 30 points on accuracy: the +30 % and −20 points that the defaults
+        // (3 %, 1 point) raise as regressions are within what its owners accept (and +30 % is below half of its
+        // threshold, so not even a borderline screen).
+        var suiteId = service.Catalog.SuiteWithThresholds(new Dictionary<string, double> { ["latency_ms"] = 1.0, ["accuracy"] = 0.3 });
+
+        var v1 = Executions.Scored(agentId, "1.0", benchmarkId, "qa", Executions.Start, accuracy: 0.9, latencyMs: 100, suiteId: suiteId);
+        await bus.Publish(v1);
+        await WaitUntilStoredAsync(v1.ExecutionId);
+        var v2 = Executions.Scored(agentId, "1.1", benchmarkId, "qa", Executions.Start.AddHours(1), accuracy: 0.7, latencyMs: 130, suiteId: suiteId);
+        await bus.Publish(v2);
+        await WaitUntilStoredAsync(v2.ExecutionId);
+
+        await Eventually.TrueAsync(
+            () => service.WithDbAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), Timeout, "the outbox to drain");
+        Assert.Null(await probe.TryGetAsync());
+        Assert.Equal(0, await service.WithDbAsync(db => db.Regressions.CountAsync(r => r.AgentId == agentId)));
+        var verdicts = await service.WithDbAsync(db => db.Verdicts.Where(v => v.AgentId == agentId && v.AgentVersion == "1.1").ToListAsync());
+        var latency = verdicts.Single(v => v.Metric == "latency_ms");
+        // The effect is measured as before; it is judged against the suite's 100 %: its interval rules that out.
+        Assert.Equal("no_change", latency.Verdict);
+        Assert.InRange(latency.EffectEstimate!.Value, 0.25, 0.35);
+        Assert.NotEqual("regressed", verdicts.Single(v => v.Metric == "accuracy").Verdict);
+
+        // A threshold asked for in the report's query applies instead of the suite's.
+        using var http = service.App.CreateClient();
+        var report = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions")).RootElement;
+        Assert.False(report.GetProperty("has_regressions").GetBoolean());
+        var strict = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions?threshold=0.05")).RootElement;
+        Assert.True(strict.GetProperty("has_regressions").GetBoolean());
+        Assert.Equal(["accuracy", "latency_ms"], strict.GetProperty("regressions").EnumerateArray().Select(r => r.GetProperty("metric").GetString()).Order(StringComparer.Ordinal));
+        // Judged again with a baseline version named, the suite's thresholds still apply.
+        var named = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions?baseline_version=1.0")).RootElement;
+        Assert.False(named.GetProperty("has_regressions").GetBoolean());
+    }
+
+    [Fact]
     public async Task An_older_version_arriving_late_is_judged_in_its_place()
     {
         await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);

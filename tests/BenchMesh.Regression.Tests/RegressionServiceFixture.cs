@@ -78,7 +78,7 @@ public static class Executions
     public static ExecutionScored Scored(
         Guid agentId, string version, Guid benchmarkId, string benchmarkName, DateTimeOffset scoredAt,
         double accuracy = 0.9, double latencyMs = 30.1, double costPerTask = 0.001, double tokensPerTask = 120, double errorRate = 0,
-        int passes = Passes, double noise = 0.02)
+        int passes = Passes, double noise = 0.02, Guid? suiteId = null)
     {
         var random = new Random(StableSeed($"{version}/{benchmarkId}/{scoredAt.UtcTicks}"));
         double Noisy(double value) => value * (1 + noise * (random.NextDouble() * 2 - 1));
@@ -93,7 +93,7 @@ public static class Executions
             AgentId = agentId,
             AgentName = "support-bot",
             AgentVersion = version,
-            SuiteId = Guid.Parse("5a5a5a5a-0000-0000-0000-000000000001"),
+            SuiteId = suiteId ?? Guid.Parse("5a5a5a5a-0000-0000-0000-000000000001"),
             SuiteCategory = "reasoning",
             BenchmarkId = benchmarkId,
             BenchmarkName = benchmarkName,

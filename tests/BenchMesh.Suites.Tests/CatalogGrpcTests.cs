@@ -42,6 +42,26 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         Assert.False(text.Items[0].HasExpected);
         Assert.Equal(0, text.Constraints.MaxTokens);
         Assert.Equal(30, text.Constraints.TimeoutSeconds);
+        Assert.Empty(suite.RegressionThresholds);
+    }
+
+    [Fact]
+    public async Task GetSuiteCarriesTheSuitesRegressionThresholdsAndCanLeaveTheItemsOut()
+    {
+        await using var app = new SuitesApp(infrastructure, "grpc");
+        var body = SuitesApiTests.ArithmeticAndText.Replace(
+            "\"workspace_id\": \"team-a\",", "\"workspace_id\": \"team-a\", \"regression_thresholds\": { \"latency_ms\": 0.1, \"accuracy\": 0.02 },", StringComparison.Ordinal);
+        var created = await (await app.CreateClient().PostAsync("/suites", Json(body))).ReadObjectAsync();
+        using var channel = Channel(app);
+
+        var full = await Catalog.GetSuiteAsync(channel, (string)created["suite_id"]!);
+        var settings = await Catalog.GetSuiteAsync(channel, (string)created["suite_id"]!, omitItems: true);
+
+        Assert.Equal(new Dictionary<string, double> { ["latency_ms"] = 0.1, ["accuracy"] = 0.02 }, full.RegressionThresholds);
+        Assert.Equal(full.RegressionThresholds, settings.RegressionThresholds);
+        Assert.Equal([2, 1], full.Benchmarks.Select(b => b.Items.Count));
+        Assert.Equal(["arithmetic", "text"], settings.Benchmarks.Select(b => b.Name));
+        Assert.All(settings.Benchmarks, b => Assert.Empty(b.Items));
     }
 
     [Fact]
@@ -192,8 +212,8 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         private static readonly Method<GetAgentRequest, AgentMessage> GetAgent = new(
             MethodType.Unary, Service, "GetAgent", Marshal(GetAgentRequest.Parser), Marshal(AgentMessage.Parser));
 
-        public static async Task<SuiteMessage> GetSuiteAsync(GrpcChannel channel, string suiteId) =>
-            await channel.CreateCallInvoker().AsyncUnaryCall(GetSuite, null, new CallOptions(), new GetSuiteRequest { SuiteId = suiteId });
+        public static async Task<SuiteMessage> GetSuiteAsync(GrpcChannel channel, string suiteId, bool omitItems = false) =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(GetSuite, null, new CallOptions(), new GetSuiteRequest { SuiteId = suiteId, OmitItems = omitItems });
 
         public static async Task<AgentVersionMessage> GetAgentVersionAsync(GrpcChannel channel, string agentId, string version) =>
             await channel.CreateCallInvoker().AsyncUnaryCall(

@@ -100,6 +100,26 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.Equal("general", (string)suite["category"]!);
         Assert.Equal("general", (string)suite["benchmarks"]![0]!["category"]!);
         Assert.Equal(0, (int)suite["benchmarks"]![0]!["dataset"]!["item_count"]!);
+        Assert.Empty(suite["regression_thresholds"]!.AsObject());
+    }
+
+    [Fact]
+    public async Task RegressionThresholdsOverrideTheEnginesDefaultsAndReadBack()
+    {
+        await using var app = new SuitesApp(infrastructure, "suites");
+        var client = app.CreateClient();
+
+        var response = await client.PostAsync("/suites", Json("""
+            { "name": "tolerant", "regression_thresholds": { "latency_ms": 0.15, "cost_per_task_usd": 0.2, "error_rate": 0.05 },
+              "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "exact_match" } } ] }
+            """));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.ReadObjectAsync();
+        var expected = JsonNode.Parse("""{ "latency_ms": 0.15, "cost_per_task_usd": 0.2, "error_rate": 0.05 }""");
+        Assert.True(JsonNode.DeepEquals(expected, created["regression_thresholds"]));
+        var read = await (await client.GetAsync($"/suites/{(string)created["suite_id"]!}")).ReadObjectAsync();
+        Assert.True(JsonNode.DeepEquals(expected, read["regression_thresholds"]));
     }
 
     [Fact]
@@ -178,6 +198,14 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         { WithItems("null"), "benchmarks[0].dataset.items[0]" },
         { WithItems(string.Join(", ", Enumerable.Range(0, 10_001).Select(i => $$"""{ "id": "i{{i}}", "input": "x" }"""))), "benchmarks[0].dataset.items" },
         { $$"""{ "name": "s", "benchmarks": [ {{string.Join(", ", Enumerable.Repeat("""{ "name": "b", "scoring_rubric": { "type": "f1" } }""", 201))}} ] }""", "benchmarks" },
+        // Regression thresholds: known metrics only, each valid for its scale.
+        { """{ "name": "s", "regression_thresholds": [0.1], "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds" },
+        { """{ "name": "s", "regression_thresholds": { "p99_latency": 0.1 }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.p99_latency" },
+        { """{ "name": "s", "regression_thresholds": { "accuracy": 2 }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.accuracy" },
+        { """{ "name": "s", "regression_thresholds": { "latency_ms": 0 }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.latency_ms" },
+        { """{ "name": "s", "regression_thresholds": { "latency_ms": 50 }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.latency_ms" },
+        { """{ "name": "s", "regression_thresholds": { "tokens_per_task": "5%" }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.tokens_per_task" },
+        { """{ "name": "s", "regression_thresholds": { "latency_ms": 0.1, "latency_ms": 0.2 }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.latency_ms" },
         // Malformed JSON and values of the wrong type name the field where reading stopped.
         { "this is not JSON", "body" },
         { """{ "name": "s", "benchmarks": [ { "name": "b", """, "benchmarks[0]" },

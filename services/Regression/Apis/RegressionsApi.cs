@@ -43,6 +43,7 @@ public static class RegressionsApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "threshold")] string? threshold,
         RegressionDbContext db,
         ISuiteCatalog catalog,
+        SuiteThresholds suiteThresholds,
         IOptions<RegressionOptions> options,
         ILogger<RegressionReport> logger,
         CancellationToken ct)
@@ -124,7 +125,21 @@ public static class RegressionsApi
             var rows = await db.VersionResults.AsNoTracking()
                 .Where(r => r.AgentId == agentId && order.Contains(r.AgentVersion))
                 .ToListAsync(ct);
-            cells = RegressionJudge.Judge(rows, order, registry, new RegressionEngine(), logger)
+            // A threshold asked for in the query applies everywhere; otherwise each suite's own thresholds apply.
+            IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>>? thresholds = null;
+            if (t is null)
+            {
+                try
+                {
+                    thresholds = await suiteThresholds.OfAsync(rows.Select(r => r.SuiteId), ct);
+                }
+                catch (SuiteCatalogUnavailableException e)
+                {
+                    return CatalogProblems.Unavailable(e);
+                }
+            }
+
+            cells = RegressionJudge.Judge(rows, order, registry, new RegressionEngine(), logger, thresholds)
                 .Where(c => c.Verdict.Version == current && c.VersionsJudged >= 2)
                 .Select(c => (c.Regression(), c.VerdictItem()))
                 .ToList();

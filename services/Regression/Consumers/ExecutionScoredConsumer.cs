@@ -41,6 +41,7 @@ public sealed class RegressionOptions
 public sealed class ExecutionScoredConsumer(
     RegressionDbContext db,
     IOptions<RegressionOptions> options,
+    SuiteThresholds suiteThresholds,
     TimeProvider clock,
     ILogger<ExecutionScoredConsumer> logger) : IConsumer<ExecutionScored>
 {
@@ -69,7 +70,9 @@ public sealed class ExecutionScoredConsumer(
             .GroupBy(r => r.AgentVersion)
             .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
         var known = (await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct)).ToHashSet();
-        var judgements = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger);
+        // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
+        var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
+        var judgements = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds);
         // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
         // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
         var from = order.IndexOf(candidate.AgentVersion);

@@ -159,19 +159,26 @@ public static class RegressionJudge
         RegressionMetrics.Accuracy, RegressionMetrics.LatencyMs, RegressionMetrics.CostPerTaskUsd, RegressionMetrics.TokensPerTask, RegressionMetrics.ErrorRate,
     ];
 
+    /// <param name="suiteThresholds">
+    /// Each suite's overrides of the practical thresholds (its <c>regression_thresholds</c>), applied on top of
+    /// <paramref name="registry"/> to the benchmarks of that suite; null or missing: the registry's.
+    /// </param>
     public static IReadOnlyList<CellJudgement> Judge(
-        IReadOnlyList<VersionResult> executions, IReadOnlyList<string> versionOrder, MetricRegistry registry, RegressionEngine engine, ILogger? logger = null)
+        IReadOnlyList<VersionResult> executions, IReadOnlyList<string> versionOrder, MetricRegistry registry, RegressionEngine engine, ILogger? logger = null,
+        IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>>? suiteThresholds = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        return Judge(executions, versionOrder, registry, series => engine.Analyze(series), logger);
+        return Judge(executions, versionOrder, registry, series => engine.Analyze(series), logger, suiteThresholds);
     }
 
     /// <summary>As above, with the analysis given as a function (the engine's <see cref="RegressionEngine.Analyze"/>).</summary>
     public static IReadOnlyList<CellJudgement> Judge(
         IReadOnlyList<VersionResult> executions, IReadOnlyList<string> versionOrder, MetricRegistry registry,
-        Func<IReadOnlyList<SeriesInput>, IReadOnlyList<SeriesVerdict>> analyze, ILogger? logger = null)
+        Func<IReadOnlyList<SeriesInput>, IReadOnlyList<SeriesVerdict>> analyze, ILogger? logger = null,
+        IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>>? suiteThresholds = null)
     {
         ArgumentNullException.ThrowIfNull(executions);
+        ArgumentNullException.ThrowIfNull(registry);
         var cells = new List<(Guid BenchmarkId, string Name, MetricDefinition Metric, List<VersionRuns> Versions, SeriesInput Series)>();
         foreach (var benchmark in executions.GroupBy(e => e.BenchmarkId))
         {
@@ -180,10 +187,14 @@ public static class RegressionJudge
                 .Where(list => list.Count > 0)
                 .Select(Pool)
                 .ToList();
-            var name = benchmark.OrderBy(e => e.ScoredAt).Last().BenchmarkName;
+            var latest = benchmark.OrderBy(e => e.ScoredAt).Last();
+            var name = latest.BenchmarkName;
+            var cellRegistry = suiteThresholds is not null && suiteThresholds.TryGetValue(latest.SuiteId, out var overrides) && overrides.Count > 0
+                ? registry.WithThresholds(overrides)
+                : registry;
             foreach (var metricName in Metrics)
             {
-                var metric = registry.Get(metricName);
+                var metric = cellRegistry.Get(metricName);
                 var samples = versions.Select(v => new VersionSample(
                     v.Version,
                     Runs(v, metricName).ToList(),

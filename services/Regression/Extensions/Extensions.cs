@@ -4,6 +4,7 @@ using BenchMesh.Messaging.Outbox;
 using BenchMesh.Persistence;
 using BenchMesh.Regression.Consumers;
 using BenchMesh.Regression.Data;
+using BenchMesh.Regression.Detection;
 using BenchMesh.Statistics.Engine;
 using BenchMesh.ServiceDefaults;
 
@@ -19,6 +20,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         // Suites tells an agent without scored executions from an id it never registered.
         builder.AddSuiteCatalog();
+        builder.Services.AddSingleton<SuiteThresholds>();
         builder.Services.AddOptions<RegressionOptions>()
             .BindConfiguration("Regression")
             .Validate(o => o.Thresholds.All(t => MetricRegistry.Default.TryGet(t.Key, out var m) && MetricRegistry.IsValidThreshold(m.Scale, t.Value)),

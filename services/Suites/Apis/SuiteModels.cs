@@ -13,7 +13,8 @@ public sealed record CreateSuiteRequest(
     string? Category,
     string? Version,
     string? WorkspaceId,
-    IReadOnlyList<BenchmarkRequest?>? Benchmarks);
+    IReadOnlyList<BenchmarkRequest?>? Benchmarks,
+    JsonElement? RegressionThresholds = null);
 
 public sealed record BenchmarkRequest(
     string? Name,
@@ -56,7 +57,8 @@ public sealed record SuiteResponse(
     string Version,
     string? WorkspaceId,
     IReadOnlyList<BenchmarkResponse> Benchmarks,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, double> RegressionThresholds)
 {
     /// <summary>The suite; with its items when they were loaded and <paramref name="withItems"/> is set.</summary>
     public static SuiteResponse From(Suite suite, bool withItems) => new(
@@ -80,7 +82,8 @@ public sealed record SuiteResponse(
                     ? [.. b.Items.OrderBy(i => i.Ordinal).Select(i => new DatasetItemResponse(
                         i.ItemId, i.Input, i.Expected, i.ScoringRubric is null ? null : JsonText.Parse(i.ScoringRubric)))]
                     : null)))],
-        suite.CreatedAt);
+        suite.CreatedAt,
+        suite.RegressionThresholdMap());
 }
 
 public sealed record SuiteListResponse(IReadOnlyList<SuiteResponse> Suites);

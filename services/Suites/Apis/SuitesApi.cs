@@ -84,6 +84,9 @@ public static class SuitesApi
             Version = string.IsNullOrWhiteSpace(request.Version) ? DefaultVersion : request.Version.Trim(),
             WorkspaceId = string.IsNullOrWhiteSpace(request.WorkspaceId) ? null : request.WorkspaceId.Trim(),
             CreatedAt = now,
+            RegressionThresholds = request.RegressionThresholds is { ValueKind: JsonValueKind.Object } thresholds && thresholds.EnumerateObject().Any()
+                ? thresholds.GetRawText()
+                : null,
             Benchmarks = [.. request.Benchmarks!.Select((b, ordinal) =>
             {
                 var benchmarkId = Guid.CreateVersion7();

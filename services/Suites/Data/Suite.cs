@@ -12,7 +12,19 @@ public sealed class Suite
     public required string Version { get; set; }
     public string? WorkspaceId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// JSON object text (jsonb), metric name → practical threshold, overriding the regression engine's defaults for
+    /// this suite's benchmarks (e.g. <c>{"latency_ms":0.05}</c>), or null.
+    /// </summary>
+    public string? RegressionThresholds { get; set; }
+
     public List<Benchmark> Benchmarks { get; set; } = [];
+
+    /// <summary>The overrides as a map (empty when there are none).</summary>
+    public IReadOnlyDictionary<string, double> RegressionThresholdMap() => RegressionThresholds is null
+        ? new Dictionary<string, double>()
+        : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(RegressionThresholds) ?? [];
 }
 
 /// <summary>One benchmark of a suite: a rubric, the constraints placed on the agent and a dataset.</summary>

@@ -65,6 +65,7 @@ public sealed class SuitesDbContext(DbContextOptions<SuitesDbContext> options) :
             suite.Property(s => s.Category).HasMaxLength(Limits.CategoryLength);
             suite.Property(s => s.Version).HasMaxLength(Limits.VersionLength);
             suite.Property(s => s.WorkspaceId).HasMaxLength(Limits.NameLength);
+            suite.Property(s => s.RegressionThresholds).HasColumnType("jsonb");
             suite.HasIndex(s => s.WorkspaceId);
             suite.HasMany(s => s.Benchmarks).WithOne().HasForeignKey(b => b.SuiteId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -21,6 +21,12 @@ public static class SuitesQueries
                 .FirstOrDefaultAsync(s => s.SuiteId == id, cancellationToken)
             : null;
 
+    /// <summary>A suite with its benchmarks but none of their dataset items (what needs only the suite's settings).</summary>
+    public static async Task<Suite?> FindSuiteWithoutItemsAsync(this SuitesDbContext db, string suiteId, CancellationToken cancellationToken) =>
+        Guid.TryParse(suiteId, out var id)
+            ? await db.Suites.AsNoTracking().Include(s => s.Benchmarks).FirstOrDefaultAsync(s => s.SuiteId == id, cancellationToken)
+            : null;
+
     /// <summary>Timestamps as PostgreSQL keeps them (microseconds), so a write answers what a later read will.</summary>
     public static DateTimeOffset StorageNow(this TimeProvider clock)
     {

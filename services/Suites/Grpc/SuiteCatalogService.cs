@@ -14,10 +14,17 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
 {
     public override async Task<SuiteMessage> GetSuite(GetSuiteRequest request, ServerCallContext context)
     {
-        var suite = await db.FindSuiteAsync(request.SuiteId, context.CancellationToken)
+        var suite = await (request.OmitItems
+                ? db.FindSuiteWithoutItemsAsync(request.SuiteId, context.CancellationToken)
+                : db.FindSuiteAsync(request.SuiteId, context.CancellationToken))
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no suite '{request.SuiteId}'."));
 
         var message = new SuiteMessage { SuiteId = suite.SuiteId.ToString(), Name = suite.Name, Category = suite.Category };
+        foreach (var (metric, threshold) in suite.RegressionThresholdMap())
+        {
+            message.RegressionThresholds[metric] = threshold;
+        }
+
         foreach (var benchmark in suite.Benchmarks.OrderBy(b => b.Ordinal))
         {
             var benchmarkMessage = new BenchmarkMessage

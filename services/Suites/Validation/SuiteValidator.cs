@@ -1,5 +1,8 @@
+using System.Text.Json;
+using BenchMesh.Contracts.Regression;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.Statistics.Engine;
 using BenchMesh.Suites.Apis;
 using BenchMesh.Suites.Data;
 
@@ -23,6 +26,8 @@ public static class SuiteValidator
         errors.MaxLength("version", request.Version, Limits.VersionLength);
         errors.MaxLength("workspace_id", request.WorkspaceId, Limits.NameLength);
 
+        ValidateRegressionThresholds(request.RegressionThresholds, "regression_thresholds", errors);
+
         var benchmarks = request.Benchmarks ?? [];
         if (benchmarks.Count == 0)
         {
@@ -41,6 +46,55 @@ public static class SuiteValidator
 
         return errors;
     }
+
+    /// <summary>The metrics whose practical threshold a suite may set: the ones the Regression service judges.</summary>
+    public static readonly string[] RegressionMetricNames =
+    [
+        RegressionMetrics.Accuracy, RegressionMetrics.LatencyMs, RegressionMetrics.CostPerTaskUsd, RegressionMetrics.TokensPerTask, RegressionMetrics.ErrorRate,
+    ];
+
+    /// <summary>
+    /// <c>regression_thresholds</c>: an object of metric → number, each a valid practical threshold for the metric's
+    /// scale (relative above 0 on latency, cost and tokens; points in (0, 1) on accuracy and error rate).
+    /// </summary>
+    private static void ValidateRegressionThresholds(JsonElement? thresholds, string path, ValidationErrors errors)
+    {
+        if (thresholds is not { } value || value.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(path, "must be an object of metric name → practical threshold, e.g. {\"latency_ms\": 0.05, \"accuracy\": 0.02}.");
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
+        {
+            var field = $"{path}.{property.Name}";
+            if (!seen.Add(property.Name))
+            {
+                errors.Add(field, "appears more than once.");
+            }
+            else if (!RegressionMetricNames.Contains(property.Name, StringComparer.Ordinal)
+                || !MetricRegistry.Default.TryGet(property.Name, out var metric))
+            {
+                errors.Add(field, $"is not a metric the regression engine judges; use one of {string.Join(", ", RegressionMetricNames)}.");
+            }
+            else if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var threshold)
+                || !MetricRegistry.IsValidThreshold(metric.Scale, threshold) || threshold > MaxRelativeThreshold)
+            {
+                errors.Add(field, metric.Scale == MetricScale.Proportion
+                    ? "must be a number greater than 0 and less than 1 (points: 0.02 = 2 points)."
+                    : $"must be a number greater than 0 and at most {MaxRelativeThreshold} (relative: 0.05 = 5 %).");
+            }
+        }
+    }
+
+    /// <summary>A relative threshold above 1000 % would switch regression detection off for the metric: a unit mistake.</summary>
+    public const double MaxRelativeThreshold = 10;
 
     private static void ValidateBenchmark(BenchmarkRequest? benchmark, string path, ValidationErrors errors)
     {

@@ -272,6 +272,10 @@ namespace BenchMesh.Suites.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<string>("RegressionThresholds")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("regression_thresholds");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(64)
