@@ -45,8 +45,11 @@ var regression = builder.AddProject<Projects.BenchMesh_Regression>(ResourceNames
     .WithReference(regressionDb).WithReference(rabbit)
     .WithReference(suites);
 
+// Stress instances each generate load; a run split across N workers needs N replicas that take shares
+// (--BenchMesh:StressReplicas=N, default 1: on one machine, replicas measure each other; docs/stress.md).
 var stress = builder.AddProject<Projects.BenchMesh_Stress>(ResourceNames.Stress)
     .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
+    .WithReplicas(int.TryParse(builder.Configuration["BenchMesh:StressReplicas"], out var stressReplicas) && stressReplicas > 0 ? stressReplicas : 1)
     .WithReference(stressDb).WithReference(rabbit)
     .WithReference(suites).WaitFor(suites);
 

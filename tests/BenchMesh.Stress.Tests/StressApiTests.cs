@@ -127,6 +127,15 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
         { """{"scenario":"spike"}""", "agent_id" },
         { """{"agent_id":"not-a-uuid","scenario":"spike"}""", "agent_id" },
         { """{"agent_id":"AGENT"}""", "scenario" },
+        // workers: a whole number from 1 to 16, and only for the scenarios that can be split (docs/stress.md).
+        { """{"agent_id":"AGENT","scenario":"high_load","workers":0}""", "workers" },
+        { """{"agent_id":"AGENT","scenario":"high_load","workers":17}""", "workers" },
+        { """{"agent_id":"AGENT","scenario":"high_load","workers":1.5}""", "workers" },
+        { """{"agent_id":"AGENT","scenario":"high_load","workers":"two"}""", "workers" },
+        { """{"agent_id":"AGENT","scenario":"spike","workers":2}""", "workers" },
+        { """{"agent_id":"AGENT","scenario":"failure_recovery","workers":2}""", "workers" },
+        { """{"agent_id":"AGENT","scenario":"rate_limiting","workers":4}""", "workers" },
+        { """{"agent_id":"AGENT","scenario":"concurrent_requests","parameters":{"max_concurrency":2},"workers":3}""", "workers" },
     };
 
     [Theory]

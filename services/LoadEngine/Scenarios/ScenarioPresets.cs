@@ -168,24 +168,121 @@ public static class ScenarioPresets
         };
     }
 
+    /// <summary>
+    /// What a scenario reports from its phases: findings, resilience score, scaling limits and recommendations. The
+    /// presets call it on what they ran; a distributed run calls it on its shares' merged phases, with
+    /// <paramref name="usersAt"/> the run's users at a moment (the sum of its shares' ramps) for concurrent_requests.
+    /// </summary>
+    /// <param name="p">The scenario's resolved parameters (<see cref="Resolve"/>), undivided.</param>
+    public static ScenarioResult Summarize(
+        string scenario, IReadOnlyDictionary<string, double> p, IReadOnlyList<ScenarioPhase> phases, Func<TimeSpan, double>? usersAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(phases);
+        switch (scenario)
+        {
+            case HighLoad:
+                return Resilience.Summarize(scenario, p, phases, Resilience.MedianSecondP99(phases), recovery: 1);
+
+            case SustainedLoad:
+            {
+                // Does the p99 creep up over a long run? The median p99 of the last third against the first third's.
+                var timeline = phases[0].Result.Timeline.Where(t => t.Requests > 0).ToList();
+                var third = timeline.Count / 3;
+                double? drift = null;
+                if (third > 0)
+                {
+                    var first = Median(timeline.Take(third).Select(t => t.P99Ms));
+                    var last = Median(timeline.Skip(timeline.Count - third).Select(t => t.P99Ms));
+                    drift = first > 0 ? Math.Round(last / first, 3) : null;
+                }
+
+                return Resilience.Summarize(scenario, p, phases, Resilience.MedianSecondP99(phases), recovery: 1, findings: f => f with { P99DriftRatio = drift });
+            }
+
+            case Spike or FailureRecovery:
+            {
+                var baseline = phases[0].Result;
+                var recoverySeconds = scenario == Spike ? p["base_s"] : p["recovery_s"];
+                var recoveredAfter = Resilience.RecoverySeconds(baseline, phases[2].Result);
+                var recovery = recoveredAfter is { } s ? Math.Clamp(1 - s / recoverySeconds, 0, 1) : 0;
+                return Resilience.Summarize(scenario, p, phases, baseline.LatencyMs.P99, recovery,
+                    f => f with { RecoverySeconds = recoveredAfter, Recovered = recoveredAfter is not null });
+            }
+
+            case MemoryPressure:
+            {
+                // The body grows linearly from input_chars_start to input_chars_end: the first second with errors
+                // above 1 % marks the largest body served.
+                double start = (int)p["input_chars_start"], end = (int)p["input_chars_end"], duration = p["duration_s"];
+                var firstFailing = phases[0].Result.Timeline.FirstOrDefault(t => t.Requests > 0 && (double)t.Errors / t.Requests > 0.01);
+                var largestOk = firstFailing is null ? end : start + (end - start) * firstFailing.Second / duration;
+                return Resilience.Summarize(scenario, p, phases, Resilience.MedianSecondP99(phases), recovery: 1,
+                    limits: new Dictionary<string, double> { ["max_input_chars_ok"] = Math.Round(largestOk) });
+            }
+
+            case ConcurrentRequests:
+            {
+                var schedule = ConcurrencySchedule.Ramping(1, [new Stage(Seconds(p["duration_s"]), (int)p["max_concurrency"])]);
+                usersAt ??= at => schedule.UsersAt(at);
+                var seconds = phases[0].Result.Timeline.Where(t => t.Requests > 0).ToList();
+                var limits = new Dictionary<string, double>();
+                double throughput = 1;
+                if (seconds.Count > 0)
+                {
+                    var peak = seconds.MaxBy(t => t.Requests)!;
+                    limits["peak_rps"] = peak.Requests;
+                    limits["concurrency_at_peak"] = usersAt(TimeSpan.FromSeconds(peak.Second + 0.5));
+                    // Closed model: throughput is judged as the last fifth of the ramp against the peak (does more concurrency collapse it?).
+                    var tail = seconds.Skip(seconds.Count - Math.Max(1, seconds.Count / 5)).Average(t => t.Requests);
+                    throughput = Math.Min(1, tail / peak.Requests);
+                }
+
+                return Resilience.Summarize(scenario, p, phases, Resilience.MedianSecondP99(phases), recovery: 1, limits: limits, throughput: throughput);
+            }
+
+            case LargeInputs:
+            {
+                // The phases are the size steps: ×10 from input_chars_start, the last at input_chars_end.
+                long size = (int)p["input_chars_start"], end = (int)p["input_chars_end"];
+                double? largestOk = null;
+                foreach (var phase in phases)
+                {
+                    if (phase.Result.ErrorRate <= 0.01)
+                    {
+                        largestOk = size;
+                    }
+
+                    size = Math.Min(size * 10, end);
+                }
+
+                var limits = largestOk is { } ok ? new Dictionary<string, double> { ["max_input_chars_ok"] = ok } : null;
+                return Resilience.Summarize(scenario, p, phases, phases[0].Result.LatencyMs.P99, recovery: 1, limits: limits);
+            }
+
+            case RateLimiting:
+            {
+                LoadResult over = phases[0].Result, under = phases[1].Result;
+                var limited = over.RateLimited.Responses429 > 0;
+                double? retryAfterFraction = limited ? Math.Round((double)over.RateLimited.WithRetryAfter / over.RateLimited.Responses429, 3) : null;
+                var recovered = under.RateLimited.Responses429 == 0 && under.ErrorRate <= 0.01;
+                // Half for limiting correctly (429 with Retry-After), half for serving again below the limit.
+                var recovery = 0.5 * (retryAfterFraction ?? 0) + (recovered ? 0.5 : 0);
+                var limits = new Dictionary<string, double> { ["accepted_rps_over_limit"] = Math.Round((over.Requests - over.ErrorCount) / Math.Max(over.DurationSeconds, 1e-6), 3) };
+                return Resilience.Summarize(scenario, p, phases, under.LatencyMs.P99, recovery,
+                    f => f with { RateLimited = limited, RetryAfterFraction = retryAfterFraction, Recovered = recovered },
+                    limits);
+            }
+
+            default:
+                throw new ArgumentException($"Unknown scenario '{scenario}'.", nameof(scenario));
+        }
+    }
+
     private static async Task<ScenarioResult> ConstantAsync(string scenario, IReadOnlyDictionary<string, double> p, PhaseRunner runner)
     {
         var result = await runner.RunAsync(o => o with { Rate = p["rate"], Duration = Seconds(p["duration_s"]) }).ConfigureAwait(false);
-        double? drift = null;
-        if (scenario == SustainedLoad)
-        {
-            var timeline = result.Timeline.Where(t => t.Requests > 0).ToList();
-            var third = timeline.Count / 3;
-            if (third > 0)
-            {
-                var first = Median(timeline.Take(third).Select(t => t.P99Ms));
-                var last = Median(timeline.Skip(timeline.Count - third).Select(t => t.P99Ms));
-                drift = first > 0 ? Math.Round(last / first, 3) : null;
-            }
-        }
-
-        var phases = new[] { new ScenarioPhase("load", result) };
-        return Resilience.Summarize(scenario, p, phases, Resilience.MedianSecondP99(phases), recovery: 1, findings: f => f with { P99DriftRatio = drift });
+        return Summarize(scenario, p, [new ScenarioPhase("load", result)]);
     }
 
     private static async Task<ScenarioResult> ThreePhaseAsync(
@@ -195,63 +292,36 @@ public static class ScenarioPresets
         var baseline = await runner.RunAsync(o => o with { Rate = baseRate, Duration = Seconds(baseSeconds) }).ConfigureAwait(false);
         var stress = await runner.RunAsync(o => o with { Rate = stressRate, Duration = Seconds(stressSeconds) }).ConfigureAwait(false);
         var after = await runner.RunAsync(o => o with { Rate = baseRate, Duration = Seconds(recoverySeconds) }).ConfigureAwait(false);
-        var phases = new[]
-        {
+        return Summarize(scenario, p,
+        [
             new ScenarioPhase("baseline", baseline),
             new ScenarioPhase(scenario == Spike ? "spike" : "overload", stress),
             new ScenarioPhase("recovery", after),
-        };
-        var recoveredAfter = Resilience.RecoverySeconds(baseline, after);
-        var recovery = recoveredAfter is { } s ? Math.Clamp(1 - s / recoverySeconds, 0, 1) : 0;
-        return Resilience.Summarize(scenario, p, phases, baseline.LatencyMs.P99, recovery,
-            f => f with { RecoverySeconds = recoveredAfter, Recovered = recoveredAfter is not null });
+        ]);
     }
 
     private static async Task<ScenarioResult> MemoryPressureAsync(IReadOnlyDictionary<string, double> p, PhaseRunner runner, ScenarioTarget target)
     {
-        int start = (int)p["input_chars_start"], end = (int)p["input_chars_end"];
-        var duration = p["duration_s"];
         var result = await runner.RunAsync(o => o with
         {
             Rate = p["rate"],
-            Duration = Seconds(duration),
-            Request = target.Request with { InputChars = start, InputCharsEnd = end },
+            Duration = Seconds(p["duration_s"]),
+            Request = target.Request with { InputChars = (int)p["input_chars_start"], InputCharsEnd = (int)p["input_chars_end"] },
         }).ConfigureAwait(false);
-        var phases = new[] { new ScenarioPhase("growing_bodies", result) };
-        var firstFailing = result.Timeline.FirstOrDefault(t => t.Requests > 0 && (double)t.Errors / t.Requests > 0.01);
-        var largestOk = firstFailing is null ? end : start + (double)(end - start) * firstFailing.Second / duration;
-        return Resilience.Summarize(MemoryPressure, p, phases, Resilience.MedianSecondP99(phases), recovery: 1,
-            limits: new Dictionary<string, double> { ["max_input_chars_ok"] = Math.Round(largestOk) });
+        return Summarize(MemoryPressure, p, [new ScenarioPhase("growing_bodies", result)]);
     }
 
     private static async Task<ScenarioResult> ConcurrentAsync(IReadOnlyDictionary<string, double> p, PhaseRunner runner)
     {
-        var users = (int)p["max_concurrency"];
-        var stages = new[] { new Stage(Seconds(p["duration_s"]), users) };
-        var schedule = ConcurrencySchedule.Ramping(1, stages);
+        var stages = new[] { new Stage(Seconds(p["duration_s"]), (int)p["max_concurrency"]) };
         var result = await runner.RunAsync(o => o with { Executor = ExecutorKind.RampingConcurrency, StartTarget = 1, Stages = stages }).ConfigureAwait(false);
-        var phases = new[] { new ScenarioPhase("ramp", result) };
-        var limits = new Dictionary<string, double>();
-        var seconds = result.Timeline.Where(t => t.Requests > 0).ToList();
-        double throughput = 1;
-        if (seconds.Count > 0)
-        {
-            var peak = seconds.MaxBy(t => t.Requests)!;
-            limits["peak_rps"] = peak.Requests;
-            limits["concurrency_at_peak"] = schedule.UsersAt(TimeSpan.FromSeconds(peak.Second + 0.5));
-            // Closed model: throughput is judged as the last fifth of the ramp against the peak (does more concurrency collapse it?).
-            var tail = seconds.Skip(seconds.Count - Math.Max(1, seconds.Count / 5)).Average(t => t.Requests);
-            throughput = Math.Min(1, tail / peak.Requests);
-        }
-
-        return Resilience.Summarize(ConcurrentRequests, p, phases, Resilience.MedianSecondP99(phases), recovery: 1, limits: limits, throughput: throughput);
+        return Summarize(ConcurrentRequests, p, [new ScenarioPhase("ramp", result)]);
     }
 
     private static async Task<ScenarioResult> LargeInputsAsync(IReadOnlyDictionary<string, double> p, PhaseRunner runner, ScenarioTarget target)
     {
         int start = (int)p["input_chars_start"], end = (int)p["input_chars_end"];
         var phases = new List<ScenarioPhase>();
-        double? largestOk = null;
         for (long size = start; ; size = Math.Min(size * 10, end))
         {
             var chars = (int)size;
@@ -262,19 +332,13 @@ public static class ScenarioPresets
                 Request = target.Request with { InputChars = chars, InputCharsEnd = null },
             }).ConfigureAwait(false);
             phases.Add(new ScenarioPhase(string.Create(CultureInfo.InvariantCulture, $"chars_{chars}"), result));
-            if (result.ErrorRate <= 0.01)
-            {
-                largestOk = chars;
-            }
-
             if (size >= end)
             {
                 break;
             }
         }
 
-        var limits = largestOk is { } ok ? new Dictionary<string, double> { ["max_input_chars_ok"] = ok } : null;
-        return Resilience.Summarize(LargeInputs, p, phases, phases[0].Result.LatencyMs.P99, recovery: 1, limits: limits);
+        return Summarize(LargeInputs, p, phases);
     }
 
     private static async Task<ScenarioResult> RateLimitingAsync(IReadOnlyDictionary<string, double> p, PhaseRunner runner)
@@ -285,17 +349,7 @@ public static class ScenarioPresets
         var wait = Math.Min(over.RateLimited.MaxRetryAfterSeconds, p["max_wait_s"]);
         await Task.Delay(Seconds(wait), runner.CancellationToken).ConfigureAwait(false);
         var under = await runner.RunAsync(o => o with { Rate = limit / 2, Duration = Seconds(phaseSeconds) }).ConfigureAwait(false);
-
-        var limited = over.RateLimited.Responses429 > 0;
-        double? retryAfterFraction = limited ? Math.Round((double)over.RateLimited.WithRetryAfter / over.RateLimited.Responses429, 3) : null;
-        var recovered = under.RateLimited.Responses429 == 0 && under.ErrorRate <= 0.01;
-        // Half for limiting correctly (429 with Retry-After), half for serving again below the limit.
-        var recovery = 0.5 * (retryAfterFraction ?? 0) + (recovered ? 0.5 : 0);
-        var phases = new[] { new ScenarioPhase("over_limit", over), new ScenarioPhase("under_limit", under) };
-        var limits = new Dictionary<string, double> { ["accepted_rps_over_limit"] = Math.Round((over.Requests - over.ErrorCount) / Math.Max(over.DurationSeconds, 1e-6), 3) };
-        return Resilience.Summarize(RateLimiting, p, phases, under.LatencyMs.P99, recovery,
-            f => f with { RateLimited = limited, RetryAfterFraction = retryAfterFraction, Recovered = recovered },
-            limits);
+        return Summarize(RateLimiting, p, [new ScenarioPhase("over_limit", over), new ScenarioPhase("under_limit", under)]);
     }
 
     private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);

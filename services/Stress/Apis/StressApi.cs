@@ -4,22 +4,31 @@ using BenchMesh.Contracts.Agents;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Stress.Catalog;
 using BenchMesh.Stress.Data;
+using BenchMesh.Stress.Distributed;
 using BenchMesh.Stress.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BenchMesh.Stress.Apis;
 
 /// <summary>
 /// <c>agent_id</c> is text so that a malformed id is a field error rather than a JSON error; <c>parameters</c> is the
-/// scenario's parameters by name (docs/stress.md), read as JSON so that a value that is not a number is a field error too.
+/// scenario's parameters by name (docs/stress.md), read as JSON so that a value that is not a number is a field error too;
+/// <c>workers</c> (1 to 16, default 1) splits the load across that many Stress workers, read as JSON for the same reason.
 /// </summary>
-public sealed record StartStressRunRequest(string? AgentId, string? AgentVersion, string? Scenario, JsonElement? Parameters);
+public sealed record StartStressRunRequest(string? AgentId, string? AgentVersion, string? Scenario, JsonElement? Parameters, JsonElement? Workers = null);
 
 public sealed record StressRunAccepted(Guid StressRunId, string Status, string StatusUrl);
 
-/// <summary>How far a run is: seconds since it started against the seconds its scenario plans; requests once it has ended.</summary>
-public sealed record StressProgress(double ElapsedSeconds, double? PlannedSeconds, long RequestsCompleted);
+/// <summary>
+/// How far a run is: seconds since it started against the seconds its scenario plans; requests once it has ended (for a
+/// distributed run, also those of the shares reported so far); for a distributed run, its shares reported and in all.
+/// </summary>
+public sealed record StressProgress(double ElapsedSeconds, double? PlannedSeconds, long RequestsCompleted, int? SharesDone = null, int? SharesTotal = null);
+
+/// <summary>One share of a distributed run: who took it, how it ended, its requests.</summary>
+public sealed record StressShareView(int ShareIndex, string Status, string? Worker, long Requests, string? Error, DateTimeOffset? CompletedAt);
 
 public sealed record StressRunResponse(
     Guid StressRunId,
@@ -34,7 +43,9 @@ public sealed record StressRunResponse(
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    int Workers = 1,
+    IReadOnlyList<StressShareView>? Shares = null);
 
 public static class StressApi
 {
@@ -56,6 +67,7 @@ public static class StressApi
         IAgentCatalog catalog,
         StressRunQueue queue,
         StressInstance instance,
+        IOptions<DistributedRunOptions> distributed,
         TimeProvider clock,
         CancellationToken ct)
     {
@@ -70,6 +82,7 @@ public static class StressApi
         errors.MaxLength("agent_version", request.AgentVersion, 100);
         errors.Required("scenario", request.Scenario);
         var overrides = ReadParameters(request.Parameters, errors);
+        var workers = ReadWorkers(request.Workers, errors);
         IReadOnlyDictionary<string, double>? parameters = null;
         if (!string.IsNullOrWhiteSpace(request.Scenario) && overrides is not null)
         {
@@ -80,9 +93,13 @@ public static class StressApi
             }
 
             parameters = resolved;
+            if (resolved is not null && workers is > 1 && WorkerSplit.Problem(request.Scenario, resolved, workers.Value) is { } splitProblem)
+            {
+                errors.Add("workers", splitProblem);
+            }
         }
 
-        if (!errors.IsValid || parameters is null)
+        if (!errors.IsValid || parameters is null || workers is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
@@ -129,9 +146,21 @@ public static class StressApi
             HeartbeatAt = clock.GetUtcNow(),
         };
         db.StressRuns.Add(run);
-        await db.SaveChangesAsync(ct);
-
-        await queue.EnqueueAsync(new StressJob(run.StressRunId, agent, run.Scenario, parameters), ct);
+        if (workers > 1)
+        {
+            // Distributed: the shares go to whichever instances take them (through the outbox, with the run); no job here.
+            var o = distributed.Value;
+            var now = clock.GetUtcNow();
+            var startAt = now + o.StartDelay;
+            var planned = TimeSpan.FromSeconds(ScenarioPlans.PlannedSeconds(run.Scenario, parameters));
+            DistributedRuns.AddShares(db, run, WorkerSplit.Split(run.Scenario, parameters, workers.Value), startAt, startAt + planned + o.DeadlineGrace, now);
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            await db.SaveChangesAsync(ct);
+            await queue.EnqueueAsync(new StressJob(run.StressRunId, agent, run.Scenario, parameters), ct);
+        }
 
         var location = $"/stress/runs/{run.StressRunId}";
         return TypedResults.Accepted(location, new StressRunAccepted(run.StressRunId, run.Status, location));
@@ -143,7 +172,7 @@ public static class StressApi
         TimeProvider clock,
         CancellationToken ct)
     {
-        var run = await db.StressRuns.AsNoTracking().SingleOrDefaultAsync(r => r.StressRunId == stressRunId, ct);
+        var run = await db.StressRuns.AsNoTracking().Include(r => r.Shares).SingleOrDefaultAsync(r => r.StressRunId == stressRunId, ct);
         if (run is null)
         {
             return TypedResults.Problem(title: "Unknown stress run.", detail: $"No stress run {stressRunId}.", statusCode: StatusCodes.Status404NotFound);
@@ -153,13 +182,37 @@ public static class StressApi
         using var stored = JsonDocument.Parse(run.ParametersJson);
         var parameters = stored.RootElement.Clone();
         var planned = ScenarioPlans.TryPlannedSeconds(run.Scenario, parameters);
-        var elapsed = run.StartedAt is not { } started ? 0 : ((run.CompletedAt ?? clock.GetUtcNow()) - started).TotalSeconds;
+        var elapsed = run.StartedAt is not { } started ? 0 : Math.Max(0, ((run.CompletedAt ?? clock.GetUtcNow()) - started).TotalSeconds);
+        var distributed = run.Workers > 1;
+        var shares = run.Shares.OrderBy(s => s.ShareIndex).ToList();
         return TypedResults.Ok(new StressRunResponse(
             run.StressRunId, run.AgentId, run.AgentName, run.AgentVersion, run.Scenario, run.Status,
             parameters,
-            new StressProgress(Math.Round(elapsed, 1), planned, run.RequestsCompleted),
+            new StressProgress(
+                Math.Round(elapsed, 1), planned, run.RequestsCompleted,
+                distributed ? shares.Count(s => s.Status is StressShareStatuses.Completed or StressShareStatuses.Failed) : null,
+                distributed ? run.Workers : null),
             run.ResultJson is null ? null : JsonDocument.Parse(run.ResultJson).RootElement.Clone(),
-            run.Error, run.CreatedAt, run.StartedAt, run.CompletedAt));
+            run.Error, run.CreatedAt, run.StartedAt, run.CompletedAt,
+            run.Workers,
+            distributed ? [.. shares.Select(s => new StressShareView(s.ShareIndex, s.Status, s.Worker, s.Requests, s.Error, s.CompletedAt))] : null));
+    }
+
+    /// <summary><c>workers</c>: absent or null is 1; otherwise a whole number from 1 to 16, or null with a field error.</summary>
+    private static int? ReadWorkers(JsonElement? workers, ValidationErrors errors)
+    {
+        if (workers is not { } element || element.ValueKind == JsonValueKind.Null)
+        {
+            return 1;
+        }
+
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out var count) || count is < 1 or > DistributedRunOptions.MaxWorkers)
+        {
+            errors.Add("workers", $"must be a whole number from 1 to {DistributedRunOptions.MaxWorkers}.");
+            return null;
+        }
+
+        return count;
     }
 
     /// <summary>The <c>parameters</c> object as numbers by name; null (with field errors) when it is not one.</summary>

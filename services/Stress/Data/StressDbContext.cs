@@ -43,6 +43,58 @@ public sealed class StressRun
     /// belongs to an instance that is gone, and is failed by whichever replica notices (<see cref="Runs.StressRunSupervisor"/>).
     /// </summary>
     public DateTimeOffset HeartbeatAt { get; set; }
+
+    /// <summary>
+    /// How many Stress workers share the load (1: this instance runs it alone). With more, the run's load is split into
+    /// <see cref="StressRunShare"/>s that any instance may run; the run ends when every share has reported, or at
+    /// <see cref="DeadlineAt"/>, and no heartbeat applies to it.
+    /// </summary>
+    public int Workers { get; set; } = 1;
+
+    /// <summary>Distributed runs: the common start of every share's load.</summary>
+    public DateTimeOffset? StartAt { get; set; }
+
+    /// <summary>Distributed runs: the moment after which shares that have not reported fail the run.</summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
+    public List<StressRunShare> Shares { get; set; } = [];
+}
+
+public static class StressShareStatuses
+{
+    /// <summary>Published, not taken by a worker yet.</summary>
+    public const string Pending = "pending";
+
+    /// <summary>Taken by a worker (<see cref="StressRunShare.Worker"/>), which has not reported yet.</summary>
+    public const string Running = "running";
+
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
+/// <summary>One worker's part of a distributed run: its parameters, who took it, and its partial result once reported.</summary>
+public sealed class StressRunShare
+{
+    public Guid StressRunId { get; set; }
+
+    /// <summary>From 1 to the run's <see cref="StressRun.Workers"/>.</summary>
+    public int ShareIndex { get; set; }
+
+    public required string Status { get; set; }
+
+    /// <summary>This share's parameters (the run's, with the load divided), snake_case JSON.</summary>
+    public required string ParametersJson { get; set; }
+
+    /// <summary>The instance that took it (<see cref="Runs.StressInstance"/>); null while pending.</summary>
+    public string? Worker { get; set; }
+
+    public DateTimeOffset? ClaimedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public long Requests { get; set; }
+    public string? Error { get; set; }
+
+    /// <summary>The reported phases (each a load result and its encoded histograms), JSON; null until reported.</summary>
+    public string? PartialJson { get; set; }
 }
 
 public sealed class StressDbContext(DbContextOptions<StressDbContext> options) : DbContext(options), IOutboxDbContext
@@ -50,6 +102,7 @@ public sealed class StressDbContext(DbContextOptions<StressDbContext> options) :
     public const string Schema = "stress";
 
     public DbSet<StressRun> StressRuns => Set<StressRun>();
+    public DbSet<StressRunShare> StressRunShares => Set<StressRunShare>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -73,6 +126,19 @@ public sealed class StressDbContext(DbContextOptions<StressDbContext> options) :
             e.HasIndex(r => new { r.AgentId, r.CreatedAt }).HasDatabaseName("ix_stress_runs_agent");
             // The heartbeat and the sweep for abandoned runs only ever look at running runs.
             e.HasIndex(r => r.HeartbeatAt).HasFilter("status = 'running'").HasDatabaseName("ix_stress_runs_running");
+            e.Property(r => r.Workers).HasDefaultValue(1);
+            // The deadline sweep only ever looks at running distributed runs.
+            e.HasIndex(r => r.DeadlineAt).HasFilter("status = 'running' AND workers > 1").HasDatabaseName("ix_stress_runs_deadline");
+            e.HasMany(r => r.Shares).WithOne().HasForeignKey(s => s.StressRunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<StressRunShare>(e =>
+        {
+            e.ToTable("stress_run_shares");
+            e.HasKey(s => new { s.StressRunId, s.ShareIndex });
+            e.Property(s => s.Status).HasMaxLength(20);
+            e.Property(s => s.ParametersJson).HasColumnName("parameters").HasColumnType("jsonb");
+            e.Property(s => s.Worker).HasMaxLength(200);
+            e.Property(s => s.PartialJson).HasColumnName("partial").HasColumnType("jsonb");
         });
 
         modelBuilder.UseSnakeCaseColumnNames();

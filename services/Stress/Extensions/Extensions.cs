@@ -5,7 +5,9 @@ using BenchMesh.Persistence;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Stress.Catalog;
 using BenchMesh.Stress.Data;
+using BenchMesh.Stress.Distributed;
 using BenchMesh.Stress.Runs;
+using MassTransit;
 
 namespace BenchMesh.Stress.Extensions;
 
@@ -35,7 +37,23 @@ public static class Extensions
         builder.Services.AddHostedService<StressRunWorker>();
         builder.Services.AddHostedService<StressRunSupervisor>();
         builder.Services.AddOutboxRelay<StressDbContext>();
-        builder.AddBenchMeshMessaging(ServiceName);
+
+        // Distributed runs (workers > 1): shares taken by any instance (unless TakeShares is off), partials merged by any.
+        builder.Services.AddOptions<DistributedRunOptions>()
+            .Bind(builder.Configuration.GetSection(DistributedRunOptions.Section))
+            .Validate(o => o.IsValid, $"{DistributedRunOptions.Section}: StartDelay and DeadlineGrace must be positive, StartTolerance not negative.")
+            .ValidateOnStart();
+        var takeShares = builder.Configuration.GetSection(DistributedRunOptions.Section).GetValue(nameof(DistributedRunOptions.TakeShares), true);
+        builder.AddBenchMeshMessaging(ServiceName, x =>
+        {
+            x.AddConsumer<StressShareCompletedConsumer>();
+            if (takeShares)
+            {
+                x.AddConsumer<RunStressShareConsumer, RunStressShareConsumerDefinition>();
+            }
+        },
+        // A share's load is never repeated on a transient error: it would no longer start with the others.
+        o => o.WithoutRetry<RunStressShareConsumer>());
         return builder;
     }
 }

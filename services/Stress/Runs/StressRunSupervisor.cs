@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchMesh.Stress.Data;
+using BenchMesh.Stress.Distributed;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,8 @@ namespace BenchMesh.Stress.Runs;
 /// restarts: a restarted instance has a new owner id (its start time is part of it), so it never keeps its
 /// predecessor's runs alive. The price is that a crashed instance's runs are reported failed up to a minute
 /// (plus a sweep) late; a graceful stop fails them at once (<see cref="StressRunWorker"/>).
+/// Distributed runs (<c>workers</c> &gt; 1) are not held by one instance: no heartbeat applies to them; every tick, any
+/// instance fails those past their deadline (<see cref="DistributedRuns.FailOverdueAsync"/>).
 /// </summary>
 public sealed class StressRunSupervisor(
     IServiceScopeFactory scopes,
@@ -47,6 +50,13 @@ public sealed class StressRunSupervisor(
                 {
                     nextSweep = now + o.SweepInterval;
                     await FailAbandonedRunsAsync(db, now, o.StaleAfter, stoppingToken);
+                }
+
+                // Distributed runs have no heartbeat: they end when every share has reported, or at their deadline.
+                var overdue = await DistributedRuns.FailOverdueAsync(db, now, stoppingToken);
+                if (overdue > 0)
+                {
+                    logger.LogWarning("Failed {Count} distributed stress run(s) whose shares did not all report by the deadline", overdue);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -80,7 +90,7 @@ public sealed class StressRunSupervisor(
         var cutoff = now - staleAfter;
         var failed = await StressRunOutcomes.FailInterruptedAsync(
             db,
-            db.StressRuns.Where(r => r.HeartbeatAt < cutoff && r.Owner != instance.Id),
+            db.StressRuns.Where(r => r.HeartbeatAt < cutoff && r.Owner != instance.Id && r.Workers <= 1),
             run => string.Create(CultureInfo.InvariantCulture,
                 $"interrupted: the stress service restarted (instance {run.Owner} last reported the run at {run.HeartbeatAt:O})."),
             now,

@@ -65,7 +65,8 @@ public sealed class StressRunWorker(
             var db = scope.ServiceProvider.GetRequiredService<StressDbContext>();
             var failed = await StressRunOutcomes.FailInterruptedAsync(
                 db,
-                db.StressRuns.Where(r => r.Owner == instance.Id),
+                // Distributed runs accepted here are not this instance's to execute: their deadline ends them.
+                db.StressRuns.Where(r => r.Owner == instance.Id && r.Workers <= 1),
                 _ => "interrupted: the stress service restarted (it was stopped while the run was queued or running).",
                 clock.GetUtcNow(),
                 timeout.Token);

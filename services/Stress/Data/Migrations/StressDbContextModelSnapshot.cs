@@ -110,6 +110,10 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("DeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline_at");
+
                     b.Property<string>("Error")
                         .HasColumnType("text")
                         .HasColumnName("error");
@@ -143,6 +147,10 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("scenario");
 
+                    b.Property<DateTimeOffset?>("StartAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_at");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -154,7 +162,17 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<int>("Workers")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("workers");
+
                     b.HasKey("StressRunId");
+
+                    b.HasIndex("DeadlineAt")
+                        .HasDatabaseName("ix_stress_runs_deadline")
+                        .HasFilter("status = 'running' AND workers > 1");
 
                     b.HasIndex("HeartbeatAt")
                         .HasDatabaseName("ix_stress_runs_running")
@@ -164,6 +182,71 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasDatabaseName("ix_stress_runs_agent");
 
                     b.ToTable("stress_runs", "stress");
+                });
+
+            modelBuilder.Entity("BenchMesh.Stress.Data.StressRunShare", b =>
+                {
+                    b.Property<Guid>("StressRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stress_run_id");
+
+                    b.Property<int>("ShareIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("share_index");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters");
+
+                    b.Property<string>("PartialJson")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("partial");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Worker")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("worker");
+
+                    b.HasKey("StressRunId", "ShareIndex");
+
+                    b.ToTable("stress_run_shares", "stress");
+                });
+
+            modelBuilder.Entity("BenchMesh.Stress.Data.StressRunShare", b =>
+                {
+                    b.HasOne("BenchMesh.Stress.Data.StressRun", null)
+                        .WithMany("Shares")
+                        .HasForeignKey("StressRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BenchMesh.Stress.Data.StressRun", b =>
+                {
+                    b.Navigation("Shares");
                 });
 #pragma warning restore 612, 618
         }
