@@ -136,6 +136,10 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
         { """{"agent_id":"AGENT","scenario":"failure_recovery","workers":2}""", "workers" },
         { """{"agent_id":"AGENT","scenario":"rate_limiting","workers":4}""", "workers" },
         { """{"agent_id":"AGENT","scenario":"concurrent_requests","parameters":{"max_concurrency":2},"workers":3}""", "workers" },
+        // suite_id / benchmark_id: UUIDs, and a benchmark only within a suite.
+        { """{"agent_id":"AGENT","scenario":"high_load","suite_id":"nope"}""", "suite_id" },
+        { """{"agent_id":"AGENT","scenario":"high_load","suite_id":"3f2c1b7e-0000-0000-0000-000000000001","benchmark_id":"nope"}""", "benchmark_id" },
+        { """{"agent_id":"AGENT","scenario":"high_load","benchmark_id":"3f2c1b7e-0000-0000-0000-000000000001"}""", "benchmark_id" },
     };
 
     [Theory]
@@ -187,6 +191,69 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
         using var response = await _http.PostAsJsonAsync("/stress/runs", new { agent_id = agent.AgentId, scenario = "spike" });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(0, await RunsOfAsync(agent.AgentId));
+    }
+
+    [Fact]
+    public async Task A_run_naming_a_suite_sends_its_dataset_inputs_in_the_agents_protocol()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var agent = service.Catalog.Register("openai-chat", $"{service.Agent.Address}/openai?case={marker}");
+        var wanted = Guid.NewGuid();
+        var suiteId = service.Catalog.RegisterSuite(new Dictionary<Guid, string[]>
+        {
+            [Guid.NewGuid()] = [$"other {marker}"],
+            [wanted] = [$"What is 2 + 3? {marker}", $"Spell 'cat' backwards. {marker}", $"Name a prime above 10. {marker}"],
+        });
+
+        using var response = await _http.PostAsJsonAsync("/stress/runs", new
+        {
+            agent_id = agent.AgentId,
+            scenario = "high_load",
+            parameters = new { rate = 10, duration_s = 2, connections = 2 },
+            suite_id = suiteId,
+            benchmark_id = wanted,
+        });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stress_run_id").GetGuid();
+        var done = (await Eventually.GetAsync<JsonElement?>(async () =>
+        {
+            var r = await GetRunAsync($"/stress/runs/{id}");
+            return r.GetProperty("status").GetString() == "running" ? null : r;
+        }, Timeout, "the stress run to finish"))!.Value;
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(suiteId, done.GetProperty("suite_id").GetGuid());
+        Assert.Equal(wanted, done.GetProperty("benchmark_id").GetGuid());
+
+        // Every request was a chat completion whose user message is one of the benchmark's inputs, taken in turn.
+        var prompts = service.Agent.Received
+            .Where(r => r.Path == "/openai/v1/chat/completions")
+            .Select(r => r.Body.GetProperty("messages")[0].GetProperty("content").GetString()!)
+            .Where(p => p.Contains(marker, StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(20, prompts.Count);
+        Assert.Equal(
+            [$"Name a prime above 10. {marker}", $"Spell 'cat' backwards. {marker}", $"What is 2 + 3? {marker}"],
+            prompts.Distinct().Order(StringComparer.Ordinal));
+        Assert.InRange(prompts.GroupBy(p => p).Min(g => g.Count()), 6, 7);
+    }
+
+    [Fact]
+    public async Task An_unknown_suite_is_404_and_an_empty_dataset_422_and_neither_writes_anything()
+    {
+        var agent = service.Catalog.Register("http-json", $"{service.Agent.Address}/json");
+        var empty = service.Catalog.RegisterSuite(new Dictionary<Guid, string[]> { [Guid.NewGuid()] = [] });
+        var suite = service.Catalog.RegisterSuite(new Dictionary<Guid, string[]> { [Guid.NewGuid()] = ["x"] });
+
+        using var unknownSuite = await _http.PostAsJsonAsync("/stress/runs", new { agent_id = agent.AgentId, scenario = "high_load", suite_id = Guid.NewGuid() });
+        using var unknownBenchmark = await _http.PostAsJsonAsync("/stress/runs", new { agent_id = agent.AgentId, scenario = "high_load", suite_id = suite, benchmark_id = Guid.NewGuid() });
+        using var emptyDataset = await _http.PostAsJsonAsync("/stress/runs", new { agent_id = agent.AgentId, scenario = "high_load", suite_id = empty });
+
+        Assert.Equal(HttpStatusCode.NotFound, unknownSuite.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownBenchmark.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, emptyDataset.StatusCode);
+        Assert.Equal("application/problem+json", emptyDataset.Content.Headers.ContentType?.MediaType);
         Assert.Equal(0, await RunsOfAsync(agent.AgentId));
     }
 

@@ -16,7 +16,34 @@ namespace BenchMesh.Stress.Tests;
 public sealed class FakeAgentCatalog : IAgentCatalog
 {
     private readonly Dictionary<(Guid, string), AgentTarget> _versions = [];
+    private readonly Dictionary<Guid, Dictionary<Guid, string[]>> _suites = [];
     private readonly Lock _lock = new();
+
+    /// <summary>A suite of benchmarks (id → dataset inputs), as the Suites catalog would serve it.</summary>
+    public Guid RegisterSuite(Dictionary<Guid, string[]> benchmarks)
+    {
+        var suiteId = Guid.NewGuid();
+        lock (_lock)
+        {
+            _suites[suiteId] = benchmarks;
+        }
+
+        return suiteId;
+    }
+
+    public Task<IReadOnlyList<string>?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_suites.TryGetValue(suiteId, out var benchmarks) || (benchmarkId is { } b && !benchmarks.ContainsKey(b)))
+            {
+                return Task.FromResult<IReadOnlyList<string>?>(null);
+            }
+
+            var inputs = benchmarks.Where(kv => benchmarkId is null || kv.Key == benchmarkId).SelectMany(kv => kv.Value).ToList();
+            return Task.FromResult<IReadOnlyList<string>?>(inputs);
+        }
+    }
 
     public AgentTarget Register(string protocol, string endpoint, string version = "1.0")
     {

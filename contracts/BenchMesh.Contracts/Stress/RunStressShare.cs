@@ -28,4 +28,10 @@ public sealed record RunStressShare
     public required DateTimeOffset StartAt { get; init; }
 
     public required DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>The suite whose dataset items are the request bodies (the worker reads them from the catalog); null: the default prompt.</summary>
+    public Guid? SuiteId { get; init; }
+
+    /// <summary>With <see cref="SuiteId"/>: only this benchmark's items.</summary>
+    public Guid? BenchmarkId { get; init; }
 }

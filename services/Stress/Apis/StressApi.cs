@@ -16,8 +16,10 @@ namespace BenchMesh.Stress.Apis;
 /// <c>agent_id</c> is text so that a malformed id is a field error rather than a JSON error; <c>parameters</c> is the
 /// scenario's parameters by name (docs/stress.md), read as JSON so that a value that is not a number is a field error too;
 /// <c>workers</c> (1 to 16, default 1) splits the load across that many Stress workers, read as JSON for the same reason.
+/// <c>suite_id</c> (optional, with <c>benchmark_id</c> to narrow it) makes the request bodies the suite's dataset inputs.
 /// </summary>
-public sealed record StartStressRunRequest(string? AgentId, string? AgentVersion, string? Scenario, JsonElement? Parameters, JsonElement? Workers = null);
+public sealed record StartStressRunRequest(
+    string? AgentId, string? AgentVersion, string? Scenario, JsonElement? Parameters, JsonElement? Workers = null, string? SuiteId = null, string? BenchmarkId = null);
 
 public sealed record StressRunAccepted(Guid StressRunId, string Status, string StatusUrl);
 
@@ -45,7 +47,9 @@ public sealed record StressRunResponse(
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
     int Workers = 1,
-    IReadOnlyList<StressShareView>? Shares = null);
+    IReadOnlyList<StressShareView>? Shares = null,
+    Guid? SuiteId = null,
+    Guid? BenchmarkId = null);
 
 public static class StressApi
 {
@@ -81,6 +85,13 @@ public static class StressApi
 
         errors.MaxLength("agent_version", request.AgentVersion, 100);
         errors.Required("scenario", request.Scenario);
+        var suiteId = ReadId("suite_id", request.SuiteId, errors);
+        var benchmarkId = ReadId("benchmark_id", request.BenchmarkId, errors);
+        if (benchmarkId is not null && string.IsNullOrWhiteSpace(request.SuiteId))
+        {
+            errors.Add("benchmark_id", "needs suite_id: the suite the benchmark belongs to.");
+        }
+
         var overrides = ReadParameters(request.Parameters, errors);
         var workers = ReadWorkers(request.Workers, errors);
         IReadOnlyDictionary<string, double>? parameters = null;
@@ -130,6 +141,35 @@ public static class StressApi
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
+        IReadOnlyList<string>? inputs = null;
+        if (suiteId is { } suite)
+        {
+            try
+            {
+                inputs = await catalog.FindInputsAsync(suite, benchmarkId, ct);
+            }
+            catch (SuiteCatalogUnavailableException e)
+            {
+                return CatalogProblems.Unavailable(e);
+            }
+
+            if (inputs is null)
+            {
+                return TypedResults.Problem(
+                    title: "Unknown suite or benchmark.",
+                    detail: benchmarkId is { } b ? $"Suite {suite} has no benchmark {b}." : $"No suite {suite} exists.",
+                    statusCode: StatusCodes.Status404NotFound);
+            }
+
+            if (inputs.Count == 0)
+            {
+                return TypedResults.Problem(
+                    title: "The dataset has no items.",
+                    detail: "The suite (or benchmark) named has no dataset items to send; name another, or leave suite_id out for the default prompt.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+        }
+
         var run = new StressRun
         {
             StressRunId = Guid.CreateVersion7(),
@@ -144,6 +184,8 @@ public static class StressApi
             // The job is queued in this instance's memory: it owns the run and keeps its heartbeat fresh.
             Owner = instance.Id,
             HeartbeatAt = clock.GetUtcNow(),
+            SuiteId = suiteId,
+            BenchmarkId = benchmarkId,
         };
         db.StressRuns.Add(run);
         if (workers > 1)
@@ -159,7 +201,7 @@ public static class StressApi
         else
         {
             await db.SaveChangesAsync(ct);
-            await queue.EnqueueAsync(new StressJob(run.StressRunId, agent, run.Scenario, parameters), ct);
+            await queue.EnqueueAsync(new StressJob(run.StressRunId, agent, run.Scenario, parameters, inputs), ct);
         }
 
         var location = $"/stress/runs/{run.StressRunId}";
@@ -195,7 +237,26 @@ public static class StressApi
             run.ResultJson is null ? null : JsonDocument.Parse(run.ResultJson).RootElement.Clone(),
             run.Error, run.CreatedAt, run.StartedAt, run.CompletedAt,
             run.Workers,
-            distributed ? [.. shares.Select(s => new StressShareView(s.ShareIndex, s.Status, s.Worker, s.Requests, s.Error, s.CompletedAt))] : null));
+            distributed ? [.. shares.Select(s => new StressShareView(s.ShareIndex, s.Status, s.Worker, s.Requests, s.Error, s.CompletedAt))] : null,
+            run.SuiteId,
+            run.BenchmarkId));
+    }
+
+    /// <summary>An optional UUID field: null when absent, or (with a field error) when malformed.</summary>
+    private static Guid? ReadId(string field, string? value, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!Guid.TryParse(value, out var id))
+        {
+            errors.Add(field, "must be a UUID.");
+            return null;
+        }
+
+        return id;
     }
 
     /// <summary><c>workers</c>: absent or null is 1; otherwise a whole number from 1 to 16, or null with a field error.</summary>

@@ -12,6 +12,30 @@ public interface IAgentCatalog
     /// <summary>The version (null or empty: the latest), or null when the agent or the version is unknown.</summary>
     /// <exception cref="SuiteCatalogUnavailableException">Suites could not be asked.</exception>
     Task<AgentTarget?> FindAgentVersionAsync(Guid agentId, string? version, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The inputs of a suite's dataset items (of one benchmark, or of every benchmark in order), at most
+    /// <see cref="DatasetInputs.MaxInputs"/>; null when the suite, or the benchmark in it, is unknown.
+    /// </summary>
+    /// <exception cref="SuiteCatalogUnavailableException">Suites could not be asked.</exception>
+    Task<IReadOnlyList<string>?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken);
+}
+
+/// <summary>Request bodies from a suite's dataset: what a stress run sends when it names a suite.</summary>
+public static class DatasetInputs
+{
+    /// <summary>Inputs kept for a run: enough variety for any load, bounded in memory (items beyond are not used).</summary>
+    public const int MaxInputs = 10_000;
+
+    /// <summary>The items' inputs in order, of one benchmark or all; null when the benchmark is not in the suite.</summary>
+    public static IReadOnlyList<string>? From(CatalogSuite suite, Guid? benchmarkId)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        var benchmarks = benchmarkId is { } id ? suite.Benchmarks.Where(b => b.BenchmarkId == id).ToList() : [.. suite.Benchmarks];
+        return benchmarkId is not null && benchmarks.Count == 0
+            ? null
+            : [.. benchmarks.SelectMany(b => b.Items).Select(i => i.Input).Take(MaxInputs)];
+    }
 }
 
 /// <summary><see cref="IAgentCatalog"/> over the shared Suites catalog client.</summary>
@@ -27,4 +51,7 @@ public sealed class SuiteAgentCatalog(ISuiteCatalog catalog) : IAgentCatalog
         var s = found.Snapshot;
         return new AgentTarget(s.AgentId, s.AgentName, s.Version, s.Protocol, s.Endpoint, found.ApiKey, s.ModelConfigurationJson);
     }
+
+    public async Task<IReadOnlyList<string>?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken) =>
+        await catalog.GetSuiteAsync(suiteId, cancellationToken) is { } suite ? DatasetInputs.From(suite, benchmarkId) : null;
 }

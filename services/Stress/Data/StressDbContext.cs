@@ -51,6 +51,11 @@ public sealed class StressRun
     /// </summary>
     public int Workers { get; set; } = 1;
 
+    /// <summary>The suite whose dataset items are the request bodies (of <see cref="BenchmarkId"/> only, when set); null: the default prompt.</summary>
+    public Guid? SuiteId { get; set; }
+
+    public Guid? BenchmarkId { get; set; }
+
     /// <summary>Distributed runs: the common start of every share's load.</summary>
     public DateTimeOffset? StartAt { get; set; }
 

@@ -52,6 +52,8 @@ public static class DistributedRuns
                 Parameters = shareParameters[i],
                 StartAt = startAt,
                 RequestedAt = now,
+                SuiteId = run.SuiteId,
+                BenchmarkId = run.BenchmarkId,
             });
         }
     }

@@ -83,9 +83,18 @@ public sealed class RunStressShareConsumer(
         }
 
         AgentTarget? agent;
+        IReadOnlyList<string>? inputs = null;
         try
         {
             agent = await catalog.FindAgentVersionAsync(share.AgentId, share.AgentVersion, ct);
+            if (share.SuiteId is { } suiteId)
+            {
+                inputs = await catalog.FindInputsAsync(suiteId, share.BenchmarkId, ct);
+                if (inputs is null)
+                {
+                    return (null, $"{name}: suite {suiteId} (benchmark {share.BenchmarkId}) is no longer in the catalog.", null);
+                }
+            }
         }
         catch (SuiteCatalogUnavailableException e)
         {
@@ -111,7 +120,7 @@ public sealed class RunStressShareConsumer(
             var startedAt = clock.GetUtcNow();
             try
             {
-                var result = await ScenarioPresets.RunAsync(share.Scenario, StressRunWorker.TargetOf(agent), share.Parameters, ct);
+                var result = await ScenarioPresets.RunAsync(share.Scenario, StressRunWorker.TargetOf(agent, inputs), share.Parameters, ct);
                 return (result, null, startedAt);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -4,7 +4,7 @@ using BenchMesh.Stress.Catalog;
 namespace BenchMesh.Stress.Runs;
 
 /// <summary>A run accepted by the API, with what the worker needs to execute it (the credential stays in memory).</summary>
-public sealed record StressJob(Guid StressRunId, AgentTarget Agent, string Scenario, IReadOnlyDictionary<string, double> Parameters);
+public sealed record StressJob(Guid StressRunId, AgentTarget Agent, string Scenario, IReadOnlyDictionary<string, double> Parameters, IReadOnlyList<string>? Inputs = null);
 
 /// <summary>Runs waiting for the background worker, in the order they were accepted.</summary>
 public sealed class StressRunQueue

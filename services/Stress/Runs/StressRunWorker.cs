@@ -99,7 +99,7 @@ public sealed class StressRunWorker(
         string? error = null;
         try
         {
-            result = await ScenarioPresets.RunAsync(job.Scenario, TargetOf(job.Agent), job.Parameters, stoppingToken);
+            result = await ScenarioPresets.RunAsync(job.Scenario, TargetOf(job.Agent, job.Inputs), job.Parameters, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -131,8 +131,11 @@ public sealed class StressRunWorker(
         logger.LogInformation("Stress run {StressRunId} {Status}: {Requests} requests", run.StressRunId, run.Status, run.RequestsCompleted);
     }
 
-    /// <summary>The registered agent version as the engine loads it: its endpoint in its protocol, with its credential.</summary>
-    internal static ScenarioTarget TargetOf(AgentTarget agent) => new()
+    /// <summary>
+    /// The registered agent version as the engine loads it: its endpoint in its protocol, with its credential; the
+    /// request bodies are <paramref name="inputs"/> in turn (a suite's dataset items) or the default prompt.
+    /// </summary>
+    internal static ScenarioTarget TargetOf(AgentTarget agent, IReadOnlyList<string>? inputs = null) => new()
     {
         Url = new Uri(agent.Protocol == AgentProtocols.OpenAiChat ? AgentProtocols.ChatCompletionsUrl(agent.Endpoint) : agent.Endpoint),
         Request = new RequestSpec
@@ -140,6 +143,7 @@ public sealed class StressRunWorker(
             Protocol = agent.Protocol,
             ConfigurationJson = agent.ModelConfigurationJson,
             BearerToken = string.IsNullOrEmpty(agent.ApiKey) ? null : agent.ApiKey,
+            Inputs = inputs ?? [],
         },
     };
 }

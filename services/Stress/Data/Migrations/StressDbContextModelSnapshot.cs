@@ -102,6 +102,10 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("agent_version");
 
+                    b.Property<Guid?>("BenchmarkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("benchmark_id");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
@@ -161,6 +165,10 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
+
+                    b.Property<Guid?>("SuiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("suite_id");
 
                     b.Property<int>("Workers")
                         .ValueGeneratedOnAdd()
