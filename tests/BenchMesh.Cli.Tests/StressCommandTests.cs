@@ -103,6 +103,7 @@ public sealed class StressCommandTests : IAsyncLifetime
     [InlineData("go with --breaking-point", "--rate", "10", "--max-rate", "100")]
     [InlineData("'grpc' not recognized", "--rate", "10", "--protocol", "grpc")]
     [InlineData("only the arrival-rate executors", "--executor", "constant-concurrency", "--threshold", "achieved_rate>=0.9*target")]
+    [InlineData("'tcp' not recognized", "--rate", "10", "--transport", "tcp")]
     public async Task Bad_command_lines_are_usage_errors_with_a_clear_message(string expected, params string[] options)
     {
         var result = await CliHarness.RunAsync(["stress", "--url", Url(), .. options]);
@@ -114,5 +115,25 @@ public sealed class StressCommandTests : IAsyncLifetime
         Assert.Equal("", result.Output);
         Assert.Equal(3, noUrl.ExitCode);
         Assert.Contains("--url: 'localhost:80' is not an absolute http(s) URL", noUrl.Error);
+    }
+
+    [Fact]
+    public async Task The_transport_is_socket_for_http_by_default_and_can_be_forced()
+    {
+        var auto = await CliHarness.RunAsync("stress", "--url", Url(), "--rate", "20", "--duration", "500ms", "--json");
+        var forced = await CliHarness.RunAsync("stress", "--url", Url(), "--rate", "20", "--duration", "500ms", "--transport", "httpclient", "--json");
+        var human = await CliHarness.RunAsync("stress", "--url", Url(), "--rate", "20", "--duration", "500ms", "--transport", "socket");
+        var https = await CliHarness.RunAsync("stress", "--url", "https://127.0.0.1:1/", "--rate", "20", "--transport", "socket");
+
+        Assert.True(auto.ExitCode == 0, auto.ToString());
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        using var autoJson = JsonDocument.Parse(auto.Output);
+        using var forcedJson = JsonDocument.Parse(forced.Output);
+        Assert.Equal("socket", autoJson.RootElement.GetProperty("generator").GetProperty("transport").GetString());
+        Assert.Equal("httpclient", forcedJson.RootElement.GetProperty("generator").GetProperty("transport").GetString());
+        Assert.Equal(10, forcedJson.RootElement.GetProperty("requests").GetInt64());
+        Assert.Contains("socket transport", human.Output);
+        Assert.Equal(3, https.ExitCode);
+        Assert.Contains("socket transport speaks plain http:// only", https.Error);
     }
 }

@@ -79,6 +79,33 @@ public sealed class TestTarget : IAsyncDisposable
             choices = new[] { new { index = 0, message = new { role = "assistant", content = "5" }, finish_reason = "stop" } },
         }));
         _app.MapPost("/not-json", () => Results.Text("five", "text/plain"));
+        // An http-json answer written in pieces without a length: Kestrel sends it chunked.
+        _app.MapPost("/chunked", async (HttpResponse response) =>
+        {
+            response.ContentType = "application/json";
+            await response.WriteAsync("{\"output\":");
+            await response.Body.FlushAsync();
+            await Task.Delay(5);
+            await response.WriteAsync("\"5\"}");
+        });
+        // An http-json answer of about kb KiB, with a Content-Length (or chunked, in 8 KiB pieces).
+        _app.MapPost("/big/{kb:int}", async (int kb, bool? chunked, HttpResponse response) =>
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes("{\"output\":\"" + new string('x', kb * 1024) + "\"}");
+            response.ContentType = "application/json";
+            if (chunked != true)
+            {
+                response.ContentLength = body.Length;
+                await response.Body.WriteAsync(body);
+                return;
+            }
+
+            for (var at = 0; at < body.Length; at += 8192)
+            {
+                await response.Body.WriteAsync(body.AsMemory(at, Math.Min(8192, body.Length - at)));
+                await response.Body.FlushAsync();
+            }
+        });
         _app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         _app.MapGet("/slow/{ms:int}", async (int ms) =>
         {

@@ -8,6 +8,7 @@ using BenchMesh.LoadEngine.Execution;
 using BenchMesh.LoadEngine.Requests;
 using BenchMesh.LoadEngine.Scheduling;
 using BenchMesh.LoadEngine.Thresholds;
+using BenchMesh.LoadEngine.Transport;
 using Spectre.Console;
 
 namespace BenchMesh.Cli.Commands;
@@ -46,6 +47,8 @@ public static class StressCommand
         var timeout = new Option<string>("--timeout") { Description = "Request timeout (default 30s)", HelpName = "DURATION", DefaultValueFactory = _ => "30s" };
         var inputs = new Option<string[]>("--input") { Description = "Input text for http-json/openai-chat bodies, repeatable (used in turn)", HelpName = "TEXT" };
         var inputChars = new Option<int?>("--input-chars") { Description = "Pad or cut every input to this many characters", HelpName = "N" };
+        var transport = new Option<string>("--transport") { Description = "How requests are sent: auto (socket for http://, httpclient for https://), socket (BenchMesh's HTTP/1.1 client, http:// only) or httpclient (SocketsHttpHandler)", HelpName = string.Join('|', Transports.Names), DefaultValueFactory = _ => Transports.NameOf(TransportKind.Auto) };
+        transport.AcceptOnlyFromAmong([.. Transports.Names]);
 
         url.Validators.Add(result =>
         {
@@ -96,7 +99,7 @@ public static class StressCommand
         var command = new Command("stress", "Run a load test locally against a URL: open or closed model, honest latency, thresholds, breaking point")
         {
             url, protocol, executor, rate, duration, connections, concurrency, stages, start, thresholds, breakingPoint, stepRate, maxRate, refine,
-            maxRequests, maxInFlight, timeout, inputs, inputChars,
+            maxRequests, maxInFlight, timeout, inputs, inputChars, transport,
         };
         command.Validators.Add(result =>
         {
@@ -143,6 +146,7 @@ public static class StressCommand
                 Stages = parseResult.GetValue(stages) is { } s ? Stage.ParseList(s) : [],
                 Thresholds = [.. (parseResult.GetValue(thresholds) ?? []).Select(Threshold.Parse)],
                 RequestTimeout = DurationText.Parse(parseResult.GetRequiredValue(timeout)),
+                Transport = Transports.TryParse(parseResult.GetRequiredValue(transport), out var how) ? how : TransportKind.Auto,
                 Request = new RequestSpec
                 {
                     Protocol = parseResult.GetRequiredValue(protocol),

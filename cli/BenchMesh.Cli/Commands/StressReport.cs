@@ -52,7 +52,7 @@ internal static class StressReport
             facts.AddRow(new Text("Errors"), new Text(string.Join(", ", r.Errors.OrderByDescending(e => e.Value).Select(e => F($"{e.Key} {e.Value:N0}")))));
         }
 
-        facts.AddRow(new Text("Generator"), new Text(F($"{r.Generator.CpuCores:0.00} cores, {r.Generator.CpuMicrosPerRequest:0.0} µs CPU per request")));
+        facts.AddRow(new Text("Generator"), new Text(F($"{r.Generator.CpuCores:0.00} cores, {r.Generator.CpuMicrosPerRequest:0.0} µs CPU per request{(r.Generator.Transport is { } transport ? $", {transport} transport" : "")}")));
         if (r.Aborted)
         {
             facts.AddRow(new Text("Aborted", new Style(Color.Red)), new Text(r.AbortReason ?? "", new Style(Color.Red)));

@@ -1,12 +1,15 @@
-using System.Net;
 using BenchMesh.LoadEngine.Requests;
+using BenchMesh.LoadEngine.Transport;
 
 namespace BenchMesh.LoadEngine.Execution;
 
 /// <summary>
 /// Runs one bounded load (<see cref="LoadOptions"/>) and returns its <see cref="LoadResult"/>. Each run has its own
-/// <see cref="SocketsHttpHandler"/> with MaxConnectionsPerServer = connections and no cookies, redirects,
-/// decompression or proxy, so what is measured is the target and the socket, nothing else.
+/// transport (<see cref="LoadOptions.Transport"/>): for plain http:// targets by default BenchMesh's HTTP/1.1 socket
+/// client (<see cref="Http11Transport"/>), else a <see cref="SocketsHttpHandler"/> (<see cref="CreateHandler"/>). Both keep
+/// at most <see cref="LoadOptions.Connections"/> keep-alive connections and add no cookies, redirects, decompression or
+/// proxy, so what is measured is the target and the socket, nothing else. The first run in a process is preceded by
+/// the generator's own warm-up against a loopback responder of its own (<see cref="EngineWarmUp"/>), never the target.
 /// </summary>
 public static class LoadGenerator
 {
@@ -22,23 +25,19 @@ public static class LoadGenerator
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
+        // The first run in a process: warm the generator up first, away from the target (EngineWarmUp).
+        await EngineWarmUp.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var factory = new RequestFactory(options.Url, options.Request);
-        using var handler = CreateHandler(options.Connections, options.RequestTimeout);
-        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
-        var run = new LoadRun(options, factory, invoker);
+        using var transport = CreateTransport(options, factory);
+        var run = new LoadRun(options, factory, transport);
         return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The handler every run uses: pooled keep-alive connections, nothing between the generator and the socket.</summary>
-    public static SocketsHttpHandler CreateHandler(int connections, TimeSpan connectTimeout) => new()
-    {
-        MaxConnectionsPerServer = connections,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseProxy = false,
-        ConnectTimeout = connectTimeout,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-    };
+    /// <summary>The handler the HttpClient transport uses: pooled keep-alive connections, nothing between the generator and the socket.</summary>
+    public static SocketsHttpHandler CreateHandler(int connections, TimeSpan connectTimeout) => HttpClientTransport.CreateHandler(connections, connectTimeout);
+
+    internal static ILoadTransport CreateTransport(LoadOptions options, RequestFactory factory) =>
+        Transports.Resolve(options.Transport, factory.Uri) == TransportKind.Socket
+            ? new Http11Transport(factory, options.Connections)
+            : new HttpClientTransport(factory, options.Connections, options.RequestTimeout);
 }

@@ -1,6 +1,7 @@
 using BenchMesh.LoadEngine.Requests;
 using BenchMesh.LoadEngine.Scheduling;
 using BenchMesh.LoadEngine.Thresholds;
+using BenchMesh.LoadEngine.Transport;
 
 namespace BenchMesh.LoadEngine.Execution;
 
@@ -37,8 +38,15 @@ public sealed record LoadOptions
     /// <summary>The stages of a ramping executor.</summary>
     public IReadOnlyList<Stage> Stages { get; init; } = [];
 
-    /// <summary>TCP connections to the target at most (SocketsHttpHandler.MaxConnectionsPerServer).</summary>
+    /// <summary>TCP connections to the target at most (the transport's pool; SocketsHttpHandler.MaxConnectionsPerServer).</summary>
     public int Connections { get; init; } = 50;
+
+    /// <summary>
+    /// How requests reach the target: <see cref="TransportKind.Auto"/> (the default) is BenchMesh's HTTP/1.1 socket client
+    /// for http:// and SocketsHttpHandler for https://; <see cref="TransportKind.Socket"/> or
+    /// <see cref="TransportKind.HttpClient"/> force one (the socket transport takes http:// only).
+    /// </summary>
+    public TransportKind Transport { get; init; } = TransportKind.Auto;
 
     /// <summary>Requests at most, whatever the schedule says.</summary>
     public long MaxRequests { get; init; } = 10_000_000;
@@ -89,6 +97,15 @@ public sealed record LoadOptions
         if (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps))
         {
             problems.Add($"the URL '{Url}' is not an absolute http(s) URL.");
+        }
+        else if (Transport == TransportKind.Socket && Url.Scheme != Uri.UriSchemeHttp)
+        {
+            problems.Add("the socket transport speaks plain http:// only; use transport auto or httpclient for https://.");
+        }
+
+        if (!Enum.IsDefined(Transport))
+        {
+            problems.Add($"unknown transport '{Transport}'; use one of {string.Join(", ", Transports.Names)}.");
         }
 
         if (!LoadProtocols.All.Contains(Request.Protocol))

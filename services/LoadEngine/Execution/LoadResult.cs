@@ -9,7 +9,8 @@ namespace BenchMesh.LoadEngine.Execution;
 /// <param name="CpuMicrosPerRequest">CPU microseconds of this process per completed request.</param>
 /// <param name="Connections">The connection limit.</param>
 /// <param name="MaxInFlight">The in-flight pool (open model).</param>
-public sealed record GeneratorUsage(double CpuCores, double CpuMicrosPerRequest, int Connections, int MaxInFlight);
+/// <param name="Transport">How requests were sent: <c>socket</c> (BenchMesh's HTTP/1.1 client) or <c>httpclient</c> (SocketsHttpHandler).</param>
+public sealed record GeneratorUsage(double CpuCores, double CpuMicrosPerRequest, int Connections, int MaxInFlight, string? Transport = null);
 
 /// <summary>How the target rate-limited: 429 answers, how many carried Retry-After, and the longest it asked for.</summary>
 public sealed record RateLimitStats(long Responses429, long WithRetryAfter, double MaxRetryAfterSeconds);
@@ -168,7 +169,8 @@ public sealed record LoadResult
                 results.Sum(r => r.Generator.CpuCores),
                 Math.Round(results.Sum(r => r.Generator.CpuMicrosPerRequest * r.Requests) / totalRequests, 3),
                 results.Sum(r => r.Generator.Connections),
-                results.Sum(r => r.Generator.MaxInFlight)),
+                results.Sum(r => r.Generator.MaxInFlight),
+                string.Join('+', results.Select(r => r.Generator.Transport).OfType<string>().Distinct(StringComparer.Ordinal)) is { Length: > 0 } used ? used : null),
             RateLimited = new RateLimitStats(
                 results.Sum(r => r.RateLimited.Responses429),
                 results.Sum(r => r.RateLimited.WithRetryAfter),

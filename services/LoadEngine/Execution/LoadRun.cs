@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using BenchMesh.LoadEngine.Requests;
 using BenchMesh.LoadEngine.Scheduling;
 using BenchMesh.LoadEngine.Thresholds;
+using BenchMesh.LoadEngine.Transport;
 
 namespace BenchMesh.LoadEngine.Execution;
 
@@ -12,8 +13,9 @@ namespace BenchMesh.LoadEngine.Execution;
 /// sends it at that time (or as soon after as the timer allows) without waiting for earlier answers, and measures it
 /// from the intended start. The closed model runs virtual users that each send, wait and send again. A monitor sets
 /// the number of active users of a ramp and judges abort_on_fail thresholds over their sliding windows once a second.
+/// Requests go through the run's <see cref="ILoadTransport"/>.
 /// </summary>
-internal sealed class LoadRun(LoadOptions options, RequestFactory factory, HttpMessageInvoker invoker)
+internal sealed class LoadRun(LoadOptions options, RequestFactory factory, ILoadTransport transport)
 {
     private static readonly TimeSpan MonitorTick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan InterruptWait = TimeSpan.FromSeconds(5);
@@ -48,7 +50,10 @@ internal sealed class LoadRun(LoadOptions options, RequestFactory factory, HttpM
 
         if (_arrivals is not null)
         {
-            await ScheduleAsync(_arrivals, load.Token).ConfigureAwait(false);
+            // The schedule has a thread of its own, asleep between sends: a thread-pool thread woken every millisecond
+            // would spin for more work after each wake-up, taking CPU from the target on a small machine.
+            await Task.Factory.StartNew(() => Schedule(_arrivals, load.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false);
         }
         else
         {
@@ -80,7 +85,8 @@ internal sealed class LoadRun(LoadOptions options, RequestFactory factory, HttpM
             Math.Round(cpu.TotalSeconds / Math.Max(wall.TotalSeconds, 1e-6), 3),
             completed == 0 ? 0 : Math.Round(cpu.TotalMicroseconds / completed, 3),
             options.Connections,
-            _arrivals is null ? _users!.Peak : options.MaxInFlight);
+            _arrivals is null ? _users!.Peak : options.MaxInFlight,
+            transport.Name);
         var result = _recorder.ToResult(options, factory.Uri, loadSeconds, target, generator, _abortReason).Judge(options.Thresholds);
         if (_abortedBy is { } aborted)
         {
@@ -90,7 +96,7 @@ internal sealed class LoadRun(LoadOptions options, RequestFactory factory, HttpM
         return result;
     }
 
-    private async Task ScheduleAsync(ArrivalSchedule schedule, CancellationToken stop)
+    private void Schedule(ArrivalSchedule schedule, CancellationToken stop)
     {
         var duration = Math.Max(schedule.Duration.TotalSeconds, 1e-9);
         for (long n = 0; n < options.MaxRequests; n++)
@@ -102,16 +108,12 @@ internal sealed class LoadRun(LoadOptions options, RequestFactory factory, HttpM
             }
 
             var intended = _start + (long)(offset.TotalSeconds * Stopwatch.Frequency);
-            var wait = intended - Stopwatch.GetTimestamp();
-            if (wait > 0)
+            long wait;
+            while ((wait = intended - Stopwatch.GetTimestamp()) > 0)
             {
-                // Timers tick in whole milliseconds: round up, never send early.
+                // Sleeps are in whole milliseconds: round up, and never send early.
                 var milliseconds = (int)Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency);
-                try
-                {
-                    await Task.Delay(milliseconds, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (stop.WaitHandle.WaitOne(milliseconds))
                 {
                     return;
                 }
@@ -189,31 +191,15 @@ internal sealed class LoadRun(LoadOptions options, RequestFactory factory, HttpM
             _recorder.Late();
         }
 
-        var timeout = _timeouts!.Current();
+        var timeout = _timeouts!.Current(sent);
         int? status = null;
         string? error = null;
         TimeSpan? retryAfter = null;
+        long end = 0;
         try
         {
-            using var request = factory.Create(sequence, progress);
-            using var response = await invoker.SendAsync(request, timeout).ConfigureAwait(false);
-            status = (int)response.StatusCode;
-            var success = response.IsSuccessStatusCode;
-            if (success && options.Request.Protocol != LoadProtocols.Raw)
-            {
-                var body = await response.Content.ReadAsByteArrayAsync(timeout).ConfigureAwait(false);
-                error = factory.IsValidAnswer(body) ? null : ErrorKinds.InvalidBody;
-            }
-            else
-            {
-                await response.Content.CopyToAsync(Stream.Null, timeout).ConfigureAwait(false);
-                error = success ? null : ErrorKinds.ForStatus(status.Value);
-            }
-
-            if (status == 429)
-            {
-                retryAfter = RetryAfter(response);
-            }
+            var exchange = await transport.SendAsync(sequence, progress, timeout).ConfigureAwait(false);
+            (status, error, retryAfter, end) = (exchange.Status, exchange.Error, exchange.RetryAfter, exchange.Ended);
         }
         catch (Exception ex) when (_stopRequests.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -227,24 +213,14 @@ internal sealed class LoadRun(LoadOptions options, RequestFactory factory, HttpM
             error = ErrorKinds.Classify(ex, timedOut: timeout.IsCancellationRequested);
         }
 
-        var end = Stopwatch.GetTimestamp();
+        // The answer's end as the transport saw it (before its connection went to the next request), else now.
+        if (end == 0)
+        {
+            end = Stopwatch.GetTimestamp();
+        }
+
         _recorder.Completed(second, Micros(end - intended), Micros(end - sent), Micros(sent - intended), status, error, retryAfter, counted);
         Interlocked.Decrement(ref _inFlight);
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is not { } header)
-        {
-            return null;
-        }
-
-        if (header.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        return header.Date is { } date ? date - DateTimeOffset.UtcNow : null;
     }
 
     private async Task MonitorAsync(CancellationTokenSource load)

@@ -17,9 +17,11 @@ internal sealed class TimeoutSlices(TimeSpan timeout, CancellationToken stop) : 
     private volatile TimeSlice? _current;
 
     /// <summary>The token of the current slice (linked to the run's stop token).</summary>
-    public CancellationToken Current()
+    public CancellationToken Current() => Current(Stopwatch.GetTimestamp());
+
+    /// <summary>The token of the slice of <paramref name="now"/> (a <see cref="Stopwatch"/> timestamp just taken).</summary>
+    public CancellationToken Current(long now)
     {
-        var now = Stopwatch.GetTimestamp();
         // The common case reads one field; only a new slice takes the lock.
         if (_current is { } fresh && now - fresh.Created < SliceTicks)
         {

@@ -25,8 +25,12 @@ public static class ErrorKinds
     /// <summary>Anything else (DNS, TLS, a malformed HTTP answer, ...).</summary>
     public const string Other = "other";
 
+    // Every status's kind, made once: this is on every failed request's path.
+    private static readonly string[] StatusKinds = [.. Enumerable.Range(0, 1000).Select(s => "http_" + s.ToString(CultureInfo.InvariantCulture))];
+
     /// <summary>The kind for a non-success HTTP status, e.g. <c>http_503</c>.</summary>
-    public static string ForStatus(int status) => "http_" + status.ToString(CultureInfo.InvariantCulture);
+    public static string ForStatus(int status) =>
+        (uint)status < (uint)StatusKinds.Length ? StatusKinds[status] : "http_" + status.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The kind of an exception thrown while sending or reading. <paramref name="timedOut"/> says whether the request's own

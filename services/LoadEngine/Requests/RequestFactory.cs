@@ -54,6 +54,11 @@ public sealed class RequestFactory
         _uri = spec.Protocol == LoadProtocols.OpenAiChat ? new Uri(AgentProtocols.ChatCompletionsUrl(url.ToString())) : url;
         _inputs = spec.Inputs.Count > 0 ? [.. spec.Inputs] : [RequestSpec.DefaultInput];
         _configuration = ParseConfiguration(spec.ConfigurationJson);
+        if (spec.BearerToken is { } token && token.Any(char.IsControl))
+        {
+            throw new ArgumentException("A bearer token cannot contain control characters (line breaks, ...).", nameof(spec));
+        }
+
         _authorization = string.IsNullOrEmpty(spec.BearerToken) ? null : new AuthenticationHeaderValue("Bearer", spec.BearerToken);
         if (spec.Protocol != LoadProtocols.Raw && (spec.InputCharsEnd is null || spec.InputCharsEnd == spec.InputChars))
         {
@@ -64,12 +69,39 @@ public sealed class RequestFactory
     /// <summary>Where the requests go (for openai-chat, the chat completions URL).</summary>
     public Uri Uri => _uri;
 
+    /// <summary>True when a 2xx answer's body is checked (<see cref="IsValidAnswer"/>): every protocol but raw.</summary>
+    public bool ChecksBodies => _spec.Protocol != LoadProtocols.Raw;
+
+    /// <summary>The bearer token sent as Authorization, if any.</summary>
+    internal string? BearerToken => _authorization?.Parameter;
+
+    /// <summary>How many inputs are used in turn (request n takes input n mod this).</summary>
+    internal int InputCount => _inputs.Length;
+
+    /// <summary>The body of input <paramref name="index"/> when bodies keep their size (encoded once); null for raw or growing bodies.</summary>
+    internal byte[]? FixedBody(int index) => _fixedBodies?[index];
+
+    /// <summary>
+    /// The body of request <paramref name="sequence"/> at <paramref name="progress"/> (0..1) through the run (a JSON
+    /// POST body); null for raw, whose requests are GETs without one.
+    /// </summary>
+    internal byte[]? Body(long sequence, double progress)
+    {
+        if (_spec.Protocol == LoadProtocols.Raw)
+        {
+            return null;
+        }
+
+        var index = (int)(sequence % _inputs.Length);
+        return _fixedBodies?[index] ?? Encode(Resize(_inputs[index], SizeAt(progress)));
+    }
+
     /// <summary>
     /// The request intended as number <paramref name="sequence"/>, at <paramref name="progress"/> (0..1) through the run.
     /// </summary>
     public HttpRequestMessage Create(long sequence, double progress)
     {
-        if (_spec.Protocol == LoadProtocols.Raw)
+        if (Body(sequence, progress) is not { } body)
         {
             var get = new HttpRequestMessage(HttpMethod.Get, _uri);
             if (_authorization is not null)
@@ -80,8 +112,6 @@ public sealed class RequestFactory
             return get;
         }
 
-        var index = (int)(sequence % _inputs.Length);
-        var body = _fixedBodies?[index] ?? Encode(Resize(_inputs[index], SizeAt(progress)));
         var post = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = new ByteArrayContent(body) };
         post.Content.Headers.ContentType = Json;
         if (_authorization is not null)

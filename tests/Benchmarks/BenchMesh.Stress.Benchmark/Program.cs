@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using BenchMesh.LoadEngine;
 using BenchMesh.LoadEngine.Execution;
+using BenchMesh.LoadEngine.Transport;
 
 // The stress engine's speed and honesty against wrk on one loopback nginx (issue 4). Not a test: it prints figures.
 //   tests/Benchmarks/stress-benchmark.sh [options]   (installs nginx and wrk if missing, starts nginx, runs this, stops nginx)
 //   dotnet run -c Release --project tests/Benchmarks/BenchMesh.Stress.Benchmark -- --url URL --nginx-worker-pid PID
 //     [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission]   (open also runs closed, for its maximum)
+//     [--transport auto|socket|httpclient]   (the engine's transport; auto, the default, is the socket transport for http://)
 // 1. closed model: rounds of wrk -t1, wrk -t2 and the engine's constant-concurrency at the same connections, taken in
 //    turn so that a noisy neighbour hurts both alike; best of each (goal: engine ≥ 0.80 × wrk);
 // 2. open model: constant-arrival-rate at 20, 40, 60, 80 % of the engine's closed maximum (goal: achieved within 1 %);
@@ -19,18 +21,20 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var arguments = Arguments.Parse(args);
 if (arguments is null)
 {
-    Console.Error.WriteLine("usage: --url URL --nginx-worker-pid PID [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission]");
+    Console.Error.WriteLine("usage: --url URL --nginx-worker-pid PID [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission] [--transport auto|socket|httpclient]");
     return 2;
 }
 
-var (url, workerPid, connections, duration, rounds, only) = arguments.Value;
+var (url, workerPid, connections, duration, rounds, only, transport) = arguments.Value;
 Console.WriteLine($"Stress engine benchmark: {url}, {connections} connections, {duration.TotalSeconds:0} s runs, {Environment.ProcessorCount} cores");
 Console.WriteLine($"Machine before: load average {LoadAverage()}; busy {await BusyCoresAsync(TimeSpan.FromSeconds(1)):0.00} of {Environment.ProcessorCount} cores over 1 s (/proc/stat)");
-Console.WriteLine($"Engine: SocketsHttpHandler, workstation non-concurrent GC, DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS={Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "(unset)"}");
+Console.WriteLine($"Engine: transport {Transports.NameOf(transport)} ({Transports.NameOf(Transports.Resolve(transport, url))} for this URL), workstation non-concurrent GC, "
+    + $"DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS={Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "(unset)"}, "
+    + $"DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT={Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT") ?? "(unset)"}");
 Console.WriteLine();
 
 // Warm-up: JIT and connections.
-await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Connections = connections, Duration = TimeSpan.FromSeconds(2) });
+await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Connections = connections, Duration = TimeSpan.FromSeconds(2), Transport = transport });
 
 var maximum = await ClosedAsync();
 if (only is null or "open")
@@ -59,8 +63,8 @@ async Task<double> ClosedAsync()
             wrkBest = Math.Max(wrkBest, wrk.Rps);
         }
 
-        var engine = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Connections = connections, Duration = duration });
-        Console.WriteLine($"   round {round}  engine constant-concurrency {engine.AchievedRps,9:N0} req/s   p50 {engine.LatencyMs.P50:0.###} ms, p99 {engine.LatencyMs.P99:0.###} ms   generator {engine.Generator.CpuCores:0.00} cores, {engine.Generator.CpuMicrosPerRequest:0.0} µs CPU/req, errors {engine.ErrorCount}   load {LoadAverage(1)}");
+        var engine = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Connections = connections, Duration = duration, Transport = transport });
+        Console.WriteLine($"   round {round}  engine constant-concurrency {engine.AchievedRps,9:N0} req/s   p50 {engine.LatencyMs.P50:0.###} ms, p99 {engine.LatencyMs.P99:0.###} ms   generator {engine.Generator.CpuCores:0.00} cores, {engine.Generator.CpuMicrosPerRequest:0.0} µs CPU/req, errors {engine.ErrorCount}, {engine.Generator.Transport}   load {LoadAverage(1)}");
         engineBest = Math.Max(engineBest, engine.AchievedRps);
     }
 
@@ -77,7 +81,7 @@ async Task OpenAsync(double closedMaximum)
     foreach (var share in new[] { 0.2, 0.4, 0.6, 0.8 })
     {
         var target = Math.Round(closedMaximum * share / 100) * 100;
-        var open = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Rate = target, Duration = duration, Connections = connections });
+        var open = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Rate = target, Duration = duration, Connections = connections, Transport = transport });
         var off = open.AchievedRps / target - 1;
         met &= Math.Abs(off) <= 0.01;
         Console.WriteLine($"   {share,4:P0}: target {target,8:N0}  achieved {open.AchievedRps,10:N1} ({off,7:+0.00%;-0.00%})  dropped {open.Dropped}  late {open.Late}  errors {open.ErrorCount}  latency p50 {open.LatencyMs.P50:0.##} p99 {open.LatencyMs.P99:0.##} ms (service p99 {open.ServiceTimeMs.P99:0.##}, schedule lag p99 {open.ScheduleLagMs.P99:0.##})  generator {open.Generator.CpuCores:0.00} cores  load {LoadAverage(1)}");
@@ -90,9 +94,9 @@ async Task OpenAsync(double closedMaximum)
 async Task OmissionAsync()
 {
     Console.WriteLine("3. Coordinated omission: the nginx worker frozen for 500 ms in the middle of the run (SIGSTOP, SIGCONT)");
-    var open = await WithStallAsync(() => LoadGenerator.RunAsync(new LoadOptions { Url = url, Rate = 1000, Duration = duration, Connections = connections }));
+    var open = await WithStallAsync(() => LoadGenerator.RunAsync(new LoadOptions { Url = url, Rate = 1000, Duration = duration, Connections = connections, Transport = transport }));
     Console.WriteLine($"   open model, 1,000 req/s:  requests {open.Requests:N0}  p50 {open.LatencyMs.P50:0.##}  p90 {open.LatencyMs.P90:0.##}  p99 {open.LatencyMs.P99:0.##}  p99.9 {open.LatencyMs.P999:0.##}  max {open.LatencyMs.Max:0.##} ms; service time p99 {open.ServiceTimeMs.P99:0.##} ms; dropped {open.Dropped}");
-    var closed = await WithStallAsync(() => LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Concurrency = 10, Duration = duration, Connections = 10 }));
+    var closed = await WithStallAsync(() => LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Concurrency = 10, Duration = duration, Connections = 10, Transport = transport }));
     Console.WriteLine($"   closed loop, 10 users:    requests {closed.Requests:N0}  p50 {closed.LatencyMs.P50:0.##}  p90 {closed.LatencyMs.P90:0.##}  p99 {closed.LatencyMs.P99:0.##}  p99.9 {closed.LatencyMs.P999:0.##}  max {closed.LatencyMs.Max:0.##} ms");
     Console.WriteLine($"   goal: the open model's p99 shows the stall (hundreds of ms): {(open.LatencyMs.P99 >= 100 ? "met" : "NOT met")} ({open.LatencyMs.P99:0} ms)");
     Console.WriteLine();
@@ -139,7 +143,7 @@ static async Task<double> BusyCoresAsync(TimeSpan over)
 /// <summary>The command line.</summary>
 internal static class Arguments
 {
-    public static (Uri Url, int WorkerPid, int Connections, TimeSpan Duration, int Rounds, string? Only)? Parse(string[] args)
+    public static (Uri Url, int WorkerPid, int Connections, TimeSpan Duration, int Rounds, string? Only, TransportKind Transport)? Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -157,7 +161,13 @@ internal static class Arguments
         var duration = values.TryGetValue("--duration", out var d) ? DurationText.Parse(d) : TimeSpan.FromSeconds(10);
         var rounds = values.TryGetValue("--rounds", out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
         var only = values.GetValueOrDefault("--only");
-        return only is null or "closed" or "open" or "omission" ? (uri, pid, connections, duration, rounds, only) : null;
+        var transport = TransportKind.Auto;
+        if (values.TryGetValue("--transport", out var t) && !Transports.TryParse(t, out transport))
+        {
+            return null;
+        }
+
+        return only is null or "closed" or "open" or "omission" ? (uri, pid, connections, duration, rounds, only, transport) : null;
     }
 }
 
