@@ -32,7 +32,14 @@ public sealed record Comparison(
     int CandidateCount,
     int BaselineCount,
     double Sigma,
-    double MinimumDetectableEffect);
+    double MinimumDetectableEffect)
+{
+    /// <summary>
+    /// The misrate the effect interval actually has: <see cref="Comparator.IntervalMisrate"/>, or more when the samples
+    /// are too small for a distribution-free interval that tight (3 runs against 3: [min, max] of the differences, 10 %).
+    /// </summary>
+    public double EffectMisrate { get; init; } = Comparator.IntervalMisrate;
+}
 
 /// <summary>
 /// Compares a candidate's observations with a baseline's, choosing the test by the metric's scale and the data:
@@ -213,7 +220,10 @@ public static class Comparator
             mde = mdeInTestUnits;
         }
 
-        return new Comparison(test, pWorse, pBetter, Worsening(effect.Estimate, log, lowerIsBetter), effect, floor, x.Length, y.Length, sigma, mde);
+        return new Comparison(test, pWorse, pBetter, Worsening(effect.Estimate, log, lowerIsBetter), effect, floor, x.Length, y.Length, sigma, mde)
+        {
+            EffectMisrate = shift.Misrate,
+        };
     }
 
     /// <summary>How much worse an effect estimate is, in the metric's effect unit (positive = worse).</summary>

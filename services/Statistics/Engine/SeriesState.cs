@@ -211,6 +211,10 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         {
             _ when _pending == last.VersionIndex => (Engine.Verdict.Inconclusive, "borderline: worse than the baseline at the screening level but not yet confirmed"),
             _ when last.Improved => (Engine.Verdict.Improved, "better than the baseline beyond the practical threshold"),
+            // Runs that tie (a cost or token count the same on every run) leave the test no p-value to reach, yet their
+            // interval can still rule a worsening out: that is an answer, not a lack of runs.
+            _ when RulesOutThreshold(comparison) && comparison.EffectMisrate <= Comparator.IntervalMisrate + 1e-12 =>
+                (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
             _ when last.CannotPass => (Engine.Verdict.Inconclusive, $"insufficient runs: the smallest p-value this test can reach with {comparison.CandidateCount} vs {comparison.BaselineCount} runs ({comparison.Floor:G3}) is above the level"),
             _ when RulesOutThreshold(comparison) => (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
             _ => (Engine.Verdict.Inconclusive, "no evidence of a change, but the runs cannot rule out one as large as the practical threshold"),

@@ -89,6 +89,41 @@ public class RegressionEngineTests
     }
 
     [Fact]
+    public void Runs_that_all_tie_are_no_change_not_insufficient_runs()
+    {
+        // A cost that is the same on every run of both versions: the test has no p-value to reach (all ties, floor 1),
+        // but the interval is exactly 0 and rules out a 5 % worsening. More runs would change nothing.
+        var series = new SeriesInput("cost", null, MetricRegistry.Default.Get(MetricRegistry.CostPerTaskUsd),
+        [
+            new VersionSample("1.0", Enumerable.Repeat(0.0042, 10).ToArray()),
+            new VersionSample("1.1", Enumerable.Repeat(0.0042, 11).ToArray()),
+        ]);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        Assert.Equal(Verdict.NoChange, verdict.Verdict);
+        Assert.Null(verdict.AdditionalRunsNeeded);
+        Assert.Equal(0, verdict.Effect!.Estimate);
+    }
+
+    [Fact]
+    public void Three_close_runs_against_three_are_still_insufficient_their_interval_is_only_90_percent()
+    {
+        // At 3 vs 3 the widest distribution-free interval (min to max of the differences) covers only 90 %: it does not
+        // rule out a worsening at the 95 % the verdicts promise, however close the runs are.
+        var series = new SeriesInput("s", null, Latency,
+        [
+            new VersionSample("1.0", [100.0, 100.2, 99.9]),
+            new VersionSample("1.1", [100.1, 99.8, 100.0]),
+        ]);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        Assert.Equal(Verdict.Inconclusive, verdict.Verdict);
+        Assert.Contains("insufficient runs", verdict.Reason);
+    }
+
+    [Fact]
     public void The_first_version_has_no_baseline_and_says_so()
     {
         var verdict = _engine.Analyze([LatencySeries("s", 6, count: 1, runs: 5, _ => 100)]).Single();
