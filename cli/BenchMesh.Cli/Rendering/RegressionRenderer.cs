@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using BenchMesh.Cli.Gateway;
+using BenchMesh.Statistics.Engine;
 
 namespace BenchMesh.Cli.Rendering;
 
@@ -116,8 +117,9 @@ internal static class RegressionRenderer
         return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
-    /// <summary>Accuracy, error rate and reliability are proportions: their effects are differences in points.</summary>
-    private static bool IsPoints(string? metric) => metric is "accuracy" or "error_rate" or "reliability";
+    /// <summary>Metrics on the proportion scale (accuracy, error rate, reliability): their effects are differences in points.</summary>
+    private static bool IsPoints(string? metric) =>
+        metric is not null && MetricRegistry.Default.TryGet(metric, out var definition) && definition.Scale == MetricScale.Proportion;
 
     private static string Effect(double value, bool points) => points
         ? (value * 100).ToString("+0.0' pts';-0.0' pts';0.0' pts'", CultureInfo.InvariantCulture)

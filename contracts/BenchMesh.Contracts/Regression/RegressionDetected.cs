@@ -78,5 +78,9 @@ public static class RegressionMetrics
     public const string TokensPerTask = "tokens_per_task";
     public const string ErrorRate = "error_rate";
     public const string HigherIsBetter = "higher_is_better";
+
+    /// <summary>The metrics the Regression service judges (and a suite may set thresholds for), in the order reports list them.</summary>
+    public static readonly IReadOnlyList<string> Judged = [Accuracy, LatencyMs, CostPerTaskUsd, TokensPerTask, ErrorRate];
+
     public const string LowerIsBetter = "lower_is_better";
 }

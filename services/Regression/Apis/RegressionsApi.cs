@@ -148,7 +148,7 @@ public static class RegressionsApi
         cells = cells
             .OrderBy(c => c.Verdict.BenchmarkName, StringComparer.Ordinal)
             .ThenBy(c => c.Verdict.BenchmarkId)
-            .ThenBy(c => Array.IndexOf(RegressionJudge.Metrics, c.Verdict.Metric))
+            .ThenBy(c => RegressionJudge.Metrics.ToList().IndexOf(c.Verdict.Metric))
             .ToList();
         var items = cells.Select(c => c.Regression).OfType<RegressionItem>().ToList();
         var verdicts = cells.Select(c => c.Verdict).ToList();

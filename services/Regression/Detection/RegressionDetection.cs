@@ -154,10 +154,7 @@ public static class RegressionJudge
     private const string Family = "agent";
 
     /// <summary>The metrics judged, in the order they are reported.</summary>
-    public static readonly string[] Metrics =
-    [
-        RegressionMetrics.Accuracy, RegressionMetrics.LatencyMs, RegressionMetrics.CostPerTaskUsd, RegressionMetrics.TokensPerTask, RegressionMetrics.ErrorRate,
-    ];
+    public static IReadOnlyList<string> Metrics => RegressionMetrics.Judged;
 
     /// <param name="suiteThresholds">
     /// Each suite's overrides of the practical thresholds (its <c>regression_thresholds</c>), applied on top of

@@ -14,6 +14,10 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     private Observations? _pendingEvidence;
     private List<int> _segmentVersions = [];
     private List<int> _baselineVersions = [];
+
+    // The current version's baseline and stable segment, pooled once (AddVersion) for every comparison made with them.
+    private Observations _baseline = new();
+    private Observations _segment = new();
     private Judgement? _last;
 
     public SeriesInput Series { get; } = series;
@@ -65,7 +69,9 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         _segmentVersions = SegmentVersions(exclude: null);
         _baselineVersions = CapToNewest(_segmentVersions);
-        Gate = _baselineVersions.Count == 0 ? null : Compare(observations, Pool(_baselineVersions), Pool(_segmentVersions));
+        _baseline = Pool(_baselineVersions);
+        _segment = Pool(_segmentVersions);
+        Gate = _baselineVersions.Count == 0 ? null : Compare(observations, _baseline, _segment);
     }
 
     /// <summary>
@@ -93,12 +99,10 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             var fresh = confirmation.MoreRuns(Series, Series.Versions.ToList().FindIndex(v => v.Version == VersionName(Current)), _observations[Current].RunCount);
             if (fresh is { Count: > 0 })
             {
-                var baseline = Pool(_baselineVersions);
-                var evidence = Pool(_segmentVersions);
-                var freshAlone = Compare(Observations.Of([new VersionSample(VersionName(Current), fresh)]), baseline, evidence);
+                var freshAlone = Compare(Observations.Of([new VersionSample(VersionName(Current), fresh)]), _baseline, _segment);
                 _observations[Current].AddRuns(fresh);
                 _locations[Current] = Location(_observations[Current]);
-                var pooled = Compare(_observations[Current], baseline, evidence);
+                var pooled = Compare(_observations[Current], _baseline, _segment);
                 judgement.Comparison = pooled;
                 var replicated = freshAlone.PWorse <= options.ReplicationLevel && freshAlone.Worsening >= threshold / 2;
                 if (replicated && pooled.PWorse <= (strong ? options.AlertLevel : options.ConfirmLevel) && pooled.Worsening >= threshold)
@@ -121,7 +125,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         if (borderline)
         {
-            SetPending(Pool(_baselineVersions), Pool(_segmentVersions));
+            SetPending(_baseline, _segment);
             judgement.AdditionalRunsNeeded = RunsToSettle(gate);
             return;
         }

@@ -47,12 +47,6 @@ public static class SuiteValidator
         return errors;
     }
 
-    /// <summary>The metrics whose practical threshold a suite may set: the ones the Regression service judges.</summary>
-    public static readonly string[] RegressionMetricNames =
-    [
-        RegressionMetrics.Accuracy, RegressionMetrics.LatencyMs, RegressionMetrics.CostPerTaskUsd, RegressionMetrics.TokensPerTask, RegressionMetrics.ErrorRate,
-    ];
-
     /// <summary>
     /// <c>regression_thresholds</c>: an object of metric → number, each a valid practical threshold for the metric's
     /// scale (relative above 0 on latency, cost and tokens; points in (0, 1) on accuracy and error rate).
@@ -78,10 +72,10 @@ public static class SuiteValidator
             {
                 errors.Add(field, "appears more than once.");
             }
-            else if (!RegressionMetricNames.Contains(property.Name, StringComparer.Ordinal)
+            else if (!RegressionMetrics.Judged.Contains(property.Name, StringComparer.Ordinal)
                 || !MetricRegistry.Default.TryGet(property.Name, out var metric))
             {
-                errors.Add(field, $"is not a metric the regression engine judges; use one of {string.Join(", ", RegressionMetricNames)}.");
+                errors.Add(field, $"is not a metric the regression engine judges; use one of {string.Join(", ", RegressionMetrics.Judged)}.");
             }
             else if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var threshold)
                 || !MetricRegistry.IsValidThreshold(metric.Scale, threshold) || threshold > MaxRelativeThreshold)
