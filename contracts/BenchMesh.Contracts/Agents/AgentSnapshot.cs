@@ -23,6 +23,9 @@ public sealed record AgentSnapshot
     public required string Endpoint { get; init; }
     public required Pricing Pricing { get; init; }
 
+    /// <summary>The agent's workspace (the execution table's <c>workspace_id</c>); null for agents registered without one.</summary>
+    public string? WorkspaceId { get; init; }
+
     /// <summary>The version's model configuration as a JSON object (model name, temperature, ...).</summary>
     public string ModelConfigurationJson { get; init; } = "{}";
 

@@ -20,6 +20,96 @@ public sealed record RawSample
     public string? ErrorKind { get; init; }
     public string? Error { get; init; }
     public int? HttpStatus { get; init; }
+
+    // Phases of the call where the protocol lets them be seen (null otherwise); the profile (§6.1) is built from them.
+
+    /// <summary>Waiting for a connection (pool wait + TCP/TLS connect; 0 on a reused connection).</summary>
+    public double? ConnectMs { get; init; }
+
+    /// <summary>Writing the request (headers and body) once connected.</summary>
+    public double? RequestWriteMs { get; init; }
+
+    /// <summary>Input tokens the agent reported as served from its prompt cache (usage details).</summary>
+    public long? CachedInputTokens { get; init; }
+
+    /// <summary>Peak resident memory of the task (process agents), MiB.</summary>
+    public double? PeakMemoryMb { get; init; }
+
+    /// <summary>CPU time (user + system) the task used (process agents).</summary>
+    public double? CpuTimeMs { get; init; }
+
+    /// <summary>The judge's grade of a <c>model_graded</c> item; null for every other rubric.</summary>
+    public Judgement? Judgement { get; init; }
+}
+
+/// <summary>
+/// A judge agent's grade of one output (<c>model_graded</c> rubric). The judge's usage is counted apart from the
+/// agent's: it is never part of <see cref="RawSample.InputTokens"/> or <see cref="RawSample.CostUsd"/>.
+/// </summary>
+public sealed record Judgement
+{
+    /// <summary>The grade in [0, 1]; null when the judge's answer could not be parsed or the judge failed (unscored).</summary>
+    public double? Score { get; init; }
+    public string? Reason { get; init; }
+    public required Guid JudgeAgentId { get; init; }
+    public required string JudgeVersion { get; init; }
+
+    /// <summary>SHA-256 (hex) of the rubric prompt template, so that grades from different prompts are not mixed.</summary>
+    public required string PromptSha256 { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public decimal CostUsd { get; init; }
+    public double DurationMs { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>Why a benchmark stopped before its planned calls (the constraint that tripped), and when.</summary>
+public sealed record Termination
+{
+    /// <summary>One of <see cref="TerminationReasons"/>.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Milliseconds since the first measured call when it tripped.</summary>
+    public required double AtMs { get; init; }
+
+    /// <summary>Measured calls completed when it tripped.</summary>
+    public required int AfterCalls { get; init; }
+    public required string Detail { get; init; }
+}
+
+public static class TerminationReasons
+{
+    public const string ConsecutiveFailures = "consecutive_failures";
+    public const string TimeLimit = "time_limit";
+    public const string TokenLimit = "token_limit";
+    public const string CostLimit = "cost_limit";
+    public const string MemoryLimit = "memory_limit";
+}
+
+/// <summary>Where an execution ran (the table's <c>execution_environment</c>).</summary>
+public sealed record ExecutionEnvironment
+{
+    public required string WorkerId { get; init; }
+    public required string Host { get; init; }
+
+    /// <summary>e.g. ".NET 10.0.1 on Debian GNU/Linux 12, x64, 2 cores".</summary>
+    public required string Runtime { get; init; }
+
+    /// <summary>How the agent was reached: http/1.1, http/2, process (per call), process (json-lines worker).</summary>
+    public required string Transport { get; init; }
+
+    /// <summary>SHA-256 (hex, first 16 chars) of the protocol + endpoint, so executions against one endpoint can be grouped without storing it.</summary>
+    public required string EndpointFingerprint { get; init; }
+}
+
+/// <summary>Calls made outside the measured passes (warm-ups), for the profile's wasted tokens and cost.</summary>
+public sealed record WarmupUsage
+{
+    public int Calls { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public decimal CostUsd { get; init; }
+    public double DurationMs { get; init; }
 }
 
 /// <summary>Why a call failed.</summary>
@@ -30,6 +120,12 @@ public static class SampleErrorKinds
     public const string HttpStatus = "http_status";
     public const string InvalidResponse = "invalid_response";
     public const string Skipped = "skipped";
+
+    /// <summary>The task went over a per-task constraint (<c>token_limit</c>, <c>memory_limit_mb</c>).</summary>
+    public const string LimitExceeded = "limit_exceeded";
+
+    /// <summary>A process agent exited non-zero or could not be started.</summary>
+    public const string ProcessFailed = "process_failed";
 }
 
 /// <summary>
@@ -38,7 +134,8 @@ public static class SampleErrorKinds
 /// </summary>
 public sealed record BenchmarkExecuted
 {
-    public int SchemaVersion { get; init; } = 1;
+    /// <summary>2: adds termination, environment, warm-up usage, concurrency, queue time and per-sample phases.</summary>
+    public int SchemaVersion { get; init; } = 2;
     public required Guid RunId { get; init; }
     public required Guid ExecutionId { get; init; }
     public required Guid SuiteId { get; init; }
@@ -48,8 +145,20 @@ public sealed record BenchmarkExecuted
     public required int WarmupRuns { get; init; }
     public required int Iterations { get; init; }
 
-    /// <summary>True when the run stopped early (too many consecutive failures).</summary>
+    /// <summary>True when the run stopped early (see <see cref="Termination"/>).</summary>
     public required bool TerminatedEarly { get; init; }
+
+    /// <summary>Which constraint stopped it, and when; null when it ran every planned call.</summary>
+    public Termination? Termination { get; init; }
+
+    /// <summary>Configured concurrent calls (the profile's parallelization score is achieved over this).</summary>
+    public int Concurrency { get; init; } = 1;
+
+    /// <summary>When the command was requested (queue wait = <see cref="StartedAt"/> − this).</summary>
+    public DateTimeOffset? RequestedAt { get; init; }
+
+    public ExecutionEnvironment? Environment { get; init; }
+    public WarmupUsage? Warmup { get; init; }
     public required IReadOnlyList<RawSample> Samples { get; init; }
     public required string WorkerId { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
