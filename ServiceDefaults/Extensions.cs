@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using BenchMesh.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -49,7 +50,7 @@ public static class ServiceDefaultsExtensions
         // handler answers them with a ValidationProblem naming the field instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BenchMesh.ServiceDefaults.MalformedJsonExceptionHandler>();
-        builder.Services.Configure<JsonOptions>(o => UsePublicNaming(o.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(o => StrictRequestJson.Apply(UsePublicNaming(o.SerializerOptions)));
         return builder;
     }
 
@@ -102,7 +103,10 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>Exception handler and status-code pages that answer with RFC 9457 ProblemDetails.</summary>
+    /// <summary>
+    /// Exception handler and status-code pages that answer with RFC 9457 ProblemDetails, and the guard that refuses
+    /// query values PostgreSQL cannot store (<see cref="RequestValueGuard"/>).
+    /// </summary>
     public static WebApplication UseProblemDetailsErrors(this WebApplication app)
     {
         app.UseExceptionHandler(errorApp => errorApp.Run(async context =>
@@ -114,7 +118,7 @@ public static class ServiceDefaultsExtensions
                 JsonException => (StatusCodes.Status400BadRequest, "The request body is not valid JSON."),
                 _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
             };
-            var detail = status < 500 ? feature?.Error.Message : null;
+            var detail = status < 500 ? RequestValueGuard.ClientMessage(feature!.Error) : null;
             var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
             context.Response.StatusCode = status;
             await problems.WriteAsync(new ProblemDetailsContext
@@ -125,6 +129,7 @@ public static class ServiceDefaultsExtensions
             });
         }));
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestValueGuard>();
         return app;
     }
 

@@ -9,6 +9,10 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenApi();
+        // An agent takes whatever an OpenAI or http-json client sends (stream_options, temperature, seed, ...): the
+        // public API's refusal of unknown fields (ServiceDefaults' StrictRequestJson) does not apply here.
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip);
         builder.Services.Configure<SampleAgentsOptions>(builder.Configuration.GetSection(SampleAgentsOptions.Section));
         builder.Services.AddSingleton(sp => new AgentRuntime(
             new ProfileResolver(sp.GetRequiredService<IOptions<SampleAgentsOptions>>().Value.Profiles),

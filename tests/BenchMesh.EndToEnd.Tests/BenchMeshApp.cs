@@ -60,3 +60,10 @@ public sealed class BenchMeshApp : IAsyncLifetime
         await Infrastructure.DisposeAsync();
     }
 }
+
+/// <summary>One app host for every end-to-end test class: starting it takes the better part of a minute.</summary>
+[CollectionDefinition(Name)]
+public sealed class BenchMeshAppCollection : ICollectionFixture<BenchMeshApp>
+{
+    public const string Name = "BenchMesh app";
+}

@@ -11,7 +11,8 @@ namespace BenchMesh.EndToEnd.Tests;
 /// One user's story through the public API: register an agent with two versions and a suite, run both
 /// versions, read results and the leaderboard, and hear about the regression on RabbitMQ.
 /// </summary>
-public sealed class RunThroughTheGatewayTests(BenchMeshApp app) : IClassFixture<BenchMeshApp>
+[Collection(BenchMeshAppCollection.Name)]
+public sealed class RunThroughTheGatewayTests(BenchMeshApp app)
 {
     private const string RegressionExchange = "BenchMesh.Contracts.Regression:RegressionDetected";
 
