@@ -108,8 +108,8 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         Assert.Equal(0.5375, row.OverallScore, 9);
         Assert.Equal(4, row.ApiCallsMade);
         Assert.Equal(45, row.TokensUsed);
-        Assert.Equal(60_000, row.ExecutionTimeMs);
-        Assert.Equal("timeout: agent did not answer", row.ErrorMessage);
+        Assert.Equal(60_000, row.TotalDurationMs);
+        Assert.Equal("timeout: agent did not answer", row.ErrorDetails);
         var samples = await db.ExecutionSamples.Where(s => s.ExecutionId == executed.ExecutionId).OrderBy(s => s.Iteration).ThenBy(s => s.ItemId).ToListAsync();
         Assert.Equal(4, samples.Count);
         Assert.Equal([true, false, true, false], samples.Select(s => s.Correct == true));
@@ -214,7 +214,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         Assert.True(samples[0].Correct);
         Assert.Equal("agent did not answer", samples[3].Error);
         var row = await db.BenchmarkExecutions.SingleAsync(e => e.ExecutionId == executed.ExecutionId);
-        Assert.Equal("timeout: agent did not answer", row.ErrorMessage);
+        Assert.Equal("timeout: agent did not answer", row.ErrorDetails);
     }
 
     [Fact]
