@@ -442,6 +442,29 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_process_agents_memory_and_cpu_are_stored_and_profiled()
+    {
+        var executed = Execution();
+        executed = executed with
+        {
+            Samples = executed.Samples.Select(x => x.ErrorKind is null ? x with { PeakMemoryMb = x.DurationMs / 10, CpuTimeMs = x.DurationMs / 4 } : x).ToList(),
+        };
+        await Bus.Publish(executed);
+        await ScoredAsync(1);
+
+        using var results = await GetJsonAsync($"/benchmarks/agents/{executed.Agent.AgentId}/results?timeframe=all");
+        var row = Assert.Single(results.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal(30, row.GetProperty("memory_peak_mb").GetDouble(), 9);     // the 300 ms call's 30 MiB
+        Assert.Equal(25, row.GetProperty("cpu_usage_percent").GetDouble(), 9);  // a quarter of each call's wall time
+
+        using var profile = await GetJsonAsync($"/benchmarks/executions/{executed.ExecutionId}/profile");
+        var utilization = profile.RootElement.GetProperty("profile_data").GetProperty("resource_utilization");
+        Assert.Equal(0.25, utilization.GetProperty("cpu_efficiency").GetDouble(), 9);
+        Assert.Equal(20.0 / 30, utilization.GetProperty("memory_efficiency").GetDouble(), 9); // mean of 10, 30, 20 over 30
+        Assert.Equal(30, Phase(profile.RootElement, "generation").GetProperty("resource_usage").GetProperty("memory_mb").GetDouble(), 9);
+    }
+
+    [Fact]
     public async Task A_model_graded_execution_uses_the_judges_grades_and_counts_the_judge_apart()
     {
         var executed = Execution();

@@ -64,7 +64,6 @@ public static class ProfileApi
             EndTime = e.EndTime,
             RequestedAt = e.RequestedAt,
             Concurrency = e.Concurrency,
-            WarmupCalls = e.WarmupCalls,
             WarmupTokens = (e.WarmupInputTokens ?? 0) + (e.WarmupOutputTokens ?? 0),
             WarmupDurationMs = e.WarmupDurationMs,
             JudgeCalls = e.JudgeCalls,

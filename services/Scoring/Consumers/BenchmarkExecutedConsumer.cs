@@ -86,6 +86,7 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         var overall = execution.OverallScore;
         var peers = await db.BenchmarkExecutions.AsNoTracking()
             .Where(e => e.SuiteId == execution.SuiteId && e.BenchmarkId == execution.BenchmarkId && e.CreatedAt >= since)
+            // One group over all peers: the three counts in one round trip (COUNT(*) FILTER (...)).
             .GroupBy(_ => 1)
             .Select(g => new { All = g.Count(), Below = g.Count(e => e.OverallScore < overall), Tied = g.Count(e => e.OverallScore == overall) })
             .SingleOrDefaultAsync(ct);

@@ -7,7 +7,6 @@ public sealed record ProfileInput
     public required DateTimeOffset EndTime { get; init; }
     public DateTimeOffset? RequestedAt { get; init; }
     public int Concurrency { get; init; } = 1;
-    public int? WarmupCalls { get; init; }
     public long WarmupTokens { get; init; }
     public double? WarmupDurationMs { get; init; }
     public int JudgeCalls { get; init; }
