@@ -10,4 +10,5 @@ app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapResultsApi();
+app.MapProfileApi();
 app.Run();

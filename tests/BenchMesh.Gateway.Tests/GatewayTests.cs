@@ -47,6 +47,7 @@ public sealed class GatewayTests : IAsyncLifetime
     [InlineData("POST", "/benchmarks/run", "runner", "/benchmarks/run")]
     [InlineData("GET", "/benchmarks/runs/r1", "runner", "/benchmarks/runs/r1")]
     [InlineData("GET", "/benchmarks/agents/a1/results?suite_id=s1&timeframe=all", "scoring", "/benchmarks/agents/a1/results?suite_id=s1&timeframe=all")]
+    [InlineData("GET", "/benchmarks/executions/e1/profile", "scoring", "/benchmarks/executions/e1/profile")]
     [InlineData("GET", "/benchmarks/agents/a1/regressions?threshold=0.2", "regression", "/benchmarks/agents/a1/regressions?threshold=0.2")]
     [InlineData("GET", "/benchmarks/leaderboard?metric=accuracy", "leaderboard", "/benchmarks/leaderboard?metric=accuracy")]
     [InlineData("POST", "/benchmarks/compare", "leaderboard", "/benchmarks/compare")]

@@ -137,9 +137,58 @@ public class RubricTests
         Assert.Equal(0, Judge("""{"type":"f1"}""", "nothing shared", "the Eiffel tower").Score);
     }
 
+    private static RubricResult Graded(string rubricJson, Judgement? judgement) =>
+        RubricEvaluator.Evaluate(
+            new RawSample
+            {
+                Iteration = 0, ItemId = "q", Output = "an essay", DurationMs = 1, InputTokens = 1, OutputTokens = 1,
+                TokensReportedByAgent = true, CostUsd = 0, Judgement = judgement,
+            },
+            new DatasetItem { Id = "q", Input = "?" },
+            rubricJson);
+
+    private static Judgement Grade(double? score, string? error = null) => new()
+    {
+        Score = score, Reason = score is null ? null : "on topic", Error = error, JudgeAgentId = Guid.NewGuid(), JudgeVersion = "1",
+        PromptSha256 = new string('a', 64), InputTokens = 120, OutputTokens = 8, CostUsd = 0.0002m, DurationMs = 40,
+    };
+
     [Fact]
-    public void Model_graded_is_reported_unscored() =>
-        Assert.False(Judge("""{"type":"model_graded","judge":"gpt"}""", "whatever", "x").Scored);
+    public void Model_graded_uses_the_judges_grade_and_its_pass_threshold()
+    {
+        var lenient = Graded("""{"type":"model_graded","judge_agent_id":"0b1c7ad0-1111-4111-8111-000000000001"}""", Grade(0.6));
+        Assert.True(lenient.Scored);
+        Assert.Equal(0.6, lenient.Score);
+        Assert.True(lenient.Correct); // default pass threshold 0.5
+        Assert.Contains("on topic", lenient.Reason);
+
+        var strict = Graded("""{"type":"model_graded","judge_agent_id":"0b1c7ad0-1111-4111-8111-000000000001","pass_threshold":0.8}""", Grade(0.6));
+        Assert.Equal(0.6, strict.Score);
+        Assert.False(strict.Correct);
+    }
+
+    [Fact]
+    public void A_model_graded_sample_the_judge_could_not_grade_is_unscored_never_a_zero()
+    {
+        const string rubric = """{"type":"model_graded","judge_agent_id":"0b1c7ad0-1111-4111-8111-000000000001"}""";
+        var ungradable = Graded(rubric, Grade(null, error: "no grade in the judge's answer"));
+        Assert.False(ungradable.Scored);
+        Assert.False(ungradable.Correct);
+        Assert.Contains("no grade in the judge's answer", ungradable.Reason);
+
+        // A runner that sent no judgement at all (an older one): unscored too.
+        Assert.False(Graded(rubric, null).Scored);
+    }
+
+    [Fact]
+    public void Several_accepted_outputs_score_the_best_match()
+    {
+        var result = RubricEvaluator.Evaluate(
+            new RawSample { Iteration = 0, ItemId = "q", Output = "NYC", DurationMs = 1, InputTokens = 1, OutputTokens = 1, TokensReportedByAgent = true, CostUsd = 0 },
+            new DatasetItem { Id = "q", Input = "?", Expected = "New York", AcceptedOutputs = ["New York", "NYC"] },
+            """{"type":"exact_match"}""");
+        Assert.Equal(1, result.Score);
+    }
 
     [Fact]
     public void A_failed_call_scores_zero_whatever_the_rubric()

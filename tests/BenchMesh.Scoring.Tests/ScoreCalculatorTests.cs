@@ -127,6 +127,85 @@ public class ScoreCalculatorTests
     }
 
     [Fact]
+    public void The_quality_columns_follow_their_definitions()
+    {
+        // Four measured calls: two judged correct (one with partial credit 0.75), one judged wrong, one ungradable, one failed.
+        var card = ScoreCalculator.Calculate(
+        [
+            Sample(0, "a", 1), Sample(0, "b", 0.75), Sample(0, "c", 0.25), Sample(0, "d", 0, scored: false),
+            Sample(0, "e", 0, tokens: 0, cost: 0, error: SampleErrorKinds.Timeout),
+        ], Targets);
+
+        Assert.Equal(2.0 / 3, card.Quality.Correctness!.Value, 9);  // 2 of the 3 judged outputs at or above 0.5
+        Assert.Equal(3.0 / 5, card.Quality.Completeness!.Value, 9); // 3 judged of 5 measured
+        Assert.Equal(2.0 / 3, card.Quality.Relevance!.Value, 9);    // (1 + 0.75 + 0.25) / 3
+        Assert.Equal(0.5, card.Scores.AccuracyScore, 9);            // (1 + 0.75 + 0.25 + 0) / 4: the ungradable one left out
+        Assert.Equal(BenchmarkExecutionStatuses.Success, card.ExecutionStatus);
+    }
+
+    [Fact]
+    public void Nothing_judged_leaves_correctness_and_relevance_unknown_and_completeness_zero()
+    {
+        var card = ScoreCalculator.Calculate([Sample(0, "a", 0, scored: false)], Targets);
+        Assert.Null(card.Quality.Correctness);
+        Assert.Null(card.Quality.Relevance);
+        Assert.Equal(0, card.Quality.Completeness);
+    }
+
+    [Fact]
+    public void The_table_status_is_success_terminated_or_failed_and_the_event_keeps_completed()
+    {
+        var terminated = ScoreCalculator.Calculate([Sample(0, "a", 1), Sample(0, "b", 0, error: SampleErrorKinds.Skipped)], Targets, terminatedEarly: true);
+        Assert.Equal(BenchmarkExecutionStatuses.Terminated, terminated.ExecutionStatus);
+        Assert.Equal(ExecutionStatuses.Completed, terminated.Status);
+
+        var failed = ScoreCalculator.Calculate([Sample(0, "a", 0, error: SampleErrorKinds.Timeout)], Targets, terminatedEarly: true);
+        Assert.Equal(BenchmarkExecutionStatuses.Failed, failed.ExecutionStatus);
+        Assert.Equal(ExecutionStatuses.Failed, failed.Status);
+    }
+
+    [Fact]
+    public void Memory_and_cpu_come_from_the_process_samples_and_are_unknown_for_remote_agents()
+    {
+        static JudgedSample Process(double ms, double peakMb, double cpuMs) => Sample(0, "a", 1, ms: ms) is var j
+            ? j with { Sample = j.Sample with { PeakMemoryMb = peakMb, CpuTimeMs = cpuMs } }
+            : throw new InvalidOperationException();
+
+        var process = ScoreCalculator.Calculate([Process(100, 40, 50), Process(300, 90, 150)], Targets);
+        Assert.Equal(90, process.Resources.MemoryPeakMb);
+        Assert.Equal(50, process.Resources.CpuUsagePercent!.Value, 9); // 200 ms of CPU in 400 ms
+
+        var remote = ScoreCalculator.Calculate([Sample(0, "a", 1)], Targets);
+        Assert.Null(remote.Resources.MemoryPeakMb);
+        Assert.Null(remote.Resources.CpuUsagePercent);
+    }
+
+    [Fact]
+    public void The_judges_usage_is_counted_apart_from_the_agents()
+    {
+        static JudgedSample Judged(double? grade) => Sample(0, "a", grade ?? 0, scored: grade is not null) is var j
+            ? j with
+            {
+                Sample = j.Sample with
+                {
+                    Judgement = new Judgement
+                    {
+                        Score = grade, JudgeAgentId = Guid.NewGuid(), JudgeVersion = "1", PromptSha256 = "ab",
+                        InputTokens = 100, OutputTokens = 10, CostUsd = 0.5m, DurationMs = 30,
+                    },
+                },
+            }
+            : throw new InvalidOperationException();
+
+        var card = ScoreCalculator.Calculate([Judged(0.9), Judged(null)], Targets);
+        Assert.Equal(new JudgeUsage(2, 1, 200, 20, 1.0m, 60), card.Judge);
+        Assert.Equal(30, card.Metrics.TokensUsed);           // the agent's 15 + 15 only
+        Assert.Equal(0.002m, card.Metrics.TotalCostUsd);     // the agent's cost only
+        Assert.Equal(0.5, card.Quality.Completeness!.Value, 9);
+        Assert.Equal(0.9, card.Scores.AccuracyScore, 9);     // the ungradable sample is not a 0
+    }
+
+    [Fact]
     public void The_weights_sum_to_one() =>
         Assert.Equal(1, ScoreWeights.Accuracy + ScoreWeights.Speed + ScoreWeights.Efficiency + ScoreWeights.Cost + ScoreWeights.Reliability, 12);
 

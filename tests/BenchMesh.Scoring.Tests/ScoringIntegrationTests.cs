@@ -108,8 +108,8 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         Assert.Equal(0.5375, row.OverallScore, 9);
         Assert.Equal(4, row.ApiCallsMade);
         Assert.Equal(45, row.TokensUsed);
-        Assert.Equal(60_000, row.ExecutionTimeMs);
-        Assert.Equal("timeout: agent did not answer", row.ErrorMessage);
+        Assert.Equal(60_000, row.TotalDurationMs);
+        Assert.Equal("timeout: agent did not answer", row.ErrorDetails);
         var samples = await db.ExecutionSamples.Where(s => s.ExecutionId == executed.ExecutionId).OrderBy(s => s.Iteration).ThenBy(s => s.ItemId).ToListAsync();
         Assert.Equal(4, samples.Count);
         Assert.Equal([true, false, true, false], samples.Select(s => s.Correct == true));
@@ -214,7 +214,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         Assert.True(samples[0].Correct);
         Assert.Equal("agent did not answer", samples[3].Error);
         var row = await db.BenchmarkExecutions.SingleAsync(e => e.ExecutionId == executed.ExecutionId);
-        Assert.Equal("timeout: agent did not answer", row.ErrorMessage);
+        Assert.Equal("timeout: agent did not answer", row.ErrorDetails);
     }
 
     [Fact]
@@ -266,6 +266,10 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
                      "run_id", "agent_id", "agent_version", "suite_id", "benchmark_id", "benchmark_name", "accuracy_score", "speed_score",
                      "efficiency_score", "cost_score", "reliability_score", "overall_score", "execution_time_ms", "tokens_used",
                      "api_calls_made", "cost_usd", "status", "error_message", "metrics", "created_at",
+                     // The specification's columns (§1.2) beside them.
+                     "id", "workspace_id", "execution_environment", "model_configuration", "start_time", "end_time", "total_duration_ms",
+                     "memory_peak_mb", "cpu_usage_percent", "output_correctness", "output_completeness", "output_relevance",
+                     "percentile_rank", "deviation_from_baseline", "error_details", "completion_status",
                  })
         {
             Assert.True(result.TryGetProperty(column, out _), $"missing {column}");
@@ -353,6 +357,223 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("/benchmarks/", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_schema_2_execution_fills_the_specifications_columns_and_its_profile_is_served()
+    {
+        var executed = Execution();
+        var phases = executed.Samples.Select(x => x.ErrorKind is null ? x with { ConnectMs = 2, RequestWriteMs = 1, TimeToFirstTokenMs = x.DurationMs / 2, CachedInputTokens = 4 } : x).ToList();
+        executed = executed with
+        {
+            Agent = executed.Agent with { WorkspaceId = "team-a", ModelConfigurationJson = """{"model":"calc-1","temperature":0}""" },
+            Benchmark = executed.Benchmark with
+            {
+                Baselines = [new BaselineScores { Scores = new Dictionary<string, double> { ["accuracy_score"] = 0.4, ["reliability"] = 0.85 } }],
+            },
+            Concurrency = 2,
+            RequestedAt = executed.StartedAt.AddSeconds(-3),
+            Environment = new ExecutionEnvironment
+            {
+                WorkerId = "worker-1", Host = "runner-host", Runtime = ".NET 10", Transport = "http/1.1", EndpointFingerprint = "0123456789abcdef",
+            },
+            Warmup = new WarmupUsage { Calls = 2, InputTokens = 20, OutputTokens = 10, CostUsd = 0.002m, DurationMs = 400 },
+            Samples = phases,
+        };
+        await Bus.Publish(executed);
+        await ScoredAsync(1);
+
+        using var results = await GetJsonAsync($"/benchmarks/agents/{executed.Agent.AgentId}/results?timeframe=all");
+        var row = Assert.Single(results.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal(executed.ExecutionId, row.GetProperty("id").GetGuid());
+        Assert.Equal("team-a", row.GetProperty("workspace_id").GetString());
+        Assert.Equal("http/1.1", row.GetProperty("execution_environment").GetProperty("transport").GetString());
+        Assert.Equal("calc-1", row.GetProperty("model_configuration").GetProperty("model").GetString());
+        Assert.Equal(executed.StartedAt, row.GetProperty("start_time").GetDateTimeOffset());
+        Assert.Equal(executed.CompletedAt, row.GetProperty("end_time").GetDateTimeOffset());
+        Assert.Equal(60_000, row.GetProperty("total_duration_ms").GetInt64());
+        Assert.Equal("success", row.GetProperty("status").GetString());
+        Assert.Equal("completed", row.GetProperty("completion_status").GetString());
+        Assert.Equal("timeout: agent did not answer", row.GetProperty("error_details").GetString());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("memory_peak_mb").ValueKind);     // a remote agent
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("cpu_usage_percent").ValueKind);
+        Assert.Equal(2.0 / 3, row.GetProperty("output_correctness").GetDouble(), 9);     // q1 twice right, q2 once wrong
+        Assert.Equal(3.0 / 4, row.GetProperty("output_completeness").GetDouble(), 9);    // the timeout produced nothing
+        Assert.Equal(2.0 / 3, row.GetProperty("output_relevance").GetDouble(), 9);
+        Assert.Equal(50, row.GetProperty("percentile_rank").GetDouble(), 9);             // alone in its window
+        Assert.Equal(((0.5 - 0.4) + (0.75 - 0.85)) / 2, row.GetProperty("deviation_from_baseline").GetDouble(), 9);
+        Assert.Equal(2, row.GetProperty("concurrency").GetInt32());
+        Assert.Equal(2, row.GetProperty("warmup_calls").GetInt32());
+        Assert.True(row.GetProperty("scoring_ms").GetDouble() >= 0);
+
+        // The persistence time is recorded once the transaction has committed, just after the event was queued.
+        var profile = await Eventually.GetAsync(async () =>
+        {
+            var body = await GetJsonAsync($"/benchmarks/executions/{executed.ExecutionId}/profile");
+            if (Phase(body.RootElement, "persistence").GetProperty("duration_ms").ValueKind == JsonValueKind.Number)
+            {
+                return body;
+            }
+
+            body.Dispose();
+            return null;
+        }, Timeout, "the persistence time in the profile");
+        using (profile)
+        {
+            var root = profile.RootElement;
+            Assert.Equal(executed.ExecutionId, root.GetProperty("execution_id").GetGuid());
+            var data = root.GetProperty("profile_data");
+            Assert.Equal(3000, Phase(root, "queue_wait").GetProperty("duration_ms").GetDouble(), 6);
+            Assert.Equal(400, Phase(root, "warm_up").GetProperty("duration_ms").GetDouble(), 6);
+            Assert.Equal(6, Phase(root, "connect").GetProperty("duration_ms").GetDouble(), 6);          // 3 calls × 2 ms
+            Assert.Equal(300 - 9, Phase(root, "time_to_first_token").GetProperty("duration_ms").GetDouble(), 6); // (50 + 150 + 100) − 3 × 3
+            Assert.Equal(JsonValueKind.Number, Phase(root, "scoring").GetProperty("duration_ms").ValueKind);
+            Assert.Equal(6, Phase(root, "persistence").GetProperty("resource_usage").GetProperty("io_operations").GetInt64());
+            Assert.Equal(100, data.GetProperty("execution_phases").EnumerateArray()
+                .Sum(p => p.GetProperty("percentage_of_total").ValueKind == JsonValueKind.Number ? p.GetProperty("percentage_of_total").GetDouble() : 0), 6);
+            var tokens = data.GetProperty("token_analysis");
+            Assert.Equal(30, tokens.GetProperty("input_tokens").GetInt64());
+            Assert.Equal(15, tokens.GetProperty("output_tokens").GetInt64());
+            Assert.Equal(12, tokens.GetProperty("cache_hits").GetInt64());
+            Assert.Equal(30 + 15, tokens.GetProperty("wasted_tokens").GetInt64());                // warm-ups 30 + q2's wrong answer 15
+            Assert.Equal(2, data.GetProperty("resource_utilization").GetProperty("configured_concurrency").GetInt32());
+            Assert.Equal(JsonValueKind.Array, data.GetProperty("bottlenecks").ValueKind);
+            Assert.Equal(JsonValueKind.Array, root.GetProperty("optimization_opportunities").ValueKind);
+        }
+    }
+
+    [Fact]
+    public async Task A_process_agents_memory_and_cpu_are_stored_and_profiled()
+    {
+        var executed = Execution();
+        executed = executed with
+        {
+            Samples = executed.Samples.Select(x => x.ErrorKind is null ? x with { PeakMemoryMb = x.DurationMs / 10, CpuTimeMs = x.DurationMs / 4 } : x).ToList(),
+        };
+        await Bus.Publish(executed);
+        await ScoredAsync(1);
+
+        using var results = await GetJsonAsync($"/benchmarks/agents/{executed.Agent.AgentId}/results?timeframe=all");
+        var row = Assert.Single(results.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal(30, row.GetProperty("memory_peak_mb").GetDouble(), 9);     // the 300 ms call's 30 MiB
+        Assert.Equal(25, row.GetProperty("cpu_usage_percent").GetDouble(), 9);  // a quarter of each call's wall time
+
+        using var profile = await GetJsonAsync($"/benchmarks/executions/{executed.ExecutionId}/profile");
+        var utilization = profile.RootElement.GetProperty("profile_data").GetProperty("resource_utilization");
+        Assert.Equal(0.25, utilization.GetProperty("cpu_efficiency").GetDouble(), 9);
+        Assert.Equal(20.0 / 30, utilization.GetProperty("memory_efficiency").GetDouble(), 9); // mean of 10, 30, 20 over 30
+        Assert.Equal(30, Phase(profile.RootElement, "generation").GetProperty("resource_usage").GetProperty("memory_mb").GetDouble(), 9);
+    }
+
+    [Fact]
+    public async Task A_model_graded_execution_uses_the_judges_grades_and_counts_the_judge_apart()
+    {
+        var executed = Execution();
+        Judgement Grade(double? score) => new()
+        {
+            Score = score, Reason = score is null ? null : "graded", Error = score is null ? "no grade in the answer" : null,
+            JudgeAgentId = Guid.NewGuid(), JudgeVersion = "1", PromptSha256 = new string('c', 64),
+            InputTokens = 100, OutputTokens = 5, CostUsd = 0.01m, DurationMs = 50,
+        };
+        executed = executed with
+        {
+            Benchmark = executed.Benchmark with { RubricJson = """{"type":"model_graded","judge_agent_id":"0b1c7ad0-1111-4111-8111-000000000001","pass_threshold":0.7}""" },
+            Samples =
+            [
+                executed.Samples[0] with { Judgement = Grade(0.9) }, executed.Samples[1] with { Judgement = Grade(0.6) },
+                executed.Samples[2] with { Judgement = Grade(null) }, executed.Samples[3],
+            ],
+        };
+        await Bus.Publish(executed);
+
+        var message = (await ScoredAsync(1))[0].GetProperty("message");
+        // 0.9, 0.6 and the timed-out call's 0; the ungradable one is left out, not a 0.
+        Assert.Equal(1.5 / 3, message.GetProperty("scores").GetProperty("accuracyScore").GetDouble(), 9);
+
+        using var results = await GetJsonAsync($"/benchmarks/agents/{executed.Agent.AgentId}/results?timeframe=all");
+        var row = Assert.Single(results.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal(45, row.GetProperty("tokens_used").GetInt64());                  // the agent's tokens only
+        Assert.Equal(0.003m, row.GetProperty("cost_usd").GetDecimal());
+        Assert.Equal(3, row.GetProperty("judge_calls").GetInt32());
+        Assert.Equal(1, row.GetProperty("judge_ungradable").GetInt32());
+        Assert.Equal(300, row.GetProperty("judge_input_tokens").GetInt64());
+        Assert.Equal(0.03m, row.GetProperty("judge_cost_usd").GetDecimal());
+        Assert.Equal(2.0 / 4, row.GetProperty("output_completeness").GetDouble(), 9);
+        Assert.Equal(1.0 / 2, row.GetProperty("output_correctness").GetDouble(), 9);  // 0.9 passes 0.7, 0.6 does not
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScoringDbContext>();
+        var samples = await db.ExecutionSamples.Where(x => x.ExecutionId == executed.ExecutionId).OrderBy(x => x.Iteration).ThenBy(x => x.ItemId).ToListAsync();
+        Assert.Equal([true, false, null, false], samples.Select(x => x.Correct));
+        Assert.Null(samples[2].Score);
+        Assert.Contains("no grade in the answer", samples[2].Reason);
+        using var judgement = JsonDocument.Parse(samples[0].Judgement!);
+        Assert.Equal(new string('c', 64), judgement.RootElement.GetProperty("prompt_sha256").GetString());
+
+        using var profile = await GetJsonAsync($"/benchmarks/executions/{executed.ExecutionId}/profile");
+        var judge = profile.RootElement.GetProperty("profile_data").GetProperty("token_analysis").GetProperty("judge");
+        Assert.Equal(3, judge.GetProperty("calls").GetInt32());
+        Assert.Equal(15, judge.GetProperty("output_tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_schema_1_execution_is_scored_and_profiled_with_what_it_carries()
+    {
+        var executed = Execution() with { SchemaVersion = 1 };
+        await Bus.Publish(executed);
+        await ScoredAsync(1);
+
+        using var profile = await GetJsonAsync($"/benchmarks/executions/{executed.ExecutionId}/profile");
+        Assert.Equal(JsonValueKind.Null, Phase(profile.RootElement, "queue_wait").GetProperty("duration_ms").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Phase(profile.RootElement, "connect").GetProperty("duration_ms").ValueKind);
+        Assert.Equal(JsonValueKind.Number, Phase(profile.RootElement, "generation").GetProperty("duration_ms").ValueKind);
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScoringDbContext>();
+        var row = await db.BenchmarkExecutions.SingleAsync(e => e.ExecutionId == executed.ExecutionId);
+        Assert.Equal(1, row.MessageSchemaVersion);
+        Assert.Null(row.ExecutionEnvironment);
+        Assert.Null(row.WarmupCalls);
+        Assert.Equal(1, row.Concurrency);
+    }
+
+    [Fact]
+    public async Task Percentile_rank_places_an_execution_among_the_same_benchmarks_recent_ones()
+    {
+        var first = Execution();
+        await Bus.Publish(first);
+        await ScoredAsync(1);
+        // The same benchmark, every call right: a better overall score than the first.
+        var second = Execution(first.Agent.AgentId, first.SuiteId, first.Benchmark.BenchmarkId);
+        second = second with { Samples = second.Samples.Select(x => x with { Output = x.ItemId == "q1" ? "5" : "19", ErrorKind = null, Error = null, DurationMs = 100 }).ToList() };
+        await Bus.Publish(second);
+        await ScoredAsync(2);
+
+        using var results = await GetJsonAsync($"/benchmarks/agents/{first.Agent.AgentId}/results?timeframe=all");
+        var ranks = results.RootElement.GetProperty("results").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("id").GetGuid(), r => r.GetProperty("percentile_rank").GetDouble());
+        Assert.Equal(50, ranks[first.ExecutionId], 9);   // alone when it was scored
+        Assert.Equal(75, ranks[second.ExecutionId], 9);  // above the one other: (1 + 0.5) / 2
+    }
+
+    [Theory]
+    [InlineData("not-a-guid", HttpStatusCode.BadRequest)]
+    [InlineData("0b1c7ad0-1111-4111-8111-00000000dead", HttpStatusCode.NotFound)]
+    public async Task A_malformed_or_unknown_execution_id_is_a_problem(string id, HttpStatusCode status)
+    {
+        var response = await _client.GetAsync($"/benchmarks/executions/{id}/profile");
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+        if (status == HttpStatusCode.BadRequest)
+        {
+            Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("execution_id", out _));
+        }
+    }
+
+    private static JsonElement Phase(JsonElement profile, string name) =>
+        profile.GetProperty("profile_data").GetProperty("execution_phases").EnumerateArray().Single(p => p.GetProperty("phase_name").GetString() == name);
 
     private IBus Bus => _factory.Services.GetRequiredService<IBus>();
 

@@ -1,20 +1,178 @@
 using System.Text.Json;
 using BenchMesh.Catalog;
 using BenchMesh.Scoring.Data;
+using BenchMesh.Scoring.Scoring;
 using BenchMesh.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Scoring.Apis;
 
-/// <summary>An execution as the public API shows it: the <c>benchmark_executions</c> columns.</summary>
-public sealed record ExecutionResult(
-    Guid ExecutionId, Guid RunId, Guid AgentId, string AgentName, string AgentVersion, Guid SuiteId, string SuiteCategory,
-    Guid BenchmarkId, string BenchmarkName, string BenchmarkCategory,
-    double AccuracyScore, double SpeedScore, double EfficiencyScore, double CostScore, double ReliabilityScore, double OverallScore,
-    long ExecutionTimeMs, long TokensUsed, int ApiCallsMade, decimal CostUsd, string Status, string? ErrorMessage,
-    JsonElement Metrics, int WarmupRuns, int Iterations, bool TerminatedEarly, string WorkerId,
-    DateTimeOffset StartedAt, DateTimeOffset CompletedAt, DateTimeOffset CreatedAt);
+/// <summary>
+/// An execution as the public API shows it: every <c>benchmark_executions</c> column under its name. The names clients
+/// read before the specification's columns stay beside them (<c>execution_id</c> = <c>id</c>, <c>started_at</c> =
+/// <c>start_time</c>, <c>completed_at</c> = <c>end_time</c>, <c>execution_time_ms</c> = <c>total_duration_ms</c>,
+/// <c>error_message</c> = <c>error_details</c>), and <c>completion_status</c> keeps the former reading of
+/// <c>status</c> (completed | failed, as in the ExecutionScored event).
+/// </summary>
+public sealed record ExecutionResult
+{
+    public Guid Id { get; init; }
+    public Guid ExecutionId { get; init; }
+    public Guid RunId { get; init; }
+    public Guid AgentId { get; init; }
+    public required string AgentName { get; init; }
+    public required string AgentVersion { get; init; }
+    public string? WorkspaceId { get; init; }
+    public Guid SuiteId { get; init; }
+    public required string SuiteCategory { get; init; }
+    public Guid BenchmarkId { get; init; }
+    public required string BenchmarkName { get; init; }
+    public required string BenchmarkCategory { get; init; }
+    public JsonElement? ExecutionEnvironment { get; init; }
+    public JsonElement? ModelConfiguration { get; init; }
+    public DateTimeOffset StartTime { get; init; }
+    public DateTimeOffset EndTime { get; init; }
+    public long TotalDurationMs { get; init; }
+    public double AccuracyScore { get; init; }
+    public double SpeedScore { get; init; }
+    public double EfficiencyScore { get; init; }
+    public double CostScore { get; init; }
+    public double ReliabilityScore { get; init; }
+    public double OverallScore { get; init; }
+    public long TokensUsed { get; init; }
+    public int ApiCallsMade { get; init; }
+    public double? MemoryPeakMb { get; init; }
+    public double? CpuUsagePercent { get; init; }
+    public double? OutputCorrectness { get; init; }
+    public double? OutputCompleteness { get; init; }
+    public double? OutputRelevance { get; init; }
+    public double? PercentileRank { get; init; }
+    public double? DeviationFromBaseline { get; init; }
+
+    /// <summary>success | terminated | failed.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>completed | failed: the reading of <c>status</c> before the specification's values.</summary>
+    public required string CompletionStatus { get; init; }
+    public string? ErrorDetails { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+
+    // BenchMesh's columns.
+    public decimal CostUsd { get; init; }
+    public JsonElement Metrics { get; init; }
+    public int WarmupRuns { get; init; }
+    public int Iterations { get; init; }
+    public int Concurrency { get; init; }
+    public DateTimeOffset? RequestedAt { get; init; }
+    public bool TerminatedEarly { get; init; }
+    public string? TerminationReason { get; init; }
+    public double? TerminationAtMs { get; init; }
+    public int? TerminationAfterCalls { get; init; }
+    public string? TerminationDetail { get; init; }
+    public int? WarmupCalls { get; init; }
+    public long? WarmupInputTokens { get; init; }
+    public long? WarmupOutputTokens { get; init; }
+    public decimal? WarmupCostUsd { get; init; }
+    public double? WarmupDurationMs { get; init; }
+    public int JudgeCalls { get; init; }
+    public int JudgeUngradable { get; init; }
+    public long JudgeInputTokens { get; init; }
+    public long JudgeOutputTokens { get; init; }
+    public decimal JudgeCostUsd { get; init; }
+    public double JudgeDurationMs { get; init; }
+    public double? ScoringMs { get; init; }
+    public double? PersistenceMs { get; init; }
+    public int MessageSchemaVersion { get; init; }
+    public required string WorkerId { get; init; }
+
+    // The names before the specification's columns.
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset CompletedAt { get; init; }
+    public long ExecutionTimeMs { get; init; }
+    public string? ErrorMessage { get; init; }
+
+    public static ExecutionResult From(BenchmarkExecution e) => new()
+    {
+        Id = e.ExecutionId,
+        ExecutionId = e.ExecutionId,
+        RunId = e.RunId,
+        AgentId = e.AgentId,
+        AgentName = e.AgentName,
+        AgentVersion = e.AgentVersion,
+        WorkspaceId = e.WorkspaceId,
+        SuiteId = e.SuiteId,
+        SuiteCategory = e.SuiteCategory,
+        BenchmarkId = e.BenchmarkId,
+        BenchmarkName = e.BenchmarkName,
+        BenchmarkCategory = e.BenchmarkCategory,
+        ExecutionEnvironment = Json(e.ExecutionEnvironment),
+        ModelConfiguration = Json(e.ModelConfiguration),
+        StartTime = e.StartTime,
+        EndTime = e.EndTime,
+        TotalDurationMs = e.TotalDurationMs,
+        AccuracyScore = e.AccuracyScore,
+        SpeedScore = e.SpeedScore,
+        EfficiencyScore = e.EfficiencyScore,
+        CostScore = e.CostScore,
+        ReliabilityScore = e.ReliabilityScore,
+        OverallScore = e.OverallScore,
+        TokensUsed = e.TokensUsed,
+        ApiCallsMade = e.ApiCallsMade,
+        MemoryPeakMb = e.MemoryPeakMb,
+        CpuUsagePercent = e.CpuUsagePercent,
+        OutputCorrectness = e.OutputCorrectness,
+        OutputCompleteness = e.OutputCompleteness,
+        OutputRelevance = e.OutputRelevance,
+        PercentileRank = e.PercentileRank,
+        DeviationFromBaseline = e.DeviationFromBaseline,
+        Status = e.Status,
+        CompletionStatus = BenchmarkExecutionStatuses.ForEvent(e.Status),
+        ErrorDetails = e.ErrorDetails,
+        CreatedAt = e.CreatedAt,
+        CostUsd = e.CostUsd,
+        Metrics = Json(e.Metrics) ?? default,
+        WarmupRuns = e.WarmupRuns,
+        Iterations = e.Iterations,
+        Concurrency = e.Concurrency,
+        RequestedAt = e.RequestedAt,
+        TerminatedEarly = e.TerminatedEarly,
+        TerminationReason = e.TerminationReason,
+        TerminationAtMs = e.TerminationAtMs,
+        TerminationAfterCalls = e.TerminationAfterCalls,
+        TerminationDetail = e.TerminationDetail,
+        WarmupCalls = e.WarmupCalls,
+        WarmupInputTokens = e.WarmupInputTokens,
+        WarmupOutputTokens = e.WarmupOutputTokens,
+        WarmupCostUsd = e.WarmupCostUsd,
+        WarmupDurationMs = e.WarmupDurationMs,
+        JudgeCalls = e.JudgeCalls,
+        JudgeUngradable = e.JudgeUngradable,
+        JudgeInputTokens = e.JudgeInputTokens,
+        JudgeOutputTokens = e.JudgeOutputTokens,
+        JudgeCostUsd = e.JudgeCostUsd,
+        JudgeDurationMs = e.JudgeDurationMs,
+        ScoringMs = e.ScoringMs,
+        PersistenceMs = e.PersistenceMs,
+        MessageSchemaVersion = e.MessageSchemaVersion,
+        WorkerId = e.WorkerId,
+        StartedAt = e.StartTime,
+        CompletedAt = e.EndTime,
+        ExecutionTimeMs = e.TotalDurationMs,
+        ErrorMessage = e.ErrorDetails,
+    };
+
+    private static JsonElement? Json(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}
 
 public sealed record AgentResultsResponse(Guid AgentId, string Timeframe, Guid? SuiteId, IReadOnlyList<ExecutionResult> Results);
 
@@ -102,18 +260,6 @@ public static class ResultsApi
             rows = rows.GroupBy(e => (e.BenchmarkId, e.AgentVersion)).Select(g => g.First()).ToList();
         }
 
-        return TypedResults.Ok(new AgentResultsResponse(agent, frame, suite, rows.Select(ToResult).ToList()));
-    }
-
-    private static ExecutionResult ToResult(BenchmarkExecution e)
-    {
-        using var metrics = JsonDocument.Parse(e.Metrics);
-        return new ExecutionResult(
-            e.ExecutionId, e.RunId, e.AgentId, e.AgentName, e.AgentVersion, e.SuiteId, e.SuiteCategory,
-            e.BenchmarkId, e.BenchmarkName, e.BenchmarkCategory,
-            e.AccuracyScore, e.SpeedScore, e.EfficiencyScore, e.CostScore, e.ReliabilityScore, e.OverallScore,
-            e.ExecutionTimeMs, e.TokensUsed, e.ApiCallsMade, e.CostUsd, e.Status, e.ErrorMessage,
-            metrics.RootElement.Clone(), e.WarmupRuns, e.Iterations, e.TerminatedEarly, e.WorkerId,
-            e.StartedAt, e.CompletedAt, e.CreatedAt);
+        return TypedResults.Ok(new AgentResultsResponse(agent, frame, suite, rows.Select(ExecutionResult.From).ToList()));
     }
 }

@@ -29,6 +29,8 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
             return;
         }
 
+        // Scoring's own time (rubrics, scores, derived columns) and the write's are phases of the execution's profile.
+        var scoringStarted = clock.GetTimestamp();
         var items = message.Benchmark.Items
             .GroupBy(i => i.Id, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -36,15 +38,22 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         var judged = message.Samples
             .Select(s => new JudgedSample(s, RubricEvaluator.Evaluate(s, items.GetValueOrDefault(s.ItemId), message.Benchmark.RubricJson, rubrics)))
             .ToList();
-        var card = ScoreCalculator.Calculate(judged, message.Benchmark.Constraints);
+        // Schema-1 messages carry neither Termination nor the fields below; TerminatedEarly was always there.
+        var card = ScoreCalculator.Calculate(judged, message.Benchmark.Constraints, message.TerminatedEarly || message.Termination is not null);
         var now = clock.GetUtcNow();
 
-        db.BenchmarkExecutions.Add(ToExecution(message, card, now));
+        var execution = ToExecution(message, card, now);
+        execution.DeviationFromBaseline = ComparativeMetrics.DeviationFromBaseline(message.Benchmark.Baselines, message.Agent.AgentId, card.Scores);
+        execution.PercentileRank = await PercentileRankAsync(execution, context.CancellationToken);
+        execution.ScoringMs = clock.GetElapsedTime(scoringStarted).TotalMilliseconds;
+
+        db.BenchmarkExecutions.Add(execution);
         db.ExecutionSamples.AddRange(judged.Select(j => ToSample(message.ExecutionId, j, items.GetValueOrDefault(j.Sample.ItemId))));
 
         // The execution id doubles as the message id: a second outbox row for it would violate the unique index.
         db.AddOutboxMessage(ToEvent(message, card, now), messageId: message.ExecutionId);
 
+        var persistenceStarted = clock.GetTimestamp();
         try
         {
             await db.SaveChangesAsync(context.CancellationToken);
@@ -56,9 +65,32 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
             return;
         }
 
+        // The write's duration is known only once it has committed: a second, one-column update records it. Should the
+        // service stop in between, the execution stands and its profile shows persistence as not measured.
+        var persistenceMs = clock.GetElapsedTime(persistenceStarted).TotalMilliseconds;
+        await db.BenchmarkExecutions.Where(e => e.ExecutionId == message.ExecutionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.PersistenceMs, persistenceMs), context.CancellationToken);
+
         logger.LogInformation(
             "Scored execution {ExecutionId} of {Agent} {Version} on {Benchmark}: overall {Overall:0.000}",
             message.ExecutionId, message.Agent.AgentName, message.Agent.Version, message.Benchmark.Name, card.Scores.OverallScore);
+    }
+
+    /// <summary>
+    /// The execution's percentile among the same suite benchmark's executions scored in the last 30 days (docs/scoring.md).
+    /// Frozen when scored: later executions do not change it (a concurrent one may not be counted).
+    /// </summary>
+    private async Task<double> PercentileRankAsync(BenchmarkExecution execution, CancellationToken ct)
+    {
+        var since = execution.CreatedAt - ComparativeMetrics.PercentileWindow;
+        var overall = execution.OverallScore;
+        var peers = await db.BenchmarkExecutions.AsNoTracking()
+            .Where(e => e.SuiteId == execution.SuiteId && e.BenchmarkId == execution.BenchmarkId && e.CreatedAt >= since)
+            // One group over all peers: the three counts in one round trip (COUNT(*) FILTER (...)).
+            .GroupBy(_ => 1)
+            .Select(g => new { All = g.Count(), Below = g.Count(e => e.OverallScore < overall), Tied = g.Count(e => e.OverallScore == overall) })
+            .SingleOrDefaultAsync(ct);
+        return ComparativeMetrics.PercentileRank(peers?.Below ?? 0, peers?.Tied ?? 0, peers?.All ?? 0);
     }
 
     private static BenchmarkExecution ToExecution(BenchmarkExecuted m, ScoreCard card, DateTimeOffset now) => new()
@@ -68,30 +100,56 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         AgentId = m.Agent.AgentId,
         AgentName = m.Agent.AgentName,
         AgentVersion = m.Agent.Version,
+        WorkspaceId = StoredText.WithoutNul(m.Agent.WorkspaceId),
         SuiteId = m.SuiteId,
         SuiteCategory = m.SuiteCategory,
         BenchmarkId = m.Benchmark.BenchmarkId,
         BenchmarkName = m.Benchmark.Name,
         BenchmarkCategory = m.Benchmark.Category,
+        ExecutionEnvironment = m.Environment is null ? null : StoredText.Json(JsonSerializer.SerializeToNode(m.Environment, ServiceDefaultsExtensions.PublicJson)),
+        ModelConfiguration = StoredText.Json(m.Agent.ModelConfigurationJson),
+        StartTime = m.StartedAt.ToUniversalTime(),
+        EndTime = m.CompletedAt.ToUniversalTime(),
+        RequestedAt = m.RequestedAt?.ToUniversalTime(),
+        TotalDurationMs = (long)Math.Max(0, (m.CompletedAt - m.StartedAt).TotalMilliseconds),
         AccuracyScore = card.Scores.AccuracyScore,
         SpeedScore = card.Scores.SpeedScore,
         EfficiencyScore = card.Scores.EfficiencyScore,
         CostScore = card.Scores.CostScore,
         ReliabilityScore = card.Scores.ReliabilityScore,
         OverallScore = card.Scores.OverallScore,
-        ExecutionTimeMs = (long)Math.Max(0, (m.CompletedAt - m.StartedAt).TotalMilliseconds),
         TokensUsed = card.Metrics.TokensUsed,
         ApiCallsMade = card.Metrics.ApiCallsMade,
         CostUsd = card.Metrics.TotalCostUsd,
-        Status = card.Status,
-        ErrorMessage = StoredText.WithoutNul(card.ErrorMessage),
+        MemoryPeakMb = card.Resources.MemoryPeakMb,
+        CpuUsagePercent = card.Resources.CpuUsagePercent,
+        OutputCorrectness = card.Quality.Correctness,
+        OutputCompleteness = card.Quality.Completeness,
+        OutputRelevance = card.Quality.Relevance,
+        Status = card.ExecutionStatus,
+        ErrorDetails = StoredText.WithoutNul(card.ErrorMessage),
         Metrics = MetricsJson(card),
         WarmupRuns = m.WarmupRuns,
         Iterations = m.Iterations,
-        TerminatedEarly = m.TerminatedEarly,
+        Concurrency = Math.Max(1, m.Concurrency),
+        TerminatedEarly = m.TerminatedEarly || m.Termination is not null,
+        TerminationReason = StoredText.WithoutNul(m.Termination?.Reason),
+        TerminationAtMs = m.Termination?.AtMs,
+        TerminationAfterCalls = m.Termination?.AfterCalls,
+        TerminationDetail = StoredText.WithoutNul(m.Termination?.Detail),
+        WarmupCalls = m.Warmup?.Calls,
+        WarmupInputTokens = m.Warmup?.InputTokens,
+        WarmupOutputTokens = m.Warmup?.OutputTokens,
+        WarmupCostUsd = m.Warmup?.CostUsd,
+        WarmupDurationMs = m.Warmup?.DurationMs,
+        JudgeCalls = card.Judge.Calls,
+        JudgeUngradable = card.Judge.Ungradable,
+        JudgeInputTokens = card.Judge.InputTokens,
+        JudgeOutputTokens = card.Judge.OutputTokens,
+        JudgeCostUsd = card.Judge.CostUsd,
+        JudgeDurationMs = card.Judge.DurationMs,
+        MessageSchemaVersion = m.SchemaVersion,
         WorkerId = m.WorkerId,
-        StartedAt = m.StartedAt.ToUniversalTime(),
-        CompletedAt = m.CompletedAt.ToUniversalTime(),
         CreatedAt = now,
     };
 
@@ -115,16 +173,22 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         Expected = StoredText.WithoutNul(item?.Expected),
         DurationMs = j.Sample.DurationMs,
         TtftMs = j.Sample.TimeToFirstTokenMs,
+        ConnectMs = j.Sample.ConnectMs,
+        RequestWriteMs = j.Sample.RequestWriteMs,
         InputTokens = j.Sample.InputTokens,
         OutputTokens = j.Sample.OutputTokens,
+        CachedInputTokens = j.Sample.CachedInputTokens,
         TokensReported = j.Sample.TokensReportedByAgent,
         CostUsd = j.Sample.CostUsd,
+        PeakMemoryMb = j.Sample.PeakMemoryMb,
+        CpuTimeMs = j.Sample.CpuTimeMs,
         ErrorKind = j.Sample.ErrorKind,
         Error = StoredText.WithoutNul(j.Sample.Error),
         HttpStatus = j.Sample.HttpStatus,
         Score = j.CountsForAccuracy ? j.Result.Score : null,
-        Correct = j.CountsForAccuracy ? j.Result.Score >= ScoreCalculator.CorrectThreshold : null,
+        Correct = j.CountsForAccuracy ? j.Result.Correct : null,
         Reason = StoredText.WithoutNul(j.Result.Reason)!,
+        Judgement = j.Sample.Judgement is null ? null : StoredText.Json(JsonSerializer.SerializeToNode(j.Sample.Judgement, ServiceDefaultsExtensions.PublicJson)),
     };
 
     private static ExecutionScored ToEvent(BenchmarkExecuted m, ScoreCard card, DateTimeOffset now) => new()

@@ -22,17 +22,25 @@ public sealed class ScoringDbContext(DbContextOptions<ScoringDbContext> options)
         {
             e.ToTable("benchmark_executions");
             e.HasKey(x => x.ExecutionId);
-            e.Property(x => x.ExecutionId).ValueGeneratedNever();
+            // The specification's column names (§1.2) where they differ from the properties'.
+            e.Property(x => x.ExecutionId).HasColumnName("id").ValueGeneratedNever();
             e.Property(x => x.AgentName).HasMaxLength(200);
             e.Property(x => x.AgentVersion).HasMaxLength(100);
             e.Property(x => x.SuiteCategory).HasMaxLength(100);
             e.Property(x => x.BenchmarkName).HasMaxLength(200);
             e.Property(x => x.BenchmarkCategory).HasMaxLength(100);
+            e.Property(x => x.ExecutionEnvironment).HasColumnType("jsonb");
+            e.Property(x => x.ModelConfiguration).HasColumnType("jsonb");
             e.Property(x => x.CostUsd).HasPrecision(20, 10);
             e.Property(x => x.Status).HasMaxLength(20);
             e.Property(x => x.Metrics).HasColumnType("jsonb");
+            e.Property(x => x.TerminationReason).HasMaxLength(50);
+            e.Property(x => x.WarmupCostUsd).HasPrecision(20, 10);
+            e.Property(x => x.JudgeCostUsd).HasPrecision(20, 10);
             e.Property(x => x.WorkerId).HasMaxLength(200);
-            e.HasIndex(x => new { x.AgentId, x.CreatedAt }).HasDatabaseName("ix_benchmark_executions_agent_created");
+            e.HasIndex(x => new { x.AgentId, x.CreatedAt }).HasDatabaseName("idx_benchmark_exec_agent");
+            e.HasIndex(x => new { x.SuiteId, x.BenchmarkId }).HasDatabaseName("idx_benchmark_exec_suite");
+            e.HasIndex(x => new { x.AccuracyScore, x.SpeedScore }).HasDatabaseName("idx_benchmark_exec_scores");
             e.HasIndex(x => x.RunId).HasDatabaseName("ix_benchmark_executions_run");
         });
 
@@ -44,6 +52,7 @@ public sealed class ScoringDbContext(DbContextOptions<ScoringDbContext> options)
             e.Property(x => x.ItemId).HasMaxLength(200);
             e.Property(x => x.CostUsd).HasPrecision(20, 10);
             e.Property(x => x.ErrorKind).HasMaxLength(50);
+            e.Property(x => x.Judgement).HasColumnType("jsonb");
             e.HasIndex(x => x.ExecutionId).HasDatabaseName("ix_execution_samples_execution");
 
             // Samples live and die with their execution.

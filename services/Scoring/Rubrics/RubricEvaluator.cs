@@ -34,7 +34,7 @@ public static class RubricEvaluator
             RubricTypes.NumericTolerance => NumericToleranceRubric.From(rubric),
             RubricTypes.JsonSchema => JsonSchemaRubric.From(rubric),
             RubricTypes.F1 => F1Rubric.Instance,
-            RubricTypes.ModelGraded => ModelGradedRubric.Instance,
+            RubricTypes.ModelGraded => ModelGradedRubric.From(rubric),
             _ => null,
         };
     }
@@ -65,7 +65,20 @@ public static class RubricEvaluator
                 return RubricResult.Unscored("unknown or invalid rubric");
             }
 
-            return rubric.Evaluate(sample.Output ?? "", item?.Expected);
+            if (rubric is ModelGradedRubric graded)
+            {
+                return graded.Grade(sample.Judgement);
+            }
+
+            var output = sample.Output ?? "";
+            if (item?.AcceptedOutputs is not { Count: > 1 } accepted)
+            {
+                return rubric.Evaluate(output, item?.Expected);
+            }
+
+            // Several acceptable answers (expected_outputs): the best verdict against any of them, a scored one first.
+            return accepted.Select(expected => rubric.Evaluate(output, expected))
+                .OrderByDescending(r => r.Scored).ThenByDescending(r => r.Score).First();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using BenchMesh.Contracts.Runs;
 
 namespace BenchMesh.Scoring.Rubrics;
 
@@ -134,11 +135,40 @@ public sealed partial class F1Rubric : IRubric
     private static partial Regex Punctuation();
 }
 
-/// <summary><c>model_graded</c>: needs a judge agent, which Scoring cannot call yet; samples are reported unscored.</summary>
-public sealed class ModelGradedRubric : IRubric
+/// <summary>
+/// <c>model_graded</c> (shared decision 1): the Runner has a judge agent grade each measured output and sends the grade
+/// as <see cref="RawSample.Judgement"/>; this rubric only reads it. A sample without a grade (the judge failed or its
+/// answer could not be parsed, or no judgement came at all) is unscored: it lowers completeness and is never counted
+/// as a 0 in accuracy. A grade counts as correct from <c>pass_threshold</c> (default 0.5).
+/// </summary>
+public sealed class ModelGradedRubric(double passThreshold) : IRubric
 {
-    public static readonly ModelGradedRubric Instance = new();
+    public double PassThreshold { get; } = passThreshold;
 
-    public RubricResult Evaluate(string output, string? expected) =>
-        RubricResult.Unscored("model_graded rubrics are not executable yet");
+    public static ModelGradedRubric From(JsonElement rubric)
+    {
+        var threshold = RubricOptions.Number(rubric, "pass_threshold", RubricResult.DefaultPassThreshold);
+        return new ModelGradedRubric(double.IsFinite(threshold) ? Math.Clamp(threshold, 0, 1) : RubricResult.DefaultPassThreshold);
+    }
+
+    /// <summary>Without its sample's judgement a model-graded output cannot be judged here.</summary>
+    public RubricResult Evaluate(string output, string? expected) => Grade(null);
+
+    public RubricResult Grade(Judgement? judgement)
+    {
+        if (judgement is null)
+        {
+            return RubricResult.Unscored("model_graded: the runner sent no judgement for this sample");
+        }
+
+        if (judgement.Score is not { } grade || !double.IsFinite(grade))
+        {
+            var why = judgement.Error ?? judgement.Reason ?? "no grade";
+            return RubricResult.Unscored($"model_graded: ungradable ({why})");
+        }
+
+        var score = Math.Clamp(grade, 0, 1);
+        var reason = string.IsNullOrWhiteSpace(judgement.Reason) ? $"judge grade {score:0.###}" : $"judge grade {score:0.###}: {judgement.Reason}";
+        return new RubricResult(score, reason, Scored: true, PassThreshold);
+    }
 }

@@ -27,6 +27,8 @@ public sealed record JudgedSample(RawSample Sample, RubricResult Result)
 }
 
 /// <summary>Everything Scoring derives from one execution's samples.</summary>
+/// <param name="Status">The event's status (<see cref="ExecutionStatuses"/>: completed | failed), which the Runner, Leaderboard and Regression read.</param>
+/// <param name="ExecutionStatus">The table's status (<see cref="BenchmarkExecutionStatuses"/>: success | terminated | failed).</param>
 public sealed record ScoreCard(
     Scores Scores,
     ExecutionMetrics Metrics,
@@ -34,7 +36,31 @@ public sealed record ScoreCard(
     string Status,
     string? ErrorMessage,
     int ScoredSamples,
-    int UnscoredSamples);
+    int UnscoredSamples,
+    string ExecutionStatus,
+    OutputQuality Quality,
+    ResourceUsage Resources,
+    JudgeUsage Judge);
+
+/// <summary>
+/// The table's quality columns, over the measured samples (null when there is nothing to measure them on).
+/// A sample is <em>judged</em> when its call succeeded and its rubric gave a verdict.
+/// </summary>
+/// <param name="Correctness">Judged samples judged correct (score ≥ the rubric's pass threshold) / judged samples.</param>
+/// <param name="Completeness">Judged samples / measured samples: failed calls and ungradable outputs lower it.</param>
+/// <param name="Relevance">Mean score of the judged samples (partial credit from f1 and model grades).</param>
+public sealed record OutputQuality(double? Correctness, double? Completeness, double? Relevance);
+
+/// <summary>What the agent's tasks used, where the protocol lets it be measured (process agents); null otherwise.</summary>
+/// <param name="MemoryPeakMb">The largest peak resident memory of any measured task.</param>
+/// <param name="CpuUsagePercent">100 × CPU time / wall time, summed over the measured tasks that report CPU time (above 100 on several cores).</param>
+public sealed record ResourceUsage(double? MemoryPeakMb, double? CpuUsagePercent);
+
+/// <summary>The judge's calls for a model-graded benchmark: counted apart, never in the agent's tokens or cost.</summary>
+public sealed record JudgeUsage(int Calls, int Ungradable, long InputTokens, long OutputTokens, decimal CostUsd, double DurationMs)
+{
+    public static readonly JudgeUsage None = new(0, 0, 0, 0, 0m, 0);
+}
 
 /// <summary>
 /// Computes the five scores and their raw metrics from judged samples. Formulas (docs/scoring.md):
@@ -45,10 +71,8 @@ public sealed record ScoreCard(
 /// </summary>
 public static class ScoreCalculator
 {
-    /// <summary>An item counts as answered correctly at or above this score (for per-item outcomes).</summary>
-    public const double CorrectThreshold = 0.5;
-
-    public static ScoreCard Calculate(IReadOnlyList<JudgedSample> samples, BenchmarkConstraints constraints)
+    /// <param name="terminatedEarly">The benchmark stopped before its planned calls (its status is then <c>terminated</c> unless every call failed).</param>
+    public static ScoreCard Calculate(IReadOnlyList<JudgedSample> samples, BenchmarkConstraints constraints, bool terminatedEarly = false)
     {
         var successful = samples.Where(s => s.Succeeded).ToList();
         var counted = samples.Where(s => s.CountsForAccuracy).ToList();
@@ -88,17 +112,61 @@ public static class ScoreCalculator
             .GroupBy(s => s.Sample.ItemId, StringComparer.Ordinal)
             .ToDictionary(
                 g => g.Key,
-                g => new[] { g.Count(s => s.Result.Score >= CorrectThreshold), g.Count() },
+                g => new[] { g.Count(s => s.Result.Correct), g.Count() },
                 StringComparer.Ordinal);
 
-        var status = successful.Count == 0 ? ExecutionStatuses.Failed : ExecutionStatuses.Completed;
+        var executionStatus = successful.Count == 0 ? BenchmarkExecutionStatuses.Failed
+            : terminatedEarly ? BenchmarkExecutionStatuses.Terminated
+            : BenchmarkExecutionStatuses.Success;
         var unscored = samples.Count - counted.Count;
         var error = MostCommonError(samples)
                     ?? (counted.Count == 0 && samples.Count > 0 ? $"No sample could be scored ({samples[0].Result.Reason})." : null);
 
         return new ScoreCard(
             new Scores(accuracy, speed, efficiency, cost, reliability, overall),
-            metrics, outcomes, status, error, counted.Count, unscored);
+            metrics, outcomes, BenchmarkExecutionStatuses.ForEvent(executionStatus), error, counted.Count, unscored,
+            executionStatus, Quality(samples), Resources(samples), Judge(samples));
+    }
+
+    /// <summary>The quality columns (<see cref="OutputQuality"/>).</summary>
+    public static OutputQuality Quality(IReadOnlyList<JudgedSample> samples)
+    {
+        var judged = samples.Where(s => s.Succeeded && s.Result.Scored).ToList();
+        if (judged.Count == 0)
+        {
+            return new OutputQuality(null, samples.Count == 0 ? null : 0, null);
+        }
+
+        return new OutputQuality(
+            (double)judged.Count(s => s.Result.Correct) / judged.Count,
+            (double)judged.Count / samples.Count,
+            Clamp(judged.Average(s => s.Result.Score)));
+    }
+
+    /// <summary>Peak memory and CPU share of the measured tasks (<see cref="ResourceUsage"/>).</summary>
+    public static ResourceUsage Resources(IReadOnlyList<JudgedSample> samples)
+    {
+        var peaks = samples.Where(s => s.Sample.PeakMemoryMb is not null).Select(s => s.Sample.PeakMemoryMb!.Value).ToList();
+        var timed = samples.Where(s => s.Sample.CpuTimeMs is not null && s.Sample.DurationMs > 0).ToList();
+        var wall = timed.Sum(s => s.Sample.DurationMs);
+        return new ResourceUsage(
+            peaks.Count == 0 ? null : peaks.Max(),
+            wall <= 0 ? null : 100 * timed.Sum(s => s.Sample.CpuTimeMs!.Value) / wall);
+    }
+
+    /// <summary>The judge's calls, tokens and cost (<see cref="JudgeUsage"/>).</summary>
+    public static JudgeUsage Judge(IReadOnlyList<JudgedSample> samples)
+    {
+        var judgements = samples.Where(s => s.Sample.Judgement is not null).Select(s => s.Sample.Judgement!).ToList();
+        return judgements.Count == 0
+            ? JudgeUsage.None
+            : new JudgeUsage(
+                judgements.Count,
+                judgements.Count(j => j.Score is null),
+                judgements.Sum(j => j.InputTokens),
+                judgements.Sum(j => j.OutputTokens),
+                judgements.Sum(j => j.CostUsd),
+                judgements.Sum(j => j.DurationMs));
     }
 
     /// <summary>target / (target + value): 1 at value 0, 0.5 at the target, towards 0 beyond. In [0, 1].</summary>

@@ -84,7 +84,7 @@ namespace BenchMesh.Scoring.Data.Migrations
                 {
                     b.Property<Guid>("ExecutionId")
                         .HasColumnType("uuid")
-                        .HasColumnName("execution_id");
+                        .HasColumnName("id");
 
                     b.Property<double>("AccuracyScore")
                         .HasColumnType("double precision")
@@ -126,9 +126,9 @@ namespace BenchMesh.Scoring.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("benchmark_name");
 
-                    b.Property<DateTimeOffset>("CompletedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("completed_at");
+                    b.Property<int>("Concurrency")
+                        .HasColumnType("integer")
+                        .HasColumnName("concurrency");
 
                     b.Property<double>("CostScore")
                         .HasColumnType("double precision")
@@ -139,50 +139,127 @@ namespace BenchMesh.Scoring.Data.Migrations
                         .HasColumnType("numeric(20,10)")
                         .HasColumnName("cost_usd");
 
+                    b.Property<double?>("CpuUsagePercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cpu_usage_percent");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<double?>("DeviationFromBaseline")
+                        .HasColumnType("double precision")
+                        .HasColumnName("deviation_from_baseline");
 
                     b.Property<double>("EfficiencyScore")
                         .HasColumnType("double precision")
                         .HasColumnName("efficiency_score");
 
-                    b.Property<string>("ErrorMessage")
-                        .HasColumnType("text")
-                        .HasColumnName("error_message");
+                    b.Property<DateTimeOffset>("EndTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end_time");
 
-                    b.Property<long>("ExecutionTimeMs")
-                        .HasColumnType("bigint")
-                        .HasColumnName("execution_time_ms");
+                    b.Property<string>("ErrorDetails")
+                        .HasColumnType("text")
+                        .HasColumnName("error_details");
+
+                    b.Property<string>("ExecutionEnvironment")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("execution_environment");
 
                     b.Property<int>("Iterations")
                         .HasColumnType("integer")
                         .HasColumnName("iterations");
+
+                    b.Property<int>("JudgeCalls")
+                        .HasColumnType("integer")
+                        .HasColumnName("judge_calls");
+
+                    b.Property<decimal>("JudgeCostUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("judge_cost_usd");
+
+                    b.Property<double>("JudgeDurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("judge_duration_ms");
+
+                    b.Property<long>("JudgeInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("judge_input_tokens");
+
+                    b.Property<long>("JudgeOutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("judge_output_tokens");
+
+                    b.Property<int>("JudgeUngradable")
+                        .HasColumnType("integer")
+                        .HasColumnName("judge_ungradable");
+
+                    b.Property<double?>("MemoryPeakMb")
+                        .HasColumnType("double precision")
+                        .HasColumnName("memory_peak_mb");
+
+                    b.Property<int>("MessageSchemaVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("message_schema_version");
 
                     b.Property<string>("Metrics")
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("metrics");
 
+                    b.Property<string>("ModelConfiguration")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("model_configuration");
+
+                    b.Property<double?>("OutputCompleteness")
+                        .HasColumnType("double precision")
+                        .HasColumnName("output_completeness");
+
+                    b.Property<double?>("OutputCorrectness")
+                        .HasColumnType("double precision")
+                        .HasColumnName("output_correctness");
+
+                    b.Property<double?>("OutputRelevance")
+                        .HasColumnType("double precision")
+                        .HasColumnName("output_relevance");
+
                     b.Property<double>("OverallScore")
                         .HasColumnType("double precision")
                         .HasColumnName("overall_score");
+
+                    b.Property<double?>("PercentileRank")
+                        .HasColumnType("double precision")
+                        .HasColumnName("percentile_rank");
+
+                    b.Property<double?>("PersistenceMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("persistence_ms");
 
                     b.Property<double>("ReliabilityScore")
                         .HasColumnType("double precision")
                         .HasColumnName("reliability_score");
 
+                    b.Property<DateTimeOffset?>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
                     b.Property<Guid>("RunId")
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
+
+                    b.Property<double?>("ScoringMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("scoring_ms");
 
                     b.Property<double>("SpeedScore")
                         .HasColumnType("double precision")
                         .HasColumnName("speed_score");
 
-                    b.Property<DateTimeOffset>("StartedAt")
+                    b.Property<DateTimeOffset>("StartTime")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("started_at");
+                        .HasColumnName("start_time");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -204,9 +281,51 @@ namespace BenchMesh.Scoring.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("terminated_early");
 
+                    b.Property<int?>("TerminationAfterCalls")
+                        .HasColumnType("integer")
+                        .HasColumnName("termination_after_calls");
+
+                    b.Property<double?>("TerminationAtMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("termination_at_ms");
+
+                    b.Property<string>("TerminationDetail")
+                        .HasColumnType("text")
+                        .HasColumnName("termination_detail");
+
+                    b.Property<string>("TerminationReason")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("termination_reason");
+
                     b.Property<long>("TokensUsed")
                         .HasColumnType("bigint")
                         .HasColumnName("tokens_used");
+
+                    b.Property<long>("TotalDurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_duration_ms");
+
+                    b.Property<int?>("WarmupCalls")
+                        .HasColumnType("integer")
+                        .HasColumnName("warmup_calls");
+
+                    b.Property<decimal?>("WarmupCostUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("warmup_cost_usd");
+
+                    b.Property<double?>("WarmupDurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("warmup_duration_ms");
+
+                    b.Property<long?>("WarmupInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("warmup_input_tokens");
+
+                    b.Property<long?>("WarmupOutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("warmup_output_tokens");
 
                     b.Property<int>("WarmupRuns")
                         .HasColumnType("integer")
@@ -218,13 +337,23 @@ namespace BenchMesh.Scoring.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("worker_id");
 
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id");
+
                     b.HasKey("ExecutionId");
 
                     b.HasIndex("RunId")
                         .HasDatabaseName("ix_benchmark_executions_run");
 
+                    b.HasIndex("AccuracyScore", "SpeedScore")
+                        .HasDatabaseName("idx_benchmark_exec_scores");
+
                     b.HasIndex("AgentId", "CreatedAt")
-                        .HasDatabaseName("ix_benchmark_executions_agent_created");
+                        .HasDatabaseName("idx_benchmark_exec_agent");
+
+                    b.HasIndex("SuiteId", "BenchmarkId")
+                        .HasDatabaseName("idx_benchmark_exec_suite");
 
                     b.ToTable("benchmark_executions", "scoring");
                 });
@@ -238,6 +367,14 @@ namespace BenchMesh.Scoring.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("CachedInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_input_tokens");
+
+                    b.Property<double?>("ConnectMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("connect_ms");
+
                     b.Property<bool?>("Correct")
                         .HasColumnType("boolean")
                         .HasColumnName("correct");
@@ -246,6 +383,10 @@ namespace BenchMesh.Scoring.Data.Migrations
                         .HasPrecision(20, 10)
                         .HasColumnType("numeric(20,10)")
                         .HasColumnName("cost_usd");
+
+                    b.Property<double?>("CpuTimeMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cpu_time_ms");
 
                     b.Property<double>("DurationMs")
                         .HasColumnType("double precision")
@@ -286,6 +427,10 @@ namespace BenchMesh.Scoring.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("iteration");
 
+                    b.Property<string>("Judgement")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("judgement");
+
                     b.Property<string>("Output")
                         .HasColumnType("text")
                         .HasColumnName("output");
@@ -294,10 +439,18 @@ namespace BenchMesh.Scoring.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("output_tokens");
 
+                    b.Property<double?>("PeakMemoryMb")
+                        .HasColumnType("double precision")
+                        .HasColumnName("peak_memory_mb");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("reason");
+
+                    b.Property<double?>("RequestWriteMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("request_write_ms");
 
                     b.Property<double?>("Score")
                         .HasColumnType("double precision")
