@@ -45,7 +45,7 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app) : IClassFixture<
         var suite = await PostAsync(http, "/suites", new
         {
             name = "e2e-suite",
-            category = "reasoning",
+            category = "accuracy",
             benchmarks = new object[]
             {
                 new
