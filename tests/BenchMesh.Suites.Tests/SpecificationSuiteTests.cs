@@ -119,6 +119,27 @@ public sealed class SpecificationSuiteTests(Infrastructure infrastructure) : ICl
     }
 
     [Fact]
+    public async Task AnswersComeFromTheItemsOrFromExpectedOutputsAndAgree()
+    {
+        await using var app = new SuitesApp(infrastructure, "spec");
+
+        var response = await app.CreateClient().PostAsync("/suites", Json("""
+            { "suite_name": "s", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "exact_match" },
+                "expected_outputs": [null, "b2", "c2"],
+                "dataset": { "size": 3, "items": [
+                  { "id": "a", "input": "x", "accepted_outputs": ["a1", "a2"] },
+                  { "id": "b", "input": "y", "expected": "b2", "accepted_outputs": ["b1", "b2"] },
+                  { "id": "c", "input": "z", "accepted_outputs": ["c1", "c2"] } ] } } ] }
+            """));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var benchmark = (await response.ReadObjectAsync())["benchmarks"]![0]!;
+        // A null entry states nothing; a string entry names the expected answer among the item's accepted ones.
+        Assert.Equal(["a1", "b2", "c2"], benchmark["dataset"]!["items"]!.AsArray().Select(i => (string)i!["expected"]!));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[["a1", "a2"], ["b1", "b2"], ["c1", "c2"]]"""), benchmark["expected_outputs"]));
+    }
+
+    [Fact]
     public async Task SuiteNameAndItsAliasMayBothBeGivenWhenTheyAgree()
     {
         await using var app = new SuitesApp(infrastructure, "spec");

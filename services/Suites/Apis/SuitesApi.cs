@@ -250,7 +250,8 @@ public static class SuitesApi
             ItemId = item.Id!,
             Input = input,
             MessagesJson = messagesJson,
-            Expected = item.Expected ?? accepted?[0] ?? answers.FirstOrDefault(),
+            // An entry that is a string names the expected answer even when the item lists several acceptable ones.
+            Expected = item.Expected ?? (expectedOutput is { ValueKind: JsonValueKind.String } ? answers[0] : accepted?[0]),
             AcceptedOutputs = accepted,
             ScoringRubric = item.ScoringRubric is { ValueKind: JsonValueKind.Object } rubric ? rubric.GetRawText() : null,
         };
