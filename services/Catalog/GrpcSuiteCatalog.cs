@@ -65,6 +65,7 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
             Pricing = new Pricing(Price(m.InputPerMillionUsd), Price(m.OutputPerMillionUsd), Price(m.PerCallUsd)),
             ModelConfigurationJson = string.IsNullOrWhiteSpace(m.ModelConfigurationJson) ? "{}" : m.ModelConfigurationJson,
             HasApiKey = !string.IsNullOrEmpty(m.ApiKey),
+            WorkspaceId = string.IsNullOrEmpty(m.WorkspaceId) ? null : m.WorkspaceId,
         },
         string.IsNullOrEmpty(m.ApiKey) ? null : m.ApiKey);
 
@@ -85,11 +86,33 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
                 Input = i.Input,
                 Expected = i.HasExpected ? i.Expected : null,
                 RubricJson = string.IsNullOrWhiteSpace(i.RubricJson) ? null : i.RubricJson,
+                AcceptedOutputs = i.AcceptedOutputs.Count == 0 ? null : [.. i.AcceptedOutputs],
+                MessagesJson = string.IsNullOrEmpty(i.MessagesJson) ? null : i.MessagesJson,
             }).ToList(),
+            TestType = string.IsNullOrEmpty(b.TestType) ? null : b.TestType,
+            MetricsMeasured = [.. b.MetricsMeasured],
+            Baselines = Baselines(b, m.BaselineScores),
         }).ToList())
     {
         RegressionThresholds = new Dictionary<string, double>(m.RegressionThresholds, StringComparer.Ordinal),
     };
+
+    /// <summary>The benchmark's own baseline first (no agent), then the suite's per agent.</summary>
+    private static List<BaselineScores> Baselines(BenchmarkMessage benchmark, IEnumerable<AgentBaselineMessage> suite)
+    {
+        var baselines = new List<BaselineScores>();
+        if (benchmark.BaselineScores.Count > 0)
+        {
+            baselines.Add(new BaselineScores { Scores = new Dictionary<string, double>(benchmark.BaselineScores, StringComparer.Ordinal) });
+        }
+
+        baselines.AddRange(suite.Select(b => new BaselineScores
+        {
+            AgentId = b.AgentId,
+            Scores = new Dictionary<string, double>(b.Scores, StringComparer.Ordinal),
+        }));
+        return baselines;
+    }
 
     private static BenchmarkConstraints ToConstraints(ConstraintsMessage? c)
     {
@@ -107,6 +130,11 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
             TargetTokens = c.TargetTokens > 0 ? c.TargetTokens : defaults.TargetTokens,
             TargetCostUsd = c.TargetCostUsd > 0 ? c.TargetCostUsd : defaults.TargetCostUsd,
             MaxTokens = c.MaxTokens > 0 ? c.MaxTokens : null,
+            TimeLimitMs = c.HasTimeLimitMs ? c.TimeLimitMs : null,
+            TotalTimeLimitMs = c.HasTotalTimeLimitMs ? c.TotalTimeLimitMs : null,
+            MemoryLimitMb = c.HasMemoryLimitMb ? c.MemoryLimitMb : null,
+            TokenLimit = c.HasTokenLimit ? c.TokenLimit : null,
+            CostLimitUsd = c.HasCostLimitUsd ? Price(c.CostLimitUsd) : null,
         };
     }
 

@@ -46,7 +46,7 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app)
         var suite = await PostAsync(http, "/suites", new
         {
             name = "e2e-suite",
-            category = "reasoning",
+            category = "accuracy",
             benchmarks = new object[]
             {
                 new

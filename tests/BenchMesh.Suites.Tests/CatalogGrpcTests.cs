@@ -26,7 +26,7 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
 
         Assert.Equal(suiteId, suite.SuiteId);
         Assert.Equal("arithmetic-and-text", suite.Name);
-        Assert.Equal("reasoning", suite.Category);
+        Assert.Equal("accuracy", suite.Category);
         Assert.Equal(["arithmetic", "text"], suite.Benchmarks.Select(b => b.Name));
         var arithmetic = suite.Benchmarks[0];
         Assert.Equal((string)created["benchmarks"]![0]!["benchmark_id"]!, arithmetic.BenchmarkId);
@@ -62,6 +62,58 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         Assert.Equal([2, 1], full.Benchmarks.Select(b => b.Items.Count));
         Assert.Equal(["arithmetic", "text"], settings.Benchmarks.Select(b => b.Name));
         Assert.All(settings.Benchmarks, b => Assert.Empty(b.Items));
+    }
+
+    [Fact]
+    public async Task GetSuiteCarriesTheSpecificationsFields()
+    {
+        await using var app = new SuitesApp(infrastructure, "grpc");
+        var client = app.CreateClient();
+        var (agentId, judgeId) = await SpecificationSuiteTests.RegisterAgentsAsync(client);
+        var created = await (await client.PostAsync("/suites", Json(SpecificationSuiteTests.Example(agentId, judgeId)))).ReadObjectAsync();
+        using var channel = Channel(app);
+
+        var suite = await Catalog.GetSuiteAsync(channel, (string)created["suite_id"]!);
+
+        var baseline = Assert.Single(suite.BaselineScores);
+        Assert.Equal(agentId, baseline.AgentId);
+        Assert.Equal(new Dictionary<string, double> { ["accuracy_score"] = 0.85, ["overall_score"] = 0.7 }, baseline.Scores);
+        var refunds = suite.Benchmarks[0];
+        Assert.Equal(SpecificationSuiteTests.RefundsId, refunds.BenchmarkId);
+        Assert.Equal("real_world", refunds.TestType);
+        Assert.Equal(["accuracy_score", "speed_score", "latency_ms", "tokens_used"], refunds.MetricsMeasured);
+        Assert.Equal(new Dictionary<string, double> { ["accuracy_score"] = 0.8, ["speed_score"] = 0.6 }, refunds.BaselineScores);
+        Assert.Equal(
+            new ConstraintsMessage
+            {
+                TimeoutSeconds = 30, TargetLatencyMs = 1000, TargetTokens = 1000, TargetCostUsd = 0.01,
+                TimeLimitMs = 5000, MemoryLimitMb = 512, TokenLimit = 2000, CostLimitUsd = "0.5",
+            },
+            refunds.Constraints);
+        Assert.False(refunds.Constraints.HasTotalTimeLimitMs);
+        Assert.Equal(["r1", "r2", "r3"], refunds.Items.Select(i => i.Id));
+        Assert.Equal(("30", 0, ""), (refunds.Items[0].Expected, refunds.Items[0].AcceptedOutputs.Count, refunds.Items[0].MessagesJson));
+        Assert.Equal(["5", "five"], refunds.Items[1].AcceptedOutputs);
+        Assert.Equal("5", refunds.Items[1].Expected);
+        Assert.Equal("How many days does a refund take?", refunds.Items[1].Input);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
+            [ { "role": "system", "content": "You are a support agent. Answer with a number." },
+              { "role": "user", "content": "How many days does a refund take?" } ]
+            """), JsonNode.Parse(refunds.Items[1].MessagesJson)));
+        var tone = suite.Benchmarks[1];
+        Assert.Equal(("edge_case", 20000, 600000L, 25), (tone.TestType, tone.Constraints.TimeLimitMs, tone.Constraints.TotalTimeLimitMs, tone.Constraints.TimeoutSeconds));
+        Assert.False(tone.Constraints.HasTokenLimit || tone.Constraints.HasMemoryLimitMb || tone.Constraints.HasCostLimitUsd);
+        Assert.Empty(tone.BaselineScores);
+    }
+
+    [Fact]
+    public async Task GetAgentVersionCarriesTheAgentsWorkspace()
+    {
+        await using var app = new SuitesApp(infrastructure, "grpc");
+        var (agentId, _) = await SpecificationSuiteTests.RegisterAgentsAsync(app.CreateClient());
+        using var channel = Channel(app);
+
+        Assert.Equal("team-a", (await Catalog.GetAgentVersionAsync(channel, agentId, "")).WorkspaceId);
     }
 
     [Fact]
@@ -192,14 +244,14 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         await AssertNotFound(() => Catalog.GetAgentAsync(channel, "not-a-guid"));
     }
 
-    private static GrpcChannel Channel(SuitesApp app) =>
+    internal static GrpcChannel Channel(SuitesApp app) =>
         GrpcChannel.ForAddress(app.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = app.Server.CreateHandler() });
 
     /// <summary>
     /// A client for the catalog built from the service's generated messages: the service compiles the .proto
     /// as a server only, and compiling it again here would declare the same types twice.
     /// </summary>
-    private static class Catalog
+    internal static class Catalog
     {
         private const string Service = "benchmesh.suites.v1.SuiteCatalog";
 

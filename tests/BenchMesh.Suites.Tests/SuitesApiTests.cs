@@ -10,7 +10,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
 {
     public const string ArithmeticAndText = """
         {
-          "name": "arithmetic-and-text", "description": "two small benchmarks", "category": "reasoning", "version": "3",
+          "name": "arithmetic-and-text", "description": "two small benchmarks", "category": "accuracy", "version": "3",
           "workspace_id": "team-a",
           "benchmarks": [
             {
@@ -32,6 +32,8 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         }
         """;
 
+    public const string ArithmeticHash = "affa5725a1efe3bebc24bb39eb2c0b87789eaf56e5a58717d9bffafd64c16023";
+
     [Fact]
     public async Task CreatedSuiteReadsBackWithItemsRubricsConstraintsAndDefaults()
     {
@@ -47,7 +49,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.Equal($"/suites/{suiteId}", created.Headers.Location?.OriginalString);
         Assert.Equal("arithmetic-and-text", (string)suite["name"]!);
         Assert.Equal("two small benchmarks", (string)suite["description"]!);
-        Assert.Equal("reasoning", (string)suite["category"]!);
+        Assert.Equal("accuracy", (string)suite["category"]!);
         Assert.Equal("3", (string)suite["version"]!);
         Assert.Equal("team-a", (string)suite["workspace_id"]!);
 
@@ -57,19 +59,25 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.Equal("sums", (string)arithmetic["description"]!);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "type": "numeric_tolerance", "tolerance": 0.01, "relative": false }"""), arithmetic["scoring_rubric"]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
-            { "timeout_seconds": 30, "target_latency_ms": 800, "target_tokens": 200, "target_cost_usd": 0.002, "max_tokens": 256 }
-            """), arithmetic["constraints"]));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
-            { "name": "arith-2", "item_count": 2, "items": [
-                { "id": "q1", "input": "What is 2 + 3?", "expected": "5", "scoring_rubric": null },
-                { "id": "q2", "input": "What is 10 / 4?", "expected": "2.5", "scoring_rubric": { "type": "regex", "pattern": "^2[.,]5$" } } ] }
+            { "timeout_seconds": 30, "target_latency_ms": 800, "target_tokens": 200, "target_cost_usd": 0.002, "max_tokens": 256,
+              "time_limit_ms": null, "total_time_limit_ms": null, "memory_limit_mb": null, "token_limit": null, "cost_limit_usd": null }
+            """), arithmetic["constraints"]), arithmetic["constraints"]!.ToJsonString());
+        // The hash of the canonical form [{"id":"q1","input":"What is 2 + 3?","expected":"5","accepted_outputs":null},…]
+        // (computed apart, with Python's json.dumps(items, ensure_ascii=False, separators=(",", ":"))).
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""
+            { "name": "arith-2", "size": 2, "item_count": 2, "complexity": null, "data_source": null,
+              "content_hash": "{{ArithmeticHash}}", "items": [
+                { "id": "q1", "input": "What is 2 + 3?", "expected": "5", "accepted_outputs": null, "scoring_rubric": null },
+                { "id": "q2", "input": "What is 10 / 4?", "expected": "2.5", "accepted_outputs": null, "scoring_rubric": { "type": "regex", "pattern": "^2[.,]5$" } } ] }
             """), arithmetic["dataset"]), arithmetic["dataset"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""["5", "2.5"]"""), arithmetic["expected_outputs"]));
 
         // What the request left out takes the documented defaults: the suite's category, BenchmarkConstraints.
         var text = suite["benchmarks"]![1]!;
-        Assert.Equal("reasoning", (string)text["category"]!);
+        Assert.Equal("accuracy", (string)text["category"]!);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
-            { "timeout_seconds": 30, "target_latency_ms": 1000, "target_tokens": 1000, "target_cost_usd": 0.01, "max_tokens": null }
+            { "timeout_seconds": 30, "target_latency_ms": 1000, "target_tokens": 1000, "target_cost_usd": 0.01, "max_tokens": null,
+              "time_limit_ms": null, "total_time_limit_ms": null, "memory_limit_mb": null, "token_limit": null, "cost_limit_usd": null }
             """), text["constraints"]));
         Assert.Null((string?)text["dataset"]!["items"]![0]!["expected"]);
 
@@ -80,8 +88,14 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         var listed = (await client.GetFromJsonAsync<JsonObject>("/suites"))!["suites"]!.AsArray().Single()!;
         Assert.False(listed["benchmarks"]![0]!["dataset"]!.AsObject().ContainsKey("items"));
         Assert.Equal(2, (int)listed["benchmarks"]![0]!["dataset"]!["item_count"]!);
-        listed["benchmarks"]![0]!["dataset"]!.AsObject().Add("items", suite["benchmarks"]![0]!["dataset"]!["items"]!.DeepClone());
-        listed["benchmarks"]![1]!["dataset"]!.AsObject().Add("items", suite["benchmarks"]![1]!["dataset"]!["items"]!.DeepClone());
+        for (var b = 0; b < 2; b++)
+        {
+            // The items, and expected_outputs that are derived from them, stay out of a listing.
+            Assert.False(listed["benchmarks"]![b]!.AsObject().ContainsKey("expected_outputs"));
+            listed["benchmarks"]![b]!["dataset"]!.AsObject().Add("items", suite["benchmarks"]![b]!["dataset"]!["items"]!.DeepClone());
+            listed["benchmarks"]![b]!.AsObject().Add("expected_outputs", suite["benchmarks"]![b]!["expected_outputs"]!.DeepClone());
+        }
+
         Assert.True(JsonNode.DeepEquals(suite, listed));
     }
 
@@ -97,8 +111,8 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var suite = await response.ReadObjectAsync();
-        Assert.Equal("general", (string)suite["category"]!);
-        Assert.Equal("general", (string)suite["benchmarks"]![0]!["category"]!);
+        Assert.Equal("comprehensive", (string)suite["category"]!);
+        Assert.Equal("comprehensive", (string)suite["benchmarks"]![0]!["category"]!);
         Assert.Equal(0, (int)suite["benchmarks"]![0]!["dataset"]!["item_count"]!);
         Assert.Empty(suite["regression_thresholds"]!.AsObject());
     }
@@ -137,7 +151,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
 
         Assert.Equal(["arithmetic-and-text", "other"], await Names(""));
         Assert.Equal(["other"], await Names("?workspace_id=team-b"));
-        Assert.Equal(["arithmetic-and-text"], await Names("?category=reasoning"));
+        Assert.Equal(["arithmetic-and-text"], await Names("?category=accuracy"));
     }
 
     [Theory]
@@ -159,7 +173,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
 
     public static TheoryData<string, string> InvalidSuites => new()
     {
-        { """{ "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "name" },
+        { """{ "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "suite_name" },
         { """{ "name": "s" }""", "benchmarks" },
         { """{ "name": "s", "benchmarks": [] }""", "benchmarks" },
         { WithBenchmark("""{ "scoring_rubric": { "type": "f1" } }"""), "benchmarks[0].name" },
@@ -206,6 +220,54 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         { """{ "name": "s", "regression_thresholds": { "latency_ms": 50 }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.latency_ms" },
         { """{ "name": "s", "regression_thresholds": { "tokens_per_task": "5%" }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.tokens_per_task" },
         { """{ "name": "s", "regression_thresholds": { "latency_ms": 0.1, "latency_ms": 0.2 }, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "regression_thresholds.latency_ms" },
+        // The specification's model (§1.1): inconsistent or unknown values name the field.
+        { """{ "suite_name": "s", "name": "t", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "name" },
+        { """{ "suite_name": "s", "category": "reasoning", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "category" },
+        { """{ "suite_name": "s", "suite_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "suite_id" },
+        { """{ "suite_name": "s", "metadata": ["x"], "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "metadata" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "metadata": "x" }"""), "benchmarks[0].metadata" },
+        { WithBenchmark("""{ "benchmark_id": "refunds-1", "name": "b", "scoring_rubric": { "type": "f1" } }"""), "benchmarks[0].benchmark_id" },
+        { """{ "name": "s", "benchmarks": [ { "benchmark_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01", "name": "a", "scoring_rubric": { "type": "f1" } }, { "benchmark_id": "0193A1A0-5B2C-7E4F-8A1D-3C5E7F9B1D01", "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "benchmarks[1].benchmark_id" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "test_type": "unit" }"""), "benchmarks[0].test_type" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "metrics_measured": ["accuracy_score", "vibes"] }"""), "benchmarks[0].metrics_measured[1]" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "metrics_measured": ["latency_ms", "latency_ms"] }"""), "benchmarks[0].metrics_measured[1]" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "dataset": { "size": 3, "items": [ { "id": "a", "input": "x" }, { "id": "b", "input": "y" } ] } }"""), "benchmarks[0].dataset.size" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "dataset": { "size": 10, "complexity": "low" } }"""), "benchmarks[0].dataset.items" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "dataset": { "size": -1, "items": [] } }"""), "benchmarks[0].dataset.size" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "dataset": { "complexity": "trivial", "items": [ { "id": "a", "input": "x" } ] } }"""), "benchmarks[0].dataset.complexity" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "expected_outputs": ["5"] }"""), "benchmarks[0].dataset.items" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "expected_outputs": ["5"], "dataset": { "items": [ { "id": "a", "input": "x" }, { "id": "b", "input": "y" } ] } }"""), "benchmarks[0].expected_outputs" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "expected_outputs": ["5", "6"], "dataset": { "items": [ { "id": "a", "input": "x" }, { "id": "b", "input": "y", "expected": "7" } ] } }"""), "benchmarks[0].expected_outputs[1]" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "expected_outputs": [["5", "6"]], "dataset": { "items": [ { "id": "a", "input": "x", "accepted_outputs": ["5"] } ] } }"""), "benchmarks[0].expected_outputs[0]" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "expected_outputs": [5], "dataset": { "items": [ { "id": "a", "input": "x" } ] } }"""), "benchmarks[0].expected_outputs[0]" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "expected_outputs": [[]], "dataset": { "items": [ { "id": "a", "input": "x" } ] } }"""), "benchmarks[0].expected_outputs[0]" },
+        { WithItems("""{ "id": "a", "input": "x", "expected": "7", "accepted_outputs": ["5", "6"] }"""), "benchmarks[0].dataset.items[0].expected" },
+        { WithItems("""{ "id": "a", "input": "x", "accepted_outputs": [] }"""), "benchmarks[0].dataset.items[0].accepted_outputs" },
+        { WithItems("""{ "id": "a", "input": 5 }"""), "benchmarks[0].dataset.items[0].input" },
+        { WithItems("""{ "id": "a", "input": [] }"""), "benchmarks[0].dataset.items[0].input" },
+        { WithItems("""{ "id": "a", "input": [ { "role": "system", "content": "Be brief." } ] }"""), "benchmarks[0].dataset.items[0].input" },
+        { WithItems("""{ "id": "a", "input": [ { "role": "tool", "content": "x" }, { "role": "user", "content": "y" } ] }"""), "benchmarks[0].dataset.items[0].input[0].role" },
+        { WithItems("""{ "id": "a", "input": [ { "role": "user", "content": "y", "name": "bob" } ] }"""), "benchmarks[0].dataset.items[0].input[0].name" },
+        { WithItems("""{ "id": "a", "input": [ { "role": "user", "content": ["y"] } ] }"""), "benchmarks[0].dataset.items[0].input[0].content" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "time_limit_ms": 0 } }"""), "benchmarks[0].constraints.time_limit_ms" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "time_limit_ms": 600001 } }"""), "benchmarks[0].constraints.time_limit_ms" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "total_time_limit_ms": 0 } }"""), "benchmarks[0].constraints.total_time_limit_ms" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "memory_limit_mb": -1 } }"""), "benchmarks[0].constraints.memory_limit_mb" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "token_limit": 0 } }"""), "benchmarks[0].constraints.token_limit" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "constraints": { "cost_limit_usd": 0 } }"""), "benchmarks[0].constraints.cost_limit_usd" },
+        { WithBenchmark("""{ "name": "b", "scoring_rubric": { "type": "f1" }, "baseline_scores": { "p99": 0.5 } }"""), "benchmarks[0].baseline_scores.p99" },
+        { """{ "name": "s", "baseline_scores": [ { "agent_id": "bot", "scores": { "accuracy_score": 0.5 } } ], "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "baseline_scores[0].agent_id" },
+        { """{ "name": "s", "baseline_scores": [ { "agent_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01", "scores": { "accuracy_score": 1.5 } } ], "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "baseline_scores[0].scores.accuracy_score" },
+        { """{ "name": "s", "baseline_scores": [ { "agent_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01", "scores": { "accuracy": 0.5 } } ], "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "baseline_scores[0].scores.accuracy" },
+        { """{ "name": "s", "baseline_scores": [ { "agent_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01" } ], "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "baseline_scores[0].scores" },
+        // Valid in form, but no agent of that id is registered.
+        { """{ "name": "s", "baseline_scores": [ { "agent_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01", "scores": { "accuracy_score": 0.5 } } ], "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }""", "baseline_scores[0].agent_id" },
+        // model_graded: a judge (a registered openai-chat agent), an optional threshold in [0, 1].
+        { WithRubric("""{ "type": "model_graded" }"""), "benchmarks[0].scoring_rubric.judge_agent_id" },
+        { WithRubric("""{ "type": "model_graded", "judge_agent_id": "gpt-4o" }"""), "benchmarks[0].scoring_rubric.judge_agent_id" },
+        { WithRubric("""{ "type": "model_graded", "judge_agent_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01" }"""), "benchmarks[0].scoring_rubric.judge_agent_id" },
+        { WithRubric("""{ "type": "model_graded", "judge_agent_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01", "pass_threshold": 1.5 }"""), "benchmarks[0].scoring_rubric.pass_threshold" },
+        { WithRubric("""{ "type": "model_graded", "judge_agent_id": "0193a1a0-5b2c-7e4f-8a1d-3c5e7f9b1d01", "prompt": 5 }"""), "benchmarks[0].scoring_rubric.prompt" },
         // Malformed JSON and values of the wrong type name the field where reading stopped.
         { "this is not JSON", "body" },
         { """{ "name": "s", "benchmarks": [ { "name": "b", """, "benchmarks[0]" },

@@ -11,11 +11,19 @@ using Npgsql;
 namespace BenchMesh.Suites.Tests;
 
 /// <summary>The Suites service in a test server, on a fresh database of its own (migrated when it starts).</summary>
-public sealed class SuitesApp(Infrastructure infrastructure, string purpose) : WebApplicationFactory<SuitesDbContext>
+public sealed class SuitesApp : WebApplicationFactory<SuitesDbContext>
 {
     public static readonly string[] Tables = ["agents", "agent_versions", "suites", "benchmarks", "dataset_items"];
 
-    public string ConnectionString { get; } = infrastructure.CreateDatabase(purpose);
+    public SuitesApp(Infrastructure infrastructure, string purpose)
+        : this(infrastructure.CreateDatabase(purpose))
+    {
+    }
+
+    /// <summary>On a database that may exist already (one left at an older migration, to test the newer ones).</summary>
+    public SuitesApp(string connectionString) => ConnectionString = connectionString;
+
+    public string ConnectionString { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

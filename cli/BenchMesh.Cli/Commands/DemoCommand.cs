@@ -101,9 +101,9 @@ internal static class DemoCommand
             .Concat(words.Select((w, i) => new { id = $"reverse-{i + 1}", input = $"Reverse: {w}", expected = new string(w.Reverse().ToArray()) }));
         var created = await context.Gateway.PostJsonAsync("suites", new
         {
-            name = SuiteName,
+            suite_name = SuiteName,
             description = "Arithmetic and text transformations with known answers",
-            category = "reasoning",
+            category = "accuracy",
             version = "1",
             workspace_id = Workspace,
             benchmarks = new object[]

@@ -1,13 +1,17 @@
-using BenchMesh.Contracts.Runs;
+using System.Text.Json;
 
 namespace BenchMesh.Suites.Data;
 
-/// <summary>A named, versioned set of benchmarks.</summary>
+/// <summary>A named, versioned set of benchmarks (the specification's <c>BenchmarkSuite</c>, §1.1).</summary>
 public sealed class Suite
 {
     public Guid SuiteId { get; set; }
+
+    /// <summary>The suite's name: <c>suite_name</c> in the API (<c>name</c> is its alias).</summary>
     public required string Name { get; set; }
     public string? Description { get; set; }
+
+    /// <summary>One of <see cref="SuiteCategories.All"/>.</summary>
     public required string Category { get; set; }
     public required string Version { get; set; }
     public string? WorkspaceId { get; set; }
@@ -19,58 +23,48 @@ public sealed class Suite
     /// </summary>
     public string? RegressionThresholds { get; set; }
 
+    /// <summary>
+    /// JSON array text (jsonb) of <see cref="AgentBaseline"/>: the scores the suite states per agent
+    /// (<c>baseline_scores</c>), or null when it states none.
+    /// </summary>
+    public string? BaselineScores { get; set; }
+
+    /// <summary>The client's <c>metadata</c> object exactly as it was sent (json, not jsonb: key order and spelling kept), or null.</summary>
+    public string? Metadata { get; set; }
+
     public List<Benchmark> Benchmarks { get; set; } = [];
 
     /// <summary>The overrides as a map (empty when there are none).</summary>
     public IReadOnlyDictionary<string, double> RegressionThresholdMap() => RegressionThresholds is null
         ? new Dictionary<string, double>()
-        : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(RegressionThresholds) ?? [];
+        : JsonSerializer.Deserialize<Dictionary<string, double>>(RegressionThresholds) ?? [];
+
+    /// <summary>The per-agent baselines (empty when there are none).</summary>
+    public IReadOnlyList<AgentBaseline> Baselines() => BaselineScores is null
+        ? []
+        : JsonSerializer.Deserialize<List<AgentBaseline>>(BaselineScores, AgentBaseline.StorageJson) ?? [];
 }
 
-/// <summary>One benchmark of a suite: a rubric, the constraints placed on the agent and a dataset.</summary>
-public sealed class Benchmark
+/// <summary>One entry of a suite's <c>baseline_scores</c>: an agent and its reference scores (score name → value).</summary>
+public sealed record AgentBaseline(Guid AgentId, IReadOnlyDictionary<string, double> Scores)
 {
-    public Guid BenchmarkId { get; set; }
-    public Guid SuiteId { get; set; }
-    public int Ordinal { get; set; }
-    public required string Name { get; set; }
-    public string? Description { get; set; }
-    public required string Category { get; set; }
-
-    /// <summary>JSON object text (jsonb), e.g. <c>{"type":"exact_match"}</c>.</summary>
-    public required string ScoringRubric { get; set; }
-
-    public int TimeoutSeconds { get; set; }
-    public double TargetLatencyMs { get; set; }
-    public double TargetTokens { get; set; }
-    public double TargetCostUsd { get; set; }
-    public int? MaxTokens { get; set; }
-
-    public string? DatasetName { get; set; }
-
-    /// <summary>Stored so that listing suites needs no item rows.</summary>
-    public int ItemCount { get; set; }
-    public List<DatasetItem> Items { get; set; } = [];
-
-    public BenchmarkConstraints Constraints() => new()
+    /// <summary>How the list is stored: the API's own snake_case names, so the column reads like the request.</summary>
+    public static readonly JsonSerializerOptions StorageJson = new(JsonSerializerDefaults.Web)
     {
-        TimeoutSeconds = TimeoutSeconds,
-        TargetLatencyMs = TargetLatencyMs,
-        TargetTokens = TargetTokens,
-        TargetCostUsd = TargetCostUsd,
-        MaxTokens = MaxTokens,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 }
 
-/// <summary>One dataset item of a benchmark.</summary>
-public sealed class DatasetItem
+/// <summary>The values of a suite's <c>category</c> (the specification's, §1.1, plus <c>efficiency</c>).</summary>
+public static class SuiteCategories
 {
-    public Guid BenchmarkId { get; set; }
-    public int Ordinal { get; set; }
-    public required string ItemId { get; set; }
-    public required string Input { get; set; }
-    public string? Expected { get; set; }
+    public const string Speed = "speed";
+    public const string Accuracy = "accuracy";
+    public const string Efficiency = "efficiency";
+    public const string Reliability = "reliability";
+    public const string Cost = "cost";
+    public const string Scalability = "scalability";
+    public const string Comprehensive = "comprehensive";
 
-    /// <summary>JSON object text (jsonb) overriding the benchmark's rubric for this item, or null.</summary>
-    public string? ScoringRubric { get; set; }
+    public static readonly IReadOnlyList<string> All = [Speed, Accuracy, Efficiency, Reliability, Cost, Scalability, Comprehensive];
 }

@@ -66,6 +66,9 @@ public sealed class SuitesDbContext(DbContextOptions<SuitesDbContext> options) :
             suite.Property(s => s.Version).HasMaxLength(Limits.VersionLength);
             suite.Property(s => s.WorkspaceId).HasMaxLength(Limits.NameLength);
             suite.Property(s => s.RegressionThresholds).HasColumnType("jsonb");
+            suite.Property(s => s.BaselineScores).HasColumnType("jsonb");
+            // json, not jsonb: metadata is the client's, returned as it was written (key order, duplicates, number spelling).
+            suite.Property(s => s.Metadata).HasColumnType("json");
             suite.HasIndex(s => s.WorkspaceId);
             suite.HasMany(s => s.Benchmarks).WithOne().HasForeignKey(b => b.SuiteId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -78,7 +81,14 @@ public sealed class SuitesDbContext(DbContextOptions<SuitesDbContext> options) :
             benchmark.Property(b => b.Description).HasMaxLength(Limits.DescriptionLength);
             benchmark.Property(b => b.Category).HasMaxLength(Limits.CategoryLength);
             benchmark.Property(b => b.ScoringRubric).HasColumnType("jsonb");
+            benchmark.Property(b => b.TestType).HasMaxLength(32);
+            benchmark.Property(b => b.CostLimitUsd).HasColumnType("numeric");
             benchmark.Property(b => b.DatasetName).HasMaxLength(Limits.NameLength);
+            benchmark.Property(b => b.DatasetComplexity).HasMaxLength(16);
+            benchmark.Property(b => b.DatasetSource).HasMaxLength(Limits.DataSourceLength);
+            benchmark.Property(b => b.DatasetContentHash).HasMaxLength(64).IsFixedLength();
+            benchmark.Property(b => b.BaselineScores).HasColumnType("jsonb");
+            benchmark.Property(b => b.Metadata).HasColumnType("json");
             benchmark.HasIndex(b => new { b.SuiteId, b.Ordinal }).IsUnique();
             benchmark.HasMany(b => b.Items).WithOne().HasForeignKey(i => i.BenchmarkId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -89,6 +99,7 @@ public sealed class SuitesDbContext(DbContextOptions<SuitesDbContext> options) :
             item.HasKey(i => new { i.BenchmarkId, i.Ordinal });
             item.Property(i => i.ItemId).HasMaxLength(Limits.NameLength);
             item.Property(i => i.ScoringRubric).HasColumnType("jsonb");
+            item.Property(i => i.MessagesJson).HasColumnType("jsonb");
             item.HasIndex(i => new { i.BenchmarkId, i.ItemId }).IsUnique();
         });
 

@@ -20,9 +20,10 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no suite '{request.SuiteId}'."));
 
         var message = new SuiteMessage { SuiteId = suite.SuiteId.ToString(), Name = suite.Name, Category = suite.Category };
-        foreach (var (metric, threshold) in suite.RegressionThresholdMap())
+        message.RegressionThresholds.Add(suite.RegressionThresholdMap().ToDictionary());
+        foreach (var baseline in suite.Baselines())
         {
-            message.RegressionThresholds[metric] = threshold;
+            message.BaselineScores.Add(new AgentBaselineMessage { AgentId = baseline.AgentId.ToString(), Scores = { baseline.Scores.ToDictionary() } });
         }
 
         foreach (var benchmark in suite.Benchmarks.OrderBy(b => b.Ordinal))
@@ -33,18 +34,21 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
                 Name = benchmark.Name,
                 Category = benchmark.Category,
                 RubricJson = benchmark.ScoringRubric,
-                Constraints = new ConstraintsMessage
-                {
-                    TimeoutSeconds = benchmark.TimeoutSeconds,
-                    TargetLatencyMs = benchmark.TargetLatencyMs,
-                    TargetTokens = benchmark.TargetTokens,
-                    TargetCostUsd = benchmark.TargetCostUsd,
-                    MaxTokens = benchmark.MaxTokens ?? 0,
-                },
+                Constraints = Constraints(benchmark),
+                TestType = benchmark.TestType ?? "",
+                MetricsMeasured = { benchmark.MetricsMeasured },
+                BaselineScores = { benchmark.BaselineScoreMap().ToDictionary() },
             };
             foreach (var item in benchmark.Items.OrderBy(i => i.Ordinal))
             {
-                var itemMessage = new DatasetItemMessage { Id = item.ItemId, Input = item.Input, RubricJson = item.ScoringRubric ?? "" };
+                var itemMessage = new DatasetItemMessage
+                {
+                    Id = item.ItemId,
+                    Input = item.Input,
+                    RubricJson = item.ScoringRubric ?? "",
+                    AcceptedOutputs = { item.AcceptedOutputs ?? [] },
+                    MessagesJson = item.MessagesJson ?? "",
+                };
                 if (item.Expected is not null)
                 {
                     itemMessage.Expected = item.Expected;
@@ -54,6 +58,46 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
             }
 
             message.Benchmarks.Add(benchmarkMessage);
+        }
+
+        return message;
+    }
+
+    private static ConstraintsMessage Constraints(Benchmark benchmark)
+    {
+        var message = new ConstraintsMessage
+        {
+            TimeoutSeconds = benchmark.TimeoutSeconds,
+            TargetLatencyMs = benchmark.TargetLatencyMs,
+            TargetTokens = benchmark.TargetTokens,
+            TargetCostUsd = benchmark.TargetCostUsd,
+            MaxTokens = benchmark.MaxTokens ?? 0,
+        };
+
+        // proto3 optional fields: set only what the suite set, so that "no limit" stays absent.
+        if (benchmark.TimeLimitMs is { } timeLimitMs)
+        {
+            message.TimeLimitMs = timeLimitMs;
+        }
+
+        if (benchmark.TotalTimeLimitMs is { } totalTimeLimitMs)
+        {
+            message.TotalTimeLimitMs = totalTimeLimitMs;
+        }
+
+        if (benchmark.MemoryLimitMb is { } memoryLimitMb)
+        {
+            message.MemoryLimitMb = memoryLimitMb;
+        }
+
+        if (benchmark.TokenLimit is { } tokenLimit)
+        {
+            message.TokenLimit = tokenLimit;
+        }
+
+        if (benchmark.CostLimitUsd is { } costLimitUsd)
+        {
+            message.CostLimitUsd = costLimitUsd.ToString(CultureInfo.InvariantCulture);
         }
 
         return message;
@@ -91,6 +135,7 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
             PerCallUsd = pricing.PerCallUsd.ToString(CultureInfo.InvariantCulture),
             ModelConfigurationJson = version.ModelConfiguration,
             ApiKey = apiKey ?? "",
+            WorkspaceId = agent.WorkspaceId,
         };
     }
 
