@@ -16,7 +16,12 @@ public static partial class YamlJson
     private const string StringTag = "tag:yaml.org,2002:str";
 
     /// <exception cref="FormatException">Not one YAML document that JSON can represent; the message names the line.</exception>
-    public static JsonNode Parse(TextReader reader)
+    public static JsonNode Parse(TextReader reader) =>
+        Convert(Load(reader)) ?? throw new FormatException("the YAML document is empty");
+
+    /// <summary>The root node of the one document <paramref name="reader"/> holds (for callers that need node lines).</summary>
+    /// <exception cref="FormatException">Not one YAML document; the message names the line.</exception>
+    internal static YamlNode Load(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var stream = new YamlStream();
@@ -32,12 +37,13 @@ public static partial class YamlJson
         return stream.Documents.Count switch
         {
             0 => throw new FormatException("the YAML file is empty"),
-            1 => Convert(stream.Documents[0].RootNode) ?? throw new FormatException("the YAML document is empty"),
+            1 => stream.Documents[0].RootNode,
             _ => throw new FormatException($"line {stream.Documents[1].RootNode.Start.Line}: the YAML file holds several documents; give one"),
         };
     }
 
-    private static JsonNode? Convert(YamlNode node)
+    /// <exception cref="FormatException">A node JSON cannot represent; the message names the line.</exception>
+    internal static JsonNode? Convert(YamlNode node)
     {
         switch (node)
         {

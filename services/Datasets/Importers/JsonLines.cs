@@ -16,11 +16,17 @@ internal static class JsonLines
     /// Lines are split as bytes and decoded one by one, so that invalid UTF-8 is reported on its own line (a stream
     /// reader decodes whole buffers ahead of the line being read).
     /// </remarks>
-    public static IEnumerable<(int Line, JsonElement Record)> Read(Stream stream)
+    public static IEnumerable<(int Line, JsonElement Record)> Read(Stream stream) => Read(ReadAll(stream));
+
+    public static byte[] ReadAll(Stream stream)
     {
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        var bytes = buffer.ToArray();
+        return buffer.ToArray();
+    }
+
+    public static IEnumerable<(int Line, JsonElement Record)> Read(byte[] bytes)
+    {
         var start = bytes.AsSpan().StartsWith(StrictUtf8.Preamble) ? StrictUtf8.Preamble.Length : 0;
         for (var line = 1; start < bytes.Length; line++)
         {

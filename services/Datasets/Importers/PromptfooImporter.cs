@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace BenchMesh.Datasets.Importers;
 
 /// <summary>
-/// promptfoo test cases in JSON lines (<c>{"vars": {…}, "assert": [{"type": …, "value": …}]}</c>). The input is the
+/// promptfoo test cases in JSON lines (<c>{"vars": {…}, "assert": [{"type": …, "value": …}]}</c>), or in YAML
+/// (a list of tests, or a configuration's <c>tests</c> list, see <see cref="PromptfooYaml"/>). The input is the
 /// template filled from <c>vars</c>, else the var the mapping names as input, else the only var. The one assertion a
 /// test may have becomes the expected answer and the item's rubric: <c>equals</c> → exact_match (case-sensitive),
 /// <c>contains</c> → includes (case-sensitive), <c>icontains</c> → includes, <c>regex</c> → regex, <c>is-json</c> →
@@ -31,8 +32,10 @@ internal static partial class PromptfooImporter
             CheckTemplate(template);
         }
 
+        var bytes = JsonLines.ReadAll(stream);
+        var tests = IsJsonLines(bytes) ? JsonLines.Read(bytes) : PromptfooYaml.Read(bytes, ref options);
         var items = new ItemCollector(options);
-        foreach (var (line, test) in JsonLines.Read(stream))
+        foreach (var (line, test) in tests)
         {
             var vars = JsonValues.TryGet(test, "vars", out var varsValue) ? varsValue : default;
             if (vars.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined))
@@ -145,7 +148,15 @@ internal static partial class PromptfooImporter
         };
     }
 
-    private static void CheckTemplate(string template)
+    /// <summary>JSON lines when the first non-blank line is one JSON object (<c>{…}</c>); else a YAML (or JSON) document.</summary>
+    private static bool IsJsonLines(byte[] bytes)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF');
+        var first = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+        return first is null || (first.StartsWith('{') && first.EndsWith('}'));
+    }
+
+    internal static void CheckTemplate(string template)
     {
         var rest = Placeholder().Replace(template, "");
         var bad = Tag().Match(rest);
