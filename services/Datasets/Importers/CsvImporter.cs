@@ -38,7 +38,8 @@ internal static class CsvImporter
             csv.ReadHeader();
             var header = csv.Headers.Select((name, i) => i == 0 ? name.TrimStart('\uFEFF') : name).ToList();
             var columns = FieldMapping.Keys.ToDictionary(key => key, key => Column(header, mapping, key));
-            var idField = mapping.FieldFor(FieldMapping.IdKey);
+            var (idField, inputField) = (mapping.FieldFor(FieldMapping.IdKey), mapping.FieldFor(FieldMapping.InputKey));
+            var (acceptedField, rubricField) = (mapping.FieldFor(FieldMapping.AcceptedOutputsKey), mapping.FieldFor(FieldMapping.ScoringRubricKey));
             while (csv.Read())
             {
                 var line = (int)csv.LineNumber;
@@ -49,18 +50,20 @@ internal static class CsvImporter
                 var id = Cell(FieldMapping.IdKey) ?? (columns[FieldMapping.IdKey] is null
                     ? items.DefaultId
                     : throw new DatasetFormatException(line, idField, "must not be empty"));
-                var input = Cell(FieldMapping.InputKey) ?? throw new DatasetFormatException(line, mapping.FieldFor(FieldMapping.InputKey), "must not be empty");
+                var input = Cell(FieldMapping.InputKey) ?? throw new DatasetFormatException(line, inputField, "must not be empty");
                 var (expected, accepted) = (Cell(FieldMapping.ExpectedKey), (IReadOnlyList<string>?)null);
                 if (Cell(FieldMapping.AcceptedOutputsKey) is { } acceptedText)
                 {
-                    var field = mapping.FieldFor(FieldMapping.AcceptedOutputsKey);
-                    (expected, accepted) = JsonlImporter.Merge(expected, JsonValues.Strings(JsonValues.ParseCell(acceptedText, line, field), line, field));
+                    var list = JsonValues.Strings(JsonValues.ParseCell(acceptedText, line, acceptedField), line, acceptedField);
+                    (expected, accepted) = JsonlImporter.Merge(expected, list);
                 }
 
                 var rubric = Cell(FieldMapping.ScoringRubricKey) is { } rubricText
-                    ? JsonValues.Rubric(JsonValues.ParseCell(rubricText, line, mapping.FieldFor(FieldMapping.ScoringRubricKey)), line, mapping.FieldFor(FieldMapping.ScoringRubricKey))
+                    ? JsonValues.Rubric(JsonValues.ParseCell(rubricText, line, rubricField), line, rubricField)
                     : null;
-                items.Add(line, idField, new SuiteItem(Text.NonEmpty(id, line, idField), ItemInput.FromText(Text.NonEmpty(input, line, mapping.FieldFor(FieldMapping.InputKey))), expected, accepted, rubric));
+                var item = new SuiteItem(
+                    Text.NonEmpty(id, line, idField), ItemInput.FromText(Text.NonEmpty(input, line, inputField)), expected, accepted, rubric);
+                items.Add(line, idField, item);
             }
         }
         catch (CsvFormatException ex)
