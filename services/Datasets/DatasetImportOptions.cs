@@ -15,5 +15,5 @@ public sealed record DatasetImportOptions
     public string? Template { get; init; }
 
     /// <summary>The most items a file may hold (the suite API's limit per benchmark).</summary>
-    public int MaxItems { get; init; } = 10_000;
+    public int MaxItems { get; init; } = BenchMesh.Contracts.Runs.RunLimits.MaxItemsPerBenchmark;
 }
