@@ -114,6 +114,8 @@ public sealed class ErrorTests
             Assert.Throws<DatasetFormatException>(() => Fixture.Import(Good, DatasetFormat.Jsonl, new() { Template = "{{q}}" })).Message);
         Assert.Equal("template: only {{var}} placeholders are supported, not '{{ q | upper }}'",
             Assert.Throws<DatasetFormatException>(() => Fixture.Import("{}", DatasetFormat.Promptfoo, new() { Template = "Q: {{ q | upper }}" })).Message);
+        Assert.Equal("give either a template or an input var (input=<var>), not both",
+            Assert.Throws<DatasetFormatException>(() => Fixture.Import("{}", DatasetFormat.Promptfoo, new() { Template = "{{q}}", Mapping = FieldMapping.Parse("input=q") })).Message);
         Assert.Equal("mapping: promptfoo tests map only 'input' and 'id' to vars, not 'expected' (the expected answer comes from assert)",
             Assert.Throws<DatasetFormatException>(() => Fixture.Import("{}", DatasetFormat.Promptfoo, new() { Mapping = FieldMapping.Parse("expected=a") })).Message);
     }

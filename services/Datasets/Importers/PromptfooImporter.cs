@@ -30,6 +30,10 @@ internal static partial class PromptfooImporter
         if (options.Template is { } template)
         {
             CheckTemplate(template);
+            if (mapping.Input is not null)
+            {
+                throw new DatasetFormatException("give either a template or an input var (input=<var>), not both");
+            }
         }
 
         var bytes = JsonLines.ReadAll(stream);

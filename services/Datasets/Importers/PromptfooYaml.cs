@@ -6,9 +6,9 @@ namespace BenchMesh.Datasets.Importers;
 
 /// <summary>
 /// promptfoo tests written in YAML (or JSON): a list of tests, or a configuration (<c>promptfooconfig.yaml</c>)
-/// whose <c>tests</c> list holds them. A configuration's single <c>prompts</c> entry is the template when none is
-/// given; <c>defaultTest</c> is refused, since its assertions would silently be lost. Errors name the line where
-/// each test starts.
+/// whose <c>tests</c> list holds them. A configuration's single <c>prompts</c> entry is the template when neither a
+/// template nor an input var is given; <c>defaultTest</c> is refused, since its assertions would silently be lost.
+/// Errors name the line where each test starts.
 /// </summary>
 internal static class PromptfooYaml
 {
@@ -46,7 +46,7 @@ internal static class PromptfooYaml
             throw new DatasetFormatException(Line(defaults), "defaultTest", "is not supported (put its assertions in each test)");
         }
 
-        if (options.Template is null && Child(config, "prompts") is { } prompts)
+        if (options.Template is null && options.Mapping.Input is null && Child(config, "prompts") is { } prompts)
         {
             var prompt = prompts switch
             {
