@@ -47,6 +47,15 @@ public sealed class PromptfooYamlTests
         Assert.Equal(Fixture.Canonical(Fixture.Import(Jsonl, DatasetFormat.Promptfoo, Options)), Fixture.Canonical(config));
     }
 
+    [Fact]
+    public void A_mapped_input_var_wins_over_the_configuration_prompt()
+    {
+        var items = Fixture.Import("prompts: ['Q: {{question}}']\ntests:\n  - vars: { question: '2 + 3?' }\n", DatasetFormat.Promptfoo,
+            new() { Mapping = FieldMapping.Parse("input=question") });
+
+        Assert.Equal("2 + 3?", Assert.Single(items).Input.Text);
+    }
+
     [Theory]
     [InlineData("- vars: { question: a }\n- vars: { question: b }\n  assert:\n    - type: similar\n      value: x\n", "line 2: assert[0].type: 'similar' is not supported")]
     [InlineData("- vars: { question: a }\n- just text\n", "line 2: must be a test object with 'vars' and 'assert'")]
@@ -56,7 +65,10 @@ public sealed class PromptfooYamlTests
     [InlineData("- vars: { question: [a\n", "line 2: ")]
     public void Yaml_errors_name_the_line_of_the_test(string yaml, string expected)
     {
-        var error = Assert.Throws<DatasetFormatException>(() => Fixture.Import(yaml, DatasetFormat.Promptfoo, new() { Mapping = FieldMapping.Parse("input=question") }));
+        // A configuration's prompt is the template only when no input var is mapped.
+        var mapping = FieldMapping.Parse(yaml.Contains("prompts:", StringComparison.Ordinal) ? null : "input=question");
+
+        var error = Assert.Throws<DatasetFormatException>(() => Fixture.Import(yaml, DatasetFormat.Promptfoo, new() { Mapping = mapping }));
 
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
