@@ -60,8 +60,14 @@ namespace BenchMesh.Cli
                     ProblemRenderer.Message(environment.Error, error.Message);
                 }
 
-                var command = parseResult.CommandResult.Command;
-                environment.Error.WriteLine(command == root ? "Run 'benchmesh --help' for usage." : $"Run 'benchmesh {command.Name} --help' for usage.");
+                // The command's full path: 'agent register', not just 'register'.
+                var names = new List<string>();
+                for (var result = parseResult.CommandResult; result is not null && result.Command != root; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+                {
+                    names.Insert(0, result.Command.Name);
+                }
+
+                environment.Error.WriteLine(names.Count == 0 ? "Run 'benchmesh --help' for usage." : $"Run 'benchmesh {string.Join(' ', names)} --help' for usage.");
                 return ExitCodes.Usage;
             }
 
@@ -92,6 +98,8 @@ namespace BenchMesh.Cli
                 LeaderboardCommandDefinition(environment, gateway, json),
                 ResultsCommandDefinition(environment, gateway, json),
                 RegressionsCommandDefinition(environment, gateway, json),
+                AgentCommandDefinition(environment, gateway, json),
+                SuiteCommandDefinition(environment, gateway, json),
                 RegressCommand.Definition(environment),
                 StressCommand.Definition(environment, json),
                 DemoCommandDefinition(environment, gateway, json),
@@ -182,6 +190,129 @@ namespace BenchMesh.Cli
             command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
                 QueryCommands.RegressionsAsync(context, parseResult.GetRequiredValue(agent), parseResult.GetValue(baseline), parseResult.GetValue(threshold), ct), ct));
             return command;
+        }
+
+        private static Command AgentCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var file = new Option<string?>("--file") { Description = "The registration in the API's JSON (POST /agents), as a .json or .yaml file", HelpName = "FILE" };
+            var name = new Option<string?>("--name") { Description = "Agent name, unique in its workspace", HelpName = "NAME" };
+            var workspace = new Option<string?>("--workspace") { Description = "Workspace id", HelpName = "WORKSPACE" };
+            var protocol = new Option<string?>("--protocol") { Description = "openai-chat, http-json or process", HelpName = "PROTOCOL" };
+            var endpoint = new Option<string?>("--endpoint") { Description = "The agent's URL", HelpName = "URL" };
+            var command = new Option<string?>("--command") { Description = "process agents: the command as a JSON array of strings", HelpName = "JSON" };
+            var processMode = new Option<string?>("--process-mode") { Description = "process agents: per_call or json_lines", HelpName = "MODE" };
+            var description = new Option<string?>("--description") { Description = "Free text", HelpName = "TEXT" };
+            var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "Read the agent's API key from this environment variable", HelpName = "VAR" };
+            var apiKeyStdin = new Option<bool>("--api-key-stdin") { Description = "Read the agent's API key from standard input" };
+            var inputPrice = new Option<decimal?>("--input-price") { Description = "USD per million input tokens", HelpName = "USD" };
+            var outputPrice = new Option<decimal?>("--output-price") { Description = "USD per million output tokens", HelpName = "USD" };
+            var callPrice = new Option<decimal?>("--call-price") { Description = "USD per call", HelpName = "USD" };
+            var version = new Option<string?>("--version") { Description = "A first version to register", HelpName = "V" };
+            var modelConfig = new Option<string?>("--model-config") { Description = "The version's model configuration: a JSON object, or @FILE (.json or .yaml)", HelpName = "JSON|@FILE" };
+
+            var flags = new Option[] { name, workspace, protocol, endpoint, command, processMode, description, inputPrice, outputPrice, callPrice, version, modelConfig };
+            var register = new Command("register", "Register an agent (POST /agents) from flags or from a JSON or YAML file; prints its id")
+            {
+                file, name, workspace, protocol, endpoint, command, processMode, description, apiKeyEnv, apiKeyStdin,
+                inputPrice, outputPrice, callPrice, version, modelConfig,
+            };
+            foreach (var price in new[] { inputPrice, outputPrice, callPrice })
+            {
+                price.Validators.Add(result =>
+                {
+                    if (result.GetValueOrDefault<decimal?>() is < 0)
+                    {
+                        result.AddError($"{price.Name} must not be negative.");
+                    }
+                });
+            }
+
+            register.Validators.Add(result =>
+            {
+                if (result.GetValue(file) is not null)
+                {
+                    if (flags.FirstOrDefault(option => result.GetResult(option) is not null) is { } flag)
+                    {
+                        result.AddError($"--file cannot be combined with {flag.Name}: the file holds the registration (only --api-key-env or --api-key-stdin may be added).");
+                    }
+                }
+                else
+                {
+                    foreach (var required in new[] { name, workspace, protocol })
+                    {
+                        if (result.GetValue(required) is null)
+                        {
+                            result.AddError($"{required.Name} is required (or give --file).");
+                        }
+                    }
+
+                    if (result.GetValue(endpoint) is null && result.GetValue(command) is null)
+                    {
+                        result.AddError("--endpoint (or --command, for a process agent) is required (or give --file).");
+                    }
+
+                    if (result.GetValue(modelConfig) is not null && result.GetValue(version) is null)
+                    {
+                        result.AddError("--model-config belongs to a version: give --version too.");
+                    }
+                }
+
+                if (result.GetValue(apiKeyEnv) is not null && result.GetValue(apiKeyStdin))
+                {
+                    result.AddError("--api-key-env and --api-key-stdin cannot be used together.");
+                }
+            });
+            register.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                AgentRegisterCommand.ExecuteAsync(context, environment, new AgentRegisterArguments
+                {
+                    File = parseResult.GetValue(file),
+                    Name = parseResult.GetValue(name),
+                    Workspace = parseResult.GetValue(workspace),
+                    Protocol = parseResult.GetValue(protocol),
+                    Endpoint = parseResult.GetValue(endpoint),
+                    Command = parseResult.GetValue(command),
+                    ProcessMode = parseResult.GetValue(processMode),
+                    Description = parseResult.GetValue(description),
+                    ApiKeyEnv = parseResult.GetValue(apiKeyEnv),
+                    ApiKeyStdin = parseResult.GetValue(apiKeyStdin),
+                    InputPricePerMillion = parseResult.GetValue(inputPrice),
+                    OutputPricePerMillion = parseResult.GetValue(outputPrice),
+                    PricePerCall = parseResult.GetValue(callPrice),
+                    Version = parseResult.GetValue(version),
+                    ModelConfig = parseResult.GetValue(modelConfig),
+                }, ct), ct));
+            return new Command("agent", "Manage agents") { register };
+        }
+
+        private static Command SuiteCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var file = new Option<string>("--file") { Description = "The suite in the API's JSON (POST /suites), as a .json or .yaml file", HelpName = "FILE", Required = true };
+            var dataset = new Option<string?>("--dataset") { Description = "Items to put in one benchmark's dataset.items (docs/datasets.md)", HelpName = "FILE" };
+            var format = new Option<string?>("--format") { Description = "Format of --dataset (default: from its extension, .jsonl or .csv)", HelpName = string.Join('|', BenchMesh.Datasets.DatasetFormats.Names) };
+            format.AcceptOnlyFromAmong([.. BenchMesh.Datasets.DatasetFormats.Names]);
+            var map = new Option<string?>("--map") { Description = "Fields or columns of the items, e.g. input=question,expected=answer,id=qid", HelpName = "KEY=FIELD,..." };
+            var template = new Option<string?>("--template") { Description = "promptfoo: the prompt, with {{var}} placeholders filled from each test's vars", HelpName = "TEXT" };
+            var benchmark = new Option<string?>("--benchmark") { Description = "The benchmark that gets the items: its name, benchmark_id or 0-based index (default: the only one)", HelpName = "NAME|INDEX" };
+            var create = new Command("create", "Create a suite (POST /suites) from a JSON or YAML file, optionally with items imported from a data file; prints the ids")
+            {
+                file, dataset, format, map, template, benchmark,
+            };
+            create.Validators.Add(result =>
+            {
+                if (result.GetValue(dataset) is null && new Option[] { format, map, template, benchmark }.FirstOrDefault(o => result.GetResult(o) is not null) is { } option)
+                {
+                    result.AddError($"{option.Name} applies to --dataset, which is not given.");
+                }
+            });
+            create.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                SuiteCreateCommand.ExecuteAsync(context, new SuiteCreateArguments(
+                    parseResult.GetRequiredValue(file),
+                    parseResult.GetValue(dataset),
+                    parseResult.GetValue(format),
+                    parseResult.GetValue(map),
+                    parseResult.GetValue(template),
+                    parseResult.GetValue(benchmark)), ct), ct));
+            return new Command("suite", "Manage suites") { create };
         }
 
         private static Command DemoCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)

@@ -9,7 +9,14 @@ public static class CliHarness
         RunAsync(environmentVariables, terminal: false, args);
 
     /// <param name="terminal">Consoles that claim a TTY (ANSI, interactive), to exercise the live progress display.</param>
-    public static async Task<CliResult> RunAsync(IDictionary<string, string>? environmentVariables, bool terminal, params string[] args)
+    public static Task<CliResult> RunAsync(IDictionary<string, string>? environmentVariables, bool terminal, params string[] args) =>
+        RunCoreAsync(environmentVariables, terminal, standardInput: null, args);
+
+    /// <summary>Runs the CLI with <paramref name="standardInput"/> as what it reads from standard input.</summary>
+    public static Task<CliResult> RunWithInputAsync(string standardInput, params string[] args) =>
+        RunCoreAsync(null, terminal: false, standardInput, args);
+
+    private static async Task<CliResult> RunCoreAsync(IDictionary<string, string>? environmentVariables, bool terminal, string? standardInput, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -18,6 +25,7 @@ public static class CliHarness
             PollInterval = TimeSpan.FromMilliseconds(20),
             ProcessTerminationTimeout = null,
             GetEnvironmentVariable = name => environmentVariables?.TryGetValue(name, out var value) == true ? value : null,
+            OpenStandardInput = () => new StringReader(standardInput ?? ""),
         };
         var exitCode = await Cli.RunAsync(args, environment);
         return new CliResult(exitCode, output.ToString(), error.ToString());

@@ -151,6 +151,25 @@ public sealed record RegressionVerdict(
     string? Reason,
     string? Path);
 
+public sealed record AgentVersionCreated(string? Version);
+
+/// <summary>The agent representation <c>POST /agents</c> answers with (the fields the CLI prints).</summary>
+public sealed record AgentCreated(
+    string AgentId,
+    string? Name,
+    string? WorkspaceId,
+    string? Protocol,
+    bool? HasApiKey,
+    IReadOnlyList<AgentVersionCreated>? Versions);
+
+public sealed record DatasetCreated(int? ItemCount, string? ContentHash);
+
+public sealed record BenchmarkCreated(string? BenchmarkId, string? Name, DatasetCreated? Dataset);
+
+/// <summary>The suite representation <c>POST /suites</c> answers with; <c>suite_name</c> is the specification's name,
+/// <c>name</c> the older alias.</summary>
+public sealed record SuiteCreated(string SuiteId, string? SuiteName, string? Name, IReadOnlyList<BenchmarkCreated>? Benchmarks);
+
 /// <summary>RFC 9457 problem details as the services answer them (errors: field path → messages).</summary>
 public sealed record ProblemDetails(
     string? Type,

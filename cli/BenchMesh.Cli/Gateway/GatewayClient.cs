@@ -34,6 +34,20 @@ public sealed class GatewayClient(HttpClient http)
             ("baseline_version", baselineVersion),
             ("threshold", threshold?.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
 
+    /// <summary><c>POST /agents</c> with a registration as the API's JSON (built from flags or read from a file).</summary>
+    public Task<ApiResponse<AgentCreated>> CreateAgentAsync(System.Text.Json.Nodes.JsonObject agent, CancellationToken ct) =>
+        SendAsync<AgentCreated>(() => new HttpRequestMessage(HttpMethod.Post, "agents")
+        {
+            Content = JsonContent.Create(agent, options: ApiJson.Options),
+        }, ct);
+
+    /// <summary><c>POST /suites</c> with a suite as the API's JSON (read from a file, with imported items).</summary>
+    public Task<ApiResponse<SuiteCreated>> CreateSuiteAsync(System.Text.Json.Nodes.JsonObject suite, CancellationToken ct) =>
+        SendAsync<SuiteCreated>(() => new HttpRequestMessage(HttpMethod.Post, "suites")
+        {
+            Content = JsonContent.Create(suite, options: ApiJson.Options),
+        }, ct);
+
     /// <summary>Any GET, answered as a JSON tree (the demo's look-ups).</summary>
     public async Task<System.Text.Json.Nodes.JsonNode> GetJsonAsync(string path, CancellationToken ct) =>
         System.Text.Json.Nodes.JsonNode.Parse((await GetAsync<JsonElement>(path, ct)).Json)!;

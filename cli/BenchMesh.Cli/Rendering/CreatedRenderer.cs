@@ -1,0 +1,38 @@
+using BenchMesh.Cli.Commands;
+using BenchMesh.Cli.Gateway;
+using Spectre.Console;
+
+namespace BenchMesh.Cli.Rendering;
+
+/// <summary>Prints what <c>agent register</c> and <c>suite create</c> created: the ids a script needs next.</summary>
+internal static class CreatedRenderer
+{
+    public static void Agent(IAnsiConsole console, AgentCreated agent)
+    {
+        // WriteLine, not MarkupLine: names are the user's text and may hold [brackets].
+        console.WriteLine($"Registered agent {agent.Name} ({agent.Protocol}) in workspace {agent.WorkspaceId}");
+        console.WriteLine($"  agent_id: {agent.AgentId}");
+        var versions = agent.Versions?.Select(v => v.Version).ToList() ?? [];
+        console.WriteLine($"  versions: {(versions.Count == 0 ? "none" : string.Join(", ", versions))}");
+        console.WriteLine($"  api key:  {(agent.HasApiKey == true ? "stored" : "none")}");
+    }
+
+    public static void Suite(IAnsiConsole console, SuiteCreated suite, DatasetImportSummary? import)
+    {
+        console.WriteLine($"Created suite {suite.SuiteName ?? suite.Name}");
+        console.WriteLine($"  suite_id: {suite.SuiteId}");
+        var benchmarks = suite.Benchmarks ?? [];
+        for (var i = 0; i < benchmarks.Count; i++)
+        {
+            var benchmark = benchmarks[i];
+            var items = benchmark.Dataset?.ItemCount is { } count ? $", {count} items" : "";
+            var hash = benchmark.Dataset?.ContentHash is { } contentHash ? $", {contentHash}" : "";
+            console.WriteLine($"  benchmarks[{i}] {benchmark.Name}: {benchmark.BenchmarkId}{items}{hash}");
+        }
+
+        if (import is not null)
+        {
+            console.WriteLine($"Imported {import.ItemCount} items from {import.File} into benchmarks[{import.BenchmarkIndex}] (content hash {import.ContentHash})");
+        }
+    }
+}
