@@ -1,6 +1,12 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using BenchMesh.Contracts.Agents;
+using BenchMesh.Contracts.Runs;
 using BenchMesh.Runner.Agents;
+using BenchMesh.Runner.Consumers;
 using BenchMesh.Runner.Tests.Support;
+using BenchMesh.Testing;
 
 namespace BenchMesh.Runner.Tests;
 
@@ -8,8 +14,9 @@ namespace BenchMesh.Runner.Tests;
 /// The runner against an agent on Python's <c>http.server</c>, which reads exactly <c>Content-Length</c> bytes and
 /// keeps connections alive: request bodies must carry their length and be sent as written.
 /// </summary>
-public sealed class StrictAgentTests
+public sealed class StrictAgentTests(Infrastructure infrastructure) : IClassFixture<Infrastructure>
 {
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     [Fact]
@@ -67,5 +74,69 @@ public sealed class StrictAgentTests
         var single = Assert.Single(second.RootElement.GetProperty("messages").EnumerateArray());
         Assert.Equal("user", single.GetProperty("role").GetString());
         Assert.Equal("What is 1+1?", single.GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task A_perfect_strict_agent_scores_every_sample_right_through_a_run_without_desynchronising()
+    {
+        await using var agent = await StrictPythonAgent.StartAsync();
+        await using var host = await RunnerHost.StartAsync(infrastructure, "strict");
+        await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
+        var http = host.CreateClient();
+        var httpJson = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{agent.BaseUrl}/agent");
+        var openAi = host.Catalog.AddAgent(AgentProtocols.OpenAiChat, agent.BaseUrl);
+        var items = new[]
+        {
+            ("q1", "What is 2+3?", "5"), ("q2", "What is 12 * 7?", "84"), ("q3", "Reverse: café ✓", "✓ éfac"),
+            ("q4", "Uppercase: straße", "STRASSE"), ("q5", "What is 100-1?", "99"), ("q6", "Reverse: \"quoted\" \\ text", "txet \\ \"detouq\""),
+        };
+        var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("strict", items));
+
+        // The specification's defaults (3 warm-ups, 5 measured passes), two calls at a time, over kept-alive connections.
+        var runs = new List<Guid>();
+        foreach (var registered in new[] { httpJson, openAi })
+        {
+            using var response = await http.PostAsJsonAsync("/benchmarks/run", new
+            {
+                agent_id = registered.Snapshot.AgentId,
+                suite_id = suite.SuiteId,
+                configuration = new { concurrency = 2 },
+            });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            runs.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid());
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(runs.All(id => bus.Executed.Any(e => e.RunId == id))), Wait, "both runs executed");
+        foreach (var (executed, registered) in runs.Select(id => bus.Executed.Single(e => e.RunId == id)).Zip([httpJson, openAi]))
+        {
+            Assert.Equal(3, executed.WarmupRuns);
+            Assert.Equal(5, executed.Iterations);
+            Assert.Equal(5 * items.Length, executed.Samples.Count);
+            Assert.All(executed.Samples, s => Assert.Null(s.ErrorKind));
+            // Accuracy as the exact_match rubric counts it: every output is its item's expected answer.
+            var expected = items.ToDictionary(i => i.Item1, i => i.Item3);
+            Assert.Equal(1.0, executed.Samples.Count(s => s.Output == expected[s.ItemId]) / (double)executed.Samples.Count);
+            Assert.All(executed.Samples, s => Assert.NotNull(s.CachedInputTokens));
+
+            // What the execution says about itself.
+            Assert.False(executed.TerminatedEarly);
+            Assert.Null(executed.Termination);
+            Assert.Equal(2, executed.Concurrency);
+            Assert.NotNull(executed.RequestedAt);
+            Assert.Equal(3 * items.Length, executed.Warmup!.Calls);
+            Assert.True(executed.Warmup.InputTokens > 0);
+            var environment = executed.Environment!;
+            Assert.Equal("http/1.1", environment.Transport);
+            Assert.Equal(executed.WorkerId, environment.WorkerId);
+            Assert.Equal(Environment.MachineName, environment.Host);
+            Assert.Contains(".NET", environment.Runtime);
+            Assert.Equal(RunBenchmarkConsumer.EndpointFingerprint(registered.Snapshot), environment.EndpointFingerprint);
+            Assert.Matches("^[0-9a-f]{16}$", environment.EndpointFingerprint);
+        }
+
+        // Every request arrived whole: (3 + 5) passes x 6 items for each of the two agents.
+        var requests = agent.Requests();
+        Assert.Equal(2 * 8 * items.Length, requests.Count);
+        Assert.All(requests, r => Assert.DoesNotContain("Transfer-Encoding", r.Headers.Keys));
     }
 }
