@@ -7,6 +7,7 @@ using BenchMesh.Contracts.Runs;
 using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Data;
 using BenchMesh.Runner.Execution;
+using BenchMesh.Runner.Judging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ namespace BenchMesh.Runner.Consumers;
 public sealed class RunBenchmarkConsumer(
     RunnerDbContext db,
     BenchmarkExecutor executor,
+    ModelJudge judge,
     AgentClientResolver clients,
     ISuiteCatalog catalog,
     TimeProvider time,
@@ -84,11 +86,13 @@ public sealed class RunBenchmarkConsumer(
             message.Benchmark.Name, message.ExecutionId, message.RunId, message.Agent.AgentName, message.Agent.Version,
             message.Benchmark.Items.Count, message.Configuration.Iterations);
 
+        // The judge is asked within the benchmark's own call timeout, not the agent's task limit.
+        var grade = judge.For(message.Benchmark, TimeSpan.FromSeconds(Math.Max(1, constraints.TimeoutSeconds)), ct);
         var outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
             // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
             ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
             : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson,
-                constraints.MaxTokens, apiKey, timeout) { MessagesJson = item.MessagesJson }, token), ct);
+                constraints.MaxTokens, apiKey, timeout) { MessagesJson = item.MessagesJson }, token), grade, ct);
 
         await context.Publish(new BenchmarkExecuted
         {
