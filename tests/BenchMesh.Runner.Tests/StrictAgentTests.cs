@@ -134,6 +134,13 @@ public sealed class StrictAgentTests(Infrastructure infrastructure) : IClassFixt
             Assert.Matches("^[0-9a-f]{16}$", environment.EndpointFingerprint);
         }
 
+        // The run reports the configuration it used: the defaults it was not given.
+        var configuration = (await http.GetRunAsync(runs[0])).GetProperty("configuration");
+        Assert.Equal(3, configuration.GetProperty("warmup_runs").GetInt32());
+        Assert.Equal(5, configuration.GetProperty("iterations").GetInt32());
+        Assert.Equal(2, configuration.GetProperty("concurrency").GetInt32());
+        Assert.Equal(20, configuration.GetProperty("max_consecutive_failures").GetInt32());
+
         // Every request arrived whole: (3 + 5) passes x 6 items for each of the two agents.
         var requests = agent.Requests();
         Assert.Equal(2 * 8 * items.Length, requests.Count);
