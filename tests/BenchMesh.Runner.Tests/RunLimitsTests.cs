@@ -183,7 +183,8 @@ public sealed class RunLimitsTests(Infrastructure infrastructure) : IClassFixtur
         public string Protocol => ProtocolName;
 
         public Task<AgentCallResult> CallAsync(AgentCall call, CancellationToken ct) => Task.FromResult(
-            AgentCallResult.Failure(SampleErrorKinds.LimitExceeded, Error, 12) with
+            // The benchmark's memory_limit_mb reaches the client with the call.
+            AgentCallResult.Failure(SampleErrorKinds.LimitExceeded, call.MemoryLimitMb == 64 ? Error : $"Unexpected limit {call.MemoryLimitMb}.", 12) with
             {
                 ExceededLimit = TerminationReasons.MemoryLimit,
                 PeakMemoryMb = 80,

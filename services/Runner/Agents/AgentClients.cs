@@ -13,6 +13,12 @@ public sealed record AgentCall(
     /// messages. Null: <see cref="Input"/> is one user message.
     /// </summary>
     public string? MessagesJson { get; init; }
+
+    /// <summary>
+    /// The benchmark's <c>memory_limit_mb</c>, for a client that can see the task's memory (process agents) and stops
+    /// it there, reporting <see cref="AgentCallResult.ExceededLimit"/>. Clients of remote agents ignore it.
+    /// </summary>
+    public double? MemoryLimitMb { get; init; }
 }
 
 /// <summary>

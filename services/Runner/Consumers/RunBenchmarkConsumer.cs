@@ -91,8 +91,11 @@ public sealed class RunBenchmarkConsumer(
         var outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
             // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
             ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
-            : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson,
-                constraints.MaxTokens, apiKey, timeout) { MessagesJson = item.MessagesJson }, token), grade, ct);
+            : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson, constraints.MaxTokens, apiKey, timeout)
+            {
+                MessagesJson = item.MessagesJson,
+                MemoryLimitMb = constraints.MemoryLimitMb,
+            }, token), grade, ct);
 
         await context.Publish(new BenchmarkExecuted
         {
