@@ -7,6 +7,7 @@ using BenchMesh.Runner.Apis;
 using BenchMesh.Runner.Consumers;
 using BenchMesh.Runner.Data;
 using BenchMesh.Runner.Execution;
+using BenchMesh.Runner.Judging;
 using BenchMesh.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,7 @@ public static class Extensions
         services.AddSingleton<AgentClientResolver>();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<BenchmarkExecutor>();
+        services.AddSingleton<ModelJudge>();
 
         services.AddScoped<RunProgressRecorder>();
         builder.AddBenchMeshMessaging(ResourceNames.Runner, x =>

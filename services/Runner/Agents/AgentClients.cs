@@ -1,10 +1,25 @@
+using BenchMesh.Contracts.Agents;
+
 namespace BenchMesh.Runner.Agents;
 
 /// <summary>One call to an agent.</summary>
 /// <param name="MaxTokens">Upper bound on output tokens asked of the agent (the benchmark's constraint), if any.</param>
 /// <param name="ApiKey">Sent as <c>Authorization: Bearer</c> when present.</param>
 public sealed record AgentCall(
-    string Endpoint, string Input, string ModelConfigurationJson, int? MaxTokens, string? ApiKey, TimeSpan Timeout);
+    string Endpoint, string Input, string ModelConfigurationJson, int? MaxTokens, string? ApiKey, TimeSpan Timeout)
+{
+    /// <summary>
+    /// The item's chat message list (JSON array of <c>{role, content}</c>); <c>openai-chat</c> sends it as the
+    /// messages. Null: <see cref="Input"/> is one user message.
+    /// </summary>
+    public string? MessagesJson { get; init; }
+
+    /// <summary>
+    /// The benchmark's <c>memory_limit_mb</c>, for a client that can see the task's memory (process agents) and stops
+    /// it there, reporting <see cref="AgentCallResult.ExceededLimit"/>. Clients of remote agents ignore it.
+    /// </summary>
+    public double? MemoryLimitMb { get; init; }
+}
 
 /// <summary>
 /// What a call produced: an output and the usage the agent reported, or an error kind
@@ -21,6 +36,28 @@ public sealed record AgentCallResult
     public string? Error { get; init; }
     public int? HttpStatus { get; init; }
 
+    /// <summary>Input tokens served from the agent's prompt cache, when its usage details say so.</summary>
+    public long? CachedInputTokens { get; init; }
+
+    /// <summary>Waiting for a connection (pool wait + connect), where the transport lets it be seen.</summary>
+    public double? ConnectMs { get; init; }
+
+    /// <summary>Writing the request once connected, where the transport lets it be seen.</summary>
+    public double? RequestWriteMs { get; init; }
+
+    /// <summary>Peak resident memory of the task (process agents), MiB.</summary>
+    public double? PeakMemoryMb { get; init; }
+
+    /// <summary>CPU time (user + system) of the task (process agents).</summary>
+    public double? CpuTimeMs { get; init; }
+
+    /// <summary>
+    /// Set (to a <see cref="Contracts.Runs.TerminationReasons"/> value) by a client that stopped the task because it
+    /// went over a per-task limit it enforces itself (the process client: <c>memory_limit</c>). The sample then fails
+    /// as <c>limit_exceeded</c> and the benchmark terminates early, whatever the protocol.
+    /// </summary>
+    public string? ExceededLimit { get; init; }
+
     public bool Succeeded => ErrorKind is null;
 
     public static AgentCallResult Failure(string kind, string error, double durationMs, int? httpStatus = null) =>
@@ -33,6 +70,9 @@ public interface IAgentClient
     string Protocol { get; }
 
     Task<AgentCallResult> CallAsync(AgentCall call, CancellationToken ct);
+
+    /// <summary>How this client reaches the agent, for the execution's environment (e.g. <c>http/1.1</c>).</summary>
+    string DescribeTransport(AgentSnapshot agent) => agent.Protocol;
 }
 
 /// <summary>Finds the client for a protocol.</summary>

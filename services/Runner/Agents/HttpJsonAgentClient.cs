@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchMesh.Contracts.Agents;
@@ -8,7 +7,7 @@ namespace BenchMesh.Runner.Agents;
 
 /// <summary>
 /// <c>http-json</c>: <c>POST {endpoint}</c> with <c>{input, configuration}</c>, answered by
-/// <c>{output, usage?: {input_tokens, output_tokens}}</c>.
+/// <c>{output, usage?: {input_tokens, output_tokens, cached_tokens?}}</c>.
 /// </summary>
 public sealed class HttpJsonAgentClient(IHttpClientFactory httpClients) : HttpAgentClient(httpClients)
 {
@@ -21,7 +20,7 @@ public sealed class HttpJsonAgentClient(IHttpClientFactory httpClients) : HttpAg
             ["input"] = call.Input,
             ["configuration"] = JsonNode.Parse(ModelConfiguration(call.ModelConfigurationJson).GetRawText()),
         };
-        return new HttpRequestMessage(HttpMethod.Post, call.Endpoint) { Content = JsonContent.Create(body) };
+        return new HttpRequestMessage(HttpMethod.Post, call.Endpoint) { Content = JsonBody(body) };
     }
 
     protected override async Task<AgentCallResult> ReadResponseAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
@@ -34,11 +33,12 @@ public sealed class HttpJsonAgentClient(IHttpClientFactory httpClients) : HttpAg
             throw new InvalidAgentResponseException("The agent's answer has no \"output\".");
         }
 
-        long? inputTokens = null, outputTokens = null;
+        long? inputTokens = null, outputTokens = null, cachedTokens = null;
         if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
             inputTokens = ReadLong(usage, "input_tokens", "prompt_tokens");
             outputTokens = ReadLong(usage, "output_tokens", "completion_tokens");
+            cachedTokens = ReadLong(usage, "cached_tokens");
         }
 
         return new AgentCallResult
@@ -47,6 +47,7 @@ public sealed class HttpJsonAgentClient(IHttpClientFactory httpClients) : HttpAg
             Output = output.ValueKind == JsonValueKind.String ? output.GetString() : output.GetRawText(),
             InputTokens = inputTokens,
             OutputTokens = outputTokens,
+            CachedInputTokens = cachedTokens,
         };
     }
 }

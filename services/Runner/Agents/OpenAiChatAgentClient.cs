@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +10,8 @@ namespace BenchMesh.Runner.Agents;
 /// <summary>
 /// <c>openai-chat</c>: <c>POST {endpoint}/v1/chat/completions</c> (see <see cref="AgentProtocols.ChatCompletionsUrl"/>),
 /// streamed (for time to first token) with <c>stream_options.include_usage</c>; a server that answers plain JSON
-/// instead is read as a non-streaming completion.
+/// instead is read as a non-streaming completion. An item's message list (<see cref="AgentCall.MessagesJson"/>) is sent
+/// as the messages; otherwise the input is one user message.
 /// </summary>
 public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : HttpAgentClient(httpClients)
 {
@@ -39,14 +39,37 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
             body["max_tokens"] = maxTokens;
         }
 
-        body["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = call.Input });
+        body["messages"] = Messages(call);
         body["stream"] = true;
         body["stream_options"] = new JsonObject { ["include_usage"] = true };
 
-        var request = new HttpRequestMessage(HttpMethod.Post, AgentProtocols.ChatCompletionsUrl(call.Endpoint)) { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, AgentProtocols.ChatCompletionsUrl(call.Endpoint)) { Content = JsonBody(body) };
         request.Headers.Accept.ParseAdd("text/event-stream");
         request.Headers.Accept.ParseAdd("application/json");
         return request;
+    }
+
+    /// <summary>
+    /// The item's messages as written (Suites validated them as a non-empty array of <c>{role, content}</c>); anything
+    /// else is sent as the input in one user message, so a malformed list from another publisher still gets an answer.
+    /// </summary>
+    private static JsonArray Messages(AgentCall call)
+    {
+        if (!string.IsNullOrWhiteSpace(call.MessagesJson))
+        {
+            try
+            {
+                if (JsonNode.Parse(call.MessagesJson) is JsonArray { Count: > 0 } messages)
+                {
+                    return messages;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        return new JsonArray(new JsonObject { ["role"] = "user", ["content"] = call.Input });
     }
 
     protected override async Task<AgentCallResult> ReadResponseAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
@@ -78,8 +101,8 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
             throw new InvalidAgentResponseException("The completion has no choices[0].message.content.");
         }
 
-        var (input, output) = Usage(root);
-        return new AgentCallResult { Output = content.GetString(), InputTokens = input, OutputTokens = output };
+        var (input, output, cached) = Usage(root);
+        return new AgentCallResult { Output = content.GetString(), InputTokens = input, OutputTokens = output, CachedInputTokens = cached };
     }
 
     private static async Task<AgentCallResult> ReadStreamAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
@@ -87,7 +110,7 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
         var text = new StringBuilder();
         double? firstToken = null;
-        long? inputTokens = null, outputTokens = null;
+        long? inputTokens = null, outputTokens = null, cachedTokens = null;
         var finished = false;
 
         await foreach (var item in SseParser.Create(stream).EnumerateAsync(ct))
@@ -136,9 +159,10 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
                 }
             }
 
-            var (input, output) = Usage(root);
+            var (input, output, cached) = Usage(root);
             inputTokens ??= input;
             outputTokens ??= output;
+            cachedTokens ??= cached;
         }
 
         if (!finished)
@@ -152,11 +176,21 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
             TimeToFirstTokenMs = firstToken,
             InputTokens = inputTokens,
             OutputTokens = outputTokens,
+            CachedInputTokens = cachedTokens,
         };
     }
 
-    private static (long? Input, long? Output) Usage(JsonElement root) =>
-        root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
-            ? (ReadLong(usage, "prompt_tokens", "input_tokens"), ReadLong(usage, "completion_tokens", "output_tokens"))
-            : (null, null);
+    /// <summary>Usage: prompt and completion tokens, and the prompt tokens served from cache (<c>prompt_tokens_details.cached_tokens</c>).</summary>
+    private static (long? Input, long? Output, long? Cached) Usage(JsonElement root)
+    {
+        if (!root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        {
+            return (null, null, null);
+        }
+
+        var cached = usage.TryGetProperty("prompt_tokens_details", out var details) && details.ValueKind == JsonValueKind.Object
+            ? ReadLong(details, "cached_tokens")
+            : null;
+        return (ReadLong(usage, "prompt_tokens", "input_tokens"), ReadLong(usage, "completion_tokens", "output_tokens"), cached);
+    }
 }

@@ -1,8 +1,13 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using BenchMesh.Catalog;
+using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Data;
 using BenchMesh.Runner.Execution;
+using BenchMesh.Runner.Judging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,12 +25,16 @@ namespace BenchMesh.Runner.Consumers;
 public sealed class RunBenchmarkConsumer(
     RunnerDbContext db,
     BenchmarkExecutor executor,
+    ModelJudge judge,
     AgentClientResolver clients,
     ISuiteCatalog catalog,
     TimeProvider time,
     ILogger<RunBenchmarkConsumer> logger) : IConsumer<RunBenchmark>
 {
     private static readonly string WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    private static readonly string RuntimeDescription =
+        $"{RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription}, {RuntimeInformation.OSArchitecture}, {Environment.ProcessorCount} cores";
 
     public async Task Consume(ConsumeContext<RunBenchmark> context)
     {
@@ -55,25 +64,38 @@ public sealed class RunBenchmarkConsumer(
         var apiKey = message.Agent.HasApiKey
             ? (await catalog.GetAgentVersionAsync(message.Agent.AgentId, message.Agent.Version, ct))?.ApiKey
             : null;
-        var timeout = TimeSpan.FromSeconds(Math.Max(1, message.Benchmark.Constraints.TimeoutSeconds));
+        var constraints = message.Benchmark.Constraints;
+        // time_limit_ms is the specification's per-task limit: when set, it is the call's timeout (a task over it is a
+        // failed "timeout" sample); otherwise the benchmark's timeout_seconds.
+        var timeout = constraints.TimeLimitMs is { } limitMs and > 0
+            ? TimeSpan.FromMilliseconds(limitMs)
+            : TimeSpan.FromSeconds(Math.Max(1, constraints.TimeoutSeconds));
         var plan = new ExecutionPlan(
             message.Benchmark.Items,
             message.Configuration.WarmupRuns,
             message.Configuration.Iterations,
             message.Configuration.Concurrency,
             message.Configuration.MaxConsecutiveFailures,
-            message.Agent.Pricing);
+            message.Agent.Pricing)
+        {
+            Limits = ExecutionLimits.From(constraints),
+        };
 
         logger.LogInformation(
             "Executing benchmark {BenchmarkName} ({ExecutionId}) of run {RunId} against {AgentName} {Version}: {Items} items x {Iterations}",
             message.Benchmark.Name, message.ExecutionId, message.RunId, message.Agent.AgentName, message.Agent.Version,
             message.Benchmark.Items.Count, message.Configuration.Iterations);
 
+        // The judge is asked within the benchmark's own call timeout, not the agent's task limit.
+        var grade = judge.For(message.Benchmark, TimeSpan.FromSeconds(Math.Max(1, constraints.TimeoutSeconds)), ct);
         var outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
             // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
             ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
-            : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson,
-                message.Benchmark.Constraints.MaxTokens, apiKey, timeout), token), ct);
+            : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson, constraints.MaxTokens, apiKey, timeout)
+            {
+                MessagesJson = item.MessagesJson,
+                MemoryLimitMb = constraints.MemoryLimitMb,
+            }, token), grade, ct);
 
         await context.Publish(new BenchmarkExecuted
         {
@@ -86,6 +108,18 @@ public sealed class RunBenchmarkConsumer(
             WarmupRuns = message.Configuration.WarmupRuns,
             Iterations = message.Configuration.Iterations,
             TerminatedEarly = outcome.TerminatedEarly,
+            Termination = outcome.Termination,
+            Concurrency = Math.Max(1, message.Configuration.Concurrency),
+            RequestedAt = message.RequestedAt,
+            Environment = new ExecutionEnvironment
+            {
+                WorkerId = WorkerId,
+                Host = Environment.MachineName,
+                Runtime = RuntimeDescription,
+                Transport = client?.DescribeTransport(message.Agent) ?? message.Agent.Protocol,
+                EndpointFingerprint = EndpointFingerprint(message.Agent),
+            },
+            Warmup = outcome.Warmup,
             Samples = outcome.Samples,
             WorkerId = WorkerId,
             StartedAt = startedAt,
@@ -93,9 +127,16 @@ public sealed class RunBenchmarkConsumer(
         }, ct);
 
         logger.LogInformation(
-            "Executed benchmark {ExecutionId}: {Samples} samples, {Failed} failed, terminated early: {TerminatedEarly}",
-            message.ExecutionId, outcome.Samples.Count, outcome.Samples.Count(s => s.ErrorKind is not null), outcome.TerminatedEarly);
+            "Executed benchmark {ExecutionId}: {Samples} samples, {Failed} failed, terminated early: {Termination}",
+            message.ExecutionId, outcome.Samples.Count, outcome.Samples.Count(s => s.ErrorKind is not null), outcome.Termination?.Reason ?? "no");
     }
+
+    /// <summary>
+    /// First 16 hex digits of SHA-256(protocol + '\n' + endpoint): executions against one endpoint can be grouped
+    /// without the endpoint (which may carry a host name or a query string worth keeping private) in every row.
+    /// </summary>
+    public static string EndpointFingerprint(AgentSnapshot agent) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{agent.Protocol}\n{agent.Endpoint}")))[..16];
 }
 
 /// <summary>

@@ -1,149 +1,198 @@
-using BenchMesh.Contracts.Agents;
+using System.Diagnostics;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Runner.Agents;
 
 namespace BenchMesh.Runner.Execution;
 
-/// <summary>What to execute: the dataset, the passes and how the agent charges.</summary>
-public sealed record ExecutionPlan(
-    IReadOnlyList<DatasetItem> Items,
-    int WarmupRuns,
-    int Iterations,
-    int Concurrency,
-    int MaxConsecutiveFailures,
-    Pricing Pricing);
-
-public sealed record ExecutionOutcome(IReadOnlyList<RawSample> Samples, bool TerminatedEarly);
-
 /// <summary>
-/// Executes one benchmark: warm-up passes (executed, not reported), then the measured passes over the dataset
-/// with bounded concurrency. After <see cref="ExecutionPlan.MaxConsecutiveFailures"/> consecutive failures it
+/// Executes one benchmark as the specification's runner does (§2.1): warm-up passes (executed, not reported; their
+/// usage is summed), then the measured passes over the dataset with bounded concurrency. A measured call may be
+/// followed by the judge's (<c>model_graded</c> items). When a constraint trips (<see cref="TerminationMonitor"/>) it
 /// stops calling the agent and records every remaining call as a skipped failure, so the samples always cover
-/// iterations x items and the error rate stays honest.
+/// iterations × items and the error rate stays honest.
 /// </summary>
 public sealed class BenchmarkExecutor(TokenCounter tokens)
 {
+    public Task<ExecutionOutcome> ExecuteAsync(
+        ExecutionPlan plan, Func<DatasetItem, CancellationToken, Task<AgentCallResult>> call, CancellationToken ct) =>
+        ExecuteAsync(plan, call, judge: null, ct);
+
+    /// <param name="judge">Grades a successful measured sample; null (or a null grade) leaves it without a judgement.</param>
     public async Task<ExecutionOutcome> ExecuteAsync(
-        ExecutionPlan plan, Func<DatasetItem, CancellationToken, Task<AgentCallResult>> call, CancellationToken ct)
+        ExecutionPlan plan,
+        Func<DatasetItem, CancellationToken, Task<AgentCallResult>> call,
+        Func<DatasetItem, RawSample, CancellationToken, Task<Judgement?>>? judge,
+        CancellationToken ct)
     {
         var concurrency = Math.Max(1, plan.Concurrency);
         var maxFailures = Math.Max(1, plan.MaxConsecutiveFailures);
 
-        // Warm-ups have their own failure streak: a cold start that fails should not cut the measurement short.
-        var warmup = new FailureStreak(maxFailures);
-        for (var pass = 0; pass < plan.WarmupRuns && !warmup.Tripped; pass++)
+        // Warm-ups stop only on their own failure streak (a cold start that fails should not cut the measurement
+        // short), and the benchmark's limits apply to the measured calls: they are what the execution reports.
+        var warmup = new TerminationMonitor(maxFailures, ExecutionLimits.None);
+        var warmupUsage = new WarmupTally();
+        var warmupClock = Stopwatch.StartNew();
+        for (var pass = 0; pass < plan.WarmupRuns && warmup.Termination is null; pass++)
         {
-            await RunPassAsync(plan.Items, concurrency, warmup, call, (_, _) => { }, ct);
+            await RunPassAsync(plan.Items, concurrency, warmup, async (index, token) =>
+            {
+                var (sample, _) = ToSample(-1, plan.Items[index], await call(plan.Items[index], token), plan, enforceLimits: false);
+                warmupUsage.Add(sample);
+                return (sample, (string?)null);
+            }, (_, _) => { }, grade: null, ct);
         }
 
-        var measured = new FailureStreak(maxFailures);
+        warmupClock.Stop();
+
+        // Graded after the observation, so that a limit stops the next calls without waiting for the judge.
+        Func<int, RawSample, CancellationToken, Task<RawSample>>? grade = judge is null
+            ? null
+            : async (index, sample, token) => sample.ErrorKind is null ? sample with { Judgement = await judge(plan.Items[index], sample, token) } : sample;
+        var measured = new TerminationMonitor(maxFailures, plan.Limits);
         var samples = new RawSample[plan.Iterations * plan.Items.Count];
         for (var iteration = 0; iteration < plan.Iterations; iteration++)
         {
             var offset = iteration * plan.Items.Count;
             var current = iteration;
-            await RunPassAsync(plan.Items, concurrency, measured, call,
-                (index, result) => samples[offset + index] = ToSample(current, plan.Items[index], result, plan.Pricing), ct);
+            await RunPassAsync(plan.Items, concurrency, measured,
+                async (index, token) => ToSample(current, plan.Items[index], await call(plan.Items[index], token), plan, enforceLimits: true),
+                (index, sample) => samples[offset + index] = sample ?? Skipped(current, plan.Items[index], measured.Termination),
+                grade, ct);
         }
 
-        return new ExecutionOutcome(samples, measured.Tripped);
+        return new ExecutionOutcome(samples, measured.Termination, warmupUsage.ToUsage(warmupClock.Elapsed.TotalMilliseconds));
     }
 
+    /// <summary>
+    /// One pass: each item is called unless the monitor has tripped (<paramref name="record"/> then gets null),
+    /// observed, then graded by <paramref name="grade"/> if given.
+    /// </summary>
     private static async Task RunPassAsync(
-        IReadOnlyList<DatasetItem> items, int concurrency, FailureStreak streak,
-        Func<DatasetItem, CancellationToken, Task<AgentCallResult>> call, Action<int, AgentCallResult?> record, CancellationToken ct)
+        IReadOnlyList<DatasetItem> items, int concurrency, TerminationMonitor monitor,
+        Func<int, CancellationToken, Task<(RawSample Sample, string? ExceededLimit)>> call,
+        Action<int, RawSample?> record,
+        Func<int, RawSample, CancellationToken, Task<RawSample>>? grade,
+        CancellationToken ct)
     {
         await Parallel.ForEachAsync(
             Enumerable.Range(0, items.Count),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
             async (index, token) =>
             {
-                if (streak.Tripped)
+                if (monitor.ShouldStop())
                 {
                     record(index, null);
                     return;
                 }
 
-                var result = await call(items[index], token);
-                streak.Observe(result.Succeeded);
-                record(index, result);
+                var (sample, exceeded) = await call(index, token);
+                monitor.Observe(sample, exceeded);
+                record(index, grade is null ? sample : await grade(index, sample, token));
             });
     }
 
-    private RawSample ToSample(int iteration, DatasetItem item, AgentCallResult? result, Pricing pricing)
+    private static RawSample Skipped(int iteration, DatasetItem item, Termination? termination) => new()
     {
-        if (result is null)
-        {
-            return new RawSample
-            {
-                Iteration = iteration,
-                ItemId = item.Id,
-                DurationMs = 0,
-                InputTokens = 0,
-                OutputTokens = 0,
-                TokensReportedByAgent = false,
-                CostUsd = 0,
-                ErrorKind = SampleErrorKinds.Skipped,
-                Error = "Not executed: the benchmark was terminated early after too many consecutive failures.",
-            };
-        }
+        Iteration = iteration,
+        ItemId = item.Id,
+        DurationMs = 0,
+        InputTokens = 0,
+        OutputTokens = 0,
+        TokensReportedByAgent = false,
+        CostUsd = 0,
+        ErrorKind = SampleErrorKinds.Skipped,
+        Error = $"Not executed: the benchmark was terminated early ({termination?.Reason}): {termination?.Detail}",
+    };
 
-        if (!result.Succeeded)
-        {
-            // A failed call shows no usage we could bill or count honestly.
-            return new RawSample
-            {
-                Iteration = iteration,
-                ItemId = item.Id,
-                Output = result.Output,
-                DurationMs = result.DurationMs,
-                TimeToFirstTokenMs = result.TimeToFirstTokenMs,
-                InputTokens = 0,
-                OutputTokens = 0,
-                TokensReportedByAgent = false,
-                CostUsd = 0,
-                ErrorKind = result.ErrorKind,
-                Error = result.Error,
-                HttpStatus = result.HttpStatus,
-            };
-        }
-
-        var reported = result.InputTokens is not null && result.OutputTokens is not null;
-        var inputTokens = reported ? result.InputTokens!.Value : tokens.Count(item.Input);
-        var outputTokens = reported ? result.OutputTokens!.Value : tokens.Count(result.Output);
-        return new RawSample
+    /// <summary>The sample of a call, and the per-task limit it went over (then it is a <c>limit_exceeded</c> failure).</summary>
+    private (RawSample Sample, string? ExceededLimit) ToSample(int iteration, DatasetItem item, AgentCallResult result, ExecutionPlan plan, bool enforceLimits)
+    {
+        var sample = new RawSample
         {
             Iteration = iteration,
             ItemId = item.Id,
             Output = result.Output,
             DurationMs = result.DurationMs,
             TimeToFirstTokenMs = result.TimeToFirstTokenMs,
+            InputTokens = 0,
+            OutputTokens = 0,
+            TokensReportedByAgent = false,
+            CostUsd = 0,
+            ErrorKind = result.ErrorKind,
+            Error = result.Error,
+            HttpStatus = result.HttpStatus,
+            ConnectMs = result.ConnectMs,
+            RequestWriteMs = result.RequestWriteMs,
+            PeakMemoryMb = result.PeakMemoryMb,
+            CpuTimeMs = result.CpuTimeMs,
+        };
+
+        if (result.ExceededLimit is { } limit)
+        {
+            // The client stopped the task (e.g. at its memory limit): whatever it says, that is the failure.
+            return (sample with
+            {
+                ErrorKind = SampleErrorKinds.LimitExceeded,
+                Error = result.Error ?? $"The task went over its {limit}.",
+            }, enforceLimits ? limit : null);
+        }
+
+        if (!result.Succeeded)
+        {
+            // A failed call shows no usage we could bill or count honestly.
+            return (sample, null);
+        }
+
+        var reported = result.InputTokens is not null && result.OutputTokens is not null;
+        var inputTokens = reported ? result.InputTokens!.Value : tokens.Count(item.Input);
+        var outputTokens = reported ? result.OutputTokens!.Value : tokens.Count(result.Output);
+        sample = sample with
+        {
             InputTokens = inputTokens,
             OutputTokens = outputTokens,
             TokensReportedByAgent = reported,
-            CostUsd = pricing.CostOf(inputTokens, outputTokens),
-            HttpStatus = result.HttpStatus,
+            CostUsd = plan.Pricing.CostOf(inputTokens, outputTokens),
+            CachedInputTokens = result.CachedInputTokens,
         };
+
+        if (enforceLimits && plan.Limits.TokenLimit is { } tokenLimit && inputTokens + outputTokens > tokenLimit)
+        {
+            // The tokens were spent and are billed; the answer does not count.
+            return (sample with
+            {
+                ErrorKind = SampleErrorKinds.LimitExceeded,
+                Error = $"The task used {inputTokens + outputTokens} tokens, over the token_limit of {tokenLimit}.",
+            }, TerminationReasons.TokenLimit);
+        }
+
+        return (sample, null);
     }
 
-    /// <summary>Consecutive failures across concurrent calls; trips once and stays tripped.</summary>
-    private sealed class FailureStreak(int limit)
+    /// <summary>What the warm-up calls used, summed across concurrent calls.</summary>
+    private sealed class WarmupTally
     {
         private readonly Lock _lock = new();
-        private int _consecutive;
-        private volatile bool _tripped;
+        private int _calls;
+        private long _inputTokens;
+        private long _outputTokens;
+        private decimal _cost;
 
-        public bool Tripped => _tripped;
-
-        public void Observe(bool succeeded)
+        public void Add(RawSample sample)
         {
             lock (_lock)
             {
-                _consecutive = succeeded ? 0 : _consecutive + 1;
-                if (_consecutive >= limit)
-                {
-                    _tripped = true;
-                }
+                _calls++;
+                _inputTokens += sample.InputTokens;
+                _outputTokens += sample.OutputTokens;
+                _cost += sample.CostUsd;
+            }
+        }
+
+        public WarmupUsage ToUsage(double durationMs)
+        {
+            lock (_lock)
+            {
+                return new WarmupUsage { Calls = _calls, InputTokens = _inputTokens, OutputTokens = _outputTokens, CostUsd = _cost, DurationMs = durationMs };
             }
         }
     }

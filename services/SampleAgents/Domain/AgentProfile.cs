@@ -14,6 +14,12 @@ public sealed record AgentProfile
 
     /// <summary>Probability (0..1) of failing the call with HTTP 500.</summary>
     public double ErrorRate { get; init; }
+
+    /// <summary>
+    /// Plays a <c>model_graded</c> judge instead of solving tasks: grades the answer in the runner's judge prompt
+    /// (<see cref="JudgeGrader"/>); <see cref="Accuracy"/> is then the probability of grading right.
+    /// </summary>
+    public bool Judge { get; init; }
 }
 
 public sealed class SampleAgentsOptions

@@ -14,7 +14,7 @@ public sealed class SimulatedAgent(Random random)
         var latency = TimeSpan.FromMilliseconds(Math.Max(0, profile.LatencyMs + jitter));
         var fails = profile.ErrorRate > 0 && random.NextDouble() < profile.ErrorRate;
 
-        var solution = TaskSolver.Solve(input);
+        var solution = profile.Judge ? JudgeGrader.Grade(input) : TaskSolver.Solve(input);
         var correct = profile.Accuracy >= 1 || random.NextDouble() < profile.Accuracy;
         var output = correct ? solution.Answer : solution.WrongAnswer;
 

@@ -15,11 +15,13 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 {
     private readonly string _database;
     private readonly string _rabbitMq;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    private RunnerHost(string database, string rabbitMq)
+    private RunnerHost(string database, string rabbitMq, Action<IServiceCollection>? configureServices)
     {
         _database = database;
         _rabbitMq = rabbitMq;
+        _configureServices = configureServices;
     }
 
     public FakeSuiteCatalog Catalog { get; } = new();
@@ -29,9 +31,10 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 
     public string RabbitMqUri => _rabbitMq;
 
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose)
+    /// <param name="configureServices">More test services, e.g. an agent client for a protocol of the test's own.</param>
+    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null)
     {
-        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose));
+        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
@@ -44,6 +47,7 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);
             services.AddConsumeObserver(_ => Consumed);
+            _configureServices?.Invoke(services);
         });
     }
 
