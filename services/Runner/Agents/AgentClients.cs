@@ -4,7 +4,17 @@ namespace BenchMesh.Runner.Agents;
 /// <param name="MaxTokens">Upper bound on output tokens asked of the agent (the benchmark's constraint), if any.</param>
 /// <param name="ApiKey">Sent as <c>Authorization: Bearer</c> when present.</param>
 public sealed record AgentCall(
-    string Endpoint, string Input, string ModelConfigurationJson, int? MaxTokens, string? ApiKey, TimeSpan Timeout);
+    string Endpoint, string Input, string ModelConfigurationJson, int? MaxTokens, string? ApiKey, TimeSpan Timeout)
+{
+    /// <summary>The item's chat messages (JSON array), when it has them.</summary>
+    public string? MessagesJson { get; init; }
+
+    /// <summary><c>memory_limit_mb</c>: what a process agent's task may use (process clients enforce it).</summary>
+    public double? MemoryLimitMb { get; init; }
+
+    /// <summary>The benchmark execution the call belongs to: a json_lines process agent keeps one worker per execution.</summary>
+    public Guid? ExecutionId { get; init; }
+}
 
 /// <summary>
 /// What a call produced: an output and the usage the agent reported, or an error kind
@@ -21,6 +31,15 @@ public sealed record AgentCallResult
     public string? Error { get; init; }
     public int? HttpStatus { get; init; }
 
+    /// <summary>Peak resident memory of a process agent's task, in MB (null for agents reached over HTTP).</summary>
+    public double? PeakMemoryMb { get; init; }
+
+    /// <summary>CPU time (user + system) of a process agent's task, in ms.</summary>
+    public double? CpuTimeMs { get; init; }
+
+    /// <summary>The limit (a TerminationReasons value) the client stopped the task for, with ErrorKind limit_exceeded.</summary>
+    public string? ExceededLimit { get; init; }
+
     public bool Succeeded => ErrorKind is null;
 
     public static AgentCallResult Failure(string kind, string error, double durationMs, int? httpStatus = null) =>
@@ -33,6 +52,9 @@ public interface IAgentClient
     string Protocol { get; }
 
     Task<AgentCallResult> CallAsync(AgentCall call, CancellationToken ct);
+
+    /// <summary>The execution's last call is done: release what its calls kept (a json_lines worker).</summary>
+    ValueTask EndExecutionAsync(Guid executionId) => ValueTask.CompletedTask;
 }
 
 /// <summary>Finds the client for a protocol.</summary>

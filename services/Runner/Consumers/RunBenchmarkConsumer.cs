@@ -69,11 +69,27 @@ public sealed class RunBenchmarkConsumer(
             message.Benchmark.Name, message.ExecutionId, message.RunId, message.Agent.AgentName, message.Agent.Version,
             message.Benchmark.Items.Count, message.Configuration.Iterations);
 
-        var outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
-            // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
-            ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
-            : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson,
-                message.Benchmark.Constraints.MaxTokens, apiKey, timeout), token), ct);
+        ExecutionOutcome outcome;
+        try
+        {
+            outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
+                // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
+                ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
+                : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson,
+                    message.Benchmark.Constraints.MaxTokens, apiKey, timeout)
+                {
+                    MessagesJson = item.MessagesJson,
+                    MemoryLimitMb = message.Benchmark.Constraints.MemoryLimitMb,
+                    ExecutionId = message.ExecutionId,
+                }, token), ct);
+        }
+        finally
+        {
+            if (client is not null)
+            {
+                await client.EndExecutionAsync(message.ExecutionId);
+            }
+        }
 
         await context.Publish(new BenchmarkExecuted
         {

@@ -105,6 +105,8 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
                 ErrorKind = result.ErrorKind,
                 Error = result.Error,
                 HttpStatus = result.HttpStatus,
+                PeakMemoryMb = result.PeakMemoryMb,
+                CpuTimeMs = result.CpuTimeMs,
             };
         }
 
@@ -123,6 +125,8 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
             TokensReportedByAgent = reported,
             CostUsd = pricing.CostOf(inputTokens, outputTokens),
             HttpStatus = result.HttpStatus,
+            PeakMemoryMb = result.PeakMemoryMb,
+            CpuTimeMs = result.CpuTimeMs,
         };
     }
 

@@ -15,11 +15,13 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 {
     private readonly string _database;
     private readonly string _rabbitMq;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private RunnerHost(string database, string rabbitMq)
+    private RunnerHost(string database, string rabbitMq, IReadOnlyDictionary<string, string>? settings)
     {
         _database = database;
         _rabbitMq = rabbitMq;
+        _settings = settings ?? new Dictionary<string, string>();
     }
 
     public FakeSuiteCatalog Catalog { get; } = new();
@@ -29,9 +31,10 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 
     public string RabbitMqUri => _rabbitMq;
 
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose)
+    /// <param name="settings">Configuration of this host, e.g. <c>Runner:ProcessAgents:Enabled</c>.</param>
+    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose));
+        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), settings);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
@@ -40,6 +43,11 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     {
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);
