@@ -4,6 +4,7 @@ using BenchMesh.Contracts.Runs;
 using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Tests.Support;
 using BenchMesh.Testing;
+using Microsoft.Extensions.Configuration;
 
 namespace BenchMesh.Runner.Tests;
 
@@ -170,7 +171,7 @@ public sealed class ProcessAgentClientTests : IDisposable
         var other = await client.CallAsync(Call(endpoint, "1 + 1") with { ExecutionId = Guid.NewGuid() }, CancellationToken.None);
         Assert.Equal("2", other.Output);
         Assert.NotEqual(restarted, SampleProcessAgents.ReadPids(pidFile).Last());
-        await client.EndExecutionAsync(execution);
+        await client.OpenExecution(execution)!.DisposeAsync();
         await Eventually.TrueAsync(() => System.Threading.Tasks.Task.FromResult(!SampleProcessAgents.IsRunning(restarted)), Generous, "the execution's worker stopped");
         Assert.True(SampleProcessAgents.IsRunning(SampleProcessAgents.ReadPids(pidFile).Last()));
     }
@@ -180,6 +181,7 @@ public sealed class ProcessAgentClientTests : IDisposable
     {
         await using var client = SampleProcessAgents.Client();
         var execution = Guid.NewGuid();
+        await using var scope = client.OpenExecution(execution);
         var hungry = SampleProcessAgents.Endpoint(ProcessModes.JsonLines, "--json-lines", "--hog-mb", "1000");
 
         var first = await client.CallAsync(Call(hungry, "1 + 1") with { ExecutionId = execution, MemoryLimitMb = 64 }, CancellationToken.None);
@@ -190,7 +192,22 @@ public sealed class ProcessAgentClientTests : IDisposable
             Assert.Equal(SampleErrorKinds.LimitExceeded, r.ErrorKind);
             Assert.Equal(TerminationReasons.MemoryLimit, r.ExceededLimit);
         });
-        await client.EndExecutionAsync(execution);
+    }
+
+    [Fact]
+    public void The_operators_switch_binds_from_the_runner_configuration_and_is_off_by_default()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Runner:ProcessAgents:Enabled"] = "true",
+            ["Runner:ProcessAgents:AllowedExecutables:0"] = "/opt/agents/",
+        }).Build();
+
+        var options = configuration.GetSection(ProcessAgentOptions.Section).Get<ProcessAgentOptions>()!;
+
+        Assert.True(options.Enabled);
+        Assert.Equal(["/opt/agents/"], options.AllowedExecutables);
+        Assert.False(new ProcessAgentOptions().Enabled);
     }
 
     [Fact]

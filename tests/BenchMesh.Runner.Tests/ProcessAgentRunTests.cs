@@ -4,8 +4,11 @@ using System.Text.Json;
 using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
+using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Tests.Support;
 using BenchMesh.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BenchMesh.Runner.Tests;
 
@@ -18,7 +21,11 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
 
-    private static readonly Dictionary<string, string> Enabled = new() { ["Runner:ProcessAgents:Enabled"] = "true" };
+    /// <summary>The operator's switch, as Runner:ProcessAgents configuration would set it.</summary>
+    private static Action<IServiceCollection> ProcessAgents(ProcessAgentOptions options) =>
+        services => services.AddSingleton(Options.Create(options));
+
+    private static readonly Action<IServiceCollection> Enabled = ProcessAgents(new ProcessAgentOptions { Enabled = true });
 
     private static BenchmarkDefinition Arithmetic(double? memoryLimitMb = null) =>
         FakeSuiteCatalog.Benchmark("arithmetic", ("q1", "What is 12 + 7?", "19"), ("q2", "What is 3 * (4 + 5)?", "27"), ("q3", "What is 10 / 4?", "2.5"))
@@ -90,6 +97,7 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "process_off");
         var http = host.CreateClient();
+        Assert.False(host.Services.GetRequiredService<IOptions<ProcessAgentOptions>>().Value.Enabled); // the shipped default
         var agent = host.Catalog.AddAgent(AgentProtocols.Process, SampleProcessAgents.Endpoint(ProcessModes.PerCall));
         var suite = host.Catalog.AddSuite(Arithmetic());
 
@@ -108,11 +116,11 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
     [Fact]
     public async Task An_enabled_runner_refuses_programs_outside_its_allow_list_and_commands_that_are_not_argv()
     {
-        await using var host = await RunnerHost.StartAsync(infrastructure, "process_allow", new Dictionary<string, string>
+        await using var host = await RunnerHost.StartAsync(infrastructure, "process_allow", ProcessAgents(new ProcessAgentOptions
         {
-            ["Runner:ProcessAgents:Enabled"] = "true",
-            ["Runner:ProcessAgents:AllowedExecutables:0"] = Path.GetDirectoryName(SampleProcessAgents.Calculator)! + "/",
-        });
+            Enabled = true,
+            AllowedExecutables = [Path.GetDirectoryName(SampleProcessAgents.Calculator)! + "/"],
+        }));
         var http = host.CreateClient();
         var suite = host.Catalog.AddSuite(Arithmetic());
 

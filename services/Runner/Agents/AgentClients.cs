@@ -6,13 +6,16 @@ namespace BenchMesh.Runner.Agents;
 public sealed record AgentCall(
     string Endpoint, string Input, string ModelConfigurationJson, int? MaxTokens, string? ApiKey, TimeSpan Timeout)
 {
-    /// <summary>The item's chat messages (JSON array), when it has them.</summary>
+    /// <summary>
+    /// The item's chat message list (JSON array of <c>{role, content}</c>); <c>openai-chat</c> sends it as the
+    /// messages. Null: <see cref="Input"/> is one user message.
+    /// </summary>
     public string? MessagesJson { get; init; }
 
-    /// <summary><c>memory_limit_mb</c>: what a process agent's task may use (process clients enforce it).</summary>
+    /// <summary><c>memory_limit_mb</c>: what one task of a process agent may use (the process client enforces it).</summary>
     public double? MemoryLimitMb { get; init; }
 
-    /// <summary>The benchmark execution the call belongs to: a json_lines process agent keeps one worker per execution.</summary>
+    /// <summary>The benchmark execution the call belongs to (a json_lines process agent keeps one worker per execution).</summary>
     public Guid? ExecutionId { get; init; }
 }
 
@@ -31,13 +34,17 @@ public sealed record AgentCallResult
     public string? Error { get; init; }
     public int? HttpStatus { get; init; }
 
-    /// <summary>Peak resident memory of a process agent's task, in MB (null for agents reached over HTTP).</summary>
+    /// <summary>Peak resident memory of the task (process agents), MiB.</summary>
     public double? PeakMemoryMb { get; init; }
 
-    /// <summary>CPU time (user + system) of a process agent's task, in ms.</summary>
+    /// <summary>CPU time (user + system) of the task (process agents).</summary>
     public double? CpuTimeMs { get; init; }
 
-    /// <summary>The limit (a TerminationReasons value) the client stopped the task for, with ErrorKind limit_exceeded.</summary>
+    /// <summary>
+    /// Set (to a <see cref="Contracts.Runs.TerminationReasons"/> value) by a client that stopped the task because it
+    /// went over a per-task limit it enforces itself (the process client: <c>memory_limit</c>). The sample then fails
+    /// as <c>limit_exceeded</c> and the benchmark terminates early, whatever the protocol.
+    /// </summary>
     public string? ExceededLimit { get; init; }
 
     public bool Succeeded => ErrorKind is null;
@@ -53,8 +60,11 @@ public interface IAgentClient
 
     Task<AgentCallResult> CallAsync(AgentCall call, CancellationToken ct);
 
-    /// <summary>The execution's last call is done: release what its calls kept (a json_lines worker).</summary>
-    ValueTask EndExecutionAsync(Guid executionId) => ValueTask.CompletedTask;
+    /// <summary>
+    /// A scope for one benchmark execution's calls: disposing it releases what the client kept for them (a json_lines
+    /// process worker). Null when the client keeps nothing.
+    /// </summary>
+    IAsyncDisposable? OpenExecution(Guid executionId) => null;
 }
 
 /// <summary>Finds the client for a protocol.</summary>

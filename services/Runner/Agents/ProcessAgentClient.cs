@@ -47,7 +47,10 @@ public sealed class ProcessAgentClient(ProcessAgentPolicy policy, ILogger<Proces
         return await RunOnceAsync(command, program, request, call, ct);
     }
 
-    public async ValueTask EndExecutionAsync(Guid executionId)
+    public IAsyncDisposable? OpenExecution(Guid executionId) => new ExecutionScope(this, executionId);
+
+    /// <summary>Stops the execution's json_lines workers.</summary>
+    private async ValueTask EndExecutionAsync(Guid executionId)
     {
         foreach (var key in _workers.Keys.Where(k => k.ExecutionId == executionId).ToList())
         {
@@ -56,6 +59,11 @@ public sealed class ProcessAgentClient(ProcessAgentPolicy policy, ILogger<Proces
                 await worker.DisposeAsync();
             }
         }
+    }
+
+    private sealed class ExecutionScope(ProcessAgentClient client, Guid executionId) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => client.EndExecutionAsync(executionId);
     }
 
     public async ValueTask DisposeAsync()

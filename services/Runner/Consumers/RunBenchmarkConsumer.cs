@@ -46,6 +46,9 @@ public sealed class RunBenchmarkConsumer(
 
         var startedAt = time.GetUtcNow();
 
+        // Releases what the agent's client keeps for this execution (a json_lines process worker) once it is done.
+        await using var execution = clients.Find(message.Agent.Protocol)?.OpenExecution(message.ExecutionId);
+
         // Idempotent: only the first benchmark to start moves the run out of "queued".
         await db.Runs
             .Where(r => r.RunId == message.RunId && r.Status == RunStatuses.Queued)
@@ -69,27 +72,12 @@ public sealed class RunBenchmarkConsumer(
             message.Benchmark.Name, message.ExecutionId, message.RunId, message.Agent.AgentName, message.Agent.Version,
             message.Benchmark.Items.Count, message.Configuration.Iterations);
 
-        ExecutionOutcome outcome;
-        try
-        {
-            outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
-                // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
-                ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
-                : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson,
-                    message.Benchmark.Constraints.MaxTokens, apiKey, timeout)
-                {
-                    MessagesJson = item.MessagesJson,
-                    MemoryLimitMb = message.Benchmark.Constraints.MemoryLimitMb,
-                    ExecutionId = message.ExecutionId,
-                }, token), ct);
-        }
-        finally
-        {
-            if (client is not null)
-            {
-                await client.EndExecutionAsync(message.ExecutionId);
-            }
-        }
+        var outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
+            // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
+            ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
+            : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson,
+                message.Benchmark.Constraints.MaxTokens, apiKey, timeout)
+                { MessagesJson = item.MessagesJson, MemoryLimitMb = message.Benchmark.Constraints.MemoryLimitMb, ExecutionId = message.ExecutionId }, token), ct);
 
         await context.Publish(new BenchmarkExecuted
         {

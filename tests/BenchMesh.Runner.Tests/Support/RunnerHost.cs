@@ -15,13 +15,13 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 {
     private readonly string _database;
     private readonly string _rabbitMq;
-    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    private RunnerHost(string database, string rabbitMq, IReadOnlyDictionary<string, string>? settings)
+    private RunnerHost(string database, string rabbitMq, Action<IServiceCollection>? configureServices)
     {
         _database = database;
         _rabbitMq = rabbitMq;
-        _settings = settings ?? new Dictionary<string, string>();
+        _configureServices = configureServices;
     }
 
     public FakeSuiteCatalog Catalog { get; } = new();
@@ -31,10 +31,10 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
 
     public string RabbitMqUri => _rabbitMq;
 
-    /// <param name="settings">Configuration of this host, e.g. <c>Runner:ProcessAgents:Enabled</c>.</param>
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="configureServices">More test services, e.g. an agent client for a protocol of the test's own.</param>
+    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null)
     {
-        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), settings);
+        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
@@ -43,15 +43,11 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     {
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
-
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);
             services.AddConsumeObserver(_ => Consumed);
+            _configureServices?.Invoke(services);
         });
     }
 
