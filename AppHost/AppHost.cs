@@ -28,6 +28,12 @@ var runner = builder.AddProject<Projects.BenchMesh_Runner>(ResourceNames.Runner)
     .WithReference(runnerDb).WithReference(rabbit)
     .WithReference(suites).WaitFor(suites);
 
+// Process agents are commands the runner starts on its machine: off by default, enabled here for the sample process
+// agents only (services/SampleAgents/process/, e.g. the calculator in front of bc; docs/api.md, "Process agents").
+var sampleProcessAgents = Path.Combine(Path.GetDirectoryName(new Projects.BenchMesh_SampleAgents().ProjectPath)!, "process") + "/";
+runner.WithEnvironment("Runner__ProcessAgents__Enabled", "true")
+    .WithEnvironment("Runner__ProcessAgents__AllowedExecutables__0", sampleProcessAgents);
+
 // Scoring and Regression ask Suites only to tell an unknown agent (404) from one with no results yet, so they
 // reference it without waiting for it: scoring goes on while Suites starts.
 var scoring = builder.AddProject<Projects.BenchMesh_Scoring>(ResourceNames.Scoring)

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs PostgreSQL, RabbitMQ and Redis from Debian's packages when they are missing. Idempotent.
+# Installs PostgreSQL, RabbitMQ and Redis (and what the sample agents use) from Debian's packages when they are missing. Idempotent.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# The sample process agent (services/SampleAgents/process/calculator.py) is Debian's python3 in front of bc.
+[ -x /usr/bin/python3 ] || missing+=(python3)
+command -v bc >/dev/null 2>&1 || missing+=(bc)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 echo "installing: ${missing[*]}"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -44,6 +44,10 @@ public static class Extensions
             });
         services.AddSingleton<IAgentClient, HttpJsonAgentClient>();
         services.AddSingleton<IAgentClient, OpenAiChatAgentClient>();
+        // Process agents: off unless the operator enables them (Runner:ProcessAgents, docs/api.md "Process agents").
+        services.Configure<ProcessAgentOptions>(builder.Configuration.GetSection(ProcessAgentOptions.Section));
+        services.AddSingleton<ProcessAgentPolicy>();
+        services.AddSingleton<IAgentClient, ProcessAgentClient>();
         services.AddSingleton<AgentClientResolver>();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<BenchmarkExecutor>();

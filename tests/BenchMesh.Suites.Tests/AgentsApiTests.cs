@@ -91,13 +91,13 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
         var client = app.CreateClient();
 
         var response = await client.PostAsync("/agents", Json("""
-            { "name": "cli-agent", "workspace_id": "w", "protocol": "process", "endpoint": "python3 agent.py --fast" }
+            { "name": "cli-agent", "workspace_id": "w", "protocol": "process", "command": ["python3", "agent.py", "--fast"] }
             """));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var agent = await response.ReadObjectAsync();
         Assert.False((bool)agent["has_api_key"]!);
-        Assert.Equal("python3 agent.py --fast", (string)agent["endpoint"]!);
+        Assert.Equal("""{"command":["python3","agent.py","--fast"],"mode":"per_call"}""", (string)agent["endpoint"]!);
         Assert.Equal(0m, (decimal)agent["pricing"]!["per_call_usd"]!);
         Assert.Empty(agent["versions"]!.AsArray());
     }

@@ -9,13 +9,20 @@ public static class AgentProtocols
     /// <summary><c>POST {endpoint}</c> with <c>{input, configuration}</c>, answering <c>{output, usage?}</c>.</summary>
     public const string HttpJson = "http-json";
 
-    /// <summary>A command started per task, JSON on stdin and stdout.</summary>
+    /// <summary>
+    /// A local command (argv, never a shell string) speaking JSON on stdin and stdout, started per task or as a
+    /// long-lived JSON-lines worker; its endpoint is a <see cref="ProcessCommand"/>. Runs only where the operator
+    /// enabled process agents.
+    /// </summary>
     public const string Process = "process";
 
     public static readonly IReadOnlyList<string> All = [OpenAiChat, HttpJson, Process];
 
     /// <summary>Protocols the runner can execute today.</summary>
-    public static readonly IReadOnlyList<string> Executable = [OpenAiChat, HttpJson];
+    public static readonly IReadOnlyList<string> Executable = [OpenAiChat, HttpJson, Process];
+
+    /// <summary>Protocols reached over HTTP at an endpoint URL (what the stress engine can load).</summary>
+    public static readonly IReadOnlyList<string> OverHttp = [OpenAiChat, HttpJson];
 
     /// <summary>An absolute http or https URL: how <c>openai-chat</c> and <c>http-json</c> agents are reached.</summary>
     public static bool TryGetHttpUri(string endpoint, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>

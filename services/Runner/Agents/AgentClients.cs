@@ -19,6 +19,9 @@ public sealed record AgentCall(
     /// it there, reporting <see cref="AgentCallResult.ExceededLimit"/>. Clients of remote agents ignore it.
     /// </summary>
     public double? MemoryLimitMb { get; init; }
+
+    /// <summary>The benchmark execution the call belongs to (a json_lines process agent keeps one worker per execution).</summary>
+    public Guid? ExecutionId { get; init; }
 }
 
 /// <summary>
@@ -73,6 +76,12 @@ public interface IAgentClient
 
     /// <summary>How this client reaches the agent, for the execution's environment (e.g. <c>http/1.1</c>).</summary>
     string DescribeTransport(AgentSnapshot agent) => agent.Protocol;
+
+    /// <summary>
+    /// A scope for one benchmark execution's calls: disposing it releases what the client kept for them (a json_lines
+    /// process worker). Null when the client keeps nothing.
+    /// </summary>
+    IAsyncDisposable? OpenExecution(Guid executionId) => null;
 }
 
 /// <summary>Finds the client for a protocol.</summary>

@@ -3,6 +3,7 @@ using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Messaging.Outbox;
+using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Data;
 using BenchMesh.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,7 +27,8 @@ public static class RunsApi
     }
 
     public static async Task<Results<Accepted<RunAccepted>, Ok<RunResponse>, Accepted<RunResponse>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
-        StartRunRequest request, RunnerDbContext db, ISuiteCatalog catalog, IAgentEndpointProbe probe, TimeProvider time, CancellationToken ct)
+        StartRunRequest request, RunnerDbContext db, ISuiteCatalog catalog, IAgentEndpointProbe probe, TimeProvider time,
+        ProcessAgentPolicy processAgents, CancellationToken ct)
     {
         var (agentId, suiteId, configuration, errors) = Validate(request);
         if (!errors.IsValid)
@@ -80,7 +82,13 @@ public static class RunsApi
             return TypedResults.Problem(title: "The suite has no benchmarks.", detail: $"Suite {suiteId} has nothing to run.", statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        if (await probe.ProbeAsync(snapshot.Endpoint, ct) is { } unreachable)
+        // A process agent has no endpoint to probe: it runs here, if the operator allows it.
+        if (snapshot.Protocol == AgentProtocols.Process && !processAgents.TryAuthorize(snapshot.Endpoint, out _, out _, out var refusal))
+        {
+            return TypedResults.Problem(title: "The process agent cannot run on this runner.", detail: refusal, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (snapshot.Protocol != AgentProtocols.Process && await probe.ProbeAsync(snapshot.Endpoint, ct) is { } unreachable)
         {
             return TypedResults.Problem(
                 title: "The agent's endpoint is unreachable.",

@@ -55,6 +55,9 @@ public sealed class RunBenchmarkConsumer(
 
         var startedAt = time.GetUtcNow();
 
+        // Releases what the agent's client keeps for this execution (a json_lines process worker) once it is done.
+        await using var execution = clients.Find(message.Agent.Protocol)?.OpenExecution(message.ExecutionId);
+
         // Idempotent: only the first benchmark to start moves the run out of "queued".
         await db.Runs
             .Where(r => r.RunId == message.RunId && r.Status == RunStatuses.Queued)
@@ -95,6 +98,7 @@ public sealed class RunBenchmarkConsumer(
             {
                 MessagesJson = item.MessagesJson,
                 MemoryLimitMb = constraints.MemoryLimitMb,
+                ExecutionId = message.ExecutionId,
             }, token), grade, ct);
 
         await context.Publish(new BenchmarkExecuted

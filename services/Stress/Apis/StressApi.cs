@@ -133,11 +133,11 @@ public static class StressApi
                 statusCode: StatusCodes.Status404NotFound);
         }
 
-        if (!AgentProtocols.Executable.Contains(agent.Protocol))
+        if (!AgentProtocols.OverHttp.Contains(agent.Protocol))
         {
             return TypedResults.Problem(
                 title: "The agent's protocol cannot be stress-tested.",
-                detail: $"Protocol '{agent.Protocol}' is not one of {string.Join(", ", AgentProtocols.Executable)}.",
+                detail: $"Protocol '{agent.Protocol}' is not one of {string.Join(", ", AgentProtocols.OverHttp)}.",
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 

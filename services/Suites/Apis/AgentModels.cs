@@ -8,8 +8,16 @@ namespace BenchMesh.Suites.Apis;
 
 public sealed record PricingRequest(decimal? InputPerMillionUsd, decimal? OutputPerMillionUsd, decimal? PerCallUsd);
 
+// A process agent gives `command` (argv) and `process_mode` instead of `endpoint`. `command` is a JsonElement so that a
+// shell string there gets a field error that says why, not a binder failure.
+
 public sealed record CreateAgentVersionRequest(
-    string? Version, JsonElement? ModelConfiguration, string? Endpoint, PricingRequest? Pricing);
+    string? Version,
+    JsonElement? ModelConfiguration,
+    string? Endpoint,
+    PricingRequest? Pricing,
+    JsonElement? Command = null,
+    string? ProcessMode = null);
 
 public sealed record CreateAgentRequest(
     string? Name,
@@ -19,12 +27,21 @@ public sealed record CreateAgentRequest(
     string? ApiKey,
     string? Description,
     PricingRequest? Pricing,
-    IReadOnlyList<CreateAgentVersionRequest?>? Versions);
+    IReadOnlyList<CreateAgentVersionRequest?>? Versions,
+    JsonElement? Command = null,
+    string? ProcessMode = null);
 
-// Representations. The credential is never part of them: has_api_key says whether there is one.
+// Representations. The credential is never part of them: has_api_key says whether there is one. A process agent's
+// `endpoint` is its canonical ProcessCommand JSON, and `command` / `process_mode` repeat it unpacked (null otherwise).
 
 public sealed record AgentVersionResponse(
-    string Version, JsonElement ModelConfiguration, string Endpoint, Pricing Pricing, DateTimeOffset CreatedAt);
+    string Version,
+    JsonElement ModelConfiguration,
+    string Endpoint,
+    Pricing Pricing,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<string>? Command,
+    string? ProcessMode);
 
 public sealed record AgentResponse(
     Guid AgentId,
@@ -36,20 +53,38 @@ public sealed record AgentResponse(
     bool HasApiKey,
     Pricing Pricing,
     IReadOnlyList<AgentVersionResponse> Versions,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<string>? Command,
+    string? ProcessMode)
 {
-    public static AgentResponse From(Agent agent) => new(
-        agent.AgentId,
-        agent.Name,
-        agent.WorkspaceId,
-        agent.Protocol,
-        agent.Endpoint,
-        agent.Description,
-        !string.IsNullOrEmpty(agent.ApiKey),
-        agent.Pricing,
-        [.. agent.Versions.OrderBy(v => v.Ordinal).Select(v => new AgentVersionResponse(
-            v.Version, JsonText.Parse(v.ModelConfiguration), agent.EffectiveEndpoint(v), agent.EffectivePricing(v), v.CreatedAt))],
-        agent.CreatedAt);
+    public static AgentResponse From(Agent agent)
+    {
+        var command = CommandOf(agent.Protocol, agent.Endpoint);
+        return new(
+            agent.AgentId,
+            agent.Name,
+            agent.WorkspaceId,
+            agent.Protocol,
+            agent.Endpoint,
+            agent.Description,
+            !string.IsNullOrEmpty(agent.ApiKey),
+            agent.Pricing,
+            [.. agent.Versions.OrderBy(v => v.Ordinal).Select(v =>
+            {
+                var endpoint = agent.EffectiveEndpoint(v);
+                var versionCommand = CommandOf(agent.Protocol, endpoint);
+                return new AgentVersionResponse(
+                    v.Version, JsonText.Parse(v.ModelConfiguration), endpoint, agent.EffectivePricing(v), v.CreatedAt,
+                    versionCommand?.Command, versionCommand?.Mode);
+            })],
+            agent.CreatedAt,
+            command?.Command,
+            command?.Mode);
+    }
+
+    // A process agent registered before commands were argv arrays has a plain command line: it has no command to show.
+    private static ProcessCommand? CommandOf(string protocol, string endpoint) =>
+        protocol == AgentProtocols.Process && ProcessCommand.TryParse(endpoint, out var command, out _) ? command : null;
 }
 
 public sealed record AgentListResponse(IReadOnlyList<AgentResponse> Agents);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BenchMesh.Contracts.Agents;
 using BenchMesh.Persistence;
 using BenchMesh.Suites.Data;
 using BenchMesh.Suites.Validation;
@@ -30,13 +31,17 @@ public static class AgentsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        // A process agent's endpoint is its command in canonical JSON (docs/api.md, "Process agents").
+        var endpoint = request.Protocol == AgentProtocols.Process
+            ? AgentValidator.CommandOf(request.Command, request.ProcessMode)!.ToJson()
+            : request.Endpoint!.Trim();
         var movedCredential = (request.Versions ?? [])
-            .Where(v => Agent.MovesCredential(request.Endpoint!, request.ApiKey, v!.Endpoint))
+            .Where(v => Agent.MovesCredential(endpoint, request.ApiKey, v!.Endpoint))
             .Select(v => v!.Version!.Trim())
             .ToList();
         if (movedCredential.Count > 0)
         {
-            return CredentialBoundToOrigin(request.Endpoint!.Trim(), movedCredential);
+            return CredentialBoundToOrigin(endpoint, movedCredential);
         }
 
         var name = request.Name!.Trim();
@@ -53,7 +58,7 @@ public static class AgentsApi
             Name = name,
             WorkspaceId = workspaceId,
             Protocol = request.Protocol!,
-            Endpoint = request.Endpoint!.Trim(),
+            Endpoint = endpoint,
             Description = request.Description,
             ApiKey = string.IsNullOrEmpty(request.ApiKey) ? null : request.ApiKey,
             InputPerMillionUsd = request.Pricing?.InputPerMillionUsd ?? 0m,
@@ -151,7 +156,7 @@ public static class AgentsApi
         ModelConfiguration = request.ModelConfiguration is { ValueKind: JsonValueKind.Object } configuration
             ? configuration.GetRawText()
             : "{}",
-        Endpoint = request.Endpoint?.Trim(),
+        Endpoint = AgentValidator.CommandOf(request.Command, request.ProcessMode)?.ToJson() ?? request.Endpoint?.Trim(),
         InputPerMillionUsd = request.Pricing?.InputPerMillionUsd,
         OutputPerMillionUsd = request.Pricing?.OutputPerMillionUsd,
         PerCallUsd = request.Pricing?.PerCallUsd,
