@@ -306,22 +306,23 @@ public static class Comparator
 
     /// <summary>
     /// The exact item-stratified test with the effect as the mean over items of the change in success fraction. Its
-    /// standard error sums each item's binomial variance on both sides, with one success and one failure added to each
-    /// side's count (Laplace), so that an item right in every attempt still carries some uncertainty.
+    /// standard error sums each item's binomial variance with the item's success rate pooled over both sides (the test's
+    /// own variance, Mantel-Haenszel's): an item answered alike in every attempt of both versions adds none, so two
+    /// versions that agree item by item have an interval of exactly 0, as a paired t with no spread had.
     /// </summary>
     private static Comparison ItemStratifiedComparison(
         List<(IReadOnlyList<double> Candidate, IReadOnlyList<double> Baseline)> items, double meanDifference, bool lowerIsBetter, double alpha, double power)
     {
         var counts = items.Select(i => new ItemCounts((int)i.Candidate.Sum(), i.Candidate.Count, (int)i.Baseline.Sum(), i.Baseline.Count)).ToList();
         var test = ItemStratified.Exact(counts);
-        static double Variance(int successes, int attempts)
+        static double Variance(ItemCounts c)
         {
-            var p = (successes + 1.0) / (attempts + 2.0);
-            return p * (1 - p) / attempts;
+            var p = (c.CandidateSuccesses + c.BaselineSuccesses) / (double)(c.CandidateAttempts + c.BaselineAttempts);
+            return p * (1 - p) * (1.0 / c.CandidateAttempts + 1.0 / c.BaselineAttempts);
         }
 
         var m = counts.Count;
-        var standardError = Math.Sqrt(counts.Sum(c => Variance(c.CandidateSuccesses, c.CandidateAttempts) + Variance(c.BaselineSuccesses, c.BaselineAttempts))) / m;
+        var standardError = Math.Sqrt(counts.Sum(Variance)) / m;
         // Sigma as the standard deviation of one item's difference, so that MDEs and run suggestions read as for the paired t.
         var sigma = standardError * Math.Sqrt(m);
         var pWorse = lowerIsBetter ? test.PCandidateBetter : test.PCandidateWorse;
