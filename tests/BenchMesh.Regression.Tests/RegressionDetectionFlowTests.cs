@@ -209,6 +209,43 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
     }
 
     [Fact]
+    public async Task A_large_accuracy_drop_on_a_small_suite_is_regressed_as_a_one_shot_comparison()
+    {
+        // The demo's shape: 8 items, 5 passes, two versions. 1.1 gets 3 of the 8 items wrong in every pass (−37.5 points);
+        // nothing else moves. Decided at the one-shot level, BH 5 % across the five cells, it is a regression.
+        await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
+        var bus = service.App.Services.GetRequiredService<IBus>();
+        var agentId = Guid.NewGuid();
+        var benchmarkId = Guid.NewGuid();
+
+        var v1 = Executions.Scored(agentId, "1.0", benchmarkId, "arithmetic", Executions.Start, accuracy: 1.0, latencyMs: 40, passes: 5, items: 8);
+        await bus.Publish(v1);
+        await WaitUntilStoredAsync(v1.ExecutionId);
+        var v2 = Executions.Scored(agentId, "1.1", benchmarkId, "arithmetic", Executions.Start.AddHours(1), accuracy: 0.625, latencyMs: 40, passes: 5, items: 8);
+        await bus.Publish(v2);
+
+        var message = (await probe.NextAsync(Timeout, "the accuracy regression of 1.1")).Message;
+        Assert.Equal("accuracy", message.GetProperty("metric").GetString());
+        Assert.Equal("one_shot", message.GetProperty("decisionLevel").GetString());
+        Assert.Equal("1.1", message.GetProperty("blamedVersion").GetString());
+        Assert.Equal(-0.375, message.GetProperty("effect").GetProperty("estimate").GetDouble(), 6);
+        Assert.True(message.GetProperty("effect").GetProperty("upper").GetDouble() < -0.01); // beyond the 1-point threshold
+        Assert.True(message.GetProperty("qValue").GetDouble() <= 0.05);
+
+        await Eventually.TrueAsync(
+            () => service.WithDbAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), Timeout, "the outbox to drain");
+        Assert.Null(await probe.TryGetAsync()); // latency, cost, tokens and errors did not move
+        using var http = service.App.CreateClient();
+        var report = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions")).RootElement;
+        Assert.True(report.GetProperty("has_regressions").GetBoolean());
+        var accuracy = report.GetProperty("verdicts").EnumerateArray().Single(v => v.GetProperty("metric").GetString() == "accuracy");
+        Assert.Equal("regressed", accuracy.GetProperty("verdict").GetString());
+        Assert.Equal("one_shot", accuracy.GetProperty("decision_level").GetString());
+        Assert.Contains("one-shot", accuracy.GetProperty("reason").GetString());
+        Assert.Equal("one_shot", report.GetProperty("regressions")[0].GetProperty("decision_level").GetString());
+    }
+
+    [Fact]
     public async Task A_suites_own_thresholds_decide_what_counts_as_a_regression_of_its_benchmarks()
     {
         await using var probe = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
@@ -292,20 +329,20 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
     }
 
     [Fact]
-    public async Task A_borderline_version_gets_confirmation_runs_requested_once()
+    public async Task An_undecided_version_gets_confirmation_runs_requested_once_and_its_verdict_then_says_what_they_settled()
     {
         await using var requests = await ExchangeProbe.BindAsync(service.RabbitMqUri, "BenchMesh.Contracts.Regression:ConfirmationRunsRequested");
         await using var regressions = await ExchangeProbe.BindAsync(service.RabbitMqUri, Exchange);
         var bus = service.App.Services.GetRequiredService<IBus>();
         var agentId = Guid.NewGuid();
-        // A fixed benchmark id: the passes' noise is seeded by it, and these passes make a borderline screen.
+        // A fixed benchmark id: the passes' noise is seeded by it, and these passes leave a metric undecided.
         var benchmarkId = Guid.Parse("11111111-1111-1111-1111-111111111111");
 
-        // Six passes with ± 10 % noise, latency +15 %: worse at the screening level, not at the alert level.
+        // Six passes with ± 10 % noise on latency, cost and tokens, latency +5 %: some cells cannot be decided on six runs.
         var v1 = Executions.Scored(agentId, "1.0", benchmarkId, "qa", Executions.Start, latencyMs: 100, passes: 6, noise: 0.1);
         await bus.Publish(v1);
         await WaitUntilStoredAsync(v1.ExecutionId);
-        var v2 = Executions.Scored(agentId, "1.1", benchmarkId, "qa", Executions.Start.AddHours(1), latencyMs: 115, passes: 6, noise: 0.1);
+        var v2 = Executions.Scored(agentId, "1.1", benchmarkId, "qa", Executions.Start.AddHours(1), latencyMs: 105, passes: 6, noise: 0.1);
         await bus.Publish(v2);
 
         var request = (await requests.NextAsync(Timeout, "ConfirmationRunsRequested for 1.1")).Message;
@@ -313,22 +350,32 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
         Assert.Equal("1.1", request.GetProperty("agentVersion").GetString());
         Assert.Equal(benchmarkId, request.GetProperty("benchmarkId").GetGuid());
         Assert.Equal(v2.RunId, request.GetProperty("basedOnRunId").GetGuid());
-        Assert.Contains("latency_ms", request.GetProperty("metrics").EnumerateArray().Select(m => m.GetString()));
+        var metric = request.GetProperty("metrics")[0].GetString();
         var runs = request.GetProperty("additionalRuns").GetInt32();
         Assert.InRange(runs, 1, 100);
-        var verdict = await service.WithDbAsync(db => db.Verdicts.SingleAsync(v => v.AgentId == agentId && v.AgentVersion == "1.1" && v.Metric == "latency_ms"));
+        var verdict = await service.WithDbAsync(db => db.Verdicts.SingleAsync(v => v.AgentId == agentId && v.AgentVersion == "1.1" && v.BenchmarkId == benchmarkId && v.Metric == metric));
         Assert.Equal("inconclusive", verdict.Verdict);
-        Assert.InRange(verdict.AdditionalRuns ?? 0, 1, runs); // the request asks for what the neediest borderline metric needs
+        Assert.Equal("one_shot", verdict.DecisionLevel);
+        Assert.InRange(verdict.AdditionalRuns ?? 0, 1, runs); // the request asks for what the neediest undecided metric needs
 
         // The same message again, and an execution of another benchmark of 1.1: nothing is requested twice.
         await bus.Publish(v2);
         var other = Executions.Scored(agentId, "1.1", Guid.NewGuid(), "other", Executions.Start.AddHours(1));
         await bus.Publish(other);
         await WaitUntilStoredAsync(other.ExecutionId);
+
+        // The Runner's re-run of 1.1 (the passes asked for) is pooled with the first: the cell is decided, or its verdict
+        // says that the one round of confirmation runs was spent and what the runs at hand cannot settle.
+        var rerun = Executions.Scored(agentId, "1.1", benchmarkId, "qa", Executions.Start.AddHours(2), latencyMs: 105, passes: runs, noise: 0.1);
+        await bus.Publish(rerun);
+        await WaitUntilStoredAsync(rerun.ExecutionId);
         await Eventually.TrueAsync(
             () => service.WithDbAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), Timeout, "the outbox to drain");
         Assert.Null(await requests.TryGetAsync());
-        Assert.Null(await regressions.TryGetAsync());
+        var after = await service.WithDbAsync(db => db.Verdicts.SingleAsync(v => v.AgentId == agentId && v.AgentVersion == "1.1" && v.BenchmarkId == benchmarkId && v.Metric == metric));
+        Assert.True(after.Verdict != "inconclusive" || after.Reason!.Contains("the one round BenchMesh asks for", StringComparison.Ordinal), $"{after.Verdict}: {after.Reason}");
+        var raised = await regressions.TryGetAsync();
+        Assert.True(raised is null || raised.Message.GetProperty("metric").GetString() != metric || after.Verdict == "regressed");
     }
 
     [Fact]

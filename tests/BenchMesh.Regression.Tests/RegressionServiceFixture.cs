@@ -73,19 +73,19 @@ public static class Executions
     /// A scored execution with <paramref name="passes"/> measured passes (<see cref="Passes"/> by default): latency, cost
     /// and tokens with run-to-run noise (± <paramref name="noise"/>, 2 % by default) around the given values (seeded by
     /// version, benchmark and time, so a test sees the same data every run), accuracy and error rate exact; and
-    /// <see cref="Items"/> items, the first accuracy × 50 right in every pass.
+    /// <paramref name="items"/> items (<see cref="Items"/> by default), the first accuracy × items right in every pass.
     /// </summary>
     public static ExecutionScored Scored(
         Guid agentId, string version, Guid benchmarkId, string benchmarkName, DateTimeOffset scoredAt,
         double accuracy = 0.9, double latencyMs = 30.1, double costPerTask = 0.001, double tokensPerTask = 120, double errorRate = 0,
-        int passes = Passes, double noise = 0.02, Guid? suiteId = null)
+        int passes = Passes, double noise = 0.02, Guid? suiteId = null, int items = Items)
     {
         var random = new Random(StableSeed($"{version}/{benchmarkId}/{scoredAt.UtcTicks}"));
         double Noisy(double value) => value * (1 + noise * (random.NextDouble() * 2 - 1));
         var measured = Enumerable.Range(1, passes)
             .Select(i => new IterationMetrics(i, accuracy, Noisy(latencyMs), Noisy(costPerTask), Noisy(tokensPerTask), errorRate))
             .ToList();
-        var right = (int)Math.Round(accuracy * Items);
+        var right = (int)Math.Round(accuracy * items);
         return new ExecutionScored
         {
             ExecutionId = Guid.NewGuid(),
@@ -102,8 +102,8 @@ public static class Executions
             Scores = new Scores(accuracy, 0.5, 0.5, 0.5, 1 - errorRate, 0.6),
             Metrics = new ExecutionMetrics
             {
-                Samples = Items * passes,
-                FailedSamples = (int)Math.Round(errorRate * Items * passes),
+                Samples = items * passes,
+                FailedSamples = (int)Math.Round(errorRate * items * passes),
                 Accuracy = accuracy,
                 ErrorRate = errorRate,
                 MeanLatencyMs = latencyMs,
@@ -111,12 +111,12 @@ public static class Executions
                 P95LatencyMs = latencyMs * 1.5,
                 MeanTokensPerTask = tokensPerTask,
                 MeanCostPerTaskUsd = costPerTask,
-                TokensUsed = (long)(tokensPerTask * Items * passes),
-                TotalCostUsd = (decimal)(costPerTask * Items * passes),
-                ApiCallsMade = Items * passes,
+                TokensUsed = (long)(tokensPerTask * items * passes),
+                TotalCostUsd = (decimal)(costPerTask * items * passes),
+                ApiCallsMade = items * passes,
                 PerIteration = measured,
             },
-            ItemOutcomes = Enumerable.Range(0, Items).ToDictionary(i => $"q{i}", i => new[] { i < right ? passes : 0, passes }),
+            ItemOutcomes = Enumerable.Range(0, items).ToDictionary(i => $"q{i}", i => new[] { i < right ? passes : 0, passes }),
             ScoredAt = scoredAt,
         };
     }

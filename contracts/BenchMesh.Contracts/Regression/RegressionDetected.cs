@@ -48,6 +48,13 @@ public sealed record RegressionDetected
     /// <summary>How it was found: <c>gate</c>, <c>confirm</c> or <c>change_point</c>.</summary>
     public string? Path { get; init; }
 
+    /// <summary>
+    /// The error budget it answers to (<see cref="RegressionDecisionLevels"/>): <c>one_shot</c> for one comparison of a
+    /// candidate with its baseline (Benjamini-Hochberg 5 % across its cells, with the practical threshold), <c>monitor</c>
+    /// for a version of a history (at most 0.3 false events per 100 version checks). Null from publishers before it existed.
+    /// </summary>
+    public string? DecisionLevel { get; init; }
+
     /// <summary>Relative change on log metrics (0.10 = 10 % more), points on proportions, with its 95 % interval.</summary>
     public RegressionEffect? Effect { get; init; }
 
@@ -64,6 +71,13 @@ public sealed record RegressionDetected
     public required Guid ExecutionId { get; init; }
     public required Guid RunId { get; init; }
     public required DateTimeOffset DetectedAt { get; init; }
+}
+
+/// <summary>The values of <see cref="RegressionDetected.DecisionLevel"/>.</summary>
+public static class RegressionDecisionLevels
+{
+    public const string OneShot = "one_shot";
+    public const string Monitor = "monitor";
 }
 
 /// <summary>An effect with its interval (see <see cref="RegressionDetected.Effect"/>).</summary>

@@ -95,8 +95,9 @@ public sealed class ExecutionScoredConsumer(
             }
         }
 
+        var confirmed = await ConfirmedBeforeAsync(scored.AgentId, judgements, ct);
         var confirmations = await RequestConfirmationsAsync(scored.AgentId, judgements, order, from, now, ct);
-        await KeepVerdictsAsync(scored.AgentId, judgements, now, ct);
+        await KeepVerdictsAsync(scored.AgentId, judgements, confirmed, now, ct);
 
         logger.LogInformation(
             "Execution {ExecutionId} of {Agent} {Version} on {Benchmark}: history of {Versions} version(s) judged, {Count} new regression(s), {Confirmations} confirmation request(s)",
@@ -146,6 +147,7 @@ public sealed class ExecutionScoredConsumer(
             Severity = severity,
             Detector = RegressionJudge.DetectorName,
             Path = SeriesJson.Name(alert.Path),
+            DecisionLevel = SeriesJson.Name(alert.DecisionLevel),
             Effect = new RegressionEffect(alert.Effect.Estimate, alert.Effect.Lower, alert.Effect.Upper),
             PValue = alert.PValue,
             QValue = alert.QValue,
@@ -250,11 +252,34 @@ public sealed class ExecutionScoredConsumer(
         return count;
     }
 
+    /// <summary>The confirmation runs already requested (before this judgement) for the versions judged, by version and benchmark.</summary>
+    private async Task<Dictionary<(string Version, Guid BenchmarkId), int>> ConfirmedBeforeAsync(
+        Guid agentId, IReadOnlyList<CellJudgement> judgements, CancellationToken ct)
+    {
+        var versions = judgements.Select(c => c.Verdict.Version).Distinct().ToList();
+        return (await db.ConfirmationRequests.AsNoTracking()
+                .Where(r => r.AgentId == agentId && versions.Contains(r.AgentVersion))
+                .Select(r => new { r.AgentVersion, r.BenchmarkId, r.AdditionalRuns })
+                .ToListAsync(ct))
+            .ToDictionary(r => (r.AgentVersion, r.BenchmarkId), r => r.AdditionalRuns);
+    }
+
+    /// <summary>
+    /// Why a cell is still inconclusive once its one round of confirmation runs was requested: a version is re-run once per
+    /// benchmark (at most <see cref="RunLimits.MaxIterations"/> passes), so the verdict says what the runs at hand cannot do.
+    /// </summary>
+    private static string AfterConfirmation(SeriesVerdict verdict, int requested) => verdict.AdditionalRunsNeeded switch
+    {
+        null => $"{verdict.Reason}; confirmation runs ({requested} passes, the one round BenchMesh asks for) were requested and every run received is pooled here: more runs of this version cannot settle it (the test's noise is between items or versions, not between runs)",
+        var more => $"{verdict.Reason}; confirmation runs ({requested} passes, the one round BenchMesh asks for) were requested and every run received is pooled here: {more} more would be needed, beyond what BenchMesh re-runs on its own",
+    };
+
     /// <summary>
     /// Writes the verdict on every cell's newest version (the one the engine's verdict is about), replacing the one kept
     /// from an earlier judgement: what <c>GET /benchmarks/agents/{agent_id}/regressions</c> returns.
     /// </summary>
-    private async Task KeepVerdictsAsync(Guid agentId, IReadOnlyList<CellJudgement> judgements, DateTimeOffset now, CancellationToken ct)
+    private async Task KeepVerdictsAsync(
+        Guid agentId, IReadOnlyList<CellJudgement> judgements, Dictionary<(string Version, Guid BenchmarkId), int> confirmed, DateTimeOffset now, CancellationToken ct)
     {
         var versions = judgements.Select(c => c.Verdict.Version).Distinct().ToList();
         var kept = await db.Verdicts.Where(v => v.AgentId == agentId && versions.Contains(v.AgentVersion)).ToListAsync(ct);
@@ -272,6 +297,7 @@ public sealed class ExecutionScoredConsumer(
             row.BenchmarkName = cell.BenchmarkName;
             row.Verdict = SeriesJson.Name(verdict.Verdict);
             row.VersionsJudged = cell.VersionsJudged;
+            row.DecisionLevel = SeriesJson.Name(verdict.DecisionLevel);
             row.EffectEstimate = verdict.Effect?.Estimate;
             row.EffectLower = verdict.Effect?.Lower;
             row.EffectUpper = verdict.Effect?.Upper;
@@ -279,7 +305,9 @@ public sealed class ExecutionScoredConsumer(
             row.QValue = verdict.QValue;
             row.MinimumDetectableEffect = verdict.MinimumDetectableEffect;
             row.AdditionalRuns = verdict.AdditionalRunsNeeded;
-            row.Reason = verdict.Reason;
+            row.Reason = verdict.Verdict == Verdict.Inconclusive && confirmed.TryGetValue((verdict.Version, cell.BenchmarkId), out var requested)
+                ? AfterConfirmation(verdict, requested)
+                : verdict.Reason;
             row.RegressionJson = regression is null ? null : JsonSerializer.Serialize(regression, ServiceDefaultsExtensions.PublicJson);
             row.JudgedAt = now;
         }

@@ -1,3 +1,4 @@
+using BenchMesh.Contracts.Regression;
 using BenchMesh.Contracts.Scoring;
 using BenchMesh.Persistence;
 using BenchMesh.Messaging.Outbox;
@@ -115,6 +116,9 @@ public sealed class VerdictRecord
 
     /// <summary>Versions of the series that had values of the metric: 1 means there was nothing to compare with.</summary>
     public int VersionsJudged { get; set; }
+
+    /// <summary>The budget the verdict answers to: <c>one_shot</c> or <c>monitor</c>.</summary>
+    public string DecisionLevel { get; set; } = RegressionDecisionLevels.Monitor;
     public double? EffectEstimate { get; set; }
     public double? EffectLower { get; set; }
     public double? EffectUpper { get; set; }
@@ -203,6 +207,7 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             e.Property(v => v.Metric).HasMaxLength(40);
             e.Property(v => v.BenchmarkName).HasMaxLength(200);
             e.Property(v => v.Verdict).HasMaxLength(20);
+            e.Property(v => v.DecisionLevel).HasMaxLength(20).HasDefaultValue(RegressionDecisionLevels.Monitor);
             e.Property(v => v.RegressionJson).HasColumnName("regression").HasColumnType("jsonb");
         });
 

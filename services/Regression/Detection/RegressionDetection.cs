@@ -65,11 +65,13 @@ public sealed record RegressionItem(
     string Path,
     EffectInterval Effect,
     double PValue,
-    double QValue);
+    double QValue,
+    string DecisionLevel = RegressionDecisionLevels.Monitor);
 
 /// <summary>
 /// The engine's verdict on one benchmark × metric of a version: <c>regressed</c>, <c>improved</c>, <c>no_change</c> or
-/// <c>inconclusive</c> (with the minimum detectable effect and, where more runs would settle it, how many).
+/// <c>inconclusive</c> (with the minimum detectable effect and, where more runs would settle it, how many), and the
+/// budget it answers to (<c>one_shot</c> or <c>monitor</c>).
 /// </summary>
 public sealed record VerdictItem(
     Guid BenchmarkId,
@@ -82,7 +84,8 @@ public sealed record VerdictItem(
     double? MinimumDetectableEffect,
     int? AdditionalRuns,
     string? Reason,
-    string? Path = null);
+    string? Path = null,
+    string DecisionLevel = RegressionDecisionLevels.Monitor);
 
 /// <summary>One version of one benchmark: its executions' runs (measured passes) and item outcomes, pooled.</summary>
 public sealed record VersionRuns(string Version, VersionResult Latest, IReadOnlyList<IterationMetrics> Passes, IReadOnlyDictionary<string, IReadOnlyList<double>> Items);
@@ -127,13 +130,14 @@ public sealed record CellJudgement(Guid BenchmarkId, string BenchmarkName, Metri
             SeriesJson.Name(alert.Path),
             alert.Effect,
             alert.PValue,
-            alert.QValue);
+            alert.QValue,
+            SeriesJson.Name(alert.DecisionLevel));
     }
 
     /// <summary>The verdict on the series' last version, as reports show it.</summary>
     public VerdictItem VerdictItem() => new(
         BenchmarkId, BenchmarkName, Metric.Name, SeriesJson.Name(Verdict.Verdict), Verdict.Effect, Verdict.PValue, Verdict.QValue,
-        Verdict.MinimumDetectableEffect, Verdict.AdditionalRunsNeeded, Verdict.Reason, Regression()?.Path);
+        Verdict.MinimumDetectableEffect, Verdict.AdditionalRunsNeeded, Verdict.Reason, Regression()?.Path, SeriesJson.Name(Verdict.DecisionLevel));
 
     private static double Finite(double value) => double.IsFinite(value) ? value : 0;
 }

@@ -12,6 +12,9 @@ public enum TestKind
 
     /// <summary>Student's t on per-batch (per-version) means, when the baseline's versions show a batch effect.</summary>
     BatchMeans,
+
+    /// <summary>The exact item-stratified test (<see cref="ItemStratified"/>): binary outcomes, several attempts per item.</summary>
+    ItemStratified,
 }
 
 /// <summary>
@@ -65,13 +68,19 @@ public static class Comparator
     /// is the newest part). They only serve to see and size a batch effect — more versions make the test for one far
     /// more powerful than the capped baseline alone — while the location is still judged against <paramref name="baseline"/>.
     /// </param>
-    public static Comparison Compare(MetricDefinition metric, Observations candidate, Observations baseline, double alpha, double power = 0.8, Observations? batchEvidence = null)
+    /// <param name="itemsFixed">
+    /// True to treat the items as the benchmark itself rather than a sample of possible items (the regression engine's
+    /// question: did this agent get worse on this suite?): binary outcomes with several attempts per item then go to the
+    /// exact item-stratified test instead of the paired t. The head-to-head of two agents keeps the paired t.
+    /// </param>
+    public static Comparison Compare(
+        MetricDefinition metric, Observations candidate, Observations baseline, double alpha, double power = 0.8, Observations? batchEvidence = null, bool itemsFixed = false)
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(baseline);
         if (candidate.Items is { } candidateItems && baseline.Items is { } baselineItems
-            && TryPaired(metric, candidateItems, baselineItems, alpha, power) is { } paired)
+            && TryPaired(metric, candidateItems, baselineItems, alpha, power, itemsFixed) is { } paired)
         {
             return paired;
         }
@@ -95,7 +104,7 @@ public static class Comparator
     private static Comparison BatchEffectAdjusted(
         MetricDefinition metric, Comparison comparison, Observations candidate, Observations baseline, Observations evidence, double alpha, double power)
     {
-        if (comparison.Test is TestKind.McNemar or TestKind.PairedT)
+        if (comparison.Test is TestKind.McNemar or TestKind.PairedT or TestKind.ItemStratified)
         {
             return comparison;
         }
@@ -240,7 +249,8 @@ public static class Comparator
         IReadOnlyDictionary<string, IReadOnlyList<double>> candidate,
         IReadOnlyDictionary<string, IReadOnlyList<double>> baseline,
         double alpha,
-        double power)
+        double power,
+        bool itemsFixed)
     {
         var common = candidate.Keys.Where(id => baseline.ContainsKey(id) && candidate[id].Count > 0 && baseline[id].Count > 0).ToList();
         if (common.Count < MinimumPairedItems)
@@ -268,6 +278,11 @@ public static class Comparator
                 interval, Math.Pow(0.5, Math.Max(1, baselineOnly + candidateOnly)), differences.Length, differences.Length, sd, mde);
         }
 
+        if (itemsFixed && !singleBinary && common.All(id => candidate[id].All(IsBinary) && baseline[id].All(IsBinary)))
+        {
+            return ItemStratifiedComparison(common.Select(id => (candidate[id], baseline[id])).ToList(), meanDifference, lowerIsBetter, alpha, power);
+        }
+
         if (sd == 0)
         {
             // Every pair moved by exactly the same amount (often: none moved). The t statistic is 0/0 or ±∞; the answer is not in doubt.
@@ -287,6 +302,33 @@ public static class Comparator
             lowerIsBetter ? t.PLess : t.PGreater,
             lowerIsBetter ? t.Estimate : -t.Estimate,
             tInterval, 0, differences.Length, differences.Length, sd, mde);
+    }
+
+    /// <summary>
+    /// The exact item-stratified test with the effect as the mean over items of the change in success fraction. Its
+    /// standard error sums each item's binomial variance with the item's success rate pooled over both sides (the test's
+    /// own variance, Mantel-Haenszel's): an item answered alike in every attempt of both versions adds none, so two
+    /// versions that agree item by item have an interval of exactly 0, as a paired t with no spread had.
+    /// </summary>
+    private static Comparison ItemStratifiedComparison(
+        List<(IReadOnlyList<double> Candidate, IReadOnlyList<double> Baseline)> items, double meanDifference, bool lowerIsBetter, double alpha, double power)
+    {
+        var counts = items.Select(i => new ItemCounts((int)i.Candidate.Sum(), i.Candidate.Count, (int)i.Baseline.Sum(), i.Baseline.Count)).ToList();
+        var test = ItemStratified.Exact(counts);
+        static double Variance(ItemCounts c)
+        {
+            var p = (c.CandidateSuccesses + c.BaselineSuccesses) / (double)(c.CandidateAttempts + c.BaselineAttempts);
+            return p * (1 - p) * (1.0 / c.CandidateAttempts + 1.0 / c.BaselineAttempts);
+        }
+
+        var m = counts.Count;
+        var standardError = Math.Sqrt(counts.Sum(Variance)) / m;
+        // Sigma as the standard deviation of one item's difference, so that MDEs and run suggestions read as for the paired t.
+        var sigma = standardError * Math.Sqrt(m);
+        var pWorse = lowerIsBetter ? test.PCandidateBetter : test.PCandidateWorse;
+        var pBetter = lowerIsBetter ? test.PCandidateWorse : test.PCandidateBetter;
+        return new Comparison(TestKind.ItemStratified, pWorse, pBetter, lowerIsBetter ? meanDifference : -meanDifference,
+            NormalInterval(meanDifference, standardError), test.Floor, m, m, sigma, Power.MinimumDetectablePairedShift(sigma, m, alpha, power));
     }
 
     private static double StudentQuantile(double degreesOfFreedom) =>

@@ -51,6 +51,19 @@ public enum Verdict
     Inconclusive,
 }
 
+/// <summary>
+/// The error budget a verdict answers to. <see cref="OneShot"/>: one comparison of a candidate with its baseline (a CI
+/// gate, two versions side by side), decided at Benjamini-Hochberg 5 % across its cells with the practical threshold —
+/// of the cells it calls regressed, at most 5 % are expected to be false. <see cref="Monitor"/>: a history judged version
+/// after version, where every new version is one more check, so the level is far stricter (at most 0.3 false events per
+/// 100 version checks) and borderline versions wait for confirmation.
+/// </summary>
+public enum DecisionLevel
+{
+    OneShot,
+    Monitor,
+}
+
 /// <summary>How a regression was found: the version-vs-baseline gate, a confirmation on more runs, or a change point in the history.</summary>
 public enum AlertPath
 {
@@ -87,7 +100,11 @@ public sealed record Alert(
     Severity Severity,
     int CandidateRuns,
     int BaselineRuns,
-    string BaselineFromVersion);
+    string BaselineFromVersion)
+{
+    /// <summary>The budget the alert was raised under.</summary>
+    public DecisionLevel DecisionLevel { get; init; } = DecisionLevel.Monitor;
+}
 
 /// <summary>
 /// The verdict on one series' last version, every alert raised along the way, and — when the verdict is
@@ -104,7 +121,11 @@ public sealed record SeriesVerdict(
     double? QValue,
     double? MinimumDetectableEffect,
     int? AdditionalRunsNeeded,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary>The budget the verdict answers to.</summary>
+    public DecisionLevel DecisionLevel { get; init; } = DecisionLevel.Monitor;
+}
 
 /// <summary>
 /// Supplies more runs of a version when a screen is borderline (the service re-runs the benchmark; the evaluation

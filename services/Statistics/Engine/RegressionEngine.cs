@@ -20,6 +20,10 @@ namespace BenchMesh.Statistics.Engine;
 /// shift the gate missed is found late but blamed on the right version.</item>
 /// </list>
 /// Improvements, inconclusive cells and their minimum detectable effects are reported, never silently passed.
+/// A family of two versions is a one-shot comparison (<see cref="DecisionLevel.OneShot"/>): its one check is decided at
+/// Benjamini-Hochberg <see cref="RegressionEngineOptions.FalseDiscoveryRate"/> with the practical threshold, on the data
+/// at hand; longer histories are monitored (<see cref="DecisionLevel.Monitor"/>) as above. <see cref="RegressionEngineOptions.Level"/>
+/// can force either.
 /// </summary>
 public sealed class RegressionEngine(RegressionEngineOptions? options = null)
 {
@@ -72,12 +76,16 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
             }
         }
 
+        // Only the comparison the caller asked about (the newest version) can be one-shot: in a history every earlier
+        // version was one more check of the monitor.
+        var oneShot = (Options.Level ?? (order.Count == 2 ? DecisionLevel.OneShot : DecisionLevel.Monitor)) == DecisionLevel.OneShot;
         foreach (var version in order)
         {
             var cells = states.Where(s => s.Has(version)).ToList();
+            var level = oneShot && version == order[^1] ? DecisionLevel.OneShot : DecisionLevel.Monitor;
             foreach (var cell in cells)
             {
-                cell.Advance(version);
+                cell.Advance(version, level);
             }
 
             var judged = cells.Where(c => c.Gate is not null).ToList();
@@ -101,6 +109,12 @@ public sealed record RegressionEngineOptions
 {
     /// <summary>False-discovery rate across the cells (benchmark × metric) of one version comparison.</summary>
     public double FalseDiscoveryRate { get; init; } = 0.05;
+
+    /// <summary>
+    /// The budget the newest version is judged under; null: by the input — a family of exactly two versions is a one-shot
+    /// comparison, a longer history is monitored.
+    /// </summary>
+    public DecisionLevel? Level { get; init; }
 
     /// <summary>The raw one-sided p-value a gate alert needs besides its q-value: it keeps false events per version check rare.</summary>
     public double AlertLevel { get; init; } = 1e-3;

@@ -252,6 +252,7 @@ public static class SeriesJson
             writer.WriteString("id", verdict.Id);
             writer.WriteString("verdict", Name(verdict.Verdict));
             writer.WriteString("version", verdict.Version);
+            writer.WriteString("decision_level", Name(verdict.DecisionLevel));
             writer.WriteStartArray("alerts");
             foreach (var alert in verdict.Alerts)
             {
@@ -259,6 +260,7 @@ public static class SeriesJson
                 writer.WriteString("at_version", alert.AtVersion);
                 writer.WriteString("blamed_version", alert.BlamedVersion);
                 writer.WriteString("path", Name(alert.Path));
+                writer.WriteString("decision_level", Name(alert.DecisionLevel));
                 WriteEffect(writer, alert.Effect);
                 Number(writer, "p_value", alert.PValue);
                 Number(writer, "q_value", alert.QValue);
@@ -301,6 +303,8 @@ public static class SeriesJson
         Verdict.NoChange => "no_change",
         _ => "inconclusive",
     };
+
+    public static string Name(DecisionLevel level) => level == DecisionLevel.OneShot ? "one_shot" : "monitor";
 
     public static string Name(AlertPath path) => path switch
     {

@@ -58,14 +58,15 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     public bool Has(string version) => Series.Versions.Any(v => string.Equals(v.Version, version, StringComparison.Ordinal));
 
     /// <summary>Takes in the next version and compares it with the baseline (the gate's comparison; the decision comes after BH).</summary>
-    public void Advance(string version)
+    public void Advance(string version, DecisionLevel level)
     {
+        _level = level;
         var sample = Series.Versions.First(v => string.Equals(v.Version, version, StringComparison.Ordinal));
         var observations = Observations.Of([sample]);
         _versionNames.Add(sample.Version);
         _observations.Add(observations);
         _locations.Add(Location(observations));
-        _last = new Judgement(Current);
+        _last = new Judgement(Current, level);
 
         _segmentVersions = SegmentVersions(exclude: null);
         _baselineVersions = CapToNewest(_segmentVersions);
@@ -85,6 +86,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         judgement.Comparison = gate;
         judgement.QValue = qWorse;
         var threshold = Metric.Threshold;
+        if (_level == DecisionLevel.OneShot)
+        {
+            DecideOneShot(qWorse, qBetter, cells);
+            return;
+        }
 
         if (_pending is { } pending && pending == Current - 1 && ConfirmPending(pending))
         {
@@ -132,6 +138,38 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         judgement.Improved = qBetter <= options.FalseDiscoveryRate && gate.PBetter <= options.AlertLevel && -gate.Worsening >= threshold;
         var level = Math.Min(options.AlertLevel, BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate));
+        judgement.CannotPass = gate.Floor > level;
+        if (judgement.CannotPass)
+        {
+            judgement.AdditionalRunsNeeded = RunsToReachFloor(gate, level);
+        }
+        else if (!judgement.Improved && !RulesOutThreshold(gate))
+        {
+            judgement.AdditionalRunsNeeded = RunsToSettle(gate);
+        }
+    }
+
+    /// <summary>
+    /// One comparison, decided on the data at hand at the one-shot level: regressed when the cell's q-value (BH across the
+    /// comparison's cells) is within the false-discovery rate and the estimated worsening reaches the practical threshold;
+    /// improved the other way; otherwise no change when the interval rules the threshold out, else inconclusive with the
+    /// runs that would settle it. Nothing is pending: there is no next version to wait for (the service re-runs the
+    /// version instead, and the pooled runs are judged again).
+    /// </summary>
+    private void DecideOneShot(double qWorse, double qBetter, int cells)
+    {
+        var gate = Gate!;
+        var judgement = _last!;
+        var threshold = Metric.Threshold;
+        _pending = null;
+        if (qWorse <= options.FalseDiscoveryRate && gate.Worsening >= threshold)
+        {
+            Raise(AlertPath.Gate, Current, gate, qWorse);
+            return;
+        }
+
+        judgement.Improved = qBetter <= options.FalseDiscoveryRate && -gate.Worsening >= threshold;
+        var level = BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate);
         judgement.CannotPass = gate.Floor > level;
         if (judgement.CannotPass)
         {
@@ -199,16 +237,21 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var lastVersion = VersionName(last.VersionIndex);
         var comparison = last.Comparison;
         var alertNow = _alerts.LastOrDefault(a => a.AtVersion == lastVersion);
+        var oneShot = last.Level == DecisionLevel.OneShot;
         if (alertNow is not null)
         {
+            var how = oneShot
+                ? FormattableString.Invariant($"one-shot comparison, decided on the data at hand: worse beyond the practical threshold at Benjamini-Hochberg {options.FalseDiscoveryRate:P0} (q = {alertNow.QValue:G2})")
+                : Describe(alertNow.Path);
             return new SeriesVerdict(Series.Id, Engine.Verdict.Regressed, lastVersion, _alerts, alertNow.Effect, alertNow.PValue, alertNow.QValue,
-                comparison?.MinimumDetectableEffect, null, $"{Describe(alertNow.Path)} against {alertNow.BaselineRuns} baseline runs since {alertNow.BaselineFromVersion}");
+                comparison?.MinimumDetectableEffect, null, $"{how}, against {alertNow.BaselineRuns} baseline runs since {alertNow.BaselineFromVersion}")
+            { DecisionLevel = last.Level };
         }
 
         if (comparison is null)
         {
             return new SeriesVerdict(Series.Id, Engine.Verdict.Inconclusive, lastVersion, _alerts, null, null, null, null, null,
-                "no baseline yet: the first version of the history");
+                "no baseline yet: the first version of the history") { DecisionLevel = last.Level };
         }
 
         var (verdict, reason) = true switch
@@ -221,10 +264,18 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
             _ when last.CannotPass => (Engine.Verdict.Inconclusive, $"insufficient runs: the smallest p-value this test can reach with {comparison.CandidateCount} vs {comparison.BaselineCount} runs ({comparison.Floor:G3}) is above the level"),
             _ when RulesOutThreshold(comparison) => (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
+            _ when oneShot && comparison.Worsening >= Metric.Threshold => (Engine.Verdict.Inconclusive,
+                FormattableString.Invariant($"worse by more than the practical threshold, but not significant at Benjamini-Hochberg {options.FalseDiscoveryRate:P0} (q = {last.QValue:G2})")),
             _ => (Engine.Verdict.Inconclusive, "no evidence of a change, but the runs cannot rule out one as large as the practical threshold"),
         };
+        if (oneShot)
+        {
+            reason = "one-shot comparison, decided on the data at hand: " + reason;
+        }
+
         return new SeriesVerdict(Series.Id, verdict, lastVersion, _alerts, comparison.Effect, comparison.PWorse, last.QValue,
-            comparison.MinimumDetectableEffect, verdict == Engine.Verdict.Inconclusive ? last.AdditionalRunsNeeded : null, reason);
+            comparison.MinimumDetectableEffect, verdict == Engine.Verdict.Inconclusive ? last.AdditionalRunsNeeded : null, reason)
+        { DecisionLevel = last.Level };
     }
 
     private static string Describe(AlertPath path) => path switch
@@ -266,7 +317,8 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var from = _baselineVersions.Count > 0 && path != AlertPath.ChangePoint ? _baselineVersions.Min() : _segmentStart;
         _alerts.Add(new Alert(
             VersionName(Current), VersionName(blamed), path, comparison.Effect, pValue ?? comparison.PWorse, qValue,
-            SeverityOf(comparison.Worsening), comparison.CandidateCount, comparison.BaselineCount, VersionName(from)));
+            SeverityOf(comparison.Worsening), comparison.CandidateCount, comparison.BaselineCount, VersionName(from))
+        { DecisionLevel = _level });
         _segmentStart = blamed;
         _pending = null;
     }
@@ -365,7 +417,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         }
 
         var targetInTestUnits = Metric.Scale == MetricScale.Log ? Math.Log(1 + target) : target;
-        var paired = comparison.Test is TestKind.McNemar or TestKind.PairedT;
+        var paired = comparison.Test is TestKind.McNemar or TestKind.PairedT or TestKind.ItemStratified;
         for (var extra = 1; extra <= options.MaxAdditionalRuns; extra++)
         {
             double mde;
@@ -374,11 +426,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 // More runs per item shrink the per-item differences' noise roughly as 1/√runs.
                 var runsPerItem = Math.Max(1, _observations[Current].RunCount);
                 var sd = comparison.Sigma * Math.Sqrt(runsPerItem / (double)(runsPerItem + extra));
-                mde = Power.MinimumDetectablePairedShift(sd, comparison.CandidateCount, options.AlertLevel, options.Power);
+                mde = Power.MinimumDetectablePairedShift(sd, comparison.CandidateCount, Alpha, options.Power);
             }
             else
             {
-                mde = Power.MinimumDetectableShift(comparison.Sigma, comparison.CandidateCount + extra, comparison.BaselineCount, options.AlertLevel, options.Power);
+                mde = Power.MinimumDetectableShift(comparison.Sigma, comparison.CandidateCount + extra, comparison.BaselineCount, Alpha, options.Power);
             }
 
             if (mde <= targetInTestUnits)
@@ -392,7 +444,12 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
     /// <summary>Compares with the baseline; <paramref name="evidence"/>, the whole stable segment, sizes a batch effect.</summary>
     private Comparison Compare(Observations candidate, Observations baseline, Observations? evidence = null) =>
-        Comparator.Compare(Metric, candidate, baseline, options.AlertLevel, options.Power, evidence);
+        Comparator.Compare(Metric, candidate, baseline, Alpha, options.Power, evidence, itemsFixed: true);
+
+    /// <summary>The one-sided level minimum detectable effects are stated at: the one-shot FDR for a single cell, or the monitor's alert level.</summary>
+    private double Alpha => _level == DecisionLevel.OneShot ? options.FalseDiscoveryRate : options.AlertLevel;
+
+    private DecisionLevel _level = DecisionLevel.Monitor;
 
     /// <summary>The stable segment's versions, leaving out outlying versions and <paramref name="exclude"/>; the baseline is its newest part.</summary>
     private List<int> SegmentVersions(int? exclude) =>
@@ -467,9 +524,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         return values.Length == 1 ? values[0] : HodgesLehmann.Center(values, 0.5).Estimate;
     }
 
-    private sealed class Judgement(int versionIndex)
+    private sealed class Judgement(int versionIndex, DecisionLevel level)
     {
         public int VersionIndex { get; } = versionIndex;
+
+        public DecisionLevel Level { get; } = level;
 
         public Comparison? Comparison { get; set; }
 

@@ -68,7 +68,7 @@ public class RegressionEngineTests
     }
 
     [Fact]
-    public void Three_runs_against_three_cannot_reach_the_level_so_even_a_large_shift_is_inconclusive_not_a_pass()
+    public void Three_runs_against_three_cannot_reach_the_monitors_level_so_even_a_large_shift_is_inconclusive_not_a_pass()
     {
         var random = new Random(5);
         var series = new SeriesInput("s", null, Latency,
@@ -77,9 +77,10 @@ public class RegressionEngineTests
             new VersionSample("1.1", LogNormalRuns(random, 150, 0.02, 3)),
         ]);
 
-        var verdict = _engine.Analyze([series]).Single();
+        var verdict = new RegressionEngine(new RegressionEngineOptions { Level = DecisionLevel.Monitor }).Analyze([series]).Single();
 
         // The exact Mann-Whitney test's smallest one-sided p at 3 vs 3 is 1/20 = 0.05.
+        Assert.Equal(DecisionLevel.Monitor, verdict.DecisionLevel);
         Assert.Equal(Verdict.Inconclusive, verdict.Verdict);
         Assert.Contains("insufficient runs", verdict.Reason);
         Assert.Empty(verdict.Alerts);

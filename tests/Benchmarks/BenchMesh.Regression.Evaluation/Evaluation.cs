@@ -4,8 +4,12 @@ using BenchMesh.Statistics.Procedures;
 
 namespace BenchMesh.Regression.Evaluation;
 
-/// <summary>The program's options.</summary>
-public sealed record EvaluationOptions(int Seed, int SeriesPerCell, bool Quick, string? CorpusDirectory)
+/// <summary>
+/// The program's options. <see cref="NoiseMix"/> is the set of noise models the history corpus and the one-shot latency
+/// pairs are drawn from (<c>--noise-mix LogNormal30,Outliers,...</c>; all of them by default): with another seed it makes
+/// a corpus the engine was not tuned on.
+/// </summary>
+public sealed record EvaluationOptions(int Seed, int SeriesPerCell, bool Quick, string? CorpusDirectory, IReadOnlyList<NoiseModel>? NoiseMix = null)
 {
     public static EvaluationOptions? Parse(string[] args)
     {
@@ -24,6 +28,16 @@ public sealed record EvaluationOptions(int Seed, int SeriesPerCell, bool Quick, 
                     break;
                 case "--series-per-cell" when i + 1 < args.Length && int.TryParse(args[i + 1], out var count) && count > 0:
                     seriesPerCell = count;
+                    i++;
+                    break;
+                case "--noise-mix" when i + 1 < args.Length:
+                    var models = args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (models.Length == 0 || models.Any(m => !Enum.TryParse<NoiseModel>(m, ignoreCase: true, out _)))
+                    {
+                        return null;
+                    }
+
+                    options = options with { NoiseMix = [.. models.Select(m => Enum.Parse<NoiseModel>(m, ignoreCase: true)).Distinct()] };
                     i++;
                     break;
                 case "--write-corpus" when i + 1 < args.Length:
@@ -46,7 +60,7 @@ public sealed record EvaluationReport(bool AllGoalsMet);
 /// <summary>Runs the three studies (histories, one-shot families, paired accuracy) and prints their tables and the goals.</summary>
 public sealed class Evaluation(EvaluationOptions options)
 {
-    private static readonly NoiseModel[] Noises = Enum.GetValues<NoiseModel>();
+    private readonly IReadOnlyList<NoiseModel> _noises = options.NoiseMix ?? Enum.GetValues<NoiseModel>();
     private static readonly int[] RunCounts = [3, 5, 10, 20, 30];
     private static readonly double[] Shifts = [0.02, 0.05, 0.10, 0.20, 0.50];
     private const double FalseEventBudget = 0.3;
@@ -58,9 +72,9 @@ public sealed class Evaluation(EvaluationOptions options)
         var corpus = BuildCorpus(options.Seed);
         var calibration = BuildCorpus(options.Seed + 1).Where(t => !t.Regressed).ToList();
         Console.WriteLine($"Corpus: {corpus.Count} history series of {Corpus.Versions} versions ({corpus.Count(t => t.Regressed)} with one regression at v* ∈ [20, 34], "
-            + $"{corpus.Count(t => !t.Regressed)} without), {Noises.Length} noise models × n ∈ {{{string.Join(", ", RunCounts)}}} × δ ∈ {{{string.Join(", ", Shifts.Select(s => s.ToString("P0")))}}}, "
+            + $"{corpus.Count(t => !t.Regressed)} without), {_noises.Count} noise models × n ∈ {{{string.Join(", ", RunCounts)}}} × δ ∈ {{{string.Join(", ", Shifts.Select(s => s.ToString("P0")))}}}, "
             + $"decoys: earlier −15 % improvement, reverting +30 % single-version outlier, variance-only change (sd × 2 from version 21, labelled no regression: the level is unchanged); "
-            + $"slow drift in its own table; seed {options.Seed}.");
+            + $"slow drift in its own table; seed {options.Seed}; noise mix {string.Join(", ", _noises)}.");
         if (options.CorpusDirectory is { } directory)
         {
             CorpusWriter.Write(directory, corpus);
@@ -86,6 +100,12 @@ public sealed class Evaluation(EvaluationOptions options)
             Console.WriteLine($"  {noise,-13} recall {t.Recall:F3}  exact {t.ExactRate:F3}  FDR {t.Fdr:F3}  F1 {t.F1:F3}  false/100 {t.FalsePer100NullChecks:F2}");
         }
 
+        var outliers = Tallies(corpus.Where(t => t.Z >= 4 && t.Noise == NoiseModel.Outliers).ToList(), alertsByDetector[engine.Name], _ => "outliers", corpus);
+        if (outliers.TryGetValue("outliers", out var contaminated) && contaminated.Regressed > 0)
+        {
+            _goals.Add(("outlier-contaminated histories (5 % of runs × 3), z ≥ 4: recall ≥ 0.90", contaminated.Recall >= 0.90, $"{contaminated.Recall:F3} of {contaminated.Regressed}"));
+        }
+
         Console.WriteLine();
         Console.WriteLine("Engine's false events at z ≥ 3 by decoy (null series, and alerts blaming a version before v* − 1 on regressed ones):");
         var byDecoy = Tallies(corpus.Where(t => t.Z >= 3).ToList(), alertsByDetector[engine.Name], t => $"{t.Decoy} ({(t.Regressed ? "regressed" : "null")})", corpus);
@@ -97,6 +117,14 @@ public sealed class Evaluation(EvaluationOptions options)
         DriftStudy(detectors);
         PairStudy();
         AccuracyStudy();
+        // The one-shot verdicts' latency pairs: the mix's independent-run models (a batch offset shared by one version's
+        // runs cannot be told from a change with one batch a side: that is what interleaved re-runs are for).
+        var oneShotNoises = options.NoiseMix is { } mix
+            ? mix.Where(n => n != NoiseModel.VersionBatch).ToList()
+            : [NoiseModel.LogNormal10, NoiseModel.LogNormal30, NoiseModel.Outliers, NoiseModel.Bimodal, NoiseModel.RunItem5x10];
+        var verdicts = new VerdictStudy(options.Seed, options.Quick, oneShotNoises.Count > 0 ? oneShotNoises : [NoiseModel.LogNormal10]);
+        verdicts.Run();
+        _goals.AddRange(verdicts.Goals);
         PrintGoals();
         return new EvaluationReport(_goals.All(g => g.Met));
     }
@@ -105,7 +133,7 @@ public sealed class Evaluation(EvaluationOptions options)
     {
         var tasks = new List<HistoryTask>();
         var index = 0;
-        foreach (var noise in Noises)
+        foreach (var noise in _noises)
         {
             foreach (var runs in RunCounts)
             {
@@ -234,6 +262,9 @@ public sealed class Evaluation(EvaluationOptions options)
         _goals.Add(("z ≥ 3: ±1-version recall ≥ 0.95", z3.Recall >= 0.95, $"{z3.Recall:F3}"));
         _goals.Add(("z ≥ 3: exact-version recall ≥ 0.80", z3.ExactRate >= 0.80, $"{z3.ExactRate:F3}"));
         _goals.Add(("z ≥ 4: F1 ≥ 0.97", z4.F1 >= 0.97, $"{z4.F1:F3}"));
+        var z34 = Select(engine, "3 ≤ z < 4");
+        _goals.Add(("3 ≤ z < 4: F1 ≥ 0.95", z34.F1 >= 0.95, $"{z34.F1:F3}"));
+        _goals.Add(("3 ≤ z < 4: ±1-version recall ≥ 0.95", z34.Recall >= 0.95, $"{z34.Recall:F3}"));
         _goals.Add(("no-change series: ≤ 0.3 false events per 100 version checks", all.FalsePer100NullChecks <= FalseEventBudget, $"{all.FalsePer100NullChecks:F3}"));
         _goals.Add(("history FDR ≤ 5 % where the goals apply (z ≥ 3)", z3.Fdr <= 0.05, $"{z3.Fdr:P1} (all strata: {all.Fdr:P1})"));
 
@@ -270,7 +301,7 @@ public sealed class Evaluation(EvaluationOptions options)
     {
         var drift = new List<HistoryTask>();
         var index = 0;
-        foreach (var noise in Noises)
+        foreach (var noise in _noises)
         {
             foreach (var runs in RunCounts)
             {
@@ -303,6 +334,7 @@ public sealed class Evaluation(EvaluationOptions options)
         var engine = new RegressionEngine();
         var zBelow2 = (Cells: 0, Honest: 0);
         var alerts = (True: 0, False: 0);
+        var proportions = (Sum: 0.0, Families: 0); // false discovery proportion per family: its mean is the FDR BH controls
         foreach (var runs in RunCounts)
         {
             foreach (var shift in new[] { 0.05, 0.10, 0.20 })
@@ -320,6 +352,9 @@ public sealed class Evaluation(EvaluationOptions options)
                         new VersionSample("cand", Corpus.Draw(random, NoiseModel.LogNormal10, c < 5 ? 100 * (1 + shift) : 100, runs)),
                     ])).ToList();
                     var verdicts = engine.Analyze(series);
+                    var raised = verdicts.Count(v => v.Verdict == Verdict.Regressed);
+                    var falseRaised = verdicts.Skip(5).Count(v => v.Verdict == Verdict.Regressed);
+                    proportions = (proportions.Sum + (raised == 0 ? 0 : falseRaised / (double)raised), proportions.Families + 1);
                     var welchP = series.Select(s => Welch.Test(Logs(s, 1), Logs(s, 0)).PGreater).ToArray();
                     var welchQ = BenjaminiHochberg.Adjust(welchP);
                     for (var c = 0; c < 50; c++)
@@ -348,8 +383,12 @@ public sealed class Evaluation(EvaluationOptions options)
         // is that at least 95 % of them are reported as inconclusive (with the MDE) or regressed, not passed.
         _goals.Add(("z < 2: inconclusive with its MDE (≥ 95 % of such cells), not no_change", zBelow2.Cells > 0 && zBelow2.Honest >= 0.95 * zBelow2.Cells,
             $"{zBelow2.Honest}/{zBelow2.Cells} regressed z<2 cells reported inconclusive with an MDE, or regressed"));
-        var familyFdr = alerts.True + alerts.False == 0 ? 0 : alerts.False / (double)(alerts.True + alerts.False);
-        _goals.Add(("one-shot families: FDR ≤ 5 % across cells (BH)", familyFdr <= 0.05, $"{familyFdr:P1} of {alerts.True + alerts.False} alerts"));
+        // BH bounds the expected share of false alerts within a family (≤ 5 % × 45/50 here), not the share of all alerts pooled
+        // over families; both are shown, the goal is on the first.
+        var pooledFdr = alerts.True + alerts.False == 0 ? 0 : alerts.False / (double)(alerts.True + alerts.False);
+        var familyFdr = proportions.Sum / proportions.Families;
+        _goals.Add(("one-shot families: FDR ≤ 5 % across cells (BH)", familyFdr <= 0.05,
+            $"{familyFdr:P1} (mean false share per family; pooled over all {alerts.True + alerts.False} alerts {pooledFdr:P1})"));
 
         static double[] Logs(SeriesInput s, int version) => s.Versions[version].Runs!.Select(v => Math.Log(v)).ToArray();
         static void Count(int[] counts, int at, bool regressed, bool raised)
@@ -365,7 +404,7 @@ public sealed class Evaluation(EvaluationOptions options)
     private void AccuracyStudy()
     {
         Console.WriteLine();
-        Console.WriteLine("Accuracy (items with difficulty logit ~ N(1, 1.5), same items on both versions): power at α = 0.05, paired (engine) / unpaired (2-proportion z)");
+        Console.WriteLine("Accuracy, procedure level (items with difficulty logit ~ N(1, 1.5), same items on both versions): power at α = 0.05, paired (engine) / unpaired (2-proportion z)");
         var replicates = options.Quick ? 60 : 300;
         var engine = new RegressionEngine(new RegressionEngineOptions { AlertLevel = 0.05, FalseDiscoveryRate = 0.05 });
         Console.WriteLine($"  {"items",5} {"runs",4} {"drop 0 (size)",15} {"1 pt",15} {"2 pts",15} {"5 pts",15} {"10 pts",15}");
@@ -426,7 +465,7 @@ public sealed class Evaluation(EvaluationOptions options)
     private void PrintGoals()
     {
         Console.WriteLine();
-        Console.WriteLine("Goals (issue 3), computed from the figures above:");
+        Console.WriteLine("Goals (issues 3 and 10), computed from the figures above: procedure level (histories, paired test) and verdict level (one-shot):");
         foreach (var (goal, met, measured) in _goals)
         {
             Console.WriteLine($"  {(met ? "PASS" : "FAIL")}  {goal,-62} {measured}");

@@ -306,6 +306,14 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("benchmark_name");
 
+                    b.Property<string>("DecisionLevel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("monitor")
+                        .HasColumnName("decision_level");
+
                     b.Property<double?>("EffectEstimate")
                         .HasColumnType("double precision")
                         .HasColumnName("effect_estimate");
