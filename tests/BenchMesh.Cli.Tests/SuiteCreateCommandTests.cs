@@ -126,6 +126,23 @@ public sealed class SuiteCreateCommandTests : IDisposable
         Assert.Equal(ArithmeticHash, DatasetContentHash.Compute(stored));
     }
 
+    [Fact]
+    public async Task When_the_server_stored_other_answers_only_its_content_hash_is_printed()
+    {
+        await using var gateway = await GatewayAsync();
+        var suite = Write("suite.yaml", SuiteYaml);
+        // Without answers the items hash differently from the arithmetic benchmark's stored ones (ArithmeticHash).
+        var items = Write("items.jsonl", """{"id": "a1", "input": "What is 2 + 3?"}""" + "\n");
+
+        var result = await CliHarness.RunAsync("suite", "create", "--gateway", gateway.Url, "--file", suite, "--dataset", items, "--benchmark", "1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"benchmarks[1] arithmetic: 0199a5d2-0000-7000-8000-0000000000b2, 3 items, {ArithmeticHash}", result.Output);
+        Assert.Contains($"Imported 1 items from {items} into benchmarks[1]; the server stored them changed", result.Output);
+        Assert.DoesNotContain(DatasetContentHash.Compute([new SuiteItem("a1", "What is 2 + 3?")]), result.Output);
+        Assert.DoesNotContain("sha256:", result.Output);
+    }
+
     [Theory]
     [InlineData("openai-evals", "items.jsonl",
         """{"input": [{"role": "user", "content": "What is 2 + 3?"}], "ideal": "5"}""")]
