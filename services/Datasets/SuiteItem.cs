@@ -4,7 +4,7 @@ namespace BenchMesh.Datasets;
 
 /// <summary>
 /// One dataset item in the shape the suite API takes it (<c>benchmarks[].dataset.items[]</c>): what every
-/// importer produces and what <see cref="DatasetHash"/> hashes.
+/// importer produces. <see cref="SuiteItemJson"/> writes it as JSON; <see cref="DatasetContentHash"/> hashes it.
 /// </summary>
 /// <param name="Id">The item's id: from the data when mapped, else <c>line-&lt;n&gt;</c>.</param>
 /// <param name="Input">A prompt, or a chat message list for <c>openai-chat</c> agents.</param>

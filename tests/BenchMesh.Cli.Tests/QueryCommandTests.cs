@@ -93,7 +93,7 @@ public sealed class QueryCommandTests
                         benchmark_id = "b-1", benchmark_name = "arithmetic", accuracy_score = 0.9, speed_score = 0.8,
                         efficiency_score = 0.7, cost_score = 0.6, reliability_score = 1.0, overall_score = 0.83,
                         execution_time_ms = 1520.5, tokens_used = 987, api_calls_made = 10, cost_usd = 0.0021,
-                        status = "completed", error_message = (string?)null, metrics = new { }, created_at = "2025-02-03T04:05:06Z",
+                        status = "success", completion_status = "completed", error_message = (string?)null, metrics = new { }, created_at = "2025-02-03T04:05:06Z",
                     },
                     new
                     {
@@ -101,7 +101,7 @@ public sealed class QueryCommandTests
                         benchmark_id = "b-2", benchmark_name = "translate", accuracy_score = 0.0, speed_score = 0.0,
                         efficiency_score = 0.0, cost_score = 0.0, reliability_score = 0.0, overall_score = 0.0,
                         execution_time_ms = 30000.0, tokens_used = 0, api_calls_made = 10, cost_usd = 0.0,
-                        status = "failed", error_message = (string?)"every call timed out", metrics = new { }, created_at = "2025-02-03T04:05:07Z",
+                        status = "failed", completion_status = "failed", error_message = (string?)"every call timed out", metrics = new { }, created_at = "2025-02-03T04:05:07Z",
                     },
                 },
             })));
@@ -116,6 +116,58 @@ public sealed class QueryCommandTests
         Assert.Contains("translate (e-2): every call timed out", result.Output);
         Assert.Contains(gateway.Requests, r => r.PathAndQuery == "/benchmarks/agents/agent-1/results?suite_id=s-1&timeframe=all");
     }
+
+    [Fact]
+    public async Task Results_colour_success_green_terminated_yellow_with_its_reason_and_meaning_and_failed_red()
+    {
+        await using var gateway = await FakeGateway.StartAsync(app =>
+            app.MapGet("/benchmarks/agents/{agent}/results", (string agent) => Api.Json(new
+            {
+                agent_id = agent,
+                timeframe = "latest",
+                results = new object[]
+                {
+                    Execution("e-1", "alpha", "success", "completed", terminationReason: null),
+                    Execution("e-2", "bravo", "terminated", "completed", terminationReason: "token_limit"),
+                    Execution("e-3", "charlie", "failed", "failed", terminationReason: null),
+                },
+            })));
+
+        var result = await CliHarness.RunAsync(null, terminal: true, "results", "--gateway", gateway.Url, "--agent", "agent-1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Output.Split('\n');
+        // Spectre's standard (4-bit) colours: green 32, bright yellow 93, bright red 91.
+        Assert.Contains("\u001b[32msuccess", lines.Single(l => l.Contains("alpha", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("\u001b[93mterminated (token_limit)", lines.Single(l => l.Contains("bravo", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("\u001b[91mfailed", lines.Single(l => l.Contains("charlie", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("terminated: a limit or the consecutive-failure rule stopped the benchmark early", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Results_without_a_terminated_execution_print_no_legend()
+    {
+        await using var gateway = await FakeGateway.StartAsync(app =>
+            app.MapGet("/benchmarks/agents/{agent}/results", (string agent) => Api.Json(new
+            {
+                agent_id = agent,
+                timeframe = "latest",
+                results = new object[] { Execution("e-1", "alpha", "success", "completed", terminationReason: null) },
+            })));
+
+        var result = await CliHarness.RunAsync("results", "--gateway", gateway.Url, "--agent", "agent-1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("success", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("terminated", result.Output, StringComparison.Ordinal);
+    }
+
+    private static object Execution(string id, string benchmark, string status, string completionStatus, string? terminationReason) => new
+    {
+        execution_id = id, run_id = "r-1", agent_id = "agent-1", agent_version = "1.1", suite_id = "s-1",
+        benchmark_id = "b-" + id, benchmark_name = benchmark, overall_score = 0.5, status, completion_status = completionStatus,
+        terminated_early = terminationReason is not null, termination_reason = terminationReason, created_at = "2025-02-03T04:05:06Z",
+    };
 
     [Fact]
     public async Task Results_rejects_an_unknown_timeframe_before_calling_the_gateway()

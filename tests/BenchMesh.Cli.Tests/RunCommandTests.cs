@@ -82,6 +82,9 @@ public sealed class RunCommandTests
         Assert.Contains("\u001b[", result.Output, StringComparison.Ordinal); // drawn with ANSI, not plain lines
         Assert.Contains("run run-42: completed, 2/2 benchmarks", result.Output, StringComparison.Ordinal);
         Assert.Contains("0.862", result.Output, StringComparison.Ordinal);
+        // The Runner's statuses are unchanged: a completed benchmark and run are green (Spectre's standard 32).
+        Assert.Contains("\u001b[32mcompleted", result.Output.Split('\n').Single(l => l.Contains("Run overall", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("\u001b[32mcompleted", result.Output.Split('\n').First(l => l.Contains("arithmetic", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]

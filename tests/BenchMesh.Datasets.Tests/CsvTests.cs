@@ -54,7 +54,7 @@ public sealed class CsvTests
             "\"2+3?\",5,\"[\"\"5\"\", \"\"five\"\"]\",\"{\"\"type\"\": \"\"exact_match\"\"}\"\n",
             DatasetFormat.Csv);
 
-        Assert.Equal("""[{"id":"line-1","input":"2+3?","expected":"5","accepted_outputs":["5","five"],"scoring_rubric":{"type":"exact_match"}}]""", Fixture.Canonical(items));
+        Assert.Equal("""[{"id":"line-1","input":"2+3?","expected":"5","accepted_outputs":["5","five"],"scoring_rubric":{"type":"exact_match"}}]""", Fixture.Json(items));
     }
 
     [Fact]

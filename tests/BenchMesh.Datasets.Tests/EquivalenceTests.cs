@@ -43,10 +43,10 @@ public sealed class EquivalenceTests
 
         foreach (var items in imports)
         {
-            Assert.Equal(Expected, Fixture.Canonical(items));
+            Assert.Equal(Expected, Fixture.Json(items));
         }
 
-        Assert.Single(imports.Select(DatasetHash.Compute).Distinct());
+        Assert.Single(imports.Select(DatasetContentHash.Compute).Distinct());
     }
 
     [Fact]
@@ -62,9 +62,9 @@ public sealed class EquivalenceTests
 
         Assert.Equal(
             """[{"id":"q1","input":[{"role":"system","content":"Answer with a number."},{"role":"user","content":"2 + 3?"}],"expected":"5"}]""",
-            Fixture.Canonical(imports[0]));
-        Assert.Equal(Fixture.Canonical(imports[0]), Fixture.Canonical(imports[2]));
-        Assert.Equal(Fixture.Canonical(imports[0]).Replace("\"q1\"", "\"line-1\""), Fixture.Canonical(imports[1]));
+            Fixture.Json(imports[0]));
+        Assert.Equal(Fixture.Json(imports[0]), Fixture.Json(imports[2]));
+        Assert.Equal(Fixture.Json(imports[0]).Replace("\"q1\"", "\"line-1\""), Fixture.Json(imports[1]));
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public sealed class EquivalenceTests
             """{"id": "q5", "input": "Q: Anything?\nA:"}"""),
             DatasetFormat.Jsonl);
 
-        Assert.Equal(Fixture.Canonical(jsonl), Fixture.Canonical(promptfoo));
-        Assert.Equal(DatasetHash.Compute(jsonl), DatasetHash.Compute(promptfoo));
-        Assert.Contains("""{"id":"q3","input":"Q: A date?\nA:","scoring_rubric":{"pattern":"^\\d{4}-\\d{2}-\\d{2}$","type":"regex"}}""", Fixture.Canonical(promptfoo), StringComparison.Ordinal);
+        Assert.Equal(Fixture.Json(jsonl), Fixture.Json(promptfoo));
+        Assert.Equal(DatasetContentHash.Compute(jsonl), DatasetContentHash.Compute(promptfoo));
+        Assert.Contains("""{"id":"q3","input":"Q: A date?\nA:","scoring_rubric":{"pattern":"^\\d{4}-\\d{2}-\\d{2}$","type":"regex"}}""", Fixture.Json(promptfoo), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public sealed class EquivalenceTests
             DatasetFormat.Promptfoo, new() { Mapping = FieldMapping.Parse("input=q") });
         var only = Fixture.Import("""{"vars": {"q": "2 + 3?"}, "assert": [{"type": "contains", "value": "5"}]}""", DatasetFormat.Promptfoo);
 
-        Assert.Equal("""[{"id":"line-1","input":"2 + 3?","expected":"5","scoring_rubric":{"case_sensitive":true,"type":"includes"}}]""", Fixture.Canonical(mapped));
-        Assert.Equal(Fixture.Canonical(mapped), Fixture.Canonical(only));
+        Assert.Equal("""[{"id":"line-1","input":"2 + 3?","expected":"5","scoring_rubric":{"case_sensitive":true,"type":"includes"}}]""", Fixture.Json(mapped));
+        Assert.Equal(Fixture.Json(mapped), Fixture.Json(only));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class EquivalenceTests
         var inspect = Fixture.Import(Fixture.Lines("""{"id": 7, "input": "a"}""", """{"id": "x-2", "input": "b"}"""), DatasetFormat.Inspect);
 
         Assert.Equal(["7", "x-2"], jsonl.Select(i => i.Id));
-        Assert.Equal(Fixture.Canonical(jsonl), Fixture.Canonical(csv));
-        Assert.Equal(Fixture.Canonical(jsonl), Fixture.Canonical(inspect));
+        Assert.Equal(Fixture.Json(jsonl), Fixture.Json(csv));
+        Assert.Equal(Fixture.Json(jsonl), Fixture.Json(inspect));
     }
 }

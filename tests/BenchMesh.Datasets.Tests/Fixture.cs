@@ -14,7 +14,7 @@ internal static class Fixture
         return DatasetImporter.Import(stream, format, options);
     }
 
-    public static string Canonical(IEnumerable<SuiteItem> items) => Encoding.UTF8.GetString(DatasetHash.CanonicalJson(items));
+    public static string Json(IEnumerable<SuiteItem> items) => SuiteItemJson.ToJsonString(items);
 
     public static string Lines(params string[] lines) => string.Join('\n', lines) + "\n";
 }

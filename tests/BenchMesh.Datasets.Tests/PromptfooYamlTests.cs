@@ -25,7 +25,7 @@ public sealed class PromptfooYamlTests
               assert: [{ type: icontains, value: Paris }]
             """, DatasetFormat.Promptfoo, Options);
 
-        Assert.Equal(Fixture.Canonical(Fixture.Import(Jsonl, DatasetFormat.Promptfoo, Options)), Fixture.Canonical(yaml));
+        Assert.Equal(Fixture.Json(Fixture.Import(Jsonl, DatasetFormat.Promptfoo, Options)), Fixture.Json(yaml));
         Assert.Equal("Q: 2 + 3?", yaml[0].Input.Text);
     }
 
@@ -44,7 +44,7 @@ public sealed class PromptfooYamlTests
                 assert: [{ type: icontains, value: Paris }]
             """, DatasetFormat.Promptfoo, new() { Mapping = FieldMapping.Parse("id=qid") });
 
-        Assert.Equal(Fixture.Canonical(Fixture.Import(Jsonl, DatasetFormat.Promptfoo, Options)), Fixture.Canonical(config));
+        Assert.Equal(Fixture.Json(Fixture.Import(Jsonl, DatasetFormat.Promptfoo, Options)), Fixture.Json(config));
     }
 
     [Fact]

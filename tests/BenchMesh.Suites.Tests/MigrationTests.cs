@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BenchMesh.Datasets;
 using BenchMesh.Suites.Data;
 using BenchMesh.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -68,13 +69,11 @@ public sealed class MigrationTests(Infrastructure infrastructure) : IClassFixtur
         await using var app = new SuitesApp(connectionString);
         var suite = JsonNode.Parse(await app.CreateClient().GetStringAsync($"/suites/{suiteId}"))!;
 
-        var expectedHash = DatasetContentHash.Compute(items.Select((item, i) => new DatasetItem
-        {
-            ItemId = item.Item1, Input = item.Item2, Expected = item.Item3, Ordinal = i,
-        }));
+        // The SQL must give the bytes of the one definition, the library's.
+        var expectedHash = DatasetContentHash.Compute(items.Select(item => new DatasetContentItem(item.Item1, ItemInput.FromText(item.Item2), item.Item3, null)));
         var legacy = suite["benchmarks"]![0]!;
         Assert.Equal(expectedHash, (string)legacy["dataset"]!["content_hash"]!);
-        Assert.Equal(DatasetContentHash.Compute([]), (string)suite["benchmarks"]![1]!["dataset"]!["content_hash"]!);
+        Assert.Equal(DatasetContentHash.Compute(Array.Empty<DatasetContentItem>()), (string)suite["benchmarks"]![1]!["dataset"]!["content_hash"]!);
         Assert.Empty(legacy["metrics_measured"]!.AsArray());
         Assert.Null(legacy["test_type"]);
         Assert.Null(legacy["constraints"]!["time_limit_ms"]);

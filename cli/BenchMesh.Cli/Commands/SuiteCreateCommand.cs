@@ -14,7 +14,10 @@ public sealed record SuiteCreateArguments(
     string? Template = null,
     string? Benchmark = null);
 
-/// <summary>What was imported into the suite, for the summary.</summary>
+/// <summary>
+/// What was imported into the suite, for the summary: <paramref name="ContentHash"/> is the items' dataset content hash
+/// (<see cref="DatasetContentHash"/>, the definition the Suites service stores).
+/// </summary>
 internal sealed record DatasetImportSummary(string File, int BenchmarkIndex, int ItemCount, string ContentHash);
 
 /// <summary>
@@ -99,8 +102,8 @@ internal static class SuiteCreateCommand
             throw new FormatException($"{arguments.File}: benchmarks[{index}].dataset.items already holds items; remove them or leave out --dataset");
         }
 
-        target["items"] = DatasetHash.ToJsonArray(items);
-        return new DatasetImportSummary(dataset, index, items.Count, DatasetHash.Compute(items));
+        target["items"] = SuiteItemJson.ToJsonArray(items);
+        return new DatasetImportSummary(dataset, index, items.Count, DatasetContentHash.Compute(items));
     }
 
     /// <summary>

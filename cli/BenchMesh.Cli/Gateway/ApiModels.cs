@@ -105,6 +105,7 @@ public sealed record Execution(
     long? ApiCallsMade,
     double? CostUsd,
     string? Status,
+    string? TerminationReason,
     string? ErrorMessage,
     DateTimeOffset? CreatedAt);
 

@@ -37,12 +37,23 @@ internal static class Cells
     public static IRenderable Timestamp(DateTimeOffset? value) =>
         Text(value?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 
-    public static IRenderable Status(string? status) => Text(status, status switch
+    /// <summary>What an execution's <c>terminated</c> status means (docs/scoring.md), printed under tables that show it.</summary>
+    public const string TerminatedMeaning =
+        "terminated: a limit or the consecutive-failure rule stopped the benchmark early; the calls it skipped count as failures.";
+
+    /// <summary>
+    /// A status: an execution's (<c>success</c>, <c>terminated</c>, <c>failed</c>), a run's or a report row's
+    /// (<c>queued</c>, <c>running</c>, <c>pending</c>, <c>completed</c>, <c>failed</c>). A terminated execution
+    /// succeeded in part, hence yellow, with its <paramref name="terminationReason"/> when the API gives it.
+    /// </summary>
+    public static IRenderable Status(string? status, string? terminationReason = null) => status switch
     {
-        "completed" => new Style(Color.Green),
-        "failed" => new Style(Color.Red),
-        _ => new Style(Color.Yellow),
-    });
+        "success" or "completed" => Text(status, new Style(Color.Green)),
+        "failed" => Text(status, new Style(Color.Red)),
+        "terminated" => Text(terminationReason is null ? status : $"{status} ({terminationReason})", new Style(Color.Yellow)),
+        "queued" or "running" or "pending" => Text(status, new Style(Color.Yellow)),
+        _ => Text(status),
+    };
 
     public static IRenderable Severity(string? severity) => Text(severity, severity switch
     {

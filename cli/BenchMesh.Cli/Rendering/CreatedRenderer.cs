@@ -32,7 +32,13 @@ internal static class CreatedRenderer
 
         if (import is not null)
         {
-            console.WriteLine($"Imported {import.ItemCount} items from {import.File} into benchmarks[{import.BenchmarkIndex}] (content hash {import.ContentHash})");
+            // One content hash per dataset on screen: the server's is the stored one; it differs from the imported
+            // items' when the suite's expected_outputs gave them answers, and then only the server's is shown.
+            var stored = import.BenchmarkIndex < benchmarks.Count ? benchmarks[import.BenchmarkIndex].Dataset?.ContentHash : null;
+            var imported = $"Imported {import.ItemCount} items from {import.File} into benchmarks[{import.BenchmarkIndex}]";
+            console.WriteLine(stored is null || stored == import.ContentHash
+                ? $"{imported} (content hash {import.ContentHash})"
+                : $"{imported}; the server stored them changed (e.g. answers from expected_outputs): their content hash is the one above");
         }
     }
 }

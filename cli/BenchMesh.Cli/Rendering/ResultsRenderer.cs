@@ -30,7 +30,7 @@ internal static class ResultsRenderer
             table.AddRow(
                 Cells.Text(e.BenchmarkName ?? e.BenchmarkId),
                 Cells.Text(e.AgentVersion),
-                Cells.Status(e.Status),
+                Cells.Status(e.Status, e.TerminationReason),
                 Cells.Score(e.OverallScore),
                 Cells.Score(e.AccuracyScore),
                 Cells.Score(e.SpeedScore),
@@ -45,6 +45,10 @@ internal static class ResultsRenderer
         }
 
         console.Write(table);
+        if (executions.Any(e => e.Status == "terminated"))
+        {
+            console.Write(new Text(Cells.TerminatedMeaning + Environment.NewLine, new Style(Color.Yellow)));
+        }
 
         // Errors are long; listing them under the table keeps the table readable.
         foreach (var failed in executions.Where(e => !string.IsNullOrEmpty(e.ErrorMessage)))

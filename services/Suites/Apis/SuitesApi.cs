@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
+using BenchMesh.Datasets;
 using BenchMesh.Persistence;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Suites.Data;
@@ -229,9 +230,18 @@ public static class SuitesApi
             BaselineScores = b.BaselineScores is { Count: > 0 } scores ? JsonSerializer.Serialize(scores) : null,
             Metadata = MetadataText(b.Metadata),
         };
-        benchmark.DatasetContentHash = DatasetContentHash.Compute(benchmark.Items);
+        benchmark.DatasetContentHash = DatasetContentHash.Compute(benchmark.Items.Select(ContentItem));
         return benchmark;
     }
+
+    /// <summary>What the content hash reads of a stored item: its messages as ChatInput.Read reduced them.</summary>
+    private static DatasetContentItem ContentItem(DatasetItem item) => new(
+        item.ItemId,
+        item.MessagesJson is { } messages
+            ? ItemInput.FromMessages(JsonSerializer.Deserialize<List<ChatMessage>>(messages, JsonSerializerOptions.Web)!)
+            : ItemInput.FromText(item.Input),
+        item.Expected,
+        item.AcceptedOutputs);
 
     /// <summary>
     /// An item with its answers: its own <c>expected</c> and <c>accepted_outputs</c>, else its entry of the benchmark's

@@ -45,7 +45,7 @@ public sealed class Benchmark
     /// <summary><c>dataset.data_source</c>: where the items came from (a URL, a file name, a description), or null.</summary>
     public string? DatasetSource { get; set; }
 
-    /// <summary>SHA-256 (lowercase hex) of the items' canonical form (<see cref="DatasetContentHash"/>).</summary>
+    /// <summary>SHA-256 (lowercase hex) of the items' canonical form (<see cref="BenchMesh.Datasets.DatasetContentHash"/>).</summary>
     public required string DatasetContentHash { get; set; }
 
     /// <summary>Stored so that listing suites needs no item rows.</summary>

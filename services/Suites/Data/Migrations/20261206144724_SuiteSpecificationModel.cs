@@ -133,7 +133,7 @@ namespace BenchMesh.Suites.Data.Migrations
 
             migrationBuilder.Sql("ALTER TABLE suites.benchmarks ALTER COLUMN metrics_measured DROP DEFAULT;");
 
-            // DatasetContentHash's canonical form, written in SQL: the datasets stored so far have plain-text inputs
+            // BenchMesh.Datasets.DatasetContentHash's canonical form, written in SQL: the datasets stored so far have plain-text inputs
             // and no accepted outputs, and PostgreSQL's to_json escapes strings exactly as the canonical form does
             // (only '"', '\' and U+0000-U+001F; \b \f \n \r \t short, the others \u00xx).
             migrationBuilder.Sql("""
