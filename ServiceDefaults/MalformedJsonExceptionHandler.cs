@@ -54,6 +54,13 @@ public sealed partial class MalformedJsonExceptionHandler(IProblemDetailsService
             return (field, "is not a field of this request (see docs/api.md; a request that has `metadata` keeps a client's own data there).");
         }
 
+        if (DuplicateProperty().Match(text) is { Success: true } duplicate)
+        {
+            var name = duplicate.Groups["name"].Value;
+            var field = path == "body" ? name : path.EndsWith("." + name, StringComparison.Ordinal) || path == name ? path : $"{path}.{name}";
+            return (field, "appears more than once.");
+        }
+
         if (Conversion().Match(text) is { Success: true } conversion)
         {
             return (path, $"must be {JsonKind(conversion.Groups["type"].Value, path == "body")}.");
@@ -94,6 +101,9 @@ public sealed partial class MalformedJsonExceptionHandler(IProblemDetailsService
 
     [GeneratedRegex(@"The JSON property '(?<name>[^']*)' could not be mapped to any \.NET member")]
     private static partial Regex UnmappedMember();
+
+    [GeneratedRegex(@"Duplicate property '(?<name>[^']*)'")]
+    private static partial Regex DuplicateProperty();
 
     [GeneratedRegex(@"could not be converted to (?<type>[\w.`\[\], ]+?)\.(?: Path:|$)")]
     private static partial Regex Conversion();

@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace BenchMesh.ServiceDefaults;
 
 /// <summary>
-/// How the public API reads request bodies: a field the request does not define is an error (not silently dropped,
-/// which hid typos such as <c>time_limit</c> for <c>time_limit_ms</c>), and no string anywhere in a body, free-form
+/// How the public API reads request bodies: a field the request does not define, or one given twice, is an error (not
+/// silently dropped, which hid typos such as <c>time_limit</c> for <c>time_limit_ms</c>), and no string anywhere in a body, free-form
 /// JSON included (<c>model_configuration</c>, <c>metadata</c>, rubrics), may hold a NUL character or an unpaired
 /// surrogate. PostgreSQL cannot store either in <c>text</c> or <c>jsonb</c>, so without this check they reached the
 /// database and answered 500. Each violation is a <see cref="JsonException"/> whose path the exception handler turns
@@ -16,6 +16,8 @@ public static class StrictRequestJson
     public static JsonSerializerOptions Apply(JsonSerializerOptions options)
     {
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // {"name":"a","name":"b"} would otherwise be read as "b" without a word.
+        options.AllowDuplicateProperties = false;
         options.Converters.Add(new TextConverter());
         options.Converters.Add(new JsonElementConverter());
         return options;

@@ -51,7 +51,8 @@ public static class Extensions
         services.AddSingleton<AgentClientResolver>();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<BenchmarkExecutor>();
-        services.AddSingleton<ModelJudge>();
+        // Scoped like the catalog it reads the judge agent from (a gRPC client per scope).
+        services.AddScoped<ModelJudge>();
 
         services.AddScoped<RunProgressRecorder>();
         builder.AddBenchMeshMessaging(ResourceNames.Runner, x =>

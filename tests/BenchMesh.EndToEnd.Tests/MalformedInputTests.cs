@@ -158,6 +158,11 @@ public sealed class MalformedInputTests(BenchMeshApp app)
 
         foreach (var (objectPath, node) in Objects(template, ""))
         {
+            if (objectPath.EndsWith("scoring_rubric", StringComparison.Ordinal) || objectPath.EndsWith("model_configuration", StringComparison.Ordinal))
+            {
+                continue; // free-form by design (docs/api.md): a rubric's own settings, a model's configuration
+            }
+
             var copy = template.DeepClone().AsObject();
             Locate(copy, objectPath)["zz_not_a_field"] = 1;
             yield return Body(path, $"unknown field at '{objectPath}'", copy.ToJsonString());
@@ -170,7 +175,8 @@ public sealed class MalformedInputTests(BenchMeshApp app)
                      ("comment", "/* */" + text), ("duplicate keys", text.Insert(1, "\"zz\":1,\"zz\":2,")),
                      ("deep nesting", new string('[', 5000) + new string(']', 5000)),
                      ("deep object", string.Concat(Enumerable.Repeat("{\"a\":", 2000)) + "1" + new string('}', 2000)),
-                     ("huge string field", text.Insert(1, $"\"description\":\"{new string('x', 3_000_000)}\",")),
+                     ("huge string field", Replace(template, StringLeaves(template, "").First().Leaf, JsonValue.Create(new string('x', 3_000_000)))),
+                     ("duplicate field", text.Insert(1, $"\"{template.First().Key}\":{template.First().Value!.ToJsonString()},")),
                  })
         {
             yield return Body(path, name, body);
@@ -178,7 +184,9 @@ public sealed class MalformedInputTests(BenchMeshApp app)
 
         yield return new FuzzRequest(HttpMethod.Post, path, "text/plain", Encoding.UTF8.GetBytes(text), "text/plain");
         yield return new FuzzRequest(HttpMethod.Post, path, "no content type", Encoding.UTF8.GetBytes(text), null);
-        yield return new FuzzRequest(HttpMethod.Post, path, "40 MB body", new byte[40 * 1024 * 1024], "application/json");
+        // Sent with Expect: 100-continue, as careful clients send large bodies: the server answers 413 before the body
+        // (without it, the server's early 413 and close reach the client as a reset while it is still sending).
+        yield return new FuzzRequest(HttpMethod.Post, path, "40 MB body", new byte[40 * 1024 * 1024], "application/json", ExpectContinue: true);
     }
 
     private static IEnumerable<FuzzRequest> QueryAndRouteMutations(string agentId, string suiteId)
@@ -210,11 +218,13 @@ public sealed class MalformedInputTests(BenchMeshApp app)
         }
     }
 
-    private sealed record FuzzRequest(HttpMethod Method, string Path, string Name, byte[]? Content, string? ContentType, bool AllowOk = false)
+    private sealed record FuzzRequest(
+        HttpMethod Method, string Path, string Name, byte[]? Content, string? ContentType, bool AllowOk = false, bool ExpectContinue = false)
     {
         public HttpRequestMessage ToMessage()
         {
             var message = new HttpRequestMessage(Method, Path);
+            message.Headers.ExpectContinue = ExpectContinue;
             if (Content is not null)
             {
                 message.Content = new ByteArrayContent(Content);
@@ -376,7 +386,7 @@ public sealed class MalformedInputTests(BenchMeshApp app)
             await db.OpenAsync();
             foreach (var table in tables)
             {
-                await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", db);
+                await using var command = new NpgsqlCommand($"SELECT count(*) FROM {database}.{table}", db); // each service has its own schema
                 counts.Add($"{database}.{table}={await command.ExecuteScalarAsync()}");
             }
         }

@@ -30,6 +30,7 @@ public sealed class RequestHardeningTests(Infrastructure infrastructure) : IClas
         { Agent.Replace("\"model\":\"m\"", "\"model\":\"m\\u0000\""), "versions[0].model_configuration", "NUL characters (\\u0000). (at model)" },
         { Agent.Replace("\"model\":\"m\"", "\"mo\\u0000del\":\"m\""), "versions[0].model_configuration", "property name" },
         { "[]", "body", "must be a JSON object." },
+        { Agent.Replace("\"name\":\"bot\"", "\"name\":\"bot\",\"name\":\"other\""), "name", "appears more than once." },
         { "{\"name\":", "name", "is not valid JSON" },
     };
 
