@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace BenchMesh.EndToEnd.Tests;
 
@@ -13,7 +14,7 @@ namespace BenchMesh.EndToEnd.Tests;
 /// what was broken. None may answer 5xx, each 4xx must be ProblemDetails, and none may write a row.
 /// </summary>
 [Collection(BenchMeshAppCollection.Name)]
-public sealed class MalformedInputTests(BenchMeshApp app)
+public sealed class MalformedInputTests(BenchMeshApp app, ITestOutputHelper output)
 {
     [Fact]
     public async Task Hundreds_of_malformed_requests_get_problem_details_and_write_nothing()
@@ -109,6 +110,7 @@ public sealed class MalformedInputTests(BenchMeshApp app)
             }
         }
 
+        output.WriteLine($"{requests.Count} malformed requests, {failures.Count} mishandled");
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests.Count} malformed requests were mishandled:\n{string.Join("\n", failures.Take(40))}");
         Assert.Equal(before, await CountRowsAsync());
     }
