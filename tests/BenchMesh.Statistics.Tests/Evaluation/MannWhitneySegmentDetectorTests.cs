@@ -17,13 +17,23 @@ public sealed class MannWhitneySegmentDetectorTests
 
         var alert = Assert.Single(alerts);
         Assert.Equal(8, alert.Blamed);
-        Assert.Equal(8, alert.At);
+        Assert.Equal(9, alert.At); // raised once the next version confirms the step
     }
 
     [Fact]
     public void A_flat_history_raises_nothing()
     {
         Assert.Empty(new MannWhitneySegmentDetector().Detect(History(step: 0, at: 8)));
+    }
+
+    [Fact]
+    public void A_single_version_outlier_that_reverts_raises_nothing()
+    {
+        var task = History(step: 0, at: 8);
+        var versions = task.Series.Versions.ToList();
+        versions[8] = versions[8] with { Runs = versions[8].Runs!.Select(v => v + 30).ToArray() };
+
+        Assert.Empty(new MannWhitneySegmentDetector().Detect(task with { Series = task.Series with { Versions = versions } }));
     }
 
     [Fact]

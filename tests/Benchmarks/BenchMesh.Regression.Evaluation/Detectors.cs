@@ -248,7 +248,7 @@ public sealed class NaiveDetector(double threshold = 0.05) : IDetector
 /// <summary>
 /// The simple reference: a Mann-Whitney gate against the stable segment plus a change-point split. Each version's
 /// runs are tested two-sided against the pooled runs of every version since the last detected change, once that segment
-/// holds two versions; when p ≤ α, the single best split of the window (segment start to now) by the standardized shift
+/// holds two versions; when p ≤ α for it and for the next version, the single best split of the window (segment start to now) by the standardized shift
 /// of the pooled run means, |mean after − mean before|·√(n_b·n_a/(n_b + n_a)) (the CUSUM statistic), names the version and the segment
 /// restarts there. Only an upward (slower) split is an alert: an improvement is a change that ends the stable segment,
 /// not a regression. Default α = 0.05 (the conventional level of one test, not corrected for the 39 checks of a series;
@@ -271,8 +271,12 @@ public sealed class MannWhitneySegmentDetector(double level = 0.05) : IDetector
             }
 
             var segment = runs[start..i].SelectMany(r => r).ToArray();
-            if (MannWhitney.Test(runs[i], segment).PTwoSided <= level)
+            // Persistence: version i and the next one must both reject against the same segment, and the decision is
+            // taken at i + 1. Without it a single-version outlier (the corpus's reverting +30 % decoy) is an alert at
+            // any α, and calibration drives α to ~1e-6, where the gate sees almost nothing.
+            if (i + 1 < runs.Length && MannWhitney.Test(runs[i], segment).PTwoSided <= level && MannWhitney.Test(runs[i + 1], segment).PTwoSided <= level)
             {
+                i++;
                 var (blamed, upward) = Split(runs, start, i);
                 if (upward)
                 {
