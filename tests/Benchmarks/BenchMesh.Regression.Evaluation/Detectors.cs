@@ -244,3 +244,69 @@ public sealed class NaiveDetector(double threshold = 0.05) : IDetector
         return alerts;
     }
 }
+
+/// <summary>
+/// The simple reference: a Mann-Whitney gate against the stable segment plus a change-point split. Each version's
+/// runs are tested two-sided against the pooled runs of every version since the last detected change, once that segment
+/// holds two versions; when p ≤ α for it and for the next version, the single best split of the window (segment start to now) by the standardized shift
+/// of the pooled run means, |mean after − mean before|·√(n_b·n_a/(n_b + n_a)) (the CUSUM statistic), names the version and the segment
+/// restarts there. Only an upward (slower) split is an alert: an improvement is a change that ends the stable segment,
+/// not a regression. Default α = 0.05 (the conventional level of one test, not corrected for the 39 checks of a series;
+/// calibration to the false-event budget does that).
+/// </summary>
+public sealed class MannWhitneySegmentDetector(double level = 0.05) : IDetector
+{
+    public string Name => level == 0.05 ? "MWU segment + split (α 0.05)" : $"MWU segment + split (calibrated α {level:G3})";
+
+    public IReadOnlyList<Raised> Detect(HistoryTask task)
+    {
+        var runs = task.Series.Versions.Select(v => v.Runs!.ToArray()).ToArray();
+        var alerts = new List<Raised>();
+        var start = 0;
+        for (var i = 2; i < runs.Length; i++)
+        {
+            if (i - start < 2)
+            {
+                continue;
+            }
+
+            var segment = runs[start..i].SelectMany(r => r).ToArray();
+            // Persistence: version i and the next one must both reject against the same segment, and the decision is
+            // taken at i + 1. Without it a single-version outlier (the corpus's reverting +30 % decoy) is an alert at
+            // any α, and calibration drives α to ~1e-6, where the gate sees almost nothing.
+            if (i + 1 < runs.Length && MannWhitney.Test(runs[i], segment).PTwoSided <= level && MannWhitney.Test(runs[i + 1], segment).PTwoSided <= level)
+            {
+                i++;
+                var (blamed, upward) = Split(runs, start, i);
+                if (upward)
+                {
+                    alerts.Add(new Raised(i, blamed));
+                }
+
+                start = blamed;
+            }
+        }
+
+        return alerts;
+    }
+
+    /// <summary>The split k ∈ (start, end] with the largest standardized mean shift between runs of [start, k) and [k, end], and its direction.</summary>
+    private static (int At, bool Upward) Split(double[][] runs, int start, int end)
+    {
+        var window = runs[start..(end + 1)];
+        var total = window.Sum(r => r.Length);
+        var (best, bestScore) = (end, 0.0);
+        for (var k = 1; k < window.Length; k++)
+        {
+            var before = window[..k].SelectMany(r => r).ToArray();
+            var after = window[k..].SelectMany(r => r).ToArray();
+            var score = (after.Average() - before.Average()) * Math.Sqrt(before.Length * (double)after.Length / total);
+            if (Math.Abs(score) > Math.Abs(bestScore))
+            {
+                (best, bestScore) = (start + k, score);
+            }
+        }
+
+        return (best, bestScore > 0);
+    }
+}

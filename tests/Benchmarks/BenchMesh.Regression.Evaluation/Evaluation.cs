@@ -83,7 +83,7 @@ public sealed class Evaluation(EvaluationOptions options)
 
         var reruns = new RerunSource(corpus.Concat(calibration).ToDictionary(t => t.Series.Id));
         var engine = new EngineDetector(reruns);
-        var detectors = new List<IDetector> { engine, new BencherDetector(), new OtavaDetector(1e-3), new OtavaDetector(1e-4), new PerfherderDetector(), new PinpointDetector(), new NaiveDetector() };
+        var detectors = new List<IDetector> { engine, new BencherDetector(), new OtavaDetector(1e-3), new OtavaDetector(1e-4), new PerfherderDetector(), new PinpointDetector(), new NaiveDetector(), new MannWhitneySegmentDetector() };
         Console.WriteLine($"Calibrating the references to the engine's budget (≤ {FalseEventBudget} false events per 100 null version checks) on {calibration.Count} null series of another seed...");
         detectors.AddRange(Calibrate(calibration));
 
@@ -199,6 +199,7 @@ public sealed class Evaluation(EvaluationOptions options)
         yield return new PerfherderDetector(Search(1, 30, t => Rate(new PerfherderDetector(t)), lowerIsMoreSensitive: true));
         yield return new PinpointDetector(Search(1e-7, 0.05, p => Rate(new PinpointDetector(p)), lowerIsMoreSensitive: false, logScale: true));
         yield return new NaiveDetector(Search(0.01, 2, t => Rate(new NaiveDetector(t)), lowerIsMoreSensitive: true));
+        yield return new MannWhitneySegmentDetector(Search(1e-9, 0.5, a => Rate(new MannWhitneySegmentDetector(a)), lowerIsMoreSensitive: false, logScale: true));
     }
 
     /// <summary>Bisection for the most sensitive knob whose false-event rate stays within the budget.</summary>
