@@ -285,7 +285,7 @@ public static class RegressionJudge
             ? FormattableString.Invariant($"{e.Estimate:+0.#%;-0.#%} (95 % interval {e.Lower:+0.#%;-0.#%} to {e.Upper:+0.#%;-0.#%})")
             : FormattableString.Invariant($"{e.Estimate * 100:+0.#;-0.#} points (95 % interval {e.Lower * 100:+0.#;-0.#} to {e.Upper * 100:+0.#;-0.#})");
         var blame = alert.BlamedVersion == alert.AtVersion ? "" : $", first seen in {alert.BlamedVersion}";
-        return FormattableString.Invariant($"{metric.Name} on {benchmark} moved {change} against the baseline since {alert.BaselineFromVersion}{blame} (p = {alert.PValue:G2}, q = {alert.QValue:G2}, {alert.CandidateRuns} vs {alert.BaselineRuns} runs).");
+        return FormattableString.Invariant($"{metric.Name} on {benchmark} moved {change} against the baseline since {alert.BaselineFromVersion}{blame} (p = {alert.PValue:G2}, q = {alert.QValue:G2}, {alert.CandidateRuns} vs {alert.BaselineRuns} {alert.CountUnit}).");
     }
 
     private static VersionRuns Pool(List<VersionResult> executions)

@@ -42,6 +42,12 @@ public sealed record Comparison(
     /// are too small for a distribution-free interval that tight (3 runs against 3: [min, max] of the differences, 10 %).
     /// </summary>
     public double EffectMisrate { get; init; } = Comparator.IntervalMisrate;
+
+    /// <summary>
+    /// What <see cref="CandidateCount"/> and <see cref="BaselineCount"/> count: the items both sides saw for the paired
+    /// tests, runs (or batches) otherwise; for the texts that quote them.
+    /// </summary>
+    public string CountUnit => Test is TestKind.McNemar or TestKind.PairedT or TestKind.ItemStratified ? "items" : "runs";
 }
 
 /// <summary>

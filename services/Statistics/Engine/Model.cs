@@ -104,6 +104,9 @@ public sealed record Alert(
 {
     /// <summary>The budget the alert was raised under.</summary>
     public DecisionLevel DecisionLevel { get; init; } = DecisionLevel.Monitor;
+
+    /// <summary>What <see cref="CandidateRuns"/> and <see cref="BaselineRuns"/> count: "runs", or "items" for a paired test.</summary>
+    public string CountUnit { get; init; } = "runs";
 }
 
 /// <summary>

@@ -244,7 +244,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 ? FormattableString.Invariant($"one-shot comparison, decided on the data at hand: worse beyond the practical threshold at Benjamini-Hochberg {options.FalseDiscoveryRate:P0} (q = {alertNow.QValue:G2})")
                 : Describe(alertNow.Path);
             return new SeriesVerdict(Series.Id, Engine.Verdict.Regressed, lastVersion, _alerts, alertNow.Effect, alertNow.PValue, alertNow.QValue,
-                comparison?.MinimumDetectableEffect, null, $"{how}, against {alertNow.BaselineRuns} baseline runs since {alertNow.BaselineFromVersion}")
+                comparison?.MinimumDetectableEffect, null, $"{how}, against {alertNow.BaselineRuns} baseline {alertNow.CountUnit} since {alertNow.BaselineFromVersion}")
             { DecisionLevel = last.Level };
         }
 
@@ -262,7 +262,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             // interval can still rule a worsening out: that is an answer, not a lack of runs.
             _ when RulesOutThreshold(comparison) && comparison.EffectMisrate <= Comparator.IntervalMisrate + 1e-12 =>
                 (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
-            _ when last.CannotPass => (Engine.Verdict.Inconclusive, $"insufficient runs: the smallest p-value this test can reach with {comparison.CandidateCount} vs {comparison.BaselineCount} runs ({comparison.Floor:G3}) is above the level"),
+            _ when last.CannotPass => (Engine.Verdict.Inconclusive, $"insufficient runs: the smallest p-value this test can reach with {comparison.CandidateCount} vs {comparison.BaselineCount} {comparison.CountUnit} ({comparison.Floor:G3}) is above the level"),
             _ when RulesOutThreshold(comparison) => (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
             _ when oneShot && comparison.Worsening >= Metric.Threshold => (Engine.Verdict.Inconclusive,
                 FormattableString.Invariant($"worse by more than the practical threshold, but not significant at Benjamini-Hochberg {options.FalseDiscoveryRate:P0} (q = {last.QValue:G2})")),
@@ -318,7 +318,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         _alerts.Add(new Alert(
             VersionName(Current), VersionName(blamed), path, comparison.Effect, pValue ?? comparison.PWorse, qValue,
             SeverityOf(comparison.Worsening), comparison.CandidateCount, comparison.BaselineCount, VersionName(from))
-        { DecisionLevel = _level });
+        { DecisionLevel = _level, CountUnit = comparison.CountUnit });
         _segmentStart = blamed;
         _pending = null;
     }

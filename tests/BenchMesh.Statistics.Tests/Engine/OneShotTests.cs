@@ -47,6 +47,10 @@ public class OneShotTests
         var alert = Assert.Single(accuracy.Alerts);
         Assert.Equal(DecisionLevel.OneShot, alert.DecisionLevel);
         Assert.Equal(AlertPath.Gate, alert.Path);
+        // The paired test counts the items both versions saw, and the texts say so (not "runs").
+        Assert.Equal("items", alert.CountUnit);
+        Assert.Equal(8, alert.BaselineRuns);
+        Assert.EndsWith("against 8 baseline items since 1.0", accuracy.Reason, StringComparison.Ordinal);
         Assert.All(verdicts.Skip(1), v => Assert.NotEqual(Verdict.Regressed, v.Verdict));
     }
 
