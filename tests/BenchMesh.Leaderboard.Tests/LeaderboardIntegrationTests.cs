@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using BenchMesh.Contracts.Scoring;
 using BenchMesh.Leaderboard.Consumers;
@@ -158,118 +156,6 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     }
 
     [Fact]
-    public async Task Head_to_head_names_a_significant_winner()
-    {
-        var strong = Guid.NewGuid();
-        var weak = Guid.NewGuid();
-        var messages = new List<ExecutionScored>();
-        for (var i = 0; i < 3; i++)
-        {
-            var benchmark = Guid.NewGuid();
-            // The same ten items per benchmark: strong gets all of them right in 3 passes, weak only the first five.
-            var strongItems = Enumerable.Range(0, 10).ToDictionary(q => $"q{q}", _ => new[] { 3, 3 });
-            var weakItems = Enumerable.Range(0, 10).ToDictionary(q => $"q{q}", q => new[] { q < 5 ? 3 : 0, 3 });
-            messages.Add(Scored(strong, "strong", benchmark, 0.85 + i * 0.01, 0.5, accuracies: [0.9, 0.92, 0.88], items: strongItems));
-            messages.Add(Scored(weak, "weak", benchmark, 0.45 + i * 0.01, 0.5, accuracies: [0.5, 0.45, 0.55], items: weakItems));
-        }
-
-        await PublishAndWaitAsync([.. messages]);
-        using var doc = await CompareAsync(new { agent_ids = new[] { weak, strong }, suite_id = _suite, comparison_type = "head_to_head" });
-        var accuracy = Metric(doc, "accuracy_score");
-        var significance = accuracy.GetProperty("statistical_significance");
-        // The same 30 items on both sides: a paired t on per-item success fractions (weak − strong: 15 × 0, 15 × −1).
-        Assert.Equal("per_item", accuracy.GetProperty("basis").GetString());
-        Assert.Equal("paired_t", significance.GetProperty("test").GetString());
-        Assert.True(significance.GetProperty("p_value").GetDouble() < 1e-4); // t = −5.39 on 29 degrees of freedom
-        Assert.Equal(-0.5, significance.GetProperty("effect").GetProperty("estimate").GetDouble(), 9);
-        Assert.True(significance.GetProperty("q_value").GetDouble() <= 0.05);
-        Assert.Equal("second_better", significance.GetProperty("verdict").GetString());
-        Assert.True(significance.GetProperty("effect").GetProperty("upper").GetDouble() < 0);
-        Assert.True(significance.GetProperty("significant").GetBoolean());
-        Assert.Equal(strong, accuracy.GetProperty("winner").GetGuid());
-        Assert.Equal(30, accuracy.GetProperty("means")[1].GetProperty("samples").GetInt32()); // 3 benchmarks × 10 items
-        Assert.True(accuracy.GetProperty("difference").GetDouble() < 0);                   // weak - strong
-        // Overall: one score per execution, paired by benchmark (the same 0.4 gap on all three).
-        Assert.Equal("per_benchmark", Metric(doc, "overall_score").GetProperty("basis").GetString());
-        Assert.Equal(strong, Metric(doc, "overall_score").GetProperty("winner").GetGuid());
-        Assert.Equal(strong, doc.RootElement.GetProperty("winner").GetGuid());
-    }
-
-    [Fact]
-    public async Task Head_to_head_of_identical_agents_is_a_tie()
-    {
-        var a = Guid.NewGuid();
-        var b = Guid.NewGuid();
-        var messages = new List<ExecutionScored>();
-        for (var i = 0; i < 3; i++)
-        {
-            var benchmark = Guid.NewGuid();
-            messages.Add(Scored(a, "a", benchmark, 0.7 + i * 0.02, 0.5, accuracies: [0.7, 0.8, 0.75]));
-            messages.Add(Scored(b, "b", benchmark, 0.7 + i * 0.02, 0.5, accuracies: [0.7, 0.8, 0.75]));
-        }
-
-        await PublishAndWaitAsync([.. messages]);
-        using var doc = await CompareAsync(new { agent_ids = new[] { a, b }, suite_id = _suite, comparison_type = "head_to_head" });
-        foreach (var metric in doc.RootElement.GetProperty("metrics").EnumerateArray())
-        {
-            Assert.Equal(JsonValueKind.Null, metric.GetProperty("winner").ValueKind);
-            Assert.False(metric.GetProperty("statistical_significance").GetProperty("significant").GetBoolean());
-            Assert.Equal("tied", metric.GetProperty("statistical_significance").GetProperty("verdict").GetString());
-        }
-
-        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("winner").ValueKind);
-    }
-
-    [Fact]
-    public async Task Matrix_counts_pairwise_wins_on_overall_score()
-    {
-        Guid[] agents = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
-        Guid[] benchmarks = [Guid.NewGuid(), Guid.NewGuid()];
-        var messages = new List<ExecutionScored>();
-        for (var i = 0; i < agents.Length; i++)
-        {
-            foreach (var benchmark in benchmarks)
-            {
-                messages.Add(Scored(agents[i], $"agent{i}", benchmark, 0.9 - i * 0.2, 0.5));
-            }
-        }
-
-        await PublishAndWaitAsync([.. messages]);
-        using var doc = await CompareAsync(new { agent_ids = agents, suite_id = _suite, comparison_type = "matrix" });
-        var matrix = doc.RootElement.GetProperty("win_matrix");
-        Assert.Equal(2, matrix[0][1].GetInt32());
-        Assert.Equal(2, matrix[0][2].GetInt32());
-        Assert.Equal(0, matrix[2][0].GetInt32());
-        Assert.Equal(0, matrix[1][1].GetInt32());
-        Assert.Equal(3, doc.RootElement.GetProperty("agents").GetArrayLength());
-    }
-
-    [Fact]
-    public async Task Compare_rejects_bad_requests()
-    {
-        var known = Guid.NewGuid();
-        await PublishAndWaitAsync(Scored(known, "known", Guid.NewGuid(), 0.5, 0.5));
-
-        async Task Expect(HttpStatusCode status, HttpContent body, string? field = null)
-        {
-            var response = await _client.PostAsync("/benchmarks/compare", body);
-            Assert.Equal(status, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            if (field is not null)
-            {
-                Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync());
-            }
-        }
-
-        await Expect(HttpStatusCode.BadRequest, JsonContent.Create(new { agent_ids = new[] { known, Guid.NewGuid() }, suite_id = _suite, comparison_type = "battle" }), "comparison_type");
-        await Expect(HttpStatusCode.BadRequest, JsonContent.Create(new { agent_ids = new[] { known }, suite_id = _suite, comparison_type = "matrix" }), "agent_ids");
-        await Expect(HttpStatusCode.BadRequest, JsonContent.Create(new { agent_ids = new[] { known, known }, suite_id = _suite, comparison_type = "matrix" }), "agent_ids[1]");
-        await Expect(HttpStatusCode.BadRequest, JsonContent.Create(new { agent_ids = new[] { known.ToString(), "nope" }, suite_id = _suite, comparison_type = "matrix" }), "agent_ids[1]");
-        await Expect(HttpStatusCode.BadRequest, new StringContent("{\"agent_ids\": [", Encoding.UTF8, "application/json"));
-        await Expect(HttpStatusCode.NotFound, JsonContent.Create(new { agent_ids = new[] { known, Guid.NewGuid() }, suite_id = _suite, comparison_type = "head_to_head" }));
-    }
-
-    [Fact]
     public async Task Serves_its_OpenAPI_document()
     {
         var response = await _client.GetAsync("/openapi/v1.json");
@@ -278,17 +164,6 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     }
 
     private IBus Bus => _factory.Services.GetRequiredService<IBus>();
-
-    private static JsonElement Metric(JsonDocument doc, string name) =>
-        doc.RootElement.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == name);
-
-    private async Task<JsonDocument> CompareAsync(object body)
-    {
-        var response = await _client.PostAsJsonAsync("/benchmarks/compare", body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        return JsonDocument.Parse(text);
-    }
 
     private async Task<string> GetStringAsync(string url)
     {

@@ -8,15 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Leaderboard.Apis;
 
-/// <summary>Ids arrive as strings so that a malformed one is a field error rather than a bare 400.</summary>
-public sealed record CompareRequest(IReadOnlyList<string>? AgentIds, string? SuiteId, string? ComparisonType);
-
-public sealed record HeadToHeadResponse(
-    string ComparisonType, Guid SuiteId, IReadOnlyList<AgentSummary> Agents, IReadOnlyList<MetricComparison> Metrics, Guid? Winner);
-
-public sealed record MatrixResponse(
-    string ComparisonType, Guid SuiteId, IReadOnlyList<AgentSummary> Agents, string Metric, int[][] WinMatrix);
-
+/// <summary>
+/// <c>POST /benchmarks/compare</c> (§9.1, §3.2): the head-to-head of two agent versions on a suite, or (<c>matrix</c>)
+/// of every pair of up to ten. See docs/api.md, "Compare".
+/// </summary>
 public static class CompareApi
 {
     public const string HeadToHead = "head_to_head";
@@ -34,7 +29,7 @@ public static class CompareApi
         CompareRequest request, LeaderboardDbContext db, AgentComparer comparer, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var agentIds = new List<Guid>();
+        var entries = new List<AgentEntry?>(); // by index, null where an entry is malformed
         if (request.AgentIds is null || request.AgentIds.Count < MinAgents || request.AgentIds.Count > MaxAgents)
         {
             errors.Add("agent_ids", $"must list {MinAgents} to {MaxAgents} agents.");
@@ -42,18 +37,19 @@ public static class CompareApi
 
         for (var i = 0; i < (request.AgentIds?.Count ?? 0); i++)
         {
-            if (Guid.TryParse(request.AgentIds![i], out var id))
+            if (AgentEntry.TryParse(request.AgentIds![i], out var entry, out var problem))
             {
-                if (agentIds.Contains(id))
+                if (entries.IndexOf(entry) is var first and >= 0)
                 {
-                    errors.Add($"agent_ids[{i}]", "is listed twice.");
+                    errors.Add($"agent_ids[{i}]", $"is listed twice (agent_ids[{first}]).");
                 }
 
-                agentIds.Add(id);
+                entries.Add(entry);
             }
             else
             {
-                errors.Add($"agent_ids[{i}]", "must be a GUID.");
+                errors.Add($"agent_ids[{i}]", problem);
+                entries.Add(null);
             }
         }
 
@@ -62,14 +58,15 @@ public static class CompareApi
             errors.Add("suite_id", "is required and must be a GUID.");
         }
 
-        var type = request.ComparisonType?.Trim().ToLowerInvariant();
+        // §9.1's default.
+        var type = request.ComparisonType is null ? HeadToHead : request.ComparisonType.Trim().ToLowerInvariant();
         if (type is not (HeadToHead or Matrix))
         {
-            errors.Add("comparison_type", $"must be {HeadToHead} or {Matrix}.");
+            errors.Add("comparison_type", $"must be {HeadToHead} (the default) or {Matrix}.");
         }
-        else if (type == HeadToHead && request.AgentIds?.Count != 2)
+        else if (type == HeadToHead && request.AgentIds is { Count: not 2 })
         {
-            errors.Add("agent_ids", "head_to_head compares exactly 2 agents.");
+            errors.Add("agent_ids", $"{HeadToHead} compares exactly 2 agents; use {Matrix} for more.");
         }
 
         if (!errors.IsValid)
@@ -77,46 +74,96 @@ public static class CompareApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        var parsed = entries.Select(e => e!).ToList();
+        var agentIds = parsed.Select(e => e.AgentId).Distinct().ToList();
         var rows = await db.Scores.AsNoTracking()
             .Where(s => s.SuiteId == suiteId && agentIds.Contains(s.AgentId))
             .OrderBy(s => s.ScoredAt).ThenBy(s => s.ExecutionId)
             .ToListAsync(ct);
 
-        var missing = agentIds.Where(id => rows.All(r => r.AgentId != id)).ToList();
+        var agents = parsed.Select(e => Resolve(e, rows)).ToList();
+        var missing = parsed.Where((_, i) => agents[i] is null).ToList();
         if (missing.Count > 0)
         {
             return TypedResults.Problem(
                 title: "No results",
-                detail: $"No scored executions on suite {suiteId} for agent(s) {string.Join(", ", missing)}.",
-                statusCode: StatusCodes.Status404NotFound);
+                detail: $"No scored executions on suite {suiteId} for {string.Join(", ", missing.Select(m => m.Describe()))}.",
+                statusCode: StatusCodes.Status404NotFound,
+                extensions: new Dictionary<string, object?> { ["missing"] = missing.Select(m => m.ToString()).ToList() });
         }
 
-        var agents = agentIds.Select(id => LatestVersion(rows.Where(r => r.AgentId == id).ToList())).ToList();
-        var summaries = agents.Select(AgentSummary.Of).ToList();
-        if (type == Matrix)
+        // "<agent>" means its latest version, which may be the one another entry names.
+        for (var i = 0; i < agents.Count; i++)
         {
-            return TypedResults.Ok(new MatrixResponse(Matrix, suiteId, summaries, ScoreMetrics.Overall, AgentComparer.WinMatrix(agents)));
+            if (agents.FindIndex(a => a!.Ref == agents[i]!.Ref) is var first && first < i)
+            {
+                errors.Add($"agent_ids[{i}]", $"is {agents[i]!.Ref}, the same agent version as agent_ids[{first}].");
+            }
         }
 
-        var metrics = comparer.HeadToHead(agents[0], agents[1]);
-        var overallWinner = metrics.Single(m => m.Metric == ScoreMetrics.Overall).Winner;
-        return TypedResults.Ok(new HeadToHeadResponse(HeadToHead, suiteId, summaries, metrics, overallWinner));
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var resolved = agents.Select(a => a!).ToList();
+        if (type == HeadToHead)
+        {
+            return TypedResults.Ok(new HeadToHeadResponse(suiteId, Pair(comparer.Compare(resolved[0], resolved[1]))));
+        }
+
+        var pairs = new List<PairComparison>();
+        for (var i = 0; i < resolved.Count; i++)
+        {
+            for (var j = i + 1; j < resolved.Count; j++)
+            {
+                pairs.Add(Pair(comparer.Compare(resolved[i], resolved[j])));
+            }
+        }
+
+        return TypedResults.Ok(new MatrixResponse(Matrix, suiteId, resolved.Select(ComparedAgent.Of).ToList(), pairs));
     }
 
-    /// <summary>The agent's executions of its most recently scored version on the suite, oldest first.</summary>
-    private static AgentExecutions LatestVersion(List<AgentBenchmarkScore> rows)
+    private static PairComparison Pair(PairOutcome outcome) => new(
+        ComparedAgent.Of(outcome.AgentA),
+        ComparedAgent.Of(outcome.AgentB),
+        outcome.OverallWinner,
+        outcome.AgentAWins,
+        outcome.AgentBWins,
+        outcome.Categories.ToDictionary(c => c.Category, c => c.Winner, StringComparer.Ordinal),
+        outcome.Categories,
+        outcome.DetailedMetrics,
+        outcome.DetailedMetrics.ToDictionary(m => m.Metric, m => m.StatisticalSignificance.PValue, StringComparer.Ordinal),
+        ComparisonAdvice.Recommendations(outcome));
+
+    /// <summary>
+    /// The entry's executions on the suite, oldest first: of the version it names, else of the agent's most recently
+    /// scored version there. Null when there are none. Every execution counts, failed ones too: a failure is part of
+    /// the agent's record on the suite (its scores are zero, and its reliability shows it).
+    /// </summary>
+    private static AgentExecutions? Resolve(AgentEntry entry, List<AgentBenchmarkScore> rows)
     {
-        var latest = rows[^1];
-        var executions = rows.Where(r => r.AgentVersion == latest.AgentVersion).Select(r =>
+        var agentRows = rows.Where(r => r.AgentId == entry.AgentId).ToList();
+        var version = entry.Version ?? agentRows.LastOrDefault()?.AgentVersion;
+        var selected = agentRows.Where(r => r.AgentVersion == version).ToList();
+        if (selected.Count == 0)
+        {
+            return null;
+        }
+
+        var executions = selected.Select(r =>
         {
             var passes = JsonSerializer.Deserialize<List<IterationMetrics>>(r.PerIteration, ServiceDefaultsExtensions.PublicJson) ?? [];
             return new ExecutionScores(
                 r.BenchmarkId,
+                r.BenchmarkCategory,
                 new ScoreSet(r.OverallScore, r.AccuracyScore, r.SpeedScore, r.EfficiencyScore, r.CostScore, r.ReliabilityScore),
                 passes.Select(p => p.Accuracy).ToList(),
                 passes.Select(p => 1 - p.ErrorRate).ToList(),
-                JsonSerializer.Deserialize<Dictionary<string, int[]>>(r.ItemOutcomes, ServiceDefaultsExtensions.PublicJson) ?? []);
+                JsonSerializer.Deserialize<Dictionary<string, int[]>>(r.ItemOutcomes, ServiceDefaultsExtensions.PublicJson) ?? [],
+                new ExecutionFigures(r.MeanCostPerTaskUsd, r.MedianLatencyMs, r.MeanTokensPerTask, r.ErrorRate));
         }).ToList();
+        var latest = selected[^1];
         return new AgentExecutions(latest.AgentId, latest.AgentName, latest.AgentVersion, executions);
     }
 }
