@@ -96,6 +96,7 @@ namespace BenchMesh.Cli
                 json,
                 RunCommandDefinition(environment, gateway, json),
                 LeaderboardCommandDefinition(environment, gateway, json),
+                CompareCommandDefinition(environment, gateway, json),
                 ResultsCommandDefinition(environment, gateway, json),
                 RegressionsCommandDefinition(environment, gateway, json),
                 AgentCommandDefinition(environment, gateway, json),
@@ -166,6 +167,33 @@ namespace BenchMesh.Cli
             var command = new Command("leaderboard", "Show the leaderboard") { category, metric, limit };
             command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
                 QueryCommands.LeaderboardAsync(context, parseResult.GetValue(category), parseResult.GetValue(metric), parseResult.GetValue(limit), ct), ct));
+            return command;
+        }
+
+        private static Command CompareCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var agents = new Argument<string[]>("agents")
+            {
+                Description = "Two or more agents: AGENT_ID (its latest version on the suite) or AGENT_ID@VERSION",
+                HelpName = "AGENT",
+                Arity = new ArgumentArity(2, ArgumentArity.OneOrMore.MaximumNumberOfValues),
+            };
+            var suite = new Option<string>("--suite") { Description = "Suite id", HelpName = "SUITE_ID", Required = true };
+            var matrix = new Option<bool>("--matrix") { Description = "Compare every pair of the agents (needed for more than two)" };
+            var command = new Command("compare", "Compare agents (or two versions of one) head-to-head on a suite, with significance tests and recommendations")
+            {
+                agents, suite, matrix,
+            };
+            command.Validators.Add(result =>
+            {
+                // Tokens, not GetValue: with too few agents the value cannot be had, and the arity error is reported anyway.
+                if (result.GetResult(agents)?.Tokens.Count > 2 && !result.GetValue(matrix))
+                {
+                    result.AddError("a head-to-head compares two agents: give --matrix to compare every pair of more.");
+                }
+            });
+            command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                CompareCommand.ExecuteAsync(context, parseResult.GetRequiredValue(agents), parseResult.GetRequiredValue(suite), parseResult.GetValue(matrix), ct), ct));
             return command;
         }
 

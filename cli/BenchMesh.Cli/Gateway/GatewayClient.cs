@@ -34,6 +34,20 @@ public sealed class GatewayClient(HttpClient http)
             ("baseline_version", baselineVersion),
             ("threshold", threshold?.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
 
+    /// <summary><c>POST /benchmarks/compare</c> with <c>comparison_type: head_to_head</c> (two agents).</summary>
+    public Task<ApiResponse<PairComparison>> CompareHeadToHeadAsync(IReadOnlyList<string> agents, string suiteId, CancellationToken ct) =>
+        SendAsync<PairComparison>(() => new HttpRequestMessage(HttpMethod.Post, "benchmarks/compare")
+        {
+            Content = JsonContent.Create(new CompareRequest(agents, suiteId, "head_to_head"), options: ApiJson.Options),
+        }, ct);
+
+    /// <summary><c>POST /benchmarks/compare</c> with <c>comparison_type: matrix</c> (every pair).</summary>
+    public Task<ApiResponse<ComparisonMatrix>> CompareMatrixAsync(IReadOnlyList<string> agents, string suiteId, CancellationToken ct) =>
+        SendAsync<ComparisonMatrix>(() => new HttpRequestMessage(HttpMethod.Post, "benchmarks/compare")
+        {
+            Content = JsonContent.Create(new CompareRequest(agents, suiteId, "matrix"), options: ApiJson.Options),
+        }, ct);
+
     /// <summary><c>POST /agents</c> with a registration as the API's JSON (built from flags or read from a file).</summary>
     public Task<ApiResponse<AgentCreated>> CreateAgentAsync(System.Text.Json.Nodes.JsonObject agent, CancellationToken ct) =>
         SendAsync<AgentCreated>(() => new HttpRequestMessage(HttpMethod.Post, "agents")
