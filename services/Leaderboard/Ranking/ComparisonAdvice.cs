@@ -21,7 +21,7 @@ public static class ComparisonAdvice
         {
             // The interval is a − b; turned around when b wins, so it reads as the winner's lead.
             var (winner, lower, upper) = metric.Winner == a.Ref ? (a, s.Effect.Lower, s.Effect.Upper) : (b, -s.Effect.Upper, -s.Effect.Lower);
-            return $"{winner.Label} is better by {Points(Math.Abs(s.Effect.Estimate))} points (95 % CI {Points(lower)} to {Points(upper)}), q={P(s.QValue)}.";
+            return $"{winner.Label} is better by {Points(Math.Abs(s.Effect.Estimate))} points (95 % CI {Points(lower)} to {Points(upper)}), q{Bound(s.QValue)}.";
         }
 
         return s.QValue > AgentComparer.FalseDiscoveryRate
@@ -133,7 +133,7 @@ public static class ComparisonAdvice
         var samples = s.AgentASamples == s.AgentBSamples
             ? $"{s.AgentASamples} {s.SampleUnit}"
             : $"{s.AgentASamples} vs {s.AgentBSamples} {s.SampleUnit}";
-        return $"p{(s.PValue < 0.001 ? "<0.001" : "=" + P(s.PValue))}, {samples}";
+        return $"p{Bound(s.PValue)}, {samples}";
     }
 
     private static string Names(List<MetricComparison> metrics) => Join(metrics.Select(m => m.Metric).ToList());
@@ -150,4 +150,7 @@ public static class ComparisonAdvice
     private static string Percent(double fraction) => fraction.ToString("0.0%", Invariant);
 
     private static string P(double p) => p.ToString("0.###", Invariant);
+
+    /// <summary>"=0.003", or "&lt;0.001" for what three decimals would show as 0.</summary>
+    private static string Bound(double p) => p < 0.001 ? "<0.001" : "=" + P(p);
 }
