@@ -115,7 +115,7 @@ public sealed class CompareCommandTests
         Assert.DoesNotContain("%", cost);
         Assert.Contains("Overall winner: beta 2.0 (0 vs 1 significant metric wins).", result.Output);
         Assert.Contains("beta 2.0", lines.Single(l => l.Contains("math", StringComparison.Ordinal)));
-        Assert.Contains("no significant difference", lines.Single(l => l.Contains("code", StringComparison.Ordinal)));
+        Assert.Contains("none (tie)", lines.Single(l => l.Contains("code", StringComparison.Ordinal)));
         Assert.Contains("• Use beta 2.0 for accuracy-critical work: 50.0 points more accurate, 100.0% vs 50.0% (p<0.001, 30 items).", result.Output);
     }
 

@@ -14,6 +14,9 @@ internal static class CompareRenderer
 {
     private const string NoSignificantDifference = "no significant difference";
 
+    /// <summary>An overall or category winner that is null: equal numbers of significant wins.</summary>
+    private const string Tie = "none (tie)";
+
     public static void RenderHeadToHead(IAnsiConsole console, PairComparison pair)
     {
         var (a, b) = (pair.AgentA, pair.AgentB);
@@ -66,7 +69,7 @@ internal static class CompareRenderer
             table.AddRow(
                 Cells.Text(pair.AgentA.Label),
                 Cells.Text(pair.AgentB.Label),
-                Winner(pair, pair.OverallWinner),
+                Winner(pair, pair.OverallWinner, Tie),
                 Cells.Number(pair.AgentAWins),
                 Cells.Number(pair.AgentBWins),
                 Cells.Text(significant.Count == 0 ? "none" : string.Join("; ", significant)));
@@ -95,7 +98,7 @@ internal static class CompareRenderer
         table.AddColumn(new TableColumn(new Text($"{pair.AgentB.Label} wins")).RightAligned());
         foreach (var c in categories)
         {
-            table.AddRow(Cells.Text(c.Category), Cells.Number(c.Benchmarks), Winner(pair, c.Winner), Cells.Number(c.AgentAWins), Cells.Number(c.AgentBWins));
+            table.AddRow(Cells.Text(c.Category), Cells.Number(c.Benchmarks), Winner(pair, c.Winner, Tie), Cells.Number(c.AgentAWins), Cells.Number(c.AgentBWins));
         }
 
         console.Write(table);
@@ -117,8 +120,8 @@ internal static class CompareRenderer
             : $"Overall winner: {pair.LabelOf(pair.OverallWinner)} ({wins}).";
     }
 
-    private static IRenderable Winner(PairComparison pair, string? winner) => winner is null
-        ? Cells.Text(NoSignificantDifference, new Style(Color.Yellow))
+    private static IRenderable Winner(PairComparison pair, string? winner, string none = NoSignificantDifference) => winner is null
+        ? Cells.Text(none, new Style(Color.Yellow))
         : Cells.Text(pair.LabelOf(winner), new Style(Color.Green));
 
     private static string Samples(CompareSignificance s) => s.AgentASamples == s.AgentBSamples

@@ -49,8 +49,9 @@ public static class ComparisonAdvice
             foreach (var metric in metrics.Where(m => m.Winner is not null))
             {
                 var (winner, loser) = metric.Winner == a.Ref ? (a, b) : (b, a);
-                var line = $"Use {winner.Label} for {ComparedMetrics.Purpose(metric.Metric)} work: {Detail(metric, winner, loser, outcome)} ({Evidence(metric)})";
-                var tradeOffs = metrics.Where(m => m.Winner == loser.Ref).Select(m => Detail(m, loser, winner, outcome)).ToList();
+                var (headline, figures) = Detail(metric, winner, loser, outcome);
+                var line = $"Use {winner.Label} for {ComparedMetrics.Purpose(metric.Metric)} work: {headline}, {figures} ({Evidence(metric)})";
+                var tradeOffs = metrics.Where(m => m.Winner == loser.Ref).Select(m => Detail(m, loser, winner, outcome).Headline).ToList();
                 lines.Add(tradeOffs.Count == 0 ? line + "." : $"{line}; {loser.Label} is {string.Join(" and ", tradeOffs)}.");
             }
 
@@ -100,10 +101,11 @@ public static class ComparisonAdvice
     }
 
     /// <summary>
-    /// What the winner's lead means in practice: points of accuracy and reliability; for speed, efficiency and cost the
-    /// raw per-task figures as a ratio where they agree with the score (else the score's points).
+    /// What the winner's lead means in practice, as a headline ("2.1× cheaper per task") and its figures ("$0.00113 vs
+    /// $0.00242"): points of accuracy and reliability; for speed, efficiency and cost the raw per-task figures as a ratio
+    /// where they agree with the score (else the score's points). Trade-offs quote the headline only.
     /// </summary>
-    private static string Detail(MetricComparison metric, AgentExecutions winner, AgentExecutions loser, PairOutcome outcome)
+    private static (string Headline, string Figures) Detail(MetricComparison metric, AgentExecutions winner, AgentExecutions loser, PairOutcome outcome)
     {
         var winnerIsA = winner.Ref == outcome.AgentA.Ref;
         var (won, lost) = winnerIsA ? (metric.AgentAScore, metric.AgentBScore) : (metric.AgentBScore, metric.AgentAScore);
@@ -111,17 +113,21 @@ public static class ComparisonAdvice
         var (w, l) = (winner.MeanFigures, loser.MeanFigures);
         return metric.Metric switch
         {
-            ComparedMetrics.Accuracy => $"{points} points more accurate, {Percent(won)} vs {Percent(lost)}",
-            ComparedMetrics.Reliability => $"{points} points more reliable, error rate {Percent(w.ErrorRate)} vs {Percent(l.ErrorRate)}",
+            ComparedMetrics.Accuracy => ($"{points} points more accurate", $"{Percent(won)} vs {Percent(lost)}"),
+            ComparedMetrics.Reliability => ($"{points} points more reliable", $"error rate {Percent(w.ErrorRate)} vs {Percent(l.ErrorRate)}"),
             ComparedMetrics.Speed when Ratio(l.MedianLatencyMs, w.MedianLatencyMs) is { } ratio =>
-                $"{ratio} faster, median latency {w.MedianLatencyMs.ToString("0", Invariant)} ms vs {l.MedianLatencyMs.ToString("0", Invariant)} ms",
+                ($"{ratio} faster", $"median latency {w.MedianLatencyMs.ToString("0", Invariant)} ms vs {l.MedianLatencyMs.ToString("0", Invariant)} ms"),
             ComparedMetrics.Efficiency when Ratio(l.MeanTokensPerTask, w.MeanTokensPerTask) is { } ratio =>
-                $"{ratio} more token-efficient, {w.MeanTokensPerTask.ToString("0", Invariant)} vs {l.MeanTokensPerTask.ToString("0", Invariant)} tokens per task",
+                ($"{ratio} more token-efficient", $"{w.MeanTokensPerTask.ToString("0", Invariant)} vs {l.MeanTokensPerTask.ToString("0", Invariant)} tokens per task"),
             ComparedMetrics.Cost when Ratio(l.MeanCostPerTaskUsd, w.MeanCostPerTaskUsd) is { } ratio =>
-                $"{ratio} cheaper per task, ${w.MeanCostPerTaskUsd.ToString("0.######", Invariant)} vs ${l.MeanCostPerTaskUsd.ToString("0.######", Invariant)}",
-            _ => $"{points} points better on the {metric.Metric} score, {won.ToString("0.000", Invariant)} vs {lost.ToString("0.000", Invariant)}",
+                ($"{ratio} cheaper per task", $"{Usd(w.MeanCostPerTaskUsd)} vs {Usd(l.MeanCostPerTaskUsd)}"),
+            _ => ($"{points} points better on the {metric.Metric} score", $"{won.ToString("0.000", Invariant)} vs {lost.ToString("0.000", Invariant)}"),
         };
     }
+
+    /// <summary>Three significant digits: $0.00113, $0.0242, $1.25.</summary>
+    private static string Usd(double usd) =>
+        "$" + (usd <= 0 ? 0 : Math.Round(usd, Math.Clamp(2 - (int)Math.Floor(Math.Log10(usd)), 0, 15))).ToString("0.###############", Invariant);
 
     /// <summary>"2.1×" when the loser's figure is above the winner's (both positive), else null.</summary>
     private static string? Ratio(double loser, double winner) =>
