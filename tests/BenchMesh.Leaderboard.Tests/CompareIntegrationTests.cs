@@ -286,6 +286,12 @@ public sealed class CompareIntegrationTests(Infrastructure infra) : IClassFixtur
         Assert.Equal("mann_whitney", cost.GetProperty("statistical_significance").GetProperty("test").GetString());
         Assert.Equal(JsonValueKind.Null, cost.GetProperty("winner").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("overall_winner").ValueKind);
+        // One value per side has no spread: the answer says the data are too few rather than quoting a detectable 0.
+        Assert.EndsWith("these data are too few to size a detectable difference.", cost.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            "No significant difference between a 1.0 and b 1.0 on any of the 5 metrics: either will do for this suite. "
+            + "To tell them apart, run more iterations (these data are too few to size a detectable difference).",
+            Assert.Single(Strings(root.GetProperty("recommendations"))));
     }
 
     [Fact]

@@ -28,6 +28,64 @@ public static class CompareApi
     public static async Task<Results<Ok<HeadToHeadResponse>, Ok<MatrixResponse>, ValidationProblem, ProblemHttpResult>> CompareAsync(
         CompareRequest request, LeaderboardDbContext db, AgentComparer comparer, CancellationToken ct)
     {
+        var (errors, entries, suiteId, type) = Validate(request);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var agentIds = entries.Select(e => e.AgentId).Distinct().ToList();
+        var rows = await db.Scores.AsNoTracking()
+            .Where(s => s.SuiteId == suiteId && agentIds.Contains(s.AgentId))
+            .OrderBy(s => s.ScoredAt).ThenBy(s => s.ExecutionId)
+            .ToListAsync(ct);
+
+        var resolved = entries.Select(e => Resolve(e, rows)).ToList();
+        var missing = entries.Where((_, i) => resolved[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            return TypedResults.Problem(
+                title: "No results",
+                detail: $"No scored executions on suite {suiteId} for {string.Join(", ", missing.Select(m => m.Describe()))}.",
+                statusCode: StatusCodes.Status404NotFound,
+                extensions: new Dictionary<string, object?> { ["missing"] = missing.Select(m => m.ToString()).ToList() });
+        }
+
+        var agents = resolved.Select(a => a!).ToList();
+        // "<agent>" means its latest version, which may be the one another entry names.
+        for (var i = 0; i < agents.Count; i++)
+        {
+            if (agents.FindIndex(a => a.Ref == agents[i].Ref) is var first && first < i)
+            {
+                errors.Add($"agent_ids[{i}]", $"is {agents[i].Ref}, the same agent version as agent_ids[{first}].");
+            }
+        }
+
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (type == HeadToHead)
+        {
+            return TypedResults.Ok(new HeadToHeadResponse(suiteId, Pair(comparer.Compare(agents[0], agents[1]))));
+        }
+
+        var pairs = new List<PairComparison>();
+        for (var i = 0; i < agents.Count; i++)
+        {
+            for (var j = i + 1; j < agents.Count; j++)
+            {
+                pairs.Add(Pair(comparer.Compare(agents[i], agents[j])));
+            }
+        }
+
+        return TypedResults.Ok(new MatrixResponse(Matrix, suiteId, agents.Select(ComparedAgent.Of).ToList(), pairs));
+    }
+
+    /// <summary>The request's shape: field errors, else the parsed entries (in request order), suite and comparison type.</summary>
+    private static (ValidationErrors Errors, List<AgentEntry> Entries, Guid SuiteId, string Type) Validate(CompareRequest request)
+    {
         var errors = new ValidationErrors();
         var entries = new List<AgentEntry?>(); // by index, null where an entry is malformed
         if (request.AgentIds is null || request.AgentIds.Count < MinAgents || request.AgentIds.Count > MaxAgents)
@@ -37,20 +95,16 @@ public static class CompareApi
 
         for (var i = 0; i < (request.AgentIds?.Count ?? 0); i++)
         {
-            if (AgentEntry.TryParse(request.AgentIds![i], out var entry, out var problem))
-            {
-                if (entries.IndexOf(entry) is var first and >= 0)
-                {
-                    errors.Add($"agent_ids[{i}]", $"is listed twice (agent_ids[{first}]).");
-                }
-
-                entries.Add(entry);
-            }
-            else
+            if (!AgentEntry.TryParse(request.AgentIds![i], out var entry, out var problem))
             {
                 errors.Add($"agent_ids[{i}]", problem);
-                entries.Add(null);
             }
+            else if (entries.IndexOf(entry) is var first and >= 0)
+            {
+                errors.Add($"agent_ids[{i}]", $"is listed twice (agent_ids[{first}]).");
+            }
+
+            entries.Add(entry);
         }
 
         if (!Guid.TryParse(request.SuiteId, out var suiteId))
@@ -69,59 +123,7 @@ public static class CompareApi
             errors.Add("agent_ids", $"{HeadToHead} compares exactly 2 agents; use {Matrix} for more.");
         }
 
-        if (!errors.IsValid)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-
-        var parsed = entries.Select(e => e!).ToList();
-        var agentIds = parsed.Select(e => e.AgentId).Distinct().ToList();
-        var rows = await db.Scores.AsNoTracking()
-            .Where(s => s.SuiteId == suiteId && agentIds.Contains(s.AgentId))
-            .OrderBy(s => s.ScoredAt).ThenBy(s => s.ExecutionId)
-            .ToListAsync(ct);
-
-        var agents = parsed.Select(e => Resolve(e, rows)).ToList();
-        var missing = parsed.Where((_, i) => agents[i] is null).ToList();
-        if (missing.Count > 0)
-        {
-            return TypedResults.Problem(
-                title: "No results",
-                detail: $"No scored executions on suite {suiteId} for {string.Join(", ", missing.Select(m => m.Describe()))}.",
-                statusCode: StatusCodes.Status404NotFound,
-                extensions: new Dictionary<string, object?> { ["missing"] = missing.Select(m => m.ToString()).ToList() });
-        }
-
-        // "<agent>" means its latest version, which may be the one another entry names.
-        for (var i = 0; i < agents.Count; i++)
-        {
-            if (agents.FindIndex(a => a!.Ref == agents[i]!.Ref) is var first && first < i)
-            {
-                errors.Add($"agent_ids[{i}]", $"is {agents[i]!.Ref}, the same agent version as agent_ids[{first}].");
-            }
-        }
-
-        if (!errors.IsValid)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-
-        var resolved = agents.Select(a => a!).ToList();
-        if (type == HeadToHead)
-        {
-            return TypedResults.Ok(new HeadToHeadResponse(suiteId, Pair(comparer.Compare(resolved[0], resolved[1]))));
-        }
-
-        var pairs = new List<PairComparison>();
-        for (var i = 0; i < resolved.Count; i++)
-        {
-            for (var j = i + 1; j < resolved.Count; j++)
-            {
-                pairs.Add(Pair(comparer.Compare(resolved[i], resolved[j])));
-            }
-        }
-
-        return TypedResults.Ok(new MatrixResponse(Matrix, suiteId, resolved.Select(ComparedAgent.Of).ToList(), pairs));
+        return (errors, errors.IsValid ? entries.Select(e => e!).ToList() : [], suiteId, type);
     }
 
     private static PairComparison Pair(PairOutcome outcome) => new(

@@ -25,7 +25,7 @@ public static class ComparisonAdvice
         }
 
         return s.QValue > AgentComparer.FalseDiscoveryRate
-            ? $"No significant difference (q={P(s.QValue)} > {P(AgentComparer.FalseDiscoveryRate)}): these data detect a difference of {Points(s.MinimumDetectableEffect)} points or more."
+            ? $"No significant difference (q={P(s.QValue)} > {P(AgentComparer.FalseDiscoveryRate)}): {Detectable(s.MinimumDetectableEffect, "a difference")}."
             : $"No significant difference: the {Points(Math.Abs(s.Effect.Estimate))}-point difference is below the {Points(AgentComparer.PracticalThreshold)}-point threshold.";
     }
 
@@ -41,7 +41,7 @@ public static class ComparisonAdvice
         {
             var accuracy = metrics.Single(m => m.Metric == ComparedMetrics.Accuracy).StatisticalSignificance;
             lines.Add($"No significant difference between {a.Label} and {b.Label} on any of the {metrics.Count} metrics: either will do for this suite. "
-                + $"To tell them apart, run more iterations: these data detect an accuracy difference of {Points(accuracy.MinimumDetectableEffect)} points or more.");
+                + $"To tell them apart, run more iterations ({Detectable(accuracy.MinimumDetectableEffect, "an accuracy difference")}).");
         }
         else
         {
@@ -128,6 +128,15 @@ public static class ComparisonAdvice
     /// <summary>Three significant digits: $0.00113, $0.0242, $1.25.</summary>
     private static string Usd(double usd) =>
         "$" + (usd <= 0 ? 0 : Math.Round(usd, Math.Clamp(2 - (int)Math.Floor(Math.Log10(usd)), 0, 15))).ToString("0.###############", Invariant);
+
+    /// <summary>
+    /// What the data could detect. A single value per side has no spread to size it from (the engine's MDE is then 0),
+    /// which is not "any difference is detectable" but "too few samples".
+    /// </summary>
+    private static string Detectable(double minimumDetectableEffect, string what) =>
+        double.IsFinite(minimumDetectableEffect) && minimumDetectableEffect > 0
+            ? $"these data detect {what} of {Points(minimumDetectableEffect)} points or more"
+            : "these data are too few to size a detectable difference";
 
     /// <summary>"2.1×" when the loser's figure is above the winner's (both positive), else null.</summary>
     private static string? Ratio(double loser, double winner) =>
