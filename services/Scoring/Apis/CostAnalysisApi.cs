@@ -2,7 +2,6 @@ using System.Globalization;
 using BenchMesh.Catalog;
 using BenchMesh.Scoring.CostAnalysis;
 using BenchMesh.Scoring.Data;
-using BenchMesh.Scoring.Scoring;
 using BenchMesh.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -74,13 +73,7 @@ public static class CostAnalysisApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var scope = db.BenchmarkExecutions.AsNoTracking().Where(e => e.AgentId == agent);
-        if (suite is { } sid)
-        {
-            scope = scope.Where(e => e.SuiteId == sid);
-        }
-
-        var latest = await CostExecutionQueries.LatestAsync(scope, ct);
+        var latest = await CostExecutionQueries.LatestAsync(db, agent, suite, successfulOnly: false, ct);
 
         // As for results: only an agent without any execution makes Suites be asked whether the id exists (404) or is
         // merely new (200, empty), so that a Suites outage does not break the analysis of agents that have executions.
@@ -124,8 +117,7 @@ public static class CostAnalysisApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var latest = await CostExecutionQueries.LatestAsync(
-            db.BenchmarkExecutions.AsNoTracking().Where(e => e.SuiteId == sid && e.Status == BenchmarkExecutionStatuses.Success), ct);
+        var latest = await CostExecutionQueries.LatestAsync(db, agentId: null, sid, successfulOnly: true, ct);
         var points = CostAnalyzer.Frontier(latest);
         return TypedResults.Ok(new CostFrontierResponse(sid, Window, latest.Select(e => e.BenchmarkId).Distinct().Count(), points));
     }

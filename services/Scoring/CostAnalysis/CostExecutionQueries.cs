@@ -9,16 +9,39 @@ namespace BenchMesh.Scoring.CostAnalysis;
 public static class CostExecutionQueries
 {
     /// <summary>
-    /// Per agent, version, model configuration and benchmark of <paramref name="scope"/>: the latest successful execution
-    /// and, apart, the latest other one (terminated or failed). PostgreSQL picks them (ROW_NUMBER over the groups), so
-    /// only those rows are read however many executions the agent has.
+    /// Per agent, version, model configuration and benchmark: the latest successful execution and, apart, the latest
+    /// other one (terminated or failed), narrowed to an agent and/or a suite, or to the successful ones.
     /// </summary>
-    public static async Task<List<CostExecution>> LatestAsync(IQueryable<BenchmarkExecution> scope, CancellationToken ct)
+    public static async Task<List<CostExecution>> LatestAsync(
+        ScoringDbContext db, Guid? agentId, Guid? suiteId, bool successfulOnly, CancellationToken ct)
     {
-        var rows = await scope
-            .GroupBy(e => new { e.AgentId, e.AgentVersion, e.ModelConfiguration, e.BenchmarkId, Succeeded = e.Status == BenchmarkExecutionStatuses.Success })
-            .Select(g => g.OrderByDescending(e => e.CreatedAt).ThenBy(e => e.ExecutionId).First())
-            .ToListAsync(ct);
+        // PostgreSQL's DISTINCT ON picks them in one sorted pass. (EF's GroupBy-First joins a ROW_NUMBER subquery back to
+        // the groups on nullable keys; on 10,000 freshly written rows one such query took 34 s.) The filters composed on
+        // top name DISTINCT ON columns only (agent_id, suite_id), so PostgreSQL pushes them below the sort and uses the
+        // indexes (EXPLAIN: an index scan of the agent's rows, then the sort); the status filter applies to the picked
+        // rows, which is the same since success is part of the key.
+        // 'success' is BenchmarkExecutionStatuses.Success, written out because DISTINCT ON and ORDER BY must repeat one expression.
+        var latest = db.BenchmarkExecutions.FromSql($"""
+            SELECT DISTINCT ON (agent_id, agent_version, model_configuration, suite_id, benchmark_id, status = 'success') *
+            FROM scoring.benchmark_executions
+            ORDER BY agent_id, agent_version, model_configuration, suite_id, benchmark_id, status = 'success', created_at DESC, id
+            """).AsNoTracking();
+        if (agentId is { } agent)
+        {
+            latest = latest.Where(e => e.AgentId == agent);
+        }
+
+        if (suiteId is { } suite)
+        {
+            latest = latest.Where(e => e.SuiteId == suite);
+        }
+
+        if (successfulOnly)
+        {
+            latest = latest.Where(e => e.Status == BenchmarkExecutionStatuses.Success);
+        }
+
+        var rows = await latest.ToListAsync(ct);
 
         // One key object per configuration, so that its hash and model name are worked out once.
         var keys = new Dictionary<(string, string?), ConfigurationKey>();
