@@ -104,6 +104,7 @@ namespace BenchMesh.Cli
                 RegressCommand.Definition(environment),
                 StressCommand.Definition(environment, json),
                 DemoCommandDefinition(environment, gateway, json),
+                CostCommand.Definition((parseResult, command, ct) => InvokeAsync(environment, parseResult, gateway, json, command, ct)),
             };
             return root;
         }

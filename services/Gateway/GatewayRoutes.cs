@@ -15,7 +15,7 @@ public static class GatewayRoutes
     {
         [ResourceNames.Suites] = ["/agents", "/agents/{**rest}", "/suites", "/suites/{**rest}"],
         [ResourceNames.Runner] = ["/benchmarks/run", "/benchmarks/runs/{**rest}"],
-        [ResourceNames.Scoring] = ["/benchmarks/agents/{agent_id}/results", "/benchmarks/executions/{execution_id}/profile"],
+        [ResourceNames.Scoring] = ["/benchmarks/agents/{agent_id}/results", "/benchmarks/executions/{execution_id}/profile", "/benchmarks/agents/{agent_id}/cost-analysis", "/benchmarks/cost-frontier"],
         [ResourceNames.Regression] = ["/benchmarks/agents/{agent_id}/regressions"],
         [ResourceNames.Leaderboard] = ["/benchmarks/leaderboard", "/benchmarks/compare"],
         [ResourceNames.Stress] = ["/stress/runs", "/stress/runs/{**rest}"],

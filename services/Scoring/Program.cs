@@ -11,4 +11,5 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapResultsApi();
 app.MapProfileApi();
+app.MapCostAnalysisApi();
 app.Run();

@@ -48,6 +48,8 @@ public sealed class GatewayTests : IAsyncLifetime
     [InlineData("GET", "/benchmarks/runs/r1", "runner", "/benchmarks/runs/r1")]
     [InlineData("GET", "/benchmarks/agents/a1/results?suite_id=s1&timeframe=all", "scoring", "/benchmarks/agents/a1/results?suite_id=s1&timeframe=all")]
     [InlineData("GET", "/benchmarks/executions/e1/profile", "scoring", "/benchmarks/executions/e1/profile")]
+    [InlineData("GET", "/benchmarks/agents/a1/cost-analysis?monthly_tasks=500", "scoring", "/benchmarks/agents/a1/cost-analysis?monthly_tasks=500")]
+    [InlineData("GET", "/benchmarks/cost-frontier?suite_id=s1", "scoring", "/benchmarks/cost-frontier?suite_id=s1")]
     [InlineData("GET", "/benchmarks/agents/a1/regressions?threshold=0.2", "regression", "/benchmarks/agents/a1/regressions?threshold=0.2")]
     [InlineData("GET", "/benchmarks/leaderboard?metric=accuracy", "leaderboard", "/benchmarks/leaderboard?metric=accuracy")]
     [InlineData("POST", "/benchmarks/compare", "leaderboard", "/benchmarks/compare")]

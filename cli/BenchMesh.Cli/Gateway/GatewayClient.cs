@@ -48,6 +48,12 @@ public sealed class GatewayClient(HttpClient http)
             Content = JsonContent.Create(new CompareRequest(agents, suiteId, "matrix"), options: ApiJson.Options),
         }, ct);
 
+    /// <summary><c>GET /benchmarks/agents/{agent_id}/cost-analysis</c>.</summary>
+    public Task<ApiResponse<CostAnalysisReport>> GetCostAnalysisAsync(string agentId, string? suiteId, long? monthlyTasks, CancellationToken ct) =>
+        GetAsync<CostAnalysisReport>($"benchmarks/agents/{Uri.EscapeDataString(agentId)}/cost-analysis" + Query(
+            ("suite_id", suiteId),
+            ("monthly_tasks", monthlyTasks?.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
+
     /// <summary><c>POST /agents</c> with a registration as the API's JSON (built from flags or read from a file).</summary>
     public Task<ApiResponse<AgentCreated>> CreateAgentAsync(System.Text.Json.Nodes.JsonObject agent, CancellationToken ct) =>
         SendAsync<AgentCreated>(() => new HttpRequestMessage(HttpMethod.Post, "agents")
