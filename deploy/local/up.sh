@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Starts PostgreSQL, Redis and RabbitMQ on loopback with all their data under $BM_INFRA_DIR and waits
-# until each accepts connections. Idempotent: a server that already answers is left alone (with its settings).
+# Starts PostgreSQL, Redis and RabbitMQ (or only those named: postgres, redis, rabbitmq) on loopback with all their
+# data under $BM_INFRA_DIR and waits until each accepts connections. Idempotent: a server that already answers is left
+# alone (with its settings).
 # PostgreSQL runs with its durability settings on unless BM_PG_FAST=1 (test.sh): see below.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 "$HERE/install.sh"
 . "$HERE/env.sh"
 D="$BM_INFRA_DIR"; mkdir -p "$D"; chmod 755 "$D"
+wanted=" ${*:-postgres redis rabbitmq} "
 
 # ---- PostgreSQL (refuses to run as root: run it as the postgres user) ----
 mkdir -p "$D/pg"; chown postgres:postgres "$D/pg"
-if runuser -u postgres -- "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; then
+if [[ "$wanted" != *" postgres "* ]]; then
+  :
+elif runuser -u postgres -- "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; then
   fsync=$(PGPASSWORD=postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SHOW fsync" 2>/dev/null || true)
   if [ "$fsync" = off ]; then
     echo "postgres already running on $PG_PORT (started by another script with fsync=off: not durable until restarted)"
@@ -38,7 +42,9 @@ fi
 
 # ---- Redis ----
 mkdir -p "$D/redis"
-if redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+if [[ "$wanted" != *" redis "* ]]; then
+  :
+elif redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
   echo "redis already running on $REDIS_PORT"
 else
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$D/redis" --daemonize yes \
@@ -50,7 +56,9 @@ fi
 # ---- RabbitMQ (the real script, run directly as root, all state under $D/rabbit) ----
 R="$D/rabbit"
 rabbit_env  # also creates its HOME and log folders (Erlang's crash dumps go to the log folder)
-if /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1; then
+if [[ "$wanted" != *" rabbitmq "* ]]; then
+  :
+elif /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1; then
   echo "rabbitmq already running on $RABBIT_PORT"
 else
   echo '[rabbitmq_management].' > "$R/enabled_plugins"

@@ -51,11 +51,11 @@ public sealed class FaultInjector(PrivateInfrastructure infrastructure, ServiceF
 
     private async Task<InjectedFault> StopAndStartAsync(string server, TimeSpan down, CancellationToken ct)
     {
-        var started = Stopwatch.GetTimestamp();
         await infrastructure.StopAsync(server);
+        var stopped = Stopwatch.GetTimestamp();
         await Task.Delay(down, ct);
-        await infrastructure.UpAsync();
+        await infrastructure.UpAsync(server);
         var ended = Stopwatch.GetTimestamp();
-        return new InjectedFault($"{server} stopped, {Stopwatch.GetElapsedTime(started, ended).TotalSeconds:0.0} s until ready again", ended);
+        return new InjectedFault($"{server} down for {Stopwatch.GetElapsedTime(stopped, ended).TotalSeconds:0.0} s (stopped until ready again)", ended);
     }
 }

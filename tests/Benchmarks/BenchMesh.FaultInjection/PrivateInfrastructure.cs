@@ -34,8 +34,8 @@ public sealed class PrivateInfrastructure(string repositoryRoot, string director
         await UpAsync();
     }
 
-    /// <summary>Starts whichever of the three servers is not answering (up.sh leaves running ones alone).</summary>
-    public Task UpAsync() => RunScriptAsync("up.sh", []);
+    /// <summary>Starts the servers named (all three when none is), each unless it answers already.</summary>
+    public Task UpAsync(params string[] servers) => RunScriptAsync("up.sh", servers);
 
     public Task StopAsync(string server) => RunScriptAsync("down.sh", [server]);
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Runtime.Versioning;
 using BenchMesh.FaultInjection;
-
-// Linux only: it reads /proc and starts processes through util-linux setsid.
-[assembly: SupportedOSPlatform("linux")]
 
 // Fault injection against the real stack (issue 11, part 2): a private PostgreSQL (durable), RabbitMQ and Redis on their
 // own ports, BenchMesh's services as processes (two runners, two Scoring instances), a Python agent that is not ours,
@@ -18,6 +14,12 @@ if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(CampaignOptions.Usage);
     return 0;
+}
+
+if (!OperatingSystem.IsLinux())
+{
+    Console.Error.WriteLine("Linux only: the program reads /proc and starts processes through util-linux setsid.");
+    return 2;
 }
 
 var options = CampaignOptions.Parse(args, out var error);
