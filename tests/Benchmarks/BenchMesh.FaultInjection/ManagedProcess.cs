@@ -33,6 +33,7 @@ public sealed class ManagedProcess(string name, string workingDirectory, IReadOn
         }
 
         start.Environment["BM_FAULTS_LOG"] = logPath;
+        _process?.Dispose();
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
     }
 

@@ -88,7 +88,11 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 finally
 {
     // The servers' data is thrown away; the logs stay for a look at what happened.
-    Directory.Delete(Path.Combine(work, "infra"), recursive: true);
+    if (Directory.Exists(Path.Combine(work, "infra")))
+    {
+        Directory.Delete(Path.Combine(work, "infra"), recursive: true);
+    }
+
     Console.WriteLine($"Stopped everything it started. Logs: {logs}");
 }
 
