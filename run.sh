@@ -38,6 +38,9 @@ stop() {
 trap 'stop $?' EXIT
 trap 'stop 0' INT TERM
 
+# PostgreSQL with its durability settings on (only test.sh trades them for speed, with BM_PG_FAST=1; a server that
+# is already running keeps the settings it was started with, which up.sh points out).
+unset BM_PG_FAST
 deploy/local/up.sh
 echo "building..."
 dotnet build BenchMesh.sln -c Release -v q -nologo 2>&1 | grep -E " error |Build succeeded" | sort -u

@@ -19,7 +19,9 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT INT TERM
-deploy/local/up.sh
+# The test databases are thrown away: a PostgreSQL this script starts runs without fsync, synchronous commits and
+# full-page writes, for speed. One that is already running keeps its own settings (the first starter decides).
+BM_PG_FAST=1 deploy/local/up.sh
 
 export BENCHMESH_TEST_POSTGRES="$BM_PG_CONNECTION"
 export BENCHMESH_TEST_RABBITMQ="$BM_RABBIT_CONNECTION"

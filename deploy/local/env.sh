@@ -16,13 +16,17 @@ BM_RABBIT_CONNECTION="amqp://guest:guest@127.0.0.1:${RABBIT_PORT}"
 BM_RABBIT_MANAGEMENT="http://127.0.0.1:${RABBIT_MGMT_PORT}"
 export BM_PG_CONNECTION BM_REDIS_CONNECTION BM_RABBIT_CONNECTION BM_RABBIT_MANAGEMENT
 
+# RabbitMQ's environment. Every rabbitmqctl call runs after it, and Erlang writes erl_crash.dump into the current
+# folder when it cannot start (e.g. a missing HOME): so the folders exist first and dumps go to the log folder.
 rabbit_env() {
   local R="$BM_INFRA_DIR/rabbit"
+  mkdir -p "$R/home" "$R/log"
   export HOME="$R/home" RABBITMQ_NODENAME="$RABBIT_NODENAME" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
     RABBITMQ_NODE_PORT="$RABBIT_PORT" RABBITMQ_DIST_PORT=$((RABBIT_PORT + 20000)) \
     RABBITMQ_MNESIA_BASE="$R/mnesia" RABBITMQ_LOG_BASE="$R/log" RABBITMQ_PID_FILE="$R/rabbit.pid" \
     RABBITMQ_CONFIG_FILE="$R/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$R/enabled_plugins" \
     RABBITMQ_ADVANCED_CONFIG_FILE="$R/advanced.config" ERL_EPMD_ADDRESS=127.0.0.1 \
+    ERL_CRASH_DUMP="$R/log/erl_crash.dump" \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 
