@@ -98,6 +98,7 @@ namespace BenchMesh.Cli
                 LeaderboardCommandDefinition(environment, gateway, json),
                 CompareCommandDefinition(environment, gateway, json),
                 ResultsCommandDefinition(environment, gateway, json),
+                RunsCommandDefinition(environment, gateway, json),
                 RegressionsCommandDefinition(environment, gateway, json),
                 AgentCommandDefinition(environment, gateway, json),
                 SuiteCommandDefinition(environment, gateway, json),
@@ -204,10 +205,32 @@ namespace BenchMesh.Cli
             var suite = new Option<string?>("--suite") { Description = "Only this suite", HelpName = "SUITE_ID" };
             var timeframe = new Option<string?>("--timeframe") { Description = "latest (default), all or 30d", HelpName = "latest|all|30d" };
             timeframe.AcceptOnlyFromAmong("latest", "all", "30d");
-            var command = new Command("results", "List an agent's benchmark executions") { agent, suite, timeframe };
+            var limit = new Option<int?>("--limit") { Description = "Executions per page for all and 30d, 1-500 (default 100)", HelpName = "N" };
+            var cursor = new Option<string?>("--cursor") { Description = "The next page: the cursor the previous page printed", HelpName = "CURSOR" };
+            var command = new Command("results", "List an agent's benchmark executions") { agent, suite, timeframe, limit, cursor };
             command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
-                QueryCommands.ResultsAsync(context, parseResult.GetRequiredValue(agent), parseResult.GetValue(suite), parseResult.GetValue(timeframe), ct), ct));
+                QueryCommands.ResultsAsync(
+                    context, parseResult.GetRequiredValue(agent), parseResult.GetValue(suite), parseResult.GetValue(timeframe),
+                    parseResult.GetValue(limit), parseResult.GetValue(cursor), ct), ct));
             return command;
+        }
+
+        private static Command RunsCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
+        {
+            var agent = new Option<string?>("--agent") { Description = "Only this agent's runs", HelpName = "AGENT_ID" };
+            var suite = new Option<string?>("--suite") { Description = "Only this suite's runs", HelpName = "SUITE_ID" };
+            var status = new Option<string?>("--status") { Description = "Only runs in this state", HelpName = "queued|running|completed|failed" };
+            status.AcceptOnlyFromAmong("queued", "running", "completed", "failed");
+            var since = new Option<string?>("--since") { Description = "Requested at or after: 2026-12-01 or 2026-12-01T08:00:00Z", HelpName = "TIME" };
+            var until = new Option<string?>("--until") { Description = "Requested before: 2026-12-01 or 2026-12-01T08:00:00Z", HelpName = "TIME" };
+            var limit = new Option<int?>("--limit") { Description = "Runs per page, 1-200 (default 50)", HelpName = "N" };
+            var cursor = new Option<string?>("--cursor") { Description = "The next page: the cursor the previous page printed", HelpName = "CURSOR" };
+            var list = new Command("list", "List runs, newest first") { agent, suite, status, since, until, limit, cursor };
+            list.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
+                QueryCommands.RunsAsync(context, new RunListFilter(
+                    parseResult.GetValue(agent), parseResult.GetValue(suite), parseResult.GetValue(status),
+                    parseResult.GetValue(since), parseResult.GetValue(until), parseResult.GetValue(limit), parseResult.GetValue(cursor)), ct), ct));
+            return new Command("runs", "Benchmark runs") { list };
         }
 
         private static Command RegressionsCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)

@@ -14,8 +14,12 @@ public static class GatewayRoutes
     public static readonly IReadOnlyDictionary<string, string[]> PathsByService = new Dictionary<string, string[]>
     {
         [ResourceNames.Suites] = ["/agents", "/agents/{**rest}", "/suites", "/suites/{**rest}"],
-        [ResourceNames.Runner] = ["/benchmarks/run", "/benchmarks/runs/{**rest}"],
-        [ResourceNames.Scoring] = ["/benchmarks/agents/{agent_id}/results", "/benchmarks/executions/{execution_id}/profile", "/benchmarks/agents/{agent_id}/cost-analysis", "/benchmarks/cost-frontier"],
+        [ResourceNames.Runner] = ["/benchmarks/run", "/benchmarks/runs", "/benchmarks/runs/{**rest}"],
+        [ResourceNames.Scoring] =
+        [
+            "/benchmarks/agents/{agent_id}/results", "/benchmarks/executions/{execution_id}/profile",
+            "/benchmarks/agents/{agent_id}/cost-analysis", "/benchmarks/cost-frontier",
+        ],
         [ResourceNames.Regression] = ["/benchmarks/agents/{agent_id}/regressions"],
         [ResourceNames.Leaderboard] = ["/benchmarks/leaderboard", "/benchmarks/compare"],
         [ResourceNames.Stress] = ["/stress/runs", "/stress/runs/{**rest}"],

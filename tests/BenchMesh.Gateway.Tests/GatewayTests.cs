@@ -55,6 +55,8 @@ public sealed class GatewayTests : IAsyncLifetime
     [InlineData("POST", "/benchmarks/compare", "leaderboard", "/benchmarks/compare")]
     [InlineData("POST", "/stress/runs", "stress", "/stress/runs")]
     [InlineData("GET", "/stress/runs/x1", "stress", "/stress/runs/x1")]
+    [InlineData("GET", "/benchmarks/runs?agent_id=a1&limit=5", "runner", "/benchmarks/runs?agent_id=a1&limit=5")]
+    [InlineData("GET", "/stress/runs?status=running&cursor=c1", "stress", "/stress/runs?status=running&cursor=c1")]
     [InlineData("GET", "/openapi/runner.json", "runner", "/openapi/v1.json")]
     [InlineData("GET", "/openapi/suites.json", "suites", "/openapi/v1.json")]
     public async Task A_public_route_reaches_the_service_that_owns_it(string method, string path, string service, string received)

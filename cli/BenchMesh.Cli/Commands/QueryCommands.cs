@@ -1,3 +1,4 @@
+using BenchMesh.Cli.Gateway;
 using BenchMesh.Cli.Rendering;
 
 namespace BenchMesh.Cli.Commands;
@@ -20,9 +21,10 @@ internal static class QueryCommands
         return ExitCodes.Success;
     }
 
-    public static async Task<int> ResultsAsync(CommandContext context, string agentId, string? suiteId, string? timeframe, CancellationToken ct)
+    public static async Task<int> ResultsAsync(
+        CommandContext context, string agentId, string? suiteId, string? timeframe, int? limit, string? cursor, CancellationToken ct)
     {
-        var response = await context.Gateway.GetResultsAsync(agentId, suiteId, timeframe, ct);
+        var response = await context.Gateway.GetResultsAsync(agentId, suiteId, timeframe, limit, cursor, ct);
         if (context.Json)
         {
             JsonOutput.Write(context.Out, response.Json);
@@ -30,6 +32,21 @@ internal static class QueryCommands
         else
         {
             ResultsRenderer.Render(context.Out, response.Value);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public static async Task<int> RunsAsync(CommandContext context, RunListFilter filter, CancellationToken ct)
+    {
+        var response = await context.Gateway.ListRunsAsync(filter, ct);
+        if (context.Json)
+        {
+            JsonOutput.Write(context.Out, response.Json);
+        }
+        else
+        {
+            RunListRenderer.Render(context.Out, response.Value);
         }
 
         return ExitCodes.Success;

@@ -109,7 +109,28 @@ public sealed record Execution(
     string? ErrorMessage,
     DateTimeOffset? CreatedAt);
 
-public sealed record AgentResults(string? AgentId, string? Timeframe, IReadOnlyList<Execution>? Results);
+/// <summary><c>next_cursor</c>: the next page of an <c>all</c> or <c>30d</c> answer; null on the last page and for <c>latest</c>.</summary>
+public sealed record AgentResults(string? AgentId, string? Timeframe, IReadOnlyList<Execution>? Results, string? NextCursor = null);
+
+public sealed record RunSummaryProgress(int TotalBenchmarks, int CompletedBenchmarks, int FailedBenchmarks);
+
+public sealed record RunSummary(
+    string RunId,
+    string? AgentId,
+    string? AgentName,
+    string? AgentVersion,
+    string? SuiteId,
+    string? Status,
+    RunSummaryProgress? Progress,
+    double? OverallScore,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? CompletedAt);
+
+/// <summary>A page of <c>GET /benchmarks/runs</c>, newest first.</summary>
+public sealed record RunList(IReadOnlyList<RunSummary>? Runs, string? NextCursor);
+
+/// <summary>The filters and page of <c>GET /benchmarks/runs</c>, each optional.</summary>
+public sealed record RunListFilter(string? AgentId, string? SuiteId, string? Status, string? Since, string? Until, int? Limit, string? Cursor);
 
 public sealed record Regression(
     string? BenchmarkId,

@@ -26,8 +26,15 @@ public sealed class GatewayClient(HttpClient http)
     public Task<ApiResponse<Leaderboard>> GetLeaderboardAsync(string? category, string? metric, int? limit, CancellationToken ct) =>
         GetAsync<Leaderboard>("benchmarks/leaderboard" + Query(("category", category), ("metric", metric), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
 
-    public Task<ApiResponse<AgentResults>> GetResultsAsync(string agentId, string? suiteId, string? timeframe, CancellationToken ct) =>
-        GetAsync<AgentResults>($"benchmarks/agents/{Uri.EscapeDataString(agentId)}/results" + Query(("suite_id", suiteId), ("timeframe", timeframe)), ct);
+    public Task<ApiResponse<AgentResults>> GetResultsAsync(string agentId, string? suiteId, string? timeframe, int? limit, string? cursor, CancellationToken ct) =>
+        GetAsync<AgentResults>($"benchmarks/agents/{Uri.EscapeDataString(agentId)}/results" + Query(
+            ("suite_id", suiteId), ("timeframe", timeframe),
+            ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("cursor", cursor)), ct);
+
+    public Task<ApiResponse<RunList>> ListRunsAsync(RunListFilter filter, CancellationToken ct) =>
+        GetAsync<RunList>("benchmarks/runs" + Query(
+            ("agent_id", filter.AgentId), ("suite_id", filter.SuiteId), ("status", filter.Status), ("since", filter.Since), ("until", filter.Until),
+            ("limit", filter.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("cursor", filter.Cursor)), ct);
 
     public Task<ApiResponse<RegressionReport>> GetRegressionsAsync(string agentId, string? baselineVersion, double? threshold, CancellationToken ct) =>
         GetAsync<RegressionReport>($"benchmarks/agents/{Uri.EscapeDataString(agentId)}/regressions" + Query(

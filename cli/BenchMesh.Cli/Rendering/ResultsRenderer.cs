@@ -55,5 +55,10 @@ internal static class ResultsRenderer
         {
             console.Write(new Text($"{failed.BenchmarkName ?? failed.BenchmarkId} ({failed.ExecutionId}): {failed.ErrorMessage}{Environment.NewLine}", new Style(Color.Red)));
         }
+
+        if (results.NextCursor is { } next)
+        {
+            console.WriteLine($"More executions: add --cursor {next}");
+        }
     }
 }

@@ -23,6 +23,7 @@ public static class RunsApi
         var group = app.MapGroup("/benchmarks").WithTags("Runs");
         group.MapPost("/run", StartRunAsync).WithName("StartRun").WithSummary("Run a suite against an agent version.");
         group.MapGet("/runs/{run_id:guid}", GetRunAsync).WithName("GetRun").WithSummary("A run's status, progress and report.");
+        group.MapGet("/runs", RunListApi.ListRunsAsync).WithName("ListRuns").WithSummary("The runs, newest first, filtered and paged by cursor.");
         return app;
     }
 

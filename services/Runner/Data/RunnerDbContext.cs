@@ -28,6 +28,11 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(r => r.ConfigurationJson).HasColumnName("configuration").HasColumnType("jsonb");
             e.Property(r => r.Status).HasMaxLength(20);
             e.HasIndex(r => new { r.AgentId, r.CreatedAt }).HasDatabaseName("ix_runs_agent_id_created_at");
+            // GET /benchmarks/runs pages newest first by (created_at, run_id): unfiltered, or by suite or status (the index
+            // above serves the agent filter).
+            e.HasIndex(r => new { r.CreatedAt, r.RunId }).HasDatabaseName("ix_runs_created_at_run_id");
+            e.HasIndex(r => new { r.SuiteId, r.CreatedAt, r.RunId }).HasDatabaseName("ix_runs_suite_id_created_at");
+            e.HasIndex(r => new { r.Status, r.CreatedAt, r.RunId }).HasDatabaseName("ix_runs_status_created_at");
             e.HasMany(r => r.Benchmarks).WithOne().HasForeignKey(b => b.RunId).OnDelete(DeleteBehavior.Cascade);
         });
 

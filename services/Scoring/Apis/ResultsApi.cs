@@ -174,12 +174,21 @@ public sealed record ExecutionResult
     }
 }
 
-public sealed record AgentResultsResponse(Guid AgentId, string Timeframe, Guid? SuiteId, IReadOnlyList<ExecutionResult> Results);
+/// <summary>
+/// The results of an agent; <c>next_cursor</c> asks for the next page of an <c>all</c> or <c>30d</c> answer, and is null
+/// on the last page and for <c>latest</c>, which is not paged.
+/// </summary>
+public sealed record AgentResultsResponse(Guid AgentId, string Timeframe, Guid? SuiteId, IReadOnlyList<ExecutionResult> Results, string? NextCursor);
 
 public static class ResultsApi
 {
     /// <summary>The timeframes of <c>GET /benchmarks/agents/{agent_id}/results</c>.</summary>
     public static readonly IReadOnlyList<string> Timeframes = ["latest", "all", "30d"];
+
+    /// <summary>The name the cursors of <c>all</c> and <c>30d</c> answers are checked against.</summary>
+    public const string CursorList = "scoring.results";
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
 
     public static IEndpointRouteBuilder MapResultsApi(this IEndpointRouteBuilder app)
     {
@@ -194,6 +203,8 @@ public static class ResultsApi
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "agent_id")] string agentId,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "suite_id")] string? suiteId,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "timeframe")] string? timeframe,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "limit")] string? limit,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "cursor")] string? cursor,
         ScoringDbContext db,
         ISuiteCatalog catalog,
         TimeProvider clock,
@@ -224,13 +235,27 @@ public static class ResultsApi
             errors.Add("timeframe", $"must be one of {string.Join(", ", Timeframes)}.");
         }
 
+        // latest is one execution per benchmark and version, a bounded answer that is not paged: a page size or cursor
+        // there is refused rather than ignored, so that a client never takes a partial answer for a whole one.
+        var page = KeysetPage.Read(errors, CursorList, limit, cursor, DefaultLimit, MaxLimit);
+        if (frame == "latest")
+        {
+            foreach (var (field, value) in new[] { ("limit", limit), ("cursor", cursor) })
+            {
+                if (value is not null)
+                {
+                    errors.Add(field, "applies to timeframe all and 30d; latest is not paged.");
+                }
+            }
+        }
+
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var query = db.BenchmarkExecutions.AsNoTracking().Where(e => e.AgentId == agent);
-        var narrowed = suite is not null || frame == "30d";
+        var narrowed = suite is not null || frame == "30d" || page.After is not null;
         if (suite is { } sid)
         {
             query = query.Where(e => e.SuiteId == sid);
@@ -242,7 +267,22 @@ public static class ResultsApi
             query = query.Where(e => e.CreatedAt >= since);
         }
 
-        var rows = await query.OrderByDescending(e => e.CreatedAt).ThenBy(e => e.ExecutionId).ToListAsync(ct);
+        List<BenchmarkExecution> rows;
+        if (frame == "latest")
+        {
+            rows = await query.OrderByDescending(e => e.CreatedAt).ThenBy(e => e.ExecutionId).ToListAsync(ct);
+        }
+        else
+        {
+            if (page.After is { } after)
+            {
+                // A row-value comparison, (created_at, id) < (t, id): the keyset order's own, which the agent's index serves.
+                query = query.Where(e => EF.Functions.LessThan(
+                    ValueTuple.Create(e.CreatedAt, e.ExecutionId), ValueTuple.Create(after.Timestamp, after.Id)));
+            }
+
+            rows = await query.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.ExecutionId).Take(page.Limit + 1).ToListAsync(ct);
+        }
 
         // No result of this agent at all: an agent registered a moment ago (200, empty) or an id Suites never
         // issued (404). Only then is Suites asked, so that its outage does not break reads of existing results.
@@ -258,8 +298,10 @@ public static class ResultsApi
         {
             // The most recent execution per benchmark and version.
             rows = rows.GroupBy(e => (e.BenchmarkId, e.AgentVersion)).Select(g => g.First()).ToList();
+            return TypedResults.Ok(new AgentResultsResponse(agent, frame, suite, rows.Select(ExecutionResult.From).ToList(), null));
         }
 
-        return TypedResults.Ok(new AgentResultsResponse(agent, frame, suite, rows.Select(ExecutionResult.From).ToList()));
+        var (items, next) = page.Slice(rows, e => KeysetCursor.After(e.CreatedAt, e.ExecutionId));
+        return TypedResults.Ok(new AgentResultsResponse(agent, frame, suite, items.Select(ExecutionResult.From).ToList(), next));
     }
 }

@@ -62,6 +62,9 @@ public static class StressApi
         stress.MapGet("/{stress_run_id:guid}", GetAsync)
             .WithName("GetStressRun")
             .WithSummary("A stress run's status, progress and result.");
+        stress.MapGet("/", StressListApi.ListAsync)
+            .WithName("ListStressRuns")
+            .WithSummary("The stress runs, newest first, filtered and paged by cursor.");
         return app;
     }
 

@@ -129,6 +129,10 @@ public sealed class StressDbContext(DbContextOptions<StressDbContext> options) :
             e.Property(r => r.ResultJson).HasColumnName("result").HasColumnType("jsonb");
             e.Property(r => r.Owner).HasMaxLength(200);
             e.HasIndex(r => new { r.AgentId, r.CreatedAt }).HasDatabaseName("ix_stress_runs_agent");
+            // GET /stress/runs pages newest first by (created_at, stress_run_id): unfiltered, or by status (the index above
+            // serves the agent filter).
+            e.HasIndex(r => new { r.CreatedAt, r.StressRunId }).HasDatabaseName("ix_stress_runs_created_at");
+            e.HasIndex(r => new { r.Status, r.CreatedAt, r.StressRunId }).HasDatabaseName("ix_stress_runs_status_created_at");
             // The heartbeat and the sweep for abandoned runs only ever look at running runs.
             e.HasIndex(r => r.HeartbeatAt).HasFilter("status = 'running'").HasDatabaseName("ix_stress_runs_running");
             e.Property(r => r.Workers).HasDefaultValue(1);

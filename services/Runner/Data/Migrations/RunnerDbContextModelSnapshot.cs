@@ -166,6 +166,15 @@ namespace BenchMesh.Runner.Data.Migrations
                     b.HasIndex("AgentId", "CreatedAt")
                         .HasDatabaseName("ix_runs_agent_id_created_at");
 
+                    b.HasIndex("CreatedAt", "RunId")
+                        .HasDatabaseName("ix_runs_created_at_run_id");
+
+                    b.HasIndex("Status", "CreatedAt", "RunId")
+                        .HasDatabaseName("ix_runs_status_created_at");
+
+                    b.HasIndex("SuiteId", "CreatedAt", "RunId")
+                        .HasDatabaseName("ix_runs_suite_id_created_at");
+
                     b.ToTable("runs", "runner");
                 });
 

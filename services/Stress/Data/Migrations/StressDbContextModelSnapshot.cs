@@ -189,6 +189,12 @@ namespace BenchMesh.Stress.Data.Migrations
                     b.HasIndex("AgentId", "CreatedAt")
                         .HasDatabaseName("ix_stress_runs_agent");
 
+                    b.HasIndex("CreatedAt", "StressRunId")
+                        .HasDatabaseName("ix_stress_runs_created_at");
+
+                    b.HasIndex("Status", "CreatedAt", "StressRunId")
+                        .HasDatabaseName("ix_stress_runs_status_created_at");
+
                     b.ToTable("stress_runs", "stress");
                 });
 
