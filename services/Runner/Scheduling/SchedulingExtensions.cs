@@ -14,8 +14,8 @@ public static class SchedulingExtensions
     /// <summary>
     /// Benchmark schedules (docs/runner.md, "Schedules"): a Quartz scheduler on the Runner's database with the
     /// clustered ADO.NET store, so that each fire time is claimed by exactly one replica (a compare-and-swap on the
-    /// trigger row, or the <c>qrtz_locks</c> row lock under contention), and a replica that dies mid-firing has its
-    /// firing recovered by another.
+    /// trigger row, or the <c>qrtz_locks</c> row lock under contention), and the triggers of a replica that stops
+    /// checking in fire on the others.
     /// Registered after the database, so its hosted service starts once the migrations have created the tables.
     /// </summary>
     public static IHostApplicationBuilder AddBenchmarkScheduling(this IHostApplicationBuilder builder)
