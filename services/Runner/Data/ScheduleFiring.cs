@@ -1,10 +1,12 @@
 namespace BenchMesh.Runner.Data;
 
-/// <summary>What a schedule's firing recorded: the run it started, or why it started none.</summary>
+/// <summary>
+/// What a schedule's firing recorded: <see cref="Started"/>, or the code of the refusal that started no run
+/// (<c>agent_not_found</c>, <c>suite_not_found</c>, <c>agent_unreachable</c>, <c>catalog_unavailable</c>, ...).
+/// </summary>
 public static class FiringOutcomes
 {
     public const string Started = "started";
-    // Otherwise a RunRefusal code: agent_not_found, suite_not_found, agent_unreachable, catalog_unavailable, ...
 }
 
 /// <summary>

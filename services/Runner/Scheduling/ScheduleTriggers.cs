@@ -3,7 +3,7 @@ using Quartz;
 
 namespace BenchMesh.Runner.Scheduling;
 
-/// <summary>The Quartz side of a schedule: one durable-less job and one cron trigger, both keyed by the schedule id.</summary>
+/// <summary>The Quartz side of a schedule: one (non-durable) job and one cron trigger, both keyed by the schedule id.</summary>
 public sealed class ScheduleTriggers(ISchedulerFactory schedulers)
 {
     public const string Group = "benchmark-schedules";
