@@ -262,11 +262,14 @@ namespace BenchMesh.Cli
             var version = new Option<string?>("--version") { Description = "A first version to register", HelpName = "V" };
             var modelConfig = new Option<string?>("--model-config") { Description = "The version's model configuration: a JSON object, or @FILE (.json or .yaml)", HelpName = "JSON|@FILE" };
 
+            var scheduleMonthly = new Option<bool>("--schedule-monthly") { Description = "Also create the suggested schedule (1st and 15th of each month) for --suite" };
+            var scheduleSuite = new Option<string?>("--suite") { Description = "with --schedule-monthly: the suite the schedule runs", HelpName = "SUITE_ID" };
+
             var flags = new Option[] { name, workspace, protocol, endpoint, command, processMode, description, inputPrice, outputPrice, callPrice, version, modelConfig };
             var register = new Command("register", "Register an agent (POST /agents) from flags or from a JSON or YAML file; prints its id")
             {
                 file, name, workspace, protocol, endpoint, command, processMode, description, apiKeyEnv, apiKeyStdin,
-                inputPrice, outputPrice, callPrice, version, modelConfig,
+                inputPrice, outputPrice, callPrice, version, modelConfig, scheduleMonthly, scheduleSuite,
             };
             foreach (var price in new[] { inputPrice, outputPrice, callPrice })
             {
@@ -313,6 +316,15 @@ namespace BenchMesh.Cli
                 {
                     result.AddError("--api-key-env and --api-key-stdin cannot be used together.");
                 }
+
+                if (result.GetValue(scheduleMonthly) != (result.GetValue(scheduleSuite) is not null))
+                {
+                    result.AddError("--schedule-monthly and --suite go together: the schedule runs that suite.");
+                }
+                else if (result.GetValue(scheduleMonthly) && result.GetValue(file) is null && result.GetValue(version) is null)
+                {
+                    result.AddError("--schedule-monthly needs a version to run: give --version too.");
+                }
             });
             register.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
                 AgentRegisterCommand.ExecuteAsync(context, environment, new AgentRegisterArguments
@@ -332,6 +344,7 @@ namespace BenchMesh.Cli
                     PricePerCall = parseResult.GetValue(callPrice),
                     Version = parseResult.GetValue(version),
                     ModelConfig = parseResult.GetValue(modelConfig),
+                    ScheduleSuiteId = parseResult.GetValue(scheduleMonthly) ? parseResult.GetValue(scheduleSuite) : null,
                 }, ct), ct));
             return new Command("agent", "Manage agents") { register };
         }

@@ -29,6 +29,10 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
     public Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct) =>
         CallAsync(async options => ToSuite(await client.GetSuiteAsync(new GetSuiteRequest { SuiteId = suiteId.ToString() }, options)), ct);
 
+    public async Task<IReadOnlyList<CatalogAgent>> ListAgentsAsync(CancellationToken ct) =>
+        (await CallAsync(async options => await client.ListAgentsAsync(new ListAgentsRequest(), options), ct))?
+            .Agents.Select(ToAgent).ToList() ?? [];
+
     /// <summary>Asks for the suite without its dataset items: only its settings are needed.</summary>
     public async Task<IReadOnlyDictionary<string, double>?> GetRegressionThresholdsAsync(Guid suiteId, CancellationToken ct) =>
         (await CallAsync(async options => ToSuite(await client.GetSuiteAsync(new GetSuiteRequest { SuiteId = suiteId.ToString(), OmitItems = true }, options)), ct))

@@ -29,6 +29,13 @@ public interface ISuiteCatalog
 
     Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct);
 
+    /// <summary>
+    /// Every registered agent, oldest first (the Runner's coverage report). A default body so that the catalogs of
+    /// services that only look agents up (and their test doubles) need not implement it.
+    /// </summary>
+    Task<IReadOnlyList<CatalogAgent>> ListAgentsAsync(CancellationToken ct) =>
+        throw new NotSupportedException($"{GetType().Name} cannot list agents.");
+
     /// <summary>The suite's overrides of the regression engine's practical thresholds; null when there is no such suite.</summary>
     async Task<IReadOnlyDictionary<string, double>?> GetRegressionThresholdsAsync(Guid suiteId, CancellationToken ct) =>
         (await GetSuiteAsync(suiteId, ct).ConfigureAwait(false))?.RegressionThresholds;

@@ -14,7 +14,11 @@ public static class GatewayRoutes
     public static readonly IReadOnlyDictionary<string, string[]> PathsByService = new Dictionary<string, string[]>
     {
         [ResourceNames.Suites] = ["/agents", "/agents/{**rest}", "/suites", "/suites/{**rest}"],
-        [ResourceNames.Runner] = ["/benchmarks/run", "/benchmarks/runs", "/benchmarks/runs/{**rest}"],
+        [ResourceNames.Runner] =
+        [
+            "/benchmarks/run", "/benchmarks/runs", "/benchmarks/runs/{**rest}",
+            "/benchmarks/schedules", "/benchmarks/schedules/{**rest}", "/benchmarks/coverage",
+        ],
         [ResourceNames.Scoring] =
         [
             "/benchmarks/agents/{agent_id}/results", "/benchmarks/executions/{execution_id}/profile",

@@ -8,6 +8,7 @@ using BenchMesh.Runner.Consumers;
 using BenchMesh.Runner.Data;
 using BenchMesh.Runner.Execution;
 using BenchMesh.Runner.Judging;
+using BenchMesh.Runner.Scheduling;
 using BenchMesh.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -55,6 +56,8 @@ public static class Extensions
         services.AddScoped<ModelJudge>();
 
         services.AddScoped<RunProgressRecorder>();
+        services.AddScoped<RunStarter>();
+        builder.AddBenchmarkScheduling();
         builder.AddBenchMeshMessaging(ResourceNames.Runner, x =>
         {
             x.AddConsumer<RunBenchmarkConsumer, RunBenchmarkConsumerDefinition>();

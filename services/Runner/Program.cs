@@ -10,4 +10,6 @@ app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapRunsApi();
+app.MapSchedulesApi();
+app.MapCoverageApi();
 app.Run();

@@ -153,4 +153,54 @@ public sealed class AgentRegisterCommandTests : IDisposable
         Assert.Contains(expected, result.Error);
         Assert.Empty(gateway.Requests);
     }
+
+    [Fact]
+    public async Task Schedule_monthly_creates_the_suggested_schedule_for_the_suite()
+    {
+        const string suiteId = "0199a5d2-0000-7000-8000-0000000000aa";
+        await using var gateway = await FakeGateway.StartAsync(app =>
+        {
+            var created = JsonSerializer.SerializeToNode(Created)!.AsObject();
+            created["suggested_schedule"] = JsonNode.Parse("""
+                {"cron_expression": "17 3 1,15 * *", "time_zone": "UTC", "method": "POST", "endpoint": "/benchmarks/schedules"}
+                """);
+            app.MapPost("/agents", () => Results.Json(created, new JsonSerializerOptions(), statusCode: StatusCodes.Status201Created));
+            app.MapPost("/benchmarks/schedules", () => Results.Json(new
+            {
+                schedule_id = "0199a5d2-0000-7000-8000-0000000000bb",
+                cron_expression = "0 17 3 1,15 * ?",
+                time_zone = "UTC",
+                next_fire_time = "2026-12-15T03:17:00+00:00",
+            }, new JsonSerializerOptions(), statusCode: StatusCodes.Status201Created));
+        });
+
+        var result = await CliHarness.RunAsync(new Dictionary<string, string>(),
+            "agent", "register", "--gateway", gateway.Url, "--name", "support-bot", "--workspace", "team-a", "--protocol", "openai-chat",
+            "--endpoint", "http://127.0.0.1:5161/openai/baseline", "--version", "1.0", "--schedule-monthly", "--suite", suiteId);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var requests = gateway.Requests.ToList();
+        Assert.Equal(["/agents", "/benchmarks/schedules"], requests.Select(r => r.PathAndQuery));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""
+            {"agent_id": "0199a5d2-0000-7000-8000-000000000001", "suite_id": "{{suiteId}}", "cron_expression": "17 3 1,15 * *", "time_zone": "UTC"}
+            """), JsonNode.Parse(requests[1].Body)), requests[1].Body);
+        Assert.Contains("Scheduled runs: 0 17 3 1,15 * ? (UTC)", result.Output);
+        Assert.Contains("schedule_id: 0199a5d2-0000-7000-8000-0000000000bb", result.Output);
+    }
+
+    [Theory]
+    [InlineData("--schedule-monthly")]
+    [InlineData("--suite", "0199a5d2-0000-7000-8000-0000000000aa")]
+    public async Task Schedule_monthly_and_suite_go_together(params string[] flags)
+    {
+        await using var gateway = await GatewayAsync();
+
+        var result = await CliHarness.RunAsync(new Dictionary<string, string>(), [
+            "agent", "register", "--gateway", gateway.Url, "--name", "support-bot", "--workspace", "team-a", "--protocol", "openai-chat",
+            "--endpoint", "http://127.0.0.1:5161/openai/baseline", "--version", "1.0", .. flags]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("--schedule-monthly and --suite go together", result.Error);
+        Assert.Empty(gateway.Requests);
+    }
 }

@@ -35,6 +35,13 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var agent = JsonNode.Parse(createdText)!.AsObject();
         var agentId = (string)agent["agent_id"]!;
+        // Only the registration offers the default schedule; the rest is the representation GET answers with.
+        var suggested = agent["suggested_schedule"]!.AsObject();
+        Assert.Matches(@"^[0-5]?[0-9] 3 1,15 \* \*$", (string)suggested["cron_expression"]!);
+        Assert.Equal("UTC", (string)suggested["time_zone"]!);
+        Assert.Equal("POST", (string)suggested["method"]!);
+        Assert.Equal("/benchmarks/schedules", (string)suggested["endpoint"]!);
+        agent.Remove("suggested_schedule");
         Assert.Equal($"/agents/{agentId}", created.Headers.Location?.OriginalString);
         Assert.Equal("support-bot", (string)agent["name"]!);
         Assert.Equal("team-a", (string)agent["workspace_id"]!);

@@ -216,6 +216,10 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         // An agent registered without versions is still an agent.
         Assert.Equal("bare", withoutVersions.AgentName);
         Assert.Empty(withoutVersions.Versions);
+
+        // Listed oldest first, each as GetAgent answers it.
+        var listed = await Catalog.ListAgentsAsync(channel);
+        Assert.Equal([agent, withoutVersions], listed.Agents);
     }
 
     [Fact]
@@ -263,6 +267,12 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
 
         private static readonly Method<GetAgentRequest, AgentMessage> GetAgent = new(
             MethodType.Unary, Service, "GetAgent", Marshal(GetAgentRequest.Parser), Marshal(AgentMessage.Parser));
+
+        private static readonly Method<ListAgentsRequest, ListAgentsResponse> ListAgents = new(
+            MethodType.Unary, Service, "ListAgents", Marshal(ListAgentsRequest.Parser), Marshal(ListAgentsResponse.Parser));
+
+        public static async Task<ListAgentsResponse> ListAgentsAsync(GrpcChannel channel) =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(ListAgents, null, new CallOptions(), new ListAgentsRequest());
 
         public static async Task<SuiteMessage> GetSuiteAsync(GrpcChannel channel, string suiteId, bool omitItems = false) =>
             await channel.CreateCallInvoker().AsyncUnaryCall(GetSuite, null, new CallOptions(), new GetSuiteRequest { SuiteId = suiteId, OmitItems = omitItems });

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BenchMesh.Cli.Gateway;
 using BenchMesh.Cli.Rendering;
 
 namespace BenchMesh.Cli.Commands;
@@ -22,6 +23,9 @@ public sealed record AgentRegisterArguments
     public decimal? PricePerCall { get; init; }
     public string? Version { get; init; }
     public string? ModelConfig { get; init; }
+
+    /// <summary>--schedule-monthly --suite: create the registration's suggested schedule for this suite.</summary>
+    public string? ScheduleSuiteId { get; init; }
 }
 
 /// <summary>
@@ -54,17 +58,50 @@ internal static class AgentRegisterCommand
         }
 
         var response = await context.Gateway.CreateAgentAsync(agent, ct);
-        if (context.Json)
-        {
-            JsonOutput.Write(context.Out, response.Json);
-        }
-        else
+        if (!context.Json)
         {
             CreatedRenderer.Agent(context.Out, response.Value);
         }
 
+        if (arguments.ScheduleSuiteId is not { } suiteId)
+        {
+            if (context.Json)
+            {
+                JsonOutput.Write(context.Out, response.Json);
+            }
+
+            return ExitCodes.Success;
+        }
+
+        ApiResponse<ScheduleCreated> schedule;
+        try
+        {
+            schedule = await context.Gateway.CreateScheduleAsync(new ScheduleRequest(
+                response.Value.AgentId, suiteId,
+                response.Value.SuggestedSchedule?.CronExpression ?? DefaultSchedule,
+                response.Value.SuggestedSchedule?.TimeZone ?? "UTC"), ct);
+        }
+        catch (ApiProblemException) when (context.Json)
+        {
+            // The agent is registered either way: a refused schedule still prints it, then says why.
+            JsonOutput.Write(context.Out, response.Json);
+            throw;
+        }
+
+        if (context.Json)
+        {
+            JsonOutput.WriteObject(context.Out, ("agent", response.Json), ("schedule", schedule.Json));
+        }
+        else
+        {
+            CreatedRenderer.Schedule(context.Out, schedule.Value);
+        }
+
         return ExitCodes.Success;
     }
+
+    /// <summary>The Suites service's suggestion (docs/api.md, "Schedules"), for a gateway that offers none.</summary>
+    private const string DefaultSchedule = "0 3 1,15 * *";
 
     private static JsonObject ReadFile(string path)
     {

@@ -182,7 +182,16 @@ public sealed record AgentCreated(
     string? WorkspaceId,
     string? Protocol,
     bool? HasApiKey,
-    IReadOnlyList<AgentVersionCreated>? Versions);
+    IReadOnlyList<AgentVersionCreated>? Versions,
+    SuggestedSchedule? SuggestedSchedule = null);
+
+/// <summary>The default schedule <c>POST /agents</c> offers: body fields for <c>POST /benchmarks/schedules</c>.</summary>
+public sealed record SuggestedSchedule(string CronExpression, string? TimeZone);
+
+/// <summary><c>POST /benchmarks/schedules</c>.</summary>
+public sealed record ScheduleRequest(string AgentId, string SuiteId, string CronExpression, string? TimeZone);
+
+public sealed record ScheduleCreated(string ScheduleId, string? CronExpression, string? TimeZone, DateTimeOffset? NextFireTime);
 
 public sealed record DatasetCreated(int? ItemCount, string? ContentHash);
 

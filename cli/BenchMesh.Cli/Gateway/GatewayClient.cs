@@ -68,6 +68,13 @@ public sealed class GatewayClient(HttpClient http)
             Content = JsonContent.Create(agent, options: ApiJson.Options),
         }, ct);
 
+    /// <summary><c>POST /benchmarks/schedules</c>: a recurring run of a suite against an agent.</summary>
+    public Task<ApiResponse<ScheduleCreated>> CreateScheduleAsync(ScheduleRequest request, CancellationToken ct) =>
+        SendAsync<ScheduleCreated>(() => new HttpRequestMessage(HttpMethod.Post, "benchmarks/schedules")
+        {
+            Content = JsonContent.Create(request, options: ApiJson.Options),
+        }, ct);
+
     /// <summary><c>POST /suites</c> with a suite as the API's JSON (read from a file, with imported items).</summary>
     public Task<ApiResponse<SuiteCreated>> CreateSuiteAsync(System.Text.Json.Nodes.JsonObject suite, CancellationToken ct) =>
         SendAsync<SuiteCreated>(() => new HttpRequestMessage(HttpMethod.Post, "suites")

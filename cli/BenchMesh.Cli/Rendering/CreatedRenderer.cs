@@ -17,6 +17,13 @@ internal static class CreatedRenderer
         console.WriteLine($"  api key:  {(agent.HasApiKey == true ? "stored" : "none")}");
     }
 
+    public static void Schedule(IAnsiConsole console, ScheduleCreated schedule)
+    {
+        console.WriteLine($"Scheduled runs: {schedule.CronExpression} ({schedule.TimeZone})");
+        console.WriteLine($"  schedule_id: {schedule.ScheduleId}");
+        console.WriteLine($"  next run:    {schedule.NextFireTime?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+    }
+
     public static void Suite(IAnsiConsole console, SuiteCreated suite, DatasetImportSummary? import)
     {
         console.WriteLine($"Created suite {suite.SuiteName ?? suite.Name}");

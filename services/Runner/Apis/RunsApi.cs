@@ -28,8 +28,7 @@ public static class RunsApi
     }
 
     public static async Task<Results<Accepted<RunAccepted>, Ok<RunResponse>, Accepted<RunResponse>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
-        StartRunRequest request, RunnerDbContext db, ISuiteCatalog catalog, IAgentEndpointProbe probe, TimeProvider time,
-        ProcessAgentPolicy processAgents, CancellationToken ct)
+        StartRunRequest request, RunnerDbContext db, RunStarter starter, TimeProvider time, CancellationToken ct)
     {
         var (agentId, suiteId, configuration, errors) = Validate(request);
         if (!errors.IsValid)
@@ -37,67 +36,14 @@ public static class RunsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        CatalogAgentVersion? agent;
-        CatalogSuite? suite;
-        try
+        var (run, refusal) = await starter.PrepareAsync(agentId, request.AgentVersion, suiteId, configuration, ct);
+        if (run is null)
         {
-            agent = await catalog.GetAgentVersionAsync(agentId, request.AgentVersion, ct);
-            suite = await catalog.GetSuiteAsync(suiteId, ct);
-        }
-        catch (SuiteCatalogUnavailableException e)
-        {
-            return CatalogProblems.Unavailable(e);
+            return refusal!.Errors is { } fieldErrors
+                ? TypedResults.ValidationProblem(fieldErrors)
+                : TypedResults.Problem(title: refusal.Title, detail: refusal.Detail, statusCode: refusal.StatusCode);
         }
 
-        if (agent is null)
-        {
-            return TypedResults.Problem(
-                title: "Agent not found.",
-                detail: string.IsNullOrWhiteSpace(request.AgentVersion)
-                    ? $"No agent {agentId} with a version."
-                    : $"No version '{request.AgentVersion}' of agent {agentId}.",
-                statusCode: StatusCodes.Status404NotFound);
-        }
-
-        if (suite is null)
-        {
-            return TypedResults.Problem(title: "Suite not found.", detail: $"No suite {suiteId}.", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        if (ValidateSampleCount(suite, configuration.Iterations) is { IsValid: false } tooLarge)
-        {
-            return TypedResults.ValidationProblem(tooLarge.ToDictionary());
-        }
-
-        var snapshot = agent.Snapshot;
-        if (!AgentProtocols.Executable.Contains(snapshot.Protocol))
-        {
-            return TypedResults.Problem(
-                title: "The agent's protocol cannot be executed.",
-                detail: $"Protocol '{snapshot.Protocol}' is not one the runner executes ({string.Join(", ", AgentProtocols.Executable)}).",
-                statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-
-        if (suite.Benchmarks.Count == 0)
-        {
-            return TypedResults.Problem(title: "The suite has no benchmarks.", detail: $"Suite {suiteId} has nothing to run.", statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-
-        // A process agent has no endpoint to probe: it runs here, if the operator allows it.
-        if (snapshot.Protocol == AgentProtocols.Process && !processAgents.TryAuthorize(snapshot.Endpoint, out _, out _, out var refusal))
-        {
-            return TypedResults.Problem(title: "The process agent cannot run on this runner.", detail: refusal, statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-
-        if (snapshot.Protocol != AgentProtocols.Process && await probe.ProbeAsync(snapshot.Endpoint, ct) is { } unreachable)
-        {
-            return TypedResults.Problem(
-                title: "The agent's endpoint is unreachable.",
-                detail: $"{snapshot.Endpoint}: {unreachable}",
-                statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-
-        var run = CreateRun(db, snapshot, suite, configuration, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
 
         var statusUrl = $"/benchmarks/runs/{run.RunId}";
@@ -133,7 +79,7 @@ public static class RunsApi
             : TypedResults.Ok(ToResponse(run));
     }
 
-    private static (Guid AgentId, Guid SuiteId, EffectiveRunConfiguration Configuration, ValidationErrors Errors) Validate(StartRunRequest request)
+    internal static (Guid AgentId, Guid SuiteId, EffectiveRunConfiguration Configuration, ValidationErrors Errors) Validate(StartRunRequest request)
     {
         var errors = new ValidationErrors();
         var agentId = ParseId(errors, "agent_id", request.AgentId);
@@ -177,7 +123,7 @@ public static class RunsApi
         return errors;
     }
 
-    private static Guid ParseId(ValidationErrors errors, string field, string? value)
+    internal static Guid ParseId(ValidationErrors errors, string field, string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {

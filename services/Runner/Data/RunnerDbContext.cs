@@ -12,6 +12,8 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<RunBenchmarkEntry> RunBenchmarks => Set<RunBenchmarkEntry>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<BenchmarkSchedule> Schedules => Set<BenchmarkSchedule>();
+    public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -46,6 +48,31 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(b => b.CostUsd).HasPrecision(18, 8);
             e.Property(b => b.ErrorMessage).HasMaxLength(RunBenchmarkEntry.MaxErrorMessageLength);
             e.HasIndex(b => new { b.RunId, b.BenchmarkId }).IsUnique().HasDatabaseName("ux_run_benchmarks_run_id_benchmark_id");
+        });
+
+        modelBuilder.Entity<BenchmarkSchedule>(e =>
+        {
+            e.ToTable("schedules");
+            e.HasKey(s => s.ScheduleId);
+            e.Property(s => s.ScheduleId).ValueGeneratedNever();
+            e.Property(s => s.AgentVersion).HasMaxLength(Run.MaxAgentVersionLength);
+            e.Property(s => s.CronExpression).HasMaxLength(BenchmarkSchedule.MaxCronExpressionLength);
+            e.Property(s => s.TimeZone).HasMaxLength(BenchmarkSchedule.MaxTimeZoneLength);
+            e.Property(s => s.ConfigurationJson).HasColumnName("configuration").HasColumnType("jsonb");
+            e.HasIndex(s => new { s.AgentId, s.SuiteId }).HasDatabaseName("ix_schedules_agent_id_suite_id");
+            e.HasIndex(s => s.SuiteId).HasDatabaseName("ix_schedules_suite_id");
+        });
+
+        modelBuilder.Entity<ScheduleFiring>(e =>
+        {
+            e.ToTable("schedule_firings");
+            e.HasKey(f => f.FiringId);
+            e.Property(f => f.FiringId).ValueGeneratedNever();
+            e.Property(f => f.Outcome).HasMaxLength(40);
+            e.Property(f => f.Detail).HasMaxLength(ScheduleFiring.MaxDetailLength);
+            e.Property(f => f.InstanceId).HasMaxLength(200);
+            e.HasIndex(f => new { f.ScheduleId, f.ScheduledFor }).IsUnique().HasDatabaseName("ux_schedule_firings_schedule_id_scheduled_for");
+            e.HasOne<BenchmarkSchedule>().WithMany().HasForeignKey(f => f.ScheduleId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.UseSnakeCaseColumnNames();

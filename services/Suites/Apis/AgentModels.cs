@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Suites.Data;
 
@@ -55,7 +56,8 @@ public sealed record AgentResponse(
     IReadOnlyList<AgentVersionResponse> Versions,
     DateTimeOffset CreatedAt,
     IReadOnlyList<string>? Command,
-    string? ProcessMode)
+    string? ProcessMode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SuggestedSchedule? SuggestedSchedule = null)
 {
     public static AgentResponse From(Agent agent)
     {
@@ -88,3 +90,16 @@ public sealed record AgentResponse(
 }
 
 public sealed record AgentListResponse(IReadOnlyList<AgentResponse> Agents);
+
+/// <summary>
+/// The default schedule <c>POST /agents</c> offers (docs/api.md, "Schedules"): the body fields to send to
+/// <c>POST /benchmarks/schedules</c> with a suite id, so that the agent stays inside the coverage report's 30-day window.
+/// It fires twice a month, on the 1st and the 15th at 03:MM UTC: a plain monthly cron leaves 31 days between two runs
+/// in long months, and one failed firing would leave the agent stale for a month. The minute MM is derived from the
+/// agent id, so that a fleet of agents does not start all its runs in the same minute.
+/// </summary>
+public sealed record SuggestedSchedule(string CronExpression, string TimeZone, string Method, string Endpoint)
+{
+    public static SuggestedSchedule For(Guid agentId) =>
+        new($"{agentId.ToByteArray()[^1] % 60} 3 1,15 * *", "UTC", "POST", "/benchmarks/schedules");
+}

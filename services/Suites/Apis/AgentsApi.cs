@@ -82,7 +82,7 @@ public static class AgentsApi
             return DuplicateName(name, workspaceId);
         }
 
-        return TypedResults.Created($"/agents/{agent.AgentId}", AgentResponse.From(agent));
+        return TypedResults.Created($"/agents/{agent.AgentId}", AgentResponse.From(agent) with { SuggestedSchedule = SuggestedSchedule.For(agent.AgentId) });
     }
 
     public static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> AddVersion(

@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchMesh.Contracts.Grpc.Suites;
 using BenchMesh.Suites.Data;
 using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Suites.Grpc;
 
@@ -143,7 +144,20 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
     {
         var agent = await db.FindAgentAsync(request.AgentId, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no agent '{request.AgentId}'."));
+        return ToMessage(agent);
+    }
 
+    /// <summary>Every agent, for the Runner's coverage report: a registry of agents is small enough for one answer.</summary>
+    public override async Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context)
+    {
+        var agents = await db.Agents.AsNoTracking().Include(a => a.Versions)
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.AgentId)
+            .ToListAsync(context.CancellationToken);
+        return new ListAgentsResponse { Agents = { agents.Select(ToMessage) } };
+    }
+
+    private static AgentMessage ToMessage(Agent agent)
+    {
         var message = new AgentMessage
         {
             AgentId = agent.AgentId.ToString(),

@@ -36,6 +36,9 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
         return agent;
     }
 
+    /// <summary>Unregisters the agent, as if it had been deleted from Suites.</summary>
+    public void RemoveAgent(Guid agentId) => _agents.TryRemove(agentId, out _);
+
     public CatalogSuite AddSuite(params BenchmarkDefinition[] benchmarks)
     {
         var suite = new CatalogSuite(Guid.NewGuid(), "arithmetic-and-text", "reasoning", benchmarks);
@@ -64,6 +67,10 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
             : Task.FromResult(_agents.TryGetValue(agentId, out var agent) && (string.IsNullOrEmpty(version) || version == agent.Snapshot.Version)
             ? agent
             : null);
+
+    public Task<IReadOnlyList<CatalogAgent>> ListAgentsAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<CatalogAgent>>([.. _agents.Values
+            .Select(a => new CatalogAgent(a.Snapshot.AgentId, a.Snapshot.AgentName, "tests", a.Snapshot.Protocol, [a.Snapshot.Version]))]);
 
     public Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct) =>
         Task.FromResult(_suites.GetValueOrDefault(suiteId));

@@ -16,15 +16,22 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     private readonly string _database;
     private readonly string _rabbitMq;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private RunnerHost(string database, string rabbitMq, Action<IServiceCollection>? configureServices)
+    private RunnerHost(
+        string database, string rabbitMq, Action<IServiceCollection>? configureServices,
+        FakeSuiteCatalog? catalog = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _database = database;
         _rabbitMq = rabbitMq;
         _configureServices = configureServices;
+        Catalog = catalog ?? new FakeSuiteCatalog();
+        _settings = settings ?? new Dictionary<string, string>();
     }
 
-    public FakeSuiteCatalog Catalog { get; } = new();
+    public FakeSuiteCatalog Catalog { get; }
+
+    public string Database => _database;
 
     /// <summary>What the host's consumers have handled.</summary>
     public ConsumedMessages Consumed { get; } = new();
@@ -39,8 +46,29 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
         return host;
     }
 
+    /// <summary>
+    /// One replica of a scaled-out Runner: the given database and virtual host (shared with the other replicas), the
+    /// shared test catalog, and its own Quartz instance id (a cluster tells its members apart by it).
+    /// </summary>
+    public static RunnerHost StartReplica(string database, string rabbitMq, FakeSuiteCatalog catalog, string instanceId)
+    {
+        var host = new RunnerHost(database, rabbitMq, null, catalog, new Dictionary<string, string>
+        {
+            ["Quartz:Scheduler:InstanceId"] = instanceId,
+            // Tests fire every second rather than wait for months.
+            ["Runner:Schedules:MinimumIntervalSeconds"] = "1",
+        });
+        _ = host.Server;
+        return host;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
         builder.ConfigureTestServices(services =>

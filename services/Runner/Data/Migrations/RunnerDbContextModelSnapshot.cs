@@ -80,6 +80,57 @@ namespace BenchMesh.Runner.Data.Migrations
                     b.ToTable("outbox_messages", "runner");
                 });
 
+            modelBuilder.Entity("BenchMesh.Runner.Data.BenchmarkSchedule", b =>
+                {
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("schedule_id");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("AgentVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("agent_version");
+
+                    b.Property<string>("ConfigurationJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("configuration");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CronExpression")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cron_expression");
+
+                    b.Property<Guid>("SuiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("suite_id");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("ScheduleId");
+
+                    b.HasIndex("SuiteId")
+                        .HasDatabaseName("ix_schedules_suite_id");
+
+                    b.HasIndex("AgentId", "SuiteId")
+                        .HasDatabaseName("ix_schedules_agent_id_suite_id");
+
+                    b.ToTable("schedules", "runner");
+                });
+
             modelBuilder.Entity("BenchMesh.Runner.Data.Run", b =>
                 {
                     b.Property<Guid>("RunId")
@@ -267,11 +318,68 @@ namespace BenchMesh.Runner.Data.Migrations
                     b.ToTable("run_benchmarks", "runner");
                 });
 
+            modelBuilder.Entity("BenchMesh.Runner.Data.ScheduleFiring", b =>
+                {
+                    b.Property<Guid>("FiringId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("firing_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("schedule_id");
+
+                    b.Property<DateTimeOffset>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
+                    b.HasKey("FiringId");
+
+                    b.HasIndex("ScheduleId", "ScheduledFor")
+                        .IsUnique()
+                        .HasDatabaseName("ux_schedule_firings_schedule_id_scheduled_for");
+
+                    b.ToTable("schedule_firings", "runner");
+                });
+
             modelBuilder.Entity("BenchMesh.Runner.Data.RunBenchmarkEntry", b =>
                 {
                     b.HasOne("BenchMesh.Runner.Data.Run", null)
                         .WithMany("Benchmarks")
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BenchMesh.Runner.Data.ScheduleFiring", b =>
+                {
+                    b.HasOne("BenchMesh.Runner.Data.BenchmarkSchedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
