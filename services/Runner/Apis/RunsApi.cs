@@ -92,7 +92,7 @@ public static class RunsApi
         {
             return TypedResults.Problem(
                 title: "The agent's endpoint is unreachable.",
-                detail: $"{snapshot.Endpoint}: {unreachable}",
+                detail: unreachable,
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 

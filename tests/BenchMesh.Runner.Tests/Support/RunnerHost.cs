@@ -16,12 +16,14 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     private readonly string _database;
     private readonly string _rabbitMq;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly bool _allowLoopback;
 
-    private RunnerHost(string database, string rabbitMq, Action<IServiceCollection>? configureServices)
+    private RunnerHost(string database, string rabbitMq, Action<IServiceCollection>? configureServices, bool allowLoopback)
     {
         _database = database;
         _rabbitMq = rabbitMq;
         _configureServices = configureServices;
+        _allowLoopback = allowLoopback;
     }
 
     public FakeSuiteCatalog Catalog { get; } = new();
@@ -32,9 +34,11 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     public string RabbitMqUri => _rabbitMq;
 
     /// <param name="configureServices">More test services, e.g. an agent client for a protocol of the test's own.</param>
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null)
+    /// <param name="allowLoopback"><c>Outbound:AllowLoopback</c>: on, since the test agents listen on loopback.</param>
+    public static async Task<RunnerHost> StartAsync(
+        Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null, bool allowLoopback = true)
     {
-        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices);
+        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices, allowLoopback);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
@@ -43,6 +47,8 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     {
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
+        // The test agents listen on loopback, which the outbound guard refuses unless allowed.
+        builder.UseSetting("Outbound:AllowLoopback", _allowLoopback ? "true" : "false");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);
