@@ -3,7 +3,8 @@
 # through the Aspire app host (the runner with two replicas), registers the sample agents and a sample
 # suite, runs the suite for two versions of a sample agent, prints the leaderboard and the regression
 # found, and keeps serving until stopped (Ctrl-C or SIGTERM stops everything it started). The runner may start
-# the sample process agents (services/SampleAgents/process/, enabled by the app host; docs/api.md "Process agents").
+# the sample process agents (services/SampleAgents/process/, enabled by the app host; docs/api.md "Process agents"),
+# and the runner and stress service may reach loopback, where the sample agents listen (docs/runner.md "Outbound guard").
 #
 #   BENCHMESH_GATEWAY_URL   public API address (default http://127.0.0.1:8080)
 #   BENCHMESH_DASHBOARD_URL Aspire dashboard (default http://127.0.0.1:18888)

@@ -34,6 +34,10 @@ var sampleProcessAgents = Path.Combine(Path.GetDirectoryName(new Projects.BenchM
 runner.WithEnvironment("Runner__ProcessAgents__Enabled", "true")
     .WithEnvironment("Runner__ProcessAgents__AllowedExecutables__0", sampleProcessAgents);
 
+// The outbound guard refuses loopback by default; on one machine the sample agents (and whatever agent the user starts
+// beside BenchMesh) are on loopback, so the local stack allows it (docs/runner.md, "Outbound guard").
+runner.WithEnvironment("Outbound__AllowLoopback", "true");
+
 // Scoring and Regression ask Suites only to tell an unknown agent (404) from one with no results yet, so they
 // reference it without waiting for it: scoring goes on while Suites starts.
 var scoring = builder.AddProject<Projects.BenchMesh_Scoring>(ResourceNames.Scoring)
@@ -57,7 +61,8 @@ var stress = builder.AddProject<Projects.BenchMesh_Stress>(ResourceNames.Stress)
     .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReplicas(int.TryParse(builder.Configuration["BenchMesh:StressReplicas"], out var stressReplicas) && stressReplicas > 0 ? stressReplicas : 1)
     .WithReference(stressDb).WithReference(rabbit)
-    .WithReference(suites).WaitFor(suites);
+    .WithReference(suites).WaitFor(suites)
+    .WithEnvironment("Outbound__AllowLoopback", "true");
 
 builder.AddProject<Projects.BenchMesh_SampleAgents>(ResourceNames.SampleAgents)
     .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath);

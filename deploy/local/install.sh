@@ -9,6 +9,8 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 # The sample process agent (services/SampleAgents/process/calculator.py) is Debian's python3 in front of bc.
 [ -x /usr/bin/python3 ] || missing+=(python3)
 command -v bc >/dev/null 2>&1 || missing+=(bc)
+# The offline Kubernetes checks (tests/BenchMesh.Deploy.Tests) run a Node validator; kubectl comes with the machine.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 echo "installing: ${missing[*]}"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

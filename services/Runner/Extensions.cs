@@ -1,6 +1,7 @@
 using BenchMesh.Catalog;
 using BenchMesh.Messaging;
 using BenchMesh.Messaging.Outbox;
+using BenchMesh.Outbound;
 using BenchMesh.Persistence;
 using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Apis;
@@ -30,19 +31,23 @@ public static class Extensions
 
         builder.AddSuiteCatalog();
 
+        // Agents, judges and the preflight connect only to addresses the outbound guard allows (docs/runner.md).
+        builder.AddOutboundGuard();
         services.AddSingleton<IAgentEndpointProbe>(sp =>
         {
             var preflight = sp.GetRequiredService<IOptions<RunnerOptions>>().Value.Preflight;
-            return preflight.Enabled ? new TcpEndpointProbe(TimeSpan.FromSeconds(preflight.TimeoutSeconds)) : new NoEndpointProbe();
+            return preflight.Enabled
+                ? new TcpEndpointProbe(sp.GetRequiredService<OutboundGuard>(), TimeSpan.FromSeconds(preflight.TimeoutSeconds), sp.GetRequiredService<ILogger<TcpEndpointProbe>>())
+                : new NoEndpointProbe();
         });
 
         // No retry or resilience handlers on this client: a measurement must see every failure and every delay.
-        services.AddHttpClient(HttpAgentClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        services.AddGuardedHttpClient(HttpAgentClient.HttpClientName, () => new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 MaxConnectionsPerServer = int.MaxValue,
-            });
+            })
+            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<IAgentClient, HttpJsonAgentClient>();
         services.AddSingleton<IAgentClient, OpenAiChatAgentClient>();
         // Process agents: off unless the operator enables them (Runner:ProcessAgents, docs/api.md "Process agents").

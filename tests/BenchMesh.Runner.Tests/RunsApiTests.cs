@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using BenchMesh.Contracts.Agents;
+using BenchMesh.Runner.Apis;
 using BenchMesh.Runner.Tests.Support;
 using BenchMesh.Testing;
 
@@ -136,12 +138,44 @@ public sealed class RunsApiTests(RunnerApiFixture fixture) : IClassFixture<Runne
         {
             var problem = await ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
             Assert.Equal("The agent's endpoint is unreachable.", problem.GetProperty("title").GetString());
+            Assert.Equal(TcpEndpointProbe.Unreachable, problem.GetProperty("detail").GetString());
         }
 
         using (var response = await _http.PostAsJsonAsync("/benchmarks/run", new { agent_id = process.Snapshot.AgentId, suite_id = suite.SuiteId }))
         {
             var problem = await ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
             Assert.Contains("process", problem.GetProperty("detail").GetString());
+        }
+
+        await AssertNothingWrittenAsync();
+    }
+
+    /// <summary>
+    /// A closed port, cloud metadata, a private address, link-local IPv6 and a hex spelling of loopback: one answer for
+    /// all, without addresses or ports, so the preflight cannot be used to map the runner's network.
+    /// </summary>
+    [Fact]
+    public async Task The_preflight_says_unreachable_without_network_details()
+    {
+        var suite = fixture.Host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2")));
+        var closedPort = StubAgentServer.FreePort();
+        string[] endpoints =
+        [
+            $"http://127.0.0.1:{closedPort}/agent", "http://169.254.169.254/latest/meta-data", "http://10.0.0.1:6379/",
+            "http://[fe80::1]:22/", $"http://0x7f000001:{closedPort}/",
+        ];
+
+        foreach (var endpoint in endpoints)
+        {
+            var agent = fixture.Host.Catalog.AddAgent(AgentProtocols.HttpJson, endpoint);
+            using var response = await _http.PostAsJsonAsync("/benchmarks/run", new { agent_id = agent.Snapshot.AgentId, suite_id = suite.SuiteId });
+            var problem = await ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+            var text = problem.GetRawText();
+            Assert.Equal(TcpEndpointProbe.Unreachable, problem.GetProperty("detail").GetString());
+            foreach (var detail in new[] { closedPort.ToString(CultureInfo.InvariantCulture), "127.0.0", "169.254", "10.0.0.1", "fe80", "6379", "refused the connection" })
+            {
+                Assert.DoesNotContain(detail, text, StringComparison.OrdinalIgnoreCase);
+            }
         }
 
         await AssertNothingWrittenAsync();

@@ -99,6 +99,7 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
             start.Environment["ConnectionStrings__runnerdb"] = database;
             start.Environment["ConnectionStrings__rabbitmq"] = rabbitMq;
             start.Environment["Runner__Worker__ConcurrentBenchmarks"] = "1";
+            start.Environment["Outbound__AllowLoopback"] = "true"; // the test's agent listens on loopback
             start.Environment["Logging__LogLevel__Default"] = "Warning";
             var process = Process.Start(start)!;
             var runner = new RunnerProcess(process);

@@ -114,6 +114,40 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
         Assert.Equal("1.0", run.GetProperty("agent_version").GetString());
     }
 
+    [Fact]
+    public async Task A_target_the_outbound_guard_refuses_fails_the_run_with_the_reason_and_is_never_sent_a_request()
+    {
+        // Its own instance, with loopback (where the test agent listens) not allowed, as in production.
+        var database = service.Infrastructure.CreateDatabase("stress_guard");
+        var rabbit = await service.Infrastructure.CreateVirtualHostAsync("stress_guard");
+        await using var app = StressServiceFixture.CreateApp(database, rabbit, service.Catalog,
+            new Dictionary<string, string> { ["Outbound:AllowLoopback"] = "false" });
+        using var http = app.CreateClient();
+        var path = $"/json?case={Guid.NewGuid():N}";
+        var agent = service.Catalog.Register("http-json", service.Agent.Address.TrimEnd('/') + path);
+
+        using var response = await http.PostAsJsonAsync("/stress/runs", new
+        {
+            agent_id = agent.AgentId,
+            scenario = "high_load",
+            parameters = new { rate = 5, duration_s = 1, connections = 1 },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stress_run_id").GetGuid();
+        var run = await Eventually.GetAsync<JsonElement?>(async () =>
+        {
+            using var answer = await http.GetAsync($"/stress/runs/{id}");
+            var r = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.Clone();
+            return r.GetProperty("status").GetString() == "running" ? null : r;
+        }, Timeout, "the stress run to end");
+
+        Assert.Equal("failed", run!.Value.GetProperty("status").GetString());
+        var error = run.Value.GetProperty("error").GetString();
+        Assert.Contains("loopback", error);
+        Assert.Contains("Outbound:AllowLoopback", error);
+        Assert.Equal(0, service.Agent.CountFor(path));
+    }
+
     public static TheoryData<string, string> InvalidRequests => new()
     {
         { """{"agent_id":"AGENT","scenario":"bogus"}""", "scenario" },

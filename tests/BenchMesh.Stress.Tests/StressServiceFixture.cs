@@ -88,13 +88,17 @@ public sealed class StressServiceFixture : IAsyncLifetime
         _ = App.Server;
     }
 
-    /// <summary>A Stress service host (not yet started) on the given database and vhost, with extra settings.</summary>
+    /// <summary>
+    /// A Stress service host (not yet started) on the given database and vhost, with extra settings. The test agents
+    /// listen on loopback, which the outbound guard refuses unless allowed: allowed here unless a setting says otherwise.
+    /// </summary>
     public static WebApplicationFactory<StressDbContext> CreateApp(
         string database, string rabbitMqUri, IAgentCatalog catalog, IReadOnlyDictionary<string, string>? settings = null) =>
         new WebApplicationFactory<StressDbContext>().WithWebHostBuilder(b =>
         {
             b.UseSetting($"ConnectionStrings:{ResourceNames.StressDb}", database);
             b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", rabbitMqUri);
+            b.UseSetting("Outbound:AllowLoopback", "true");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 b.UseSetting(key, value);

@@ -126,6 +126,9 @@ public static class SampleErrorKinds
 
     /// <summary>A process agent exited non-zero or could not be started.</summary>
     public const string ProcessFailed = "process_failed";
+
+    /// <summary>The outbound guard refused the agent's address (link-local, private, loopback, ...; docs/runner.md).</summary>
+    public const string AddressNotAllowed = "address_not_allowed";
 }
 
 /// <summary>

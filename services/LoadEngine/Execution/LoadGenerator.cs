@@ -38,6 +38,6 @@ public static class LoadGenerator
 
     internal static ILoadTransport CreateTransport(LoadOptions options, RequestFactory factory) =>
         Transports.Resolve(options.Transport, factory.Uri) == TransportKind.Socket
-            ? new Http11Transport(factory, options.Connections)
-            : new HttpClientTransport(factory, options.Connections, options.RequestTimeout);
+            ? new Http11Transport(factory, options.Connections, options.Connector)
+            : new HttpClientTransport(factory, options.Connections, options.RequestTimeout, options.Connector);
 }

@@ -48,6 +48,9 @@ public sealed record LoadOptions
     /// </summary>
     public TransportKind Transport { get; init; } = TransportKind.Auto;
 
+    /// <summary>Opens the run's connections in place of the engine (the Stress service's outbound guard); null: the engine connects.</summary>
+    public TargetConnector? Connector { get; init; }
+
     /// <summary>Requests at most, whatever the schedule says.</summary>
     public long MaxRequests { get; init; } = 10_000_000;
 

@@ -19,6 +19,9 @@ public static class ErrorKinds
     /// <summary>The connection was reset or closed before the answer was complete.</summary>
     public const string ConnectionReset = "connection_reset";
 
+    /// <summary>The run's connector refused the target's address (the Stress service's outbound guard).</summary>
+    public const string AddressNotAllowed = "address_not_allowed";
+
     /// <summary>A 2xx answer whose body does not have the protocol's shape (http-json, openai-chat).</summary>
     public const string InvalidBody = "invalid_body";
 
@@ -51,6 +54,7 @@ public static class ErrorKinds
                 return socket.SocketErrorCode switch
                 {
                     SocketError.ConnectionRefused => ConnectionRefused,
+                    SocketError.AccessDenied => AddressNotAllowed,
                     SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.NotConnected => ConnectionReset,
                     SocketError.TimedOut => Timeout,
                     _ => Other,

@@ -375,6 +375,7 @@ public static class ScenarioPresets
                 Connections = connections,
                 RequestTimeout = target.RequestTimeout,
                 GracefulStop = target.GracefulStop,
+                Connector = target.Connector,
             });
             return LoadGenerator.RunAsync(options, cancellationToken);
         }

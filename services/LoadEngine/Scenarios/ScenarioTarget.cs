@@ -1,4 +1,5 @@
 using BenchMesh.LoadEngine.Requests;
+using BenchMesh.LoadEngine.Transport;
 
 namespace BenchMesh.LoadEngine.Scenarios;
 
@@ -16,4 +17,7 @@ public sealed record ScenarioTarget
 
     /// <summary>After each phase, how long requests in flight may still finish.</summary>
     public TimeSpan GracefulStop { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Opens the phases' connections in place of the engine (<see cref="LoadOptions.Connector"/>).</summary>
+    public TargetConnector? Connector { get; init; }
 }

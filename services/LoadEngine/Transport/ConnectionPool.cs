@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 
 namespace BenchMesh.LoadEngine.Transport;
@@ -19,7 +20,7 @@ namespace BenchMesh.LoadEngine.Transport;
 /// a timeout) and cancels every waiter whose token fired.
 /// </para>
 /// </summary>
-internal sealed class ConnectionPool(int limit, EndPoint endpoint) : IDisposable
+internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnector? connector = null) : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<Http11Connection> _all = [];
@@ -39,6 +40,37 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint) : IDisposable
             {
                 return _all.Count;
             }
+        }
+    }
+
+    /// <summary>
+    /// A new connection's socket, connected: through the run's <see cref="TargetConnector"/> when it has one, else
+    /// straight to the endpoint. Throws <see cref="SocketException"/> when it cannot connect.
+    /// </summary>
+    public async ValueTask<Socket> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (connector is not null)
+        {
+            var (host, port) = endpoint switch
+            {
+                DnsEndPoint dns => (dns.Host, dns.Port),
+                IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+                _ => throw new NotSupportedException($"Cannot connect to a {endpoint.GetType().Name}."),
+            };
+            return await connector(host, port, cancellationToken).ConfigureAwait(false);
+        }
+
+        var socket = endpoint is IPEndPoint address ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.NoDelay = true;
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
@@ -63,7 +95,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint) : IDisposable
             }
             else
             {
-                connection = new Http11Connection(this, endpoint);
+                connection = new Http11Connection(this);
                 _all.Add(connection);
             }
 

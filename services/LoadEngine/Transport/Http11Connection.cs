@@ -17,7 +17,7 @@ namespace BenchMesh.LoadEngine.Transport;
 /// A body is kept only when it is to be checked (a 2xx of a body-checking protocol); other bodies are drained.
 /// The connection is used by one request at a time, lent by its <see cref="ConnectionPool"/>.
 /// </summary>
-internal sealed class Http11Connection(ConnectionPool pool, EndPoint endpoint) : IDisposable
+internal sealed class Http11Connection(ConnectionPool pool) : IDisposable
 {
     /// <summary>The receive buffer's first size; it grows to hold a larger head.</summary>
     internal const int BufferSize = 16 * 1024;
@@ -170,21 +170,14 @@ internal sealed class Http11Connection(ConnectionPool pool, EndPoint endpoint) :
     private async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
         Close();
-        var socket = endpoint is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        Socket socket;
         try
         {
-            socket.NoDelay = true;
-            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            socket = await pool.ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
-            socket.Dispose();
             throw new IOException(ex.Message, ex);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
 
         _aborted = false;

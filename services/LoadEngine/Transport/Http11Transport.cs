@@ -18,7 +18,7 @@ internal sealed class Http11Transport : ILoadTransport
     private readonly ConnectionPool _pool;
     private readonly bool _checkBodies;
 
-    public Http11Transport(RequestFactory factory, int connections)
+    public Http11Transport(RequestFactory factory, int connections, TargetConnector? connector = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var uri = factory.Uri;
@@ -32,7 +32,7 @@ internal sealed class Http11Transport : ILoadTransport
         _checkBodies = factory.ChecksBodies;
         var host = uri.DnsSafeHost;
         EndPoint endpoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, uri.Port) : new DnsEndPoint(host, uri.Port);
-        _pool = new ConnectionPool(connections, endpoint);
+        _pool = new ConnectionPool(connections, endpoint, connector);
     }
 
     public string Name => Transports.NameOf(TransportKind.Socket);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using BenchMesh.LoadEngine.Requests;
 
@@ -17,11 +18,17 @@ internal sealed class HttpClientTransport : ILoadTransport
     private readonly SocketsHttpHandler _handler;
     private readonly HttpMessageInvoker _invoker;
 
-    public HttpClientTransport(RequestFactory factory, int connections, TimeSpan connectTimeout)
+    public HttpClientTransport(RequestFactory factory, int connections, TimeSpan connectTimeout, TargetConnector? connector = null)
     {
         _factory = factory;
         _checkBodies = factory.ChecksBodies;
         _handler = CreateHandler(connections, connectTimeout);
+        if (connector is not null)
+        {
+            _handler.ConnectCallback = async (context, ct) =>
+                new NetworkStream(await connector(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct).ConfigureAwait(false), ownsSocket: true);
+        }
+
         _invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
     }
 

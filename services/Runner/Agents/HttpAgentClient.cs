@@ -7,14 +7,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
+using BenchMesh.Outbound;
 
 namespace BenchMesh.Runner.Agents;
 
 /// <summary>
 /// What every HTTP protocol shares: the per-call timeout, the Bearer credential, the clock and the mapping of
 /// failures to <see cref="SampleErrorKinds"/>. The client comes from the named <see cref="HttpClientName"/>
-/// registration, which has no retry or resilience handlers: a retried call would hide the agent's real latency
-/// and error rate. Every call's connection wait and request write are timed by <see cref="HttpCallPhases"/>.
+/// registration, which has no retry or resilience handlers (a retried call would hide the agent's real latency
+/// and error rate) and connects through the <see cref="OutboundGuard"/>. Every call's connection wait and request write are timed by <see cref="HttpCallPhases"/>.
 /// </summary>
 public abstract class HttpAgentClient(IHttpClientFactory httpClients) : IAgentClient
 {
@@ -98,6 +99,11 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients) : IAgentCl
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded)
         {
             return AgentCallResult.Failure(SampleErrorKinds.InvalidResponse, e.Message, clock.Elapsed.TotalMilliseconds);
+        }
+        catch (HttpRequestException e) when (e.InnerException is OutboundAddressRefusedException refused)
+        {
+            // The guard's own words: they name the host and the kind of range, not the address.
+            return AgentCallResult.Failure(SampleErrorKinds.AddressNotAllowed, refused.Message, clock.Elapsed.TotalMilliseconds);
         }
         catch (HttpRequestException e)
         {

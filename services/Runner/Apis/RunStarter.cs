@@ -88,7 +88,7 @@ public sealed class RunStarter(
         if (snapshot.Protocol != AgentProtocols.Process && await probe.ProbeAsync(snapshot.Endpoint, ct) is { } unreachable)
         {
             return Refused(RunRefusal.AgentUnreachable, StatusCodes.Status422UnprocessableEntity, "The agent's endpoint is unreachable.",
-                $"{snapshot.Endpoint}: {unreachable}");
+                unreachable);
         }
 
         return new RunStart(RunsApi.CreateRun(db, snapshot, suite, configuration, time.GetUtcNow()), null);

@@ -24,6 +24,7 @@ public sealed class RunStressShareConsumer(
     StressDbContext db,
     IAgentCatalog catalog,
     StressInstance instance,
+    StressTargets targets,
     TimeProvider clock,
     IOptions<DistributedRunOptions> options,
     ILogger<RunStressShareConsumer> logger) : IConsumer<RunStressShare>
@@ -120,7 +121,8 @@ public sealed class RunStressShareConsumer(
             var startedAt = clock.GetUtcNow();
             try
             {
-                var result = await ScenarioPresets.RunAsync(share.Scenario, StressRunWorker.TargetOf(agent, inputs), share.Parameters, ct);
+                var target = await targets.PrepareAsync(agent, inputs, ct);
+                var result = await ScenarioPresets.RunAsync(share.Scenario, target, share.Parameters, ct);
                 return (result, null, startedAt);
             }
             catch (Exception e) when (e is not OperationCanceledException)

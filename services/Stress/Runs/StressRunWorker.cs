@@ -19,6 +19,7 @@ public sealed class StressRunWorker(
     StressRunQueue queue,
     IServiceScopeFactory scopes,
     StressInstance instance,
+    StressTargets targets,
     TimeProvider clock,
     ILogger<StressRunWorker> logger) : BackgroundService
 {
@@ -99,7 +100,8 @@ public sealed class StressRunWorker(
         string? error = null;
         try
         {
-            result = await ScenarioPresets.RunAsync(job.Scenario, TargetOf(job.Agent, job.Inputs), job.Parameters, stoppingToken);
+            var target = await targets.PrepareAsync(job.Agent, job.Inputs, stoppingToken);
+            result = await ScenarioPresets.RunAsync(job.Scenario, target, job.Parameters, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

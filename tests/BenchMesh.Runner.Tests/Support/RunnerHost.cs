@@ -39,9 +39,15 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     public string RabbitMqUri => _rabbitMq;
 
     /// <param name="configureServices">More test services, e.g. an agent client for a protocol of the test's own.</param>
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null)
+    /// <param name="allowLoopback">
+    /// <c>Outbound:AllowLoopback</c>: on, since the test agents listen on loopback, which the outbound guard refuses unless allowed.
+    /// </param>
+    public static async Task<RunnerHost> StartAsync(
+        Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null, bool allowLoopback = true)
     {
-        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices);
+        var host = new RunnerHost(
+            infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices,
+            settings: new Dictionary<string, string> { ["Outbound:AllowLoopback"] = allowLoopback ? "true" : "false" });
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
@@ -57,6 +63,7 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
             ["Quartz:Scheduler:InstanceId"] = instanceId,
             // Tests fire every second rather than wait for months.
             ["Runner:Schedules:MinimumIntervalSeconds"] = "1",
+            ["Outbound:AllowLoopback"] = "true",
         });
         _ = host.Server;
         return host;
