@@ -31,8 +31,9 @@ export BENCHMESH_TEST_REDIS="$BM_REDIS_CONNECTION"
 export Logging__LogLevel__Default=Warning
 
 # Leftovers of an earlier run that crashed before cleaning up: databases and vhosts named bmt_/bmt-.
-for db in $(runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'bmt\_%'" 2>/dev/null || true); do
-  runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+# Over the server's Unix socket (local connections are trusted; TCP ones need the password).
+for db in $(runuser -u postgres -- psql -h "$BM_INFRA_DIR/pg" -p "$PG_PORT" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'bmt\_%'" 2>/dev/null || true); do
+  runuser -u postgres -- psql -h "$BM_INFRA_DIR/pg" -p "$PG_PORT" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
 done
 
 echo "building..."
