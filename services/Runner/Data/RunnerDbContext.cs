@@ -11,6 +11,7 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
 
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<RunBenchmarkEntry> RunBenchmarks => Set<RunBenchmarkEntry>();
+    public DbSet<BenchmarkResult> BenchmarkResults => Set<BenchmarkResult>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -41,6 +42,15 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(b => b.CostUsd).HasPrecision(18, 8);
             e.Property(b => b.ErrorMessage).HasMaxLength(RunBenchmarkEntry.MaxErrorMessageLength);
             e.HasIndex(b => new { b.RunId, b.BenchmarkId }).IsUnique().HasDatabaseName("ux_run_benchmarks_run_id_benchmark_id");
+        });
+
+        modelBuilder.Entity<BenchmarkResult>(e =>
+        {
+            e.ToTable("benchmark_results");
+            e.HasKey(r => r.ExecutionId);
+            e.Property(r => r.ExecutionId).ValueGeneratedNever();
+            e.Property(r => r.Body).HasColumnType("jsonb");
+            e.HasIndex(r => r.RunId).HasDatabaseName("ix_benchmark_results_run_id");
         });
 
         modelBuilder.UseSnakeCaseColumnNames();

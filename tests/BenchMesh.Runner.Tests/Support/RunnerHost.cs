@@ -16,12 +16,14 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     private readonly string _database;
     private readonly string _rabbitMq;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private RunnerHost(string database, string rabbitMq, Action<IServiceCollection>? configureServices)
+    private RunnerHost(string database, string rabbitMq, Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string?>? settings)
     {
         _database = database;
         _rabbitMq = rabbitMq;
         _configureServices = configureServices;
+        _settings = settings ?? new Dictionary<string, string?>();
     }
 
     public FakeSuiteCatalog Catalog { get; } = new();
@@ -32,9 +34,14 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     public string RabbitMqUri => _rabbitMq;
 
     /// <param name="configureServices">More test services, e.g. an agent client for a protocol of the test's own.</param>
-    public static async Task<RunnerHost> StartAsync(Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null)
+    /// <param name="settings">Configuration of the test's own (e.g. the supervisor's limits).</param>
+    /// <param name="database">The runner's database when not one on the shared server (a private server the test stops).</param>
+    public static async Task<RunnerHost> StartAsync(
+        Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string?>? settings = null, string? database = null)
     {
-        var host = new RunnerHost(infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices);
+        var host = new RunnerHost(
+            database ?? infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices, settings);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
@@ -43,6 +50,11 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     {
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);
