@@ -189,7 +189,7 @@ public static class RunsApi
                 benchmark.LastActivityAt = results.ContainsKey(benchmark.ExecutionId) ? now : null;
                 if (results.TryGetValue(benchmark.ExecutionId, out var executed))
                 {
-                    db.AddOutboxMessage(OutboxModelExtensions.DeserializeMessage<BenchmarkExecuted>(executed));
+                    db.AddOutboxMessage(OutboxModelExtensions.DeserializeMessage<BenchmarkExecuted>(executed) with { Replayed = true });
                     rescored++;
                 }
                 else
