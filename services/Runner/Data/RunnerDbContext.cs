@@ -42,6 +42,8 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(b => b.CostUsd).HasPrecision(18, 8);
             e.Property(b => b.ErrorMessage).HasMaxLength(RunBenchmarkEntry.MaxErrorMessageLength);
             e.HasIndex(b => new { b.RunId, b.BenchmarkId }).IsUnique().HasDatabaseName("ux_run_benchmarks_run_id_benchmark_id");
+            // The supervisor's pass reads only pending benchmarks.
+            e.HasIndex(b => b.RunId).HasFilter("status = 'pending'").HasDatabaseName("ix_run_benchmarks_pending");
         });
 
         modelBuilder.Entity<BenchmarkResult>(e =>

@@ -290,6 +290,10 @@ namespace BenchMesh.Runner.Data.Migrations
 
                     b.HasKey("ExecutionId");
 
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_run_benchmarks_pending")
+                        .HasFilter("status = 'pending'");
+
                     b.HasIndex("RunId", "BenchmarkId")
                         .IsUnique()
                         .HasDatabaseName("ux_run_benchmarks_run_id_benchmark_id");

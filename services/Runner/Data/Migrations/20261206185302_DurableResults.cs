@@ -42,6 +42,13 @@ namespace BenchMesh.Runner.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_run_benchmarks_pending",
+                schema: "runner",
+                table: "run_benchmarks",
+                column: "run_id",
+                filter: "status = 'pending'");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_benchmark_results_run_id",
                 schema: "runner",
                 table: "benchmark_results",
@@ -54,6 +61,11 @@ namespace BenchMesh.Runner.Data.Migrations
             migrationBuilder.DropTable(
                 name: "benchmark_results",
                 schema: "runner");
+
+            migrationBuilder.DropIndex(
+                name: "ix_run_benchmarks_pending",
+                schema: "runner",
+                table: "run_benchmarks");
 
             migrationBuilder.DropColumn(
                 name: "retried_at",

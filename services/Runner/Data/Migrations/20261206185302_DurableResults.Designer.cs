@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BenchMesh.Runner.Data.Migrations
 {
     [DbContext(typeof(RunnerDbContext))]
-    [Migration("20261206173720_DurableResults")]
+    [Migration("20261206185302_DurableResults")]
     partial class DurableResults
     {
         /// <inheritdoc />
@@ -292,6 +292,10 @@ namespace BenchMesh.Runner.Data.Migrations
                         .HasColumnName("tokens_used");
 
                     b.HasKey("ExecutionId");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_run_benchmarks_pending")
+                        .HasFilter("status = 'pending'");
 
                     b.HasIndex("RunId", "BenchmarkId")
                         .IsUnique()
