@@ -1,5 +1,7 @@
 using BenchMesh.Contracts.Grpc.Suites;
 using BenchMesh.ServiceDefaults;
+using Grpc.Core;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,12 +19,38 @@ public static class CatalogExtensions
     /// <summary>
     /// Registers <see cref="ISuiteCatalog"/> over Suites' gRPC catalog at <c>services:suites:grpc:0</c>.
     /// Tests replace <see cref="ISuiteCatalog"/> with their own.
+    /// <para>
+    /// A call refused with UNAVAILABLE (Suites restarting, no connection) is retried by the gRPC client itself, within the
+    /// call's deadline (<see cref="GrpcSuiteCatalog.CallTimeout"/>); reads are lookups by id, safe to repeat. A longer
+    /// outage surfaces as <see cref="SuiteCatalogUnavailableException"/>: a 503 for an API caller, and a transient failure
+    /// that the bus and the runner wait out for minutes in consumers.
+    /// </para>
     /// </summary>
     public static IHostApplicationBuilder AddSuiteCatalog(this IHostApplicationBuilder builder)
     {
         var address = builder.Configuration[SuitesGrpcAddressKey];
         builder.Services.AddGrpcClient<SuiteCatalog.SuiteCatalogClient>(o =>
-            o.Address = new Uri(string.IsNullOrWhiteSpace(address) ? DefaultSuitesGrpcAddress : address));
+            {
+                o.Address = new Uri(string.IsNullOrWhiteSpace(address) ? DefaultSuitesGrpcAddress : address);
+                o.ChannelOptionsActions.Add(channel => channel.ServiceConfig = new ServiceConfig
+                {
+                    MethodConfigs =
+                    {
+                        new MethodConfig
+                        {
+                            Names = { MethodName.Default },
+                            RetryPolicy = new RetryPolicy
+                            {
+                                MaxAttempts = 5,
+                                InitialBackoff = TimeSpan.FromMilliseconds(250),
+                                MaxBackoff = TimeSpan.FromSeconds(3),
+                                BackoffMultiplier = 2,
+                                RetryableStatusCodes = { StatusCode.Unavailable },
+                            },
+                        },
+                    },
+                });
+            });
         builder.Services.AddScoped<ISuiteCatalog, GrpcSuiteCatalog>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
+using BenchMesh.ServiceDefaults;
 
 namespace BenchMesh.Catalog;
 
@@ -42,4 +43,4 @@ public interface ISuiteCatalog
 }
 
 /// <summary>The catalog could not be asked (Suites down or failing): not the caller's fault.</summary>
-public sealed class SuiteCatalogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class SuiteCatalogUnavailableException(string message, Exception? inner = null) : Exception(message, inner), ITransientFailure;

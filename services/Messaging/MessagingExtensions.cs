@@ -1,3 +1,4 @@
+using BenchMesh.Messaging.Resilience;
 using BenchMesh.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -11,8 +12,20 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on the RabbitMQ named by <c>ConnectionStrings:rabbitmq</c> (an <c>amqp://user:pass@host:port/vhost</c>
     /// URI). Queues are named <c>{serviceName}-{consumer}</c> in kebab case, so that two services consuming the
-    /// same event each get their own queue while replicas of one service compete on it. Every endpoint retries
-    /// (200 ms, 1 s, 3 s) and then moves the message to its <c>_error</c> queue, where a person can inspect it.
+    /// same event each get their own queue while replicas of one service compete on it.
+    /// <para>
+    /// Every endpoint retries in two layers. A failure of infrastructure that passes (<see cref="TransientFailures"/>:
+    /// PostgreSQL or RabbitMQ restarting, Suites unavailable) is retried with doubling waits for minutes
+    /// (<see cref="TransientRetryOptions"/>, <c>Messaging:TransientRetry</c>), so an outage delays the work instead of
+    /// failing it; any other exception is retried quickly (200 ms, 1 s, 3 s). Only then does the message go to its
+    /// <c>_error</c> queue, where a person can inspect it, and MassTransit publishes its <c>Fault</c>. Consumers must be
+    /// idempotent: a retry runs the whole consumer again.
+    /// </para>
+    /// <para>
+    /// Retries run in memory, holding the message (RabbitMQ 3.10 here has no delayed-exchange plug-in for broker-side
+    /// redelivery). No kill switch: while the database is down every message waits in a retry anyway, and one that
+    /// outlives the budget should reach its <c>Fault</c> consumer, which records it on the run.
+    /// </para>
     /// </summary>
     public static IHostApplicationBuilder AddBenchMeshMessaging(
         this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? configure = null,
@@ -21,6 +34,11 @@ public static class MessagingExtensions
         var connectionString = builder.Configuration.GetConnectionString(ResourceNames.RabbitMq)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ResourceNames.RabbitMq} is not configured.");
         var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 16);
+
+        var transient = builder.Configuration.GetSection(TransientRetryOptions.Section).Get<TransientRetryOptions>() ?? new TransientRetryOptions();
+        builder.Services.Configure<TransientRetryOptions>(builder.Configuration.GetSection(TransientRetryOptions.Section));
+        builder.Services.AddSingleton<TransientRetry>();
+        var transientIntervals = transient.Intervals().ToArray();
 
         var formatter = new KebabCaseEndpointNameFormatter(serviceName, false);
         var messaging = new MessagingOptions(formatter);
@@ -34,7 +52,18 @@ public static class MessagingExtensions
             {
                 if (!messaging.NotRetried.Contains(name))
                 {
-                    endpoint.UseMessageRetry(r => r.Intervals(200, 1000, 3000));
+                    // The outer filter: outages. The inner one: everything else, quickly; a transient failure passes
+                    // through it untouched to the outer one.
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Intervals(transientIntervals);
+                        r.Handle<Exception>(TransientFailures.IsTransient);
+                    });
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Intervals(200, 1000, 3000);
+                        r.Ignore<Exception>(TransientFailures.IsTransient);
+                    });
                 }
 
                 endpoint.UseInMemoryOutbox(context);

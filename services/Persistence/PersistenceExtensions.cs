@@ -16,6 +16,12 @@ public static class PersistenceExtensions
     /// Registers <typeparamref name="TContext"/> on the service's PostgreSQL database and applies its
     /// migrations when the host starts (before the bus and the HTTP server, which are registered later).
     /// Interceptors registered in DI as <see cref="IInterceptor"/> (the outbox signal) are added to it.
+    /// <para>
+    /// EF retries a failed statement or SaveChanges a few times within seconds (a dropped pooled connection after a
+    /// PostgreSQL restart); longer outages are the bus's to wait out (BenchMesh.Messaging's transient retry), so the two
+    /// layers do not multiply into minutes per attempt. With a retrying strategy a user transaction must run inside
+    /// <see cref="InTransactionAsync{T}"/>.
+    /// </para>
     /// </summary>
     public static IHostApplicationBuilder AddBenchMeshDbContext<TContext>(
         this IHostApplicationBuilder builder, string connectionName, string defaultDatabase)
@@ -23,12 +29,28 @@ public static class PersistenceExtensions
     {
         var connectionString = builder.Configuration.GetPostgresConnectionString(connectionName, defaultDatabase);
         builder.Services.AddDbContext<TContext>((sp, options) => options
-            .UseNpgsql(connectionString)
+            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromSeconds(5), null))
             .AddInterceptors(sp.GetServices<IInterceptor>()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(typeof(TContext).Name, tags: ["ready"]);
         builder.Services.AddHostedService<MigrationHostedService<TContext>>();
         return builder;
     }
+
+    /// <summary>
+    /// Runs <paramref name="unit"/> in a transaction under the context's execution strategy, which runs it again (in a new
+    /// transaction, with the change tracker cleared) when a transient failure interrupts it. The unit must therefore
+    /// rebuild its state from the database on each attempt and be idempotent: a commit whose acknowledgement was lost may
+    /// have succeeded. It commits when the unit returns.
+    /// </summary>
+    public static Task<T> InTransactionAsync<T>(this DbContext db, Func<CancellationToken, Task<T>> unit, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            var result = await unit(token);
+            await transaction.CommitAsync(token);
+            return result;
+        }, ct);
 
     /// <summary>True when the exception is PostgreSQL's unique_violation (23505).</summary>
     public static bool IsUniqueViolation(this DbUpdateException exception) =>

@@ -63,6 +63,8 @@ public static class Extensions
         services.AddScoped<RunProgressRecorder>();
         services.AddScoped<RunStarter>();
         builder.AddBenchmarkScheduling();
+        services.AddSingleton<BenchmarkHeartbeat>();
+        services.AddHostedService<RunSupervisor>();
         builder.AddBenchMeshMessaging(ResourceNames.Runner, x =>
         {
             x.AddConsumer<RunBenchmarkConsumer, RunBenchmarkConsumerDefinition>();
@@ -70,8 +72,9 @@ public static class Extensions
             x.AddConsumer<BenchmarkFaultConsumer>();
             x.AddConsumer<ConfirmationRunsRequestedConsumer>();
         },
-        // No in-process retry of a benchmark: it would call the agent for every item again and pay twice. A worker
-        // that fails sends the command to the error queue, and BenchmarkFaultConsumer fails the benchmark.
+        // No in-process retry of a benchmark by the bus: it would call the agent for every item again and pay twice. The
+        // consumer retries its own steps around the agent calls instead (see RunBenchmarkConsumer). A worker that fails
+        // sends the command to the error queue, and BenchmarkFaultConsumer fails the benchmark.
         o => o.WithoutRetry<RunBenchmarkConsumer>());
         return builder;
     }

@@ -1,3 +1,5 @@
+using BenchMesh.Runner.Data;
+
 namespace BenchMesh.Runner;
 
 /// <summary>Configuration section <c>Runner</c>.</summary>
@@ -8,6 +10,7 @@ public sealed class RunnerOptions
     public WorkerOptions Worker { get; init; } = new();
     public PreflightOptions Preflight { get; init; } = new();
     public ScheduleOptions Schedules { get; init; } = new();
+    public SupervisorOptions Supervisor { get; init; } = new();
 
     public sealed class WorkerOptions
     {
@@ -29,5 +32,27 @@ public sealed class RunnerOptions
         /// cron expression firing every second is a mistake in production (the tests lower this).
         /// </summary>
         public int MinimumIntervalSeconds { get; init; } = 300;
+    }
+
+    /// <summary>
+    /// When the supervisor (<see cref="Execution.RunSupervisor"/>) gives up on a pending benchmark. Each limit is longer
+    /// than the bus's transient retry budget (5 minutes), so an outage that is still being waited out is not cut short.
+    /// </summary>
+    public sealed class SupervisorOptions
+    {
+        /// <summary>How often one runner replica looks for lost benchmarks.</summary>
+        public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How often a worker executing a benchmark says so (<see cref="RunBenchmarkEntry.LastActivityAt"/>).</summary>
+        public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>A benchmark being executed whose worker has said nothing for this long was lost with its worker.</summary>
+        public TimeSpan StalledAfter { get; init; } = TimeSpan.FromMinutes(10);
+
+        /// <summary>Results stored this long ago and still not scored: their scoring was lost.</summary>
+        public TimeSpan ScoringTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+        /// <summary>A run not finished this long after it was created (or retried) is ended.</summary>
+        public TimeSpan RunDeadline { get; init; } = TimeSpan.FromHours(24);
     }
 }

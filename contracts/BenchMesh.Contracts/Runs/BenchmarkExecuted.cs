@@ -166,4 +166,11 @@ public sealed record BenchmarkExecuted
     public required string WorkerId { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset CompletedAt { get; init; }
+
+    /// <summary>
+    /// True when the runner sends results it stored earlier again, because it lost track of their score (a retried run,
+    /// <c>POST /benchmarks/runs/{run_id}/retry</c>): Scoring then announces an execution it already scored again, where it
+    /// would ignore a plain redelivery.
+    /// </summary>
+    public bool Replayed { get; init; }
 }

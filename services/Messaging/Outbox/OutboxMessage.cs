@@ -53,6 +53,14 @@ public static class OutboxModelExtensions
         return modelBuilder;
     }
 
+    /// <summary>The JSON the outbox stores <paramref name="message"/> as.</summary>
+    public static string SerializeMessage<T>(T message) => System.Text.Json.JsonSerializer.Serialize(message, OutboxRelaySerializer.Options);
+
+    /// <summary>Reads back what <see cref="SerializeMessage{T}"/> wrote.</summary>
+    public static T DeserializeMessage<T>(string body) =>
+        System.Text.Json.JsonSerializer.Deserialize<T>(body, OutboxRelaySerializer.Options)
+        ?? throw new InvalidOperationException($"A stored {typeof(T).Name} is empty.");
+
     /// <summary>Adds <paramref name="message"/> to the outbox; it is published after SaveChanges commits.</summary>
     public static void AddOutboxMessage<T>(this IOutboxDbContext db, T message, Guid? messageId = null) where T : class
     {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using BenchMesh.Messaging.Resilience;
+using BenchMesh.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -131,49 +133,59 @@ internal sealed class OutboxRelay<TContext>(IServiceProvider services, IBus bus,
         return $"SELECT * FROM {quoted} WHERE sent_at IS NULL AND attempts < {MaxAttempts} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED";
     }
 
+    /// <summary>
+    /// One pass: claim, publish, mark sent, in one transaction under the execution strategy (a dropped connection
+    /// runs the pass again; rows it had published are then published twice, which consumers de-duplicate). A pass
+    /// that fails for good (the database is down) is retried by <see cref="ExecuteAsync"/>.
+    /// </summary>
     private async Task<int> PublishBatchAsync(CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         _claimSql ??= ClaimSql(db);
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-#pragma warning disable EF1002 // The table name comes from the model, not from input.
-        var batch = await db.OutboxMessages.FromSqlRaw(_claimSql).ToListAsync(ct);
-#pragma warning restore EF1002
-        foreach (var row in batch)
+        return await db.InTransactionAsync(async token =>
         {
-            try
+#pragma warning disable EF1002 // The table name comes from the model, not from input.
+            var batch = await db.OutboxMessages.FromSqlRaw(_claimSql).ToListAsync(token);
+#pragma warning restore EF1002
+            foreach (var row in batch)
             {
-                var type = Type.GetType(row.MessageType, throwOnError: true)!;
-                var message = JsonSerializer.Deserialize(row.Body, type, OutboxRelaySerializer.Options)!;
-                var messageId = row.MessageId;
-                using var activity = row.TraceParent is not null && ActivityContext.TryParse(row.TraceParent, null, out var parent)
-                    ? OutboxRelaySerializer.Activities.StartActivity("outbox publish", ActivityKind.Internal, parent)
-                    : null;
-                activity?.SetTag("messaging.message.id", messageId);
-                activity?.SetTag("benchmesh.message_type", type.Name);
-                await bus.Publish(message, type, context => context.MessageId = messageId, ct);
-                row.SentAt = DateTimeOffset.UtcNow;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                row.Attempts++;
-                row.LastError = e.Message;
-                if (row.Attempts >= MaxAttempts)
+                try
                 {
-                    logger.LogError(e, "Giving up on outbox message {MessageId} ({Type}) after {Attempts} attempts; it stays in the outbox table",
-                        row.MessageId, row.MessageType, row.Attempts);
-                    continue;
+                    var type = Type.GetType(row.MessageType, throwOnError: true)!;
+                    var message = JsonSerializer.Deserialize(row.Body, type, OutboxRelaySerializer.Options)!;
+                    var messageId = row.MessageId;
+                    using var activity = row.TraceParent is not null && ActivityContext.TryParse(row.TraceParent, null, out var parent)
+                        ? OutboxRelaySerializer.Activities.StartActivity("outbox publish", ActivityKind.Internal, parent)
+                        : null;
+                    activity?.SetTag("messaging.message.id", messageId);
+                    activity?.SetTag("benchmesh.message_type", type.Name);
+                    await bus.Publish(message, type, context => context.MessageId = messageId, token);
+                    row.SentAt = DateTimeOffset.UtcNow;
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A broker outage is not the row's fault: it does not count towards setting the row aside.
+                    if (!TransientFailures.IsTransient(e))
+                    {
+                        row.Attempts++;
+                    }
 
-                logger.LogWarning(e, "Publishing outbox message {MessageId} ({Type}) failed", row.MessageId, row.MessageType);
-                break; // keep order: retry this row on the next pass
+                    row.LastError = e.Message;
+                    if (row.Attempts >= MaxAttempts)
+                    {
+                        logger.LogError(e, "Giving up on outbox message {MessageId} ({Type}) after {Attempts} attempts; it stays in the outbox table",
+                            row.MessageId, row.MessageType, row.Attempts);
+                        continue;
+                    }
+
+                    logger.LogWarning(e, "Publishing outbox message {MessageId} ({Type}) failed", row.MessageId, row.MessageType);
+                    break; // keep order: retry this row on the next pass
+                }
             }
-        }
 
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return batch.Count;
+            await db.SaveChangesAsync(token);
+            return batch.Count;
+        }, ct);
     }
 }

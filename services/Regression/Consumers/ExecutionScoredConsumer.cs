@@ -48,65 +48,67 @@ public sealed class ExecutionScoredConsumer(
     public async Task Consume(ConsumeContext<ExecutionScored> context)
     {
         var scored = context.Message;
-        var ct = context.CancellationToken;
-
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"SELECT pg_advisory_xact_lock(hashtextextended({scored.AgentId.ToString()}, 0))", ct);
-
-        if (await db.VersionResults.AnyAsync(r => r.ExecutionId == scored.ExecutionId, ct))
-        {
-            logger.LogDebug("Execution {ExecutionId} already judged; ignoring the re-delivery", scored.ExecutionId);
-            return;
-        }
-
-        var now = clock.GetUtcNow();
-        var candidate = VersionResult.From(scored, receivedAt: now);
-        db.VersionResults.Add(candidate);
-
-        var history = await db.VersionResults.AsNoTracking().Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
-        history.Add(candidate);
-        var order = VersionHistory.Order(history
-            .GroupBy(r => r.AgentVersion)
-            .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
-        var known = (await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct)).ToHashSet();
-        // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
-        var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
-        var judgements = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds);
-        // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
-        // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
-        var from = order.IndexOf(candidate.AgentVersion);
-        var count = 0;
-        foreach (var cell in judgements)
-        {
-            foreach (var alert in cell.Verdict.Alerts)
-            {
-                if (order.IndexOf(alert.AtVersion) < from || cell.Version(alert.AtVersion) is not { } at)
-                {
-                    continue;
-                }
-
-                var regressionId = RegressionIdOf(scored.AgentId, cell.BenchmarkId, cell.Metric.Name, alert.BlamedVersion);
-                if (known.Add(regressionId))
-                {
-                    Raise(cell, alert, at, regressionId, now);
-                    count++;
-                }
-            }
-        }
-
-        var confirmed = await ConfirmedBeforeAsync(scored.AgentId, judgements, ct);
-        var confirmations = await RequestConfirmationsAsync(scored.AgentId, judgements, order, from, now, ct);
-        await KeepVerdictsAsync(scored.AgentId, judgements, confirmed, now, ct);
-
-        logger.LogInformation(
-            "Execution {ExecutionId} of {Agent} {Version} on {Benchmark}: history of {Versions} version(s) judged, {Count} new regression(s), {Confirmations} confirmation request(s)",
-            candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, order.Count, count, confirmations);
 
         try
         {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            // Under the execution strategy: a dropped connection judges the execution again, in a new transaction.
+            await db.InTransactionAsync(async ct =>
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"SELECT pg_advisory_xact_lock(hashtextextended({scored.AgentId.ToString()}, 0))", ct);
+
+                if (await db.VersionResults.AnyAsync(r => r.ExecutionId == scored.ExecutionId, ct))
+                {
+                    logger.LogDebug("Execution {ExecutionId} already judged; ignoring the re-delivery", scored.ExecutionId);
+                    return false;
+                }
+
+                var now = clock.GetUtcNow();
+                var candidate = VersionResult.From(scored, receivedAt: now);
+                db.VersionResults.Add(candidate);
+
+                var history = await db.VersionResults.AsNoTracking().Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
+                history.Add(candidate);
+                var order = VersionHistory.Order(history
+                    .GroupBy(r => r.AgentVersion)
+                    .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
+                var known = (await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct)).ToHashSet();
+                // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
+                var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
+                var judgements = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds);
+                // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
+                // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
+                var from = order.IndexOf(candidate.AgentVersion);
+                var count = 0;
+                foreach (var cell in judgements)
+                {
+                    foreach (var alert in cell.Verdict.Alerts)
+                    {
+                        if (order.IndexOf(alert.AtVersion) < from || cell.Version(alert.AtVersion) is not { } at)
+                        {
+                            continue;
+                        }
+
+                        var regressionId = RegressionIdOf(scored.AgentId, cell.BenchmarkId, cell.Metric.Name, alert.BlamedVersion);
+                        if (known.Add(regressionId))
+                        {
+                            Raise(cell, alert, at, regressionId, now);
+                            count++;
+                        }
+                    }
+                }
+
+                var confirmed = await ConfirmedBeforeAsync(scored.AgentId, judgements, ct);
+                var confirmations = await RequestConfirmationsAsync(scored.AgentId, judgements, order, from, now, ct);
+                await KeepVerdictsAsync(scored.AgentId, judgements, confirmed, now, ct);
+
+                logger.LogInformation(
+                    "Execution {ExecutionId} of {Agent} {Version} on {Benchmark}: history of {Versions} version(s) judged, {Count} new regression(s), {Confirmations} confirmation request(s)",
+                    candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, order.Count, count, confirmations);
+
+                await db.SaveChangesAsync(ct);
+                return true;
+            }, context.CancellationToken);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {

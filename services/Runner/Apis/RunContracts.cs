@@ -32,3 +32,9 @@ public sealed record RunResponse(
     Guid RunId, Guid AgentId, string AgentName, string AgentVersion, Guid SuiteId, string Status,
     JsonElement Configuration, RunProgress Progress, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
     RunReport Report);
+
+/// <summary>
+/// <c>POST /benchmarks/runs/{run_id}/retry</c>: the run is running again; <c>rescored_benchmarks</c> are scored again
+/// from their stored results, <c>reexecuted_benchmarks</c> are executed again (they stored no results).
+/// </summary>
+public sealed record RunRetryAccepted(Guid RunId, string Status, string StatusUrl, int RescoredBenchmarks, int ReexecutedBenchmarks);

@@ -3,6 +3,7 @@ using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Messaging.Outbox;
+using BenchMesh.Persistence;
 using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Data;
 using BenchMesh.ServiceDefaults;
@@ -11,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Runner.Apis;
 
-/// <summary><c>POST /benchmarks/run</c> and <c>GET /benchmarks/runs/{run_id}</c> (docs/api.md, "Runs").</summary>
+/// <summary><c>POST /benchmarks/run</c>, <c>GET /benchmarks/runs/{run_id}</c> and <c>POST /benchmarks/runs/{run_id}/retry</c> (docs/api.md, "Runs").</summary>
 public static class RunsApi
 {
     internal const int DefaultTimeoutSeconds = 300;
@@ -24,6 +25,8 @@ public static class RunsApi
         group.MapPost("/run", StartRunAsync).WithName("StartRun").WithSummary("Run a suite against an agent version.");
         group.MapGet("/runs/{run_id:guid}", GetRunAsync).WithName("GetRun").WithSummary("A run's status, progress and report.");
         group.MapGet("/runs", RunListApi.ListRunsAsync).WithName("ListRuns").WithSummary("The runs, newest first, filtered and paged by cursor.");
+        group.MapPost("/runs/{run_id:guid}/retry", RetryRunAsync).WithName("RetryRun")
+            .WithSummary("Run again what failed in a failed run: score stored results again, execute lost benchmarks again.");
         return app;
     }
 
@@ -77,6 +80,81 @@ public static class RunsApi
         return run is null
             ? TypedResults.Problem(title: "Run not found.", detail: $"No run {run_id}.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(ToResponse(run));
+    }
+
+    /// <summary>
+    /// Retries the benchmarks of a failed run that ended without scores (lost, or given up on): those whose paid results
+    /// are stored are sent to Scoring again, the others to the workers again (the run's original command). Benchmarks
+    /// that were scored, failed ones included (the agent's own failures), stand. 409 unless the run is failed with such
+    /// a benchmark.
+    /// </summary>
+    public static async Task<Results<Accepted<RunRetryAccepted>, ProblemHttpResult>> RetryRunAsync(
+        Guid run_id, RunnerDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        return await db.InTransactionAsync<Results<Accepted<RunRetryAccepted>, ProblemHttpResult>>(async token =>
+        {
+            var run = await db.Runs.FromSql($"SELECT * FROM runner.runs WHERE run_id = {run_id} FOR UPDATE").SingleOrDefaultAsync(token);
+            if (run is null)
+            {
+                return TypedResults.Problem(title: "Run not found.", detail: $"No run {run_id}.", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            if (run.Status != RunStatuses.Failed)
+            {
+                return TypedResults.Problem(
+                    title: "The run cannot be retried.",
+                    detail: $"Run {run_id} is {run.Status}: only a failed run can be retried.",
+                    statusCode: StatusCodes.Status409Conflict);
+            }
+
+            var unscored = await db.RunBenchmarks
+                .Where(b => b.RunId == run.RunId && b.Status == RunStatuses.Failed && b.ScoredAt == null)
+                .ToListAsync(token);
+            var ids = unscored.Select(b => b.ExecutionId).ToList();
+            var results = await db.BenchmarkResults.AsNoTracking()
+                .Where(r => ids.Contains(r.ExecutionId))
+                .ToDictionaryAsync(r => r.ExecutionId, r => r.Body, token);
+            // The command each benchmark was first sent with: its outbox row carries the execution id as message id.
+            var commands = await db.OutboxMessages.AsNoTracking()
+                .Where(m => ids.Contains(m.MessageId))
+                .ToDictionaryAsync(m => m.MessageId, m => m.Body, token);
+            var retried = unscored.Where(b => results.ContainsKey(b.ExecutionId) || commands.ContainsKey(b.ExecutionId)).ToList();
+            if (retried.Count == 0)
+            {
+                return TypedResults.Problem(
+                    title: "The run cannot be retried.",
+                    detail: $"Run {run_id} has nothing to retry: every benchmark was scored (failures among them are the agent's).",
+                    statusCode: StatusCodes.Status409Conflict);
+            }
+
+            var now = time.GetUtcNow();
+            var rescored = 0;
+            foreach (var benchmark in retried)
+            {
+                benchmark.Status = RunStatuses.Pending;
+                benchmark.ErrorMessage = null;
+                benchmark.LastActivityAt = results.ContainsKey(benchmark.ExecutionId) ? now : null;
+                if (results.TryGetValue(benchmark.ExecutionId, out var executed))
+                {
+                    db.AddOutboxMessage(OutboxModelExtensions.DeserializeMessage<BenchmarkExecuted>(executed) with { Replayed = true });
+                    rescored++;
+                }
+                else
+                {
+                    db.AddOutboxMessage(OutboxModelExtensions.DeserializeMessage<RunBenchmark>(commands[benchmark.ExecutionId]));
+                }
+            }
+
+            run.Status = RunStatuses.Running;
+            run.CompletedBenchmarks -= retried.Count;
+            run.CompletedAt = null;
+            run.RetriedAt = now;
+            run.OverallScore = run.AccuracyScore = run.SpeedScore = run.EfficiencyScore = run.CostScore = run.ReliabilityScore = null;
+            await db.SaveChangesAsync(token);
+
+            var statusUrl = $"/benchmarks/runs/{run.RunId}";
+            return TypedResults.Accepted(statusUrl, new RunRetryAccepted(run.RunId, run.Status, statusUrl, rescored, retried.Count - rescored));
+        }, ct);
     }
 
     internal static (Guid AgentId, Guid SuiteId, EffectiveRunConfiguration Configuration, ValidationErrors Errors) Validate(StartRunRequest request)

@@ -1,5 +1,6 @@
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Messaging.Outbox;
+using BenchMesh.Persistence;
 using BenchMesh.Runner.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,43 +21,43 @@ public sealed class RunProgressRecorder(RunnerDbContext db, TimeProvider time, I
     /// (<see cref="SuiteRunCompleted"/> through the outbox) when every benchmark has finished. All in one transaction.
     /// </summary>
     /// <returns>False when nothing changed: the run is not this runner's, or the benchmark had already finished.</returns>
-    public async Task<bool> RecordAsync(Guid runId, Guid executionId, Action<RunBenchmarkEntry> finish, CancellationToken ct)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var run = await db.Runs
-            .FromSql($"SELECT * FROM runner.runs WHERE run_id = {runId} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
-        if (run is null)
+    public Task<bool> RecordAsync(Guid runId, Guid executionId, Action<RunBenchmarkEntry> finish, CancellationToken ct) =>
+        // Under the execution strategy: a dropped connection runs the whole unit again, from the lock on.
+        db.InTransactionAsync(async token =>
         {
-            // Executions this runner did not start (another deployment, a stress run): not ours.
-            logger.LogDebug("Ignoring execution {ExecutionId}: run {RunId} is unknown", executionId, runId);
-            return false;
-        }
+            var run = await db.Runs
+                .FromSql($"SELECT * FROM runner.runs WHERE run_id = {runId} FOR UPDATE")
+                .SingleOrDefaultAsync(token);
+            if (run is null)
+            {
+                // Executions this runner did not start (another deployment, a stress run): not ours.
+                logger.LogDebug("Ignoring execution {ExecutionId}: run {RunId} is unknown", executionId, runId);
+                return false;
+            }
 
-        var entry = await db.RunBenchmarks.SingleOrDefaultAsync(b => b.ExecutionId == executionId && b.RunId == run.RunId, ct);
-        if (entry is null || entry.Status != RunStatuses.Pending)
-        {
-            return false;
-        }
+            var entry = await db.RunBenchmarks.SingleOrDefaultAsync(b => b.ExecutionId == executionId && b.RunId == run.RunId, token);
+            if (entry is null || entry.Status != RunStatuses.Pending)
+            {
+                return false;
+            }
 
-        var now = time.GetUtcNow();
-        finish(entry);
-        run.CompletedBenchmarks++;
-        if (run.Status == RunStatuses.Queued)
-        {
-            run.Status = RunStatuses.Running;
-            run.StartedAt ??= now;
-        }
+            var now = time.GetUtcNow();
+            finish(entry);
+            run.CompletedBenchmarks++;
+            if (run.Status == RunStatuses.Queued)
+            {
+                run.Status = RunStatuses.Running;
+                run.StartedAt ??= now;
+            }
 
-        if (run.CompletedBenchmarks >= run.TotalBenchmarks)
-        {
-            Complete(run, await db.RunBenchmarks.Where(b => b.RunId == run.RunId).ToListAsync(ct), now);
-        }
+            if (run.CompletedBenchmarks >= run.TotalBenchmarks)
+            {
+                Complete(run, await db.RunBenchmarks.Where(b => b.RunId == run.RunId).ToListAsync(token), now);
+            }
 
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return true;
-    }
+            await db.SaveChangesAsync(token);
+            return true;
+        }, ct);
 
     private void Complete(Run run, IReadOnlyList<RunBenchmarkEntry> benchmarks, DateTimeOffset now)
     {

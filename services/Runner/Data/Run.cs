@@ -39,6 +39,9 @@ public sealed class Run
     public double? CostScore { get; set; }
     public double? ReliabilityScore { get; set; }
 
+    /// <summary>When the run was last retried (<c>POST /benchmarks/runs/{run_id}/retry</c>); its deadline counts from then.</summary>
+    public DateTimeOffset? RetriedAt { get; set; }
+
     public List<RunBenchmarkEntry> Benchmarks { get; set; } = [];
 }
 
@@ -69,4 +72,10 @@ public sealed class RunBenchmarkEntry
 
     /// <summary>Why the benchmark failed without scores (its worker or Scoring gave up on it), for the report.</summary>
     public string? ErrorMessage { get; set; }
+
+    /// <summary>
+    /// The last sign of life of the pending benchmark: a worker starting or still executing it (a heartbeat), its
+    /// results being stored, a retry queueing it again. The supervisor fails a benchmark whose sign is too old.
+    /// </summary>
+    public DateTimeOffset? LastActivityAt { get; set; }
 }

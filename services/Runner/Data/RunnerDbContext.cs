@@ -11,6 +11,7 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
 
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<RunBenchmarkEntry> RunBenchmarks => Set<RunBenchmarkEntry>();
+    public DbSet<BenchmarkResult> BenchmarkResults => Set<BenchmarkResult>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<BenchmarkSchedule> Schedules => Set<BenchmarkSchedule>();
     public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
@@ -48,6 +49,17 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(b => b.CostUsd).HasPrecision(18, 8);
             e.Property(b => b.ErrorMessage).HasMaxLength(RunBenchmarkEntry.MaxErrorMessageLength);
             e.HasIndex(b => new { b.RunId, b.BenchmarkId }).IsUnique().HasDatabaseName("ux_run_benchmarks_run_id_benchmark_id");
+            // The supervisor's pass reads only pending benchmarks.
+            e.HasIndex(b => b.RunId).HasFilter("status = 'pending'").HasDatabaseName("ix_run_benchmarks_pending");
+        });
+
+        modelBuilder.Entity<BenchmarkResult>(e =>
+        {
+            e.ToTable("benchmark_results");
+            e.HasKey(r => r.ExecutionId);
+            e.Property(r => r.ExecutionId).ValueGeneratedNever();
+            e.Property(r => r.Body).HasColumnType("jsonb");
+            e.HasIndex(r => r.RunId).HasDatabaseName("ix_benchmark_results_run_id");
         });
 
         modelBuilder.Entity<BenchmarkSchedule>(e =>

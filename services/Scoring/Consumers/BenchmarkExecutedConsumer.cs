@@ -15,7 +15,9 @@ namespace BenchMesh.Scoring.Consumers;
 
 /// <summary>
 /// Scores one executed benchmark: writes the execution, its samples and the <see cref="ExecutionScored"/> outbox
-/// message in one transaction. Delivery is at least once, so an execution already stored is acknowledged as done.
+/// message in one transaction. Delivery is at least once, so an execution already stored is acknowledged as done (and its
+/// score announced again when the runner replays stored results). The bus retries the consumer through outages of the
+/// database for minutes (BenchMesh.Messaging).
 /// </summary>
 public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider clock, ILogger<BenchmarkExecutedConsumer> logger)
     : IConsumer<BenchmarkExecuted>
@@ -25,6 +27,17 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         var message = context.Message;
         if (await db.BenchmarkExecutions.AnyAsync(e => e.ExecutionId == message.ExecutionId, context.CancellationToken))
         {
+            if (message.Replayed)
+            {
+                // The runner lost track of this score (a retried run) and sent the stored results again: the stored score
+                // is announced again (its outbox row is queued once more); consumers ignore a score they already have.
+                await db.OutboxMessages
+                    .Where(m => m.MessageId == message.ExecutionId && m.SentAt != null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, (DateTimeOffset?)null), context.CancellationToken);
+                logger.LogInformation("Execution {ExecutionId} is already scored; announcing its score again", message.ExecutionId);
+                return;
+            }
+
             logger.LogInformation("Execution {ExecutionId} is already scored; ignoring the duplicate", message.ExecutionId);
             return;
         }

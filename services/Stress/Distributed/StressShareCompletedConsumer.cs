@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using BenchMesh.Contracts.Stress;
 using BenchMesh.LoadEngine.Scenarios;
+using BenchMesh.Persistence;
 using BenchMesh.Stress.Data;
 using BenchMesh.Stress.Runs;
 using MassTransit;
@@ -25,57 +26,59 @@ public sealed class StressShareCompletedConsumer(StressDbContext db, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(context);
         var partial = context.Message;
-        var ct = context.CancellationToken;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlRawAsync(LockRun, [partial.StressRunId], ct);
-        var run = await db.StressRuns.Include(r => r.Shares).SingleOrDefaultAsync(r => r.StressRunId == partial.StressRunId, ct);
-        var share = run?.Shares.SingleOrDefault(s => s.ShareIndex == partial.ShareIndex);
-        if (run is null || share is null)
+        // Under the execution strategy: a dropped connection handles the partial again, from the lock on.
+        var handled = await db.InTransactionAsync<StressRun?>(async ct =>
         {
-            logger.LogWarning("Share {Share} of unknown stress run {StressRunId}; ignored", partial.ShareIndex, partial.StressRunId);
-            return;
-        }
-
-        if (share.Status is StressShareStatuses.Completed or StressShareStatuses.Failed)
-        {
-            logger.LogInformation("Share {Share}/{Count} of stress run {StressRunId} was already reported; ignored",
-                partial.ShareIndex, partial.ShareCount, partial.StressRunId);
-            return;
-        }
-
-        var completed = partial.Status == StressShareStatuses.Completed;
-        share.Status = completed ? StressShareStatuses.Completed : StressShareStatuses.Failed;
-        share.Error = partial.Error;
-        share.Worker ??= partial.Worker;
-        share.Requests = partial.Requests;
-        share.CompletedAt = partial.CompletedAt;
-        share.PartialJson = completed ? JsonSerializer.Serialize(partial.Phases, ServiceDefaultsExtensions.PublicJson) : null;
-
-        // A share that reports after its run ended (it failed, or passed its deadline) is kept for the record only.
-        if (run.Status == StressRunStatuses.Running)
-        {
-            var now = clock.GetUtcNow();
-            if (!completed)
+            await db.Database.ExecuteSqlRawAsync(LockRun, [partial.StressRunId], ct);
+            var run = await db.StressRuns.Include(r => r.Shares).SingleOrDefaultAsync(r => r.StressRunId == partial.StressRunId, ct);
+            var share = run?.Shares.SingleOrDefault(s => s.ShareIndex == partial.ShareIndex);
+            if (run is null || share is null)
             {
-                run.RequestsCompleted = run.Shares.Sum(s => s.Requests);
-                StressRunOutcomes.End(db, run, result: null,
-                    string.Create(CultureInfo.InvariantCulture, $"share {share.ShareIndex}/{run.Workers} failed: {partial.Error ?? "no reason given"}"), now);
+                logger.LogWarning("Share {Share} of unknown stress run {StressRunId}; ignored", partial.ShareIndex, partial.StressRunId);
+                return null;
             }
-            else if (run.Shares.All(s => s.Status == StressShareStatuses.Completed))
-            {
-                var (result, error) = MergeAll(run);
-                run.RequestsCompleted = result?.Phases.Sum(p => p.Result.Requests) ?? run.Shares.Sum(s => s.Requests);
-                StressRunOutcomes.End(db, run, result, error, now);
-            }
-            else
-            {
-                run.RequestsCompleted = run.Shares.Sum(s => s.Requests);
-            }
-        }
 
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        if (run.Status != StressRunStatuses.Running)
+            if (share.Status is StressShareStatuses.Completed or StressShareStatuses.Failed)
+            {
+                logger.LogInformation("Share {Share}/{Count} of stress run {StressRunId} was already reported; ignored",
+                    partial.ShareIndex, partial.ShareCount, partial.StressRunId);
+                return null;
+            }
+
+            var completed = partial.Status == StressShareStatuses.Completed;
+            share.Status = completed ? StressShareStatuses.Completed : StressShareStatuses.Failed;
+            share.Error = partial.Error;
+            share.Worker ??= partial.Worker;
+            share.Requests = partial.Requests;
+            share.CompletedAt = partial.CompletedAt;
+            share.PartialJson = completed ? JsonSerializer.Serialize(partial.Phases, ServiceDefaultsExtensions.PublicJson) : null;
+
+            // A share that reports after its run ended (it failed, or passed its deadline) is kept for the record only.
+            if (run.Status == StressRunStatuses.Running)
+            {
+                var now = clock.GetUtcNow();
+                if (!completed)
+                {
+                    run.RequestsCompleted = run.Shares.Sum(s => s.Requests);
+                    StressRunOutcomes.End(db, run, result: null,
+                        string.Create(CultureInfo.InvariantCulture, $"share {share.ShareIndex}/{run.Workers} failed: {partial.Error ?? "no reason given"}"), now);
+                }
+                else if (run.Shares.All(s => s.Status == StressShareStatuses.Completed))
+                {
+                    var (result, error) = MergeAll(run);
+                    run.RequestsCompleted = result?.Phases.Sum(p => p.Result.Requests) ?? run.Shares.Sum(s => s.Requests);
+                    StressRunOutcomes.End(db, run, result, error, now);
+                }
+                else
+                {
+                    run.RequestsCompleted = run.Shares.Sum(s => s.Requests);
+                }
+            }
+
+            await db.SaveChangesAsync(ct);
+            return run;
+        }, context.CancellationToken);
+        if (handled is { } run && run.Status != StressRunStatuses.Running)
         {
             logger.LogInformation("Stress run {StressRunId} {Status} with {Workers} workers: {Requests} requests",
                 run.StressRunId, run.Status, run.Workers, run.RequestsCompleted);

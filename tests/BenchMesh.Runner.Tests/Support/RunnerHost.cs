@@ -16,17 +16,17 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     private readonly string _database;
     private readonly string _rabbitMq;
     private readonly Action<IServiceCollection>? _configureServices;
-    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
     private RunnerHost(
         string database, string rabbitMq, Action<IServiceCollection>? configureServices,
-        FakeSuiteCatalog? catalog = null, IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings, FakeSuiteCatalog? catalog = null)
     {
         _database = database;
         _rabbitMq = rabbitMq;
         _configureServices = configureServices;
         Catalog = catalog ?? new FakeSuiteCatalog();
-        _settings = settings ?? new Dictionary<string, string>();
+        _settings = settings ?? new Dictionary<string, string?>();
     }
 
     public FakeSuiteCatalog Catalog { get; }
@@ -39,15 +39,21 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     public string RabbitMqUri => _rabbitMq;
 
     /// <param name="configureServices">More test services, e.g. an agent client for a protocol of the test's own.</param>
+    /// <param name="settings">Configuration of the test's own (e.g. the supervisor's limits).</param>
+    /// <param name="database">The runner's database when not one on the shared server (a private server the test stops).</param>
     /// <param name="allowLoopback">
     /// <c>Outbound:AllowLoopback</c>: on, since the test agents listen on loopback, which the outbound guard refuses unless allowed.
     /// </param>
     public static async Task<RunnerHost> StartAsync(
-        Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null, bool allowLoopback = true)
+        Infrastructure infrastructure, string purpose, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string?>? settings = null, string? database = null, bool allowLoopback = true)
     {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Outbound:AllowLoopback"] = allowLoopback ? "true" : "false",
+        };
         var host = new RunnerHost(
-            infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices,
-            settings: new Dictionary<string, string> { ["Outbound:AllowLoopback"] = allowLoopback ? "true" : "false" });
+            database ?? infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices, all);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
         return host;
     }
@@ -58,26 +64,26 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     /// </summary>
     public static RunnerHost StartReplica(string database, string rabbitMq, FakeSuiteCatalog catalog, string instanceId)
     {
-        var host = new RunnerHost(database, rabbitMq, null, catalog, new Dictionary<string, string>
+        var host = new RunnerHost(database, rabbitMq, null, new Dictionary<string, string?>
         {
             ["Quartz:Scheduler:InstanceId"] = instanceId,
             // Tests fire every second rather than wait for months.
             ["Runner:Schedules:MinimumIntervalSeconds"] = "1",
             ["Outbound:AllowLoopback"] = "true",
-        });
+        }, catalog);
         _ = host.Server;
         return host;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
 
-        builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
-        builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ISuiteCatalog>(Catalog);

@@ -80,6 +80,37 @@ namespace BenchMesh.Runner.Data.Migrations
                     b.ToTable("outbox_messages", "runner");
                 });
 
+            modelBuilder.Entity("BenchMesh.Runner.Data.BenchmarkResult", b =>
+                {
+                    b.Property<Guid>("ExecutionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("execution_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("body");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("integer")
+                        .HasColumnName("samples");
+
+                    b.Property<DateTimeOffset>("StoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored_at");
+
+                    b.HasKey("ExecutionId");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_benchmark_results_run_id");
+
+                    b.ToTable("benchmark_results", "runner");
+                });
+
             modelBuilder.Entity("BenchMesh.Runner.Data.BenchmarkSchedule", b =>
                 {
                     b.Property<Guid>("ScheduleId")
@@ -190,6 +221,10 @@ namespace BenchMesh.Runner.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("reliability_score");
 
+                    b.Property<DateTimeOffset?>("RetriedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retried_at");
+
                     b.Property<double?>("SpeedScore")
                         .HasColumnType("double precision")
                         .HasColumnName("speed_score");
@@ -271,6 +306,10 @@ namespace BenchMesh.Runner.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("error_message");
 
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity_at");
+
                     b.Property<double?>("MedianLatencyMs")
                         .HasColumnType("double precision")
                         .HasColumnName("median_latency_ms");
@@ -310,6 +349,10 @@ namespace BenchMesh.Runner.Data.Migrations
                         .HasColumnName("tokens_used");
 
                     b.HasKey("ExecutionId");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_run_benchmarks_pending")
+                        .HasFilter("status = 'pending'");
 
                     b.HasIndex("RunId", "BenchmarkId")
                         .IsUnique()
