@@ -17,7 +17,7 @@ public static class GatewayRoutes
         [ResourceNames.Runner] = ["/benchmarks/run", "/benchmarks/runs/{**rest}"],
         [ResourceNames.Scoring] = ["/benchmarks/agents/{agent_id}/results", "/benchmarks/executions/{execution_id}/profile"],
         [ResourceNames.Regression] = ["/benchmarks/agents/{agent_id}/regressions"],
-        [ResourceNames.Leaderboard] = ["/benchmarks/leaderboard", "/benchmarks/compare"],
+        [ResourceNames.Leaderboard] = ["/benchmarks/leaderboard", "/benchmarks/compare", "/benchmarks/comparison-matrix"],
         [ResourceNames.Stress] = ["/stress/runs", "/stress/runs/{**rest}"],
     };
 
