@@ -36,6 +36,7 @@ public static class RankBootstrap
         }
 
         var n = entities.Count;
+        var prepared = entities.Select(groups => groups.Select(g => new PreparedGroup(g)).ToArray()).ToArray();
         var ranks = new int[n][];
         for (var i = 0; i < n; i++)
         {
@@ -49,7 +50,7 @@ public static class RankBootstrap
         {
             for (var i = 0; i < n; i++)
             {
-                values[i] = Replicate(entities[i], random);
+                values[i] = Replicate(prepared[i], random);
             }
 
             values.CopyTo(sorted, 0);
@@ -71,9 +72,9 @@ public static class RankBootstrap
         }).ToArray();
     }
 
-    private static double Replicate(IReadOnlyList<BootstrapGroup> groups, Random random)
+    private static double Replicate(PreparedGroup[] groups, Random random)
     {
-        if (groups.Count == 0)
+        if (groups.Length == 0)
         {
             return double.NegativeInfinity;
         }
@@ -81,34 +82,47 @@ public static class RankBootstrap
         var sum = 0.0;
         foreach (var group in groups)
         {
-            sum += group.Score + Shift(group.Units, random);
+            sum += group.Score + group.Shift(random);
         }
 
-        return sum / groups.Count;
+        return sum / groups.Length;
     }
 
-    private static double Shift(IReadOnlyList<ResampleUnit> units, Random random)
+    /// <summary>A group's units as arrays, and its observed ratio, computed once for every replicate.</summary>
+    private sealed class PreparedGroup
     {
-        double value = 0, weight = 0, drawnValue = 0, drawnWeight = 0;
-        foreach (var unit in units)
+        private readonly double[] _values;
+        private readonly double[] _weights;
+        private readonly double _ratio;
+
+        public PreparedGroup(BootstrapGroup group)
         {
-            value += unit.Value;
-            weight += unit.Weight;
+            Score = group.Score;
+            _values = group.Units.Select(u => u.Value).ToArray();
+            _weights = group.Units.Select(u => u.Weight).ToArray();
+            var weight = _weights.Sum();
+            _ratio = weight > 0 ? _values.Sum() / weight : double.NaN;
         }
 
-        if (weight <= 0)
-        {
-            return 0;
-        }
+        public double Score { get; }
 
-        for (var k = 0; k < units.Count; k++)
+        public double Shift(Random random)
         {
-            var unit = units[random.Next(units.Count)];
-            drawnValue += unit.Value;
-            drawnWeight += unit.Weight;
-        }
+            if (double.IsNaN(_ratio))
+            {
+                return 0;
+            }
 
-        return drawnWeight <= 0 ? 0 : drawnValue / drawnWeight - value / weight;
+            double value = 0, weight = 0;
+            for (var k = 0; k < _values.Length; k++)
+            {
+                var j = random.Next(_values.Length);
+                value += _values[j];
+                weight += _weights[j];
+            }
+
+            return weight <= 0 ? 0 : value / weight - _ratio;
+        }
     }
 
     /// <summary>The number of elements of the ascending <paramref name="sorted"/> that are at most <paramref name="x"/>.</summary>
