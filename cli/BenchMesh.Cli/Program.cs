@@ -163,12 +163,15 @@ namespace BenchMesh.Cli
 
         private static Command LeaderboardCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
         {
-            var category = new Option<string?>("--category") { Description = "overall, or a suite or benchmark category (default overall)", HelpName = "C" };
-            var metric = new Option<string?>("--metric") { Description = "Ranking metric: overall, accuracy, speed, efficiency, cost, reliability (or *_score)", HelpName = "M" };
-            var limit = new Option<int?>("--limit") { Description = "Number of entries, 1-100 (default 10)", HelpName = "N" };
-            var command = new Command("leaderboard", "Show the leaderboard") { category, metric, limit };
+            var category = new Option<string?>("--category") { Description = "overall (every category, the default) or a suite category", HelpName = "C" };
+            var metric = new Option<string?>("--metric") { Description = "all (default), accuracy, speed, efficiency, cost, reliability or overall", HelpName = "M" };
+            var limit = new Option<int?>("--limit") { Description = "Number of entries, 1-100 (default 20)", HelpName = "N" };
+            var groupBy = new Option<string?>("--group-by") { Description = "agent (default) or version: every agent version its own row", HelpName = "G" };
+            var status = new Option<string?>("--status") { Description = "all (default, failed executions averaged in as the specification does) or success", HelpName = "S" };
+            var command = new Command("leaderboard", "Show the leaderboard (the last 30 days)") { category, metric, limit, groupBy, status };
             command.SetAction((parseResult, ct) => InvokeAsync(environment, parseResult, gateway, json, context =>
-                QueryCommands.LeaderboardAsync(context, parseResult.GetValue(category), parseResult.GetValue(metric), parseResult.GetValue(limit), ct), ct));
+                QueryCommands.LeaderboardAsync(context, parseResult.GetValue(category), parseResult.GetValue(metric), parseResult.GetValue(limit), ct,
+                    parseResult.GetValue(groupBy), parseResult.GetValue(status)), ct));
             return command;
         }
 

@@ -25,7 +25,7 @@ public static class GatewayRoutes
             "/benchmarks/agents/{agent_id}/cost-analysis", "/benchmarks/cost-frontier",
         ],
         [ResourceNames.Regression] = ["/benchmarks/agents/{agent_id}/regressions"],
-        [ResourceNames.Leaderboard] = ["/benchmarks/leaderboard", "/benchmarks/compare"],
+        [ResourceNames.Leaderboard] = ["/benchmarks/leaderboard", "/benchmarks/compare", "/benchmarks/comparison-matrix"],
         [ResourceNames.Stress] = ["/stress/runs", "/stress/runs/{**rest}"],
     };
 

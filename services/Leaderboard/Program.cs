@@ -11,4 +11,5 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapLeaderboardApi();
 app.MapCompareApi();
+app.MapComparisonMatrixApi();
 app.Run();

@@ -6,27 +6,29 @@ namespace BenchMesh.Cli.Tests;
 
 public sealed class QueryCommandTests
 {
-    private static object Entry(int rank, string name, string version, double overall) => new
+    private static object Entry(long rank, string name, string version, double accuracy) => new
     {
-        rank,
         agent_id = $"id-{name}",
         agent_name = name,
         agent_version = version,
-        overall_score = overall,
-        accuracy_score = overall + 0.01,
-        speed_score = 0.5,
-        efficiency_score = 0.6,
-        cost_score = 0.7,
-        reliability_score = 0.8,
+        benchmark_category = "accuracy",
+        scores_and_ranks = new { accuracy = new { score = accuracy, rank } },
+        benchmarks_completed = 3,
         executions = 4,
-        ranks = new { accuracy_score = rank },
+        last_benchmark_date = "2025-01-01T00:00:00Z",
+        best_ranking = rank,
+        rank_interval = new { low = 1, high = rank + 1 },
+        tied_with_leader = rank <= 2,
     };
 
     private static Task<FakeGateway> LeaderboardGatewayAsync() => FakeGateway.StartAsync(app =>
-        app.MapGet("/benchmarks/leaderboard", (string? category, string? metric) => Api.Json(new
+        app.MapGet("/benchmarks/leaderboard", (string? category, string? metric, string? group_by) => Api.Json(new
         {
             category = category ?? "overall",
-            metric = metric ?? "overall_score",
+            metric = metric ?? "all",
+            group_by = group_by ?? "agent",
+            status = "all",
+            window_days = 30,
             generated_at = "2025-01-01T00:00:00Z",
             // Deliberately not in rank order: the table must still list rank 1 first.
             entries = new[] { Entry(2, "beta-bot", "2.0", 0.71), Entry(1, "alpha-bot", "1.3", 0.92), Entry(3, "gamma-bot", "0.9", 0.42) },
@@ -37,7 +39,8 @@ public sealed class QueryCommandTests
     {
         await using var gateway = await LeaderboardGatewayAsync();
 
-        var result = await CliHarness.RunAsync("leaderboard", "--gateway", gateway.Url, "--category", "reasoning", "--metric", "accuracy", "--limit", "3");
+        var result = await CliHarness.RunAsync(
+            "leaderboard", "--gateway", gateway.Url, "--category", "accuracy", "--metric", "accuracy", "--limit", "3", "--group-by", "version", "--status", "success");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var alpha = result.Output.IndexOf("alpha-bot", StringComparison.Ordinal);
@@ -46,10 +49,14 @@ public sealed class QueryCommandTests
         Assert.True(alpha >= 0 && alpha < beta && beta < gamma, result.Output);
         var alphaLine = result.Output.Split('\n').Single(l => l.Contains("alpha-bot", StringComparison.Ordinal));
         Assert.Contains("1.3", alphaLine);
-        Assert.Contains("0.920", alphaLine);
-        Assert.Contains("0.930", alphaLine);
-        Assert.Contains("Leaderboard: reasoning by accuracy", result.Output);
-        Assert.Contains(gateway.Requests, r => r.PathAndQuery == "/benchmarks/leaderboard?category=reasoning&metric=accuracy&limit=3");
+        Assert.Contains("0.920 (1)", alphaLine);
+        Assert.Contains("1–2 *", alphaLine);
+        Assert.Contains("4 ", alphaLine);
+        var gammaLine = result.Output.Split('\n').Single(l => l.Contains("gamma-bot", StringComparison.Ordinal));
+        Assert.Contains("1–4", gammaLine);
+        Assert.DoesNotContain("*", gammaLine);
+        Assert.Contains("Leaderboard: accuracy by accuracy", result.Output);
+        Assert.Contains(gateway.Requests, r => r.PathAndQuery == "/benchmarks/leaderboard?category=accuracy&metric=accuracy&limit=3&group_by=version&status=success");
     }
 
     [Fact]

@@ -88,10 +88,15 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app)
             Assert.True(r["api_calls_made"]!.GetValue<int>() > 0);
         });
 
-        var leaderboard = await GetAsync(http, "/benchmarks/leaderboard?category=overall&metric=overall_score&limit=100");
-        var ours = leaderboard["entries"]!.AsArray().Where(e => e!["agent_id"]!.GetValue<string>() == agentId).ToList();
+        // The leaderboard's view is refreshed about a second after the last score: wait for both versions.
+        var ours = await Eventually.GetAsync(async () =>
+        {
+            var leaderboard = await GetAsync(http, "/benchmarks/leaderboard?category=overall&metric=overall&group_by=version&limit=100");
+            var entries = leaderboard["entries"]!.AsArray().Where(e => e!["agent_id"]!.GetValue<string>() == agentId).ToList();
+            return entries.Count == 2 ? entries : null;
+        }, TimeSpan.FromSeconds(30), "both versions on the leaderboard");
         Assert.Equal(["1.0", "2.0"], ours.Select(e => e!["agent_version"]!.GetValue<string>()));
-        Assert.True(ours[0]!["rank"]!.GetValue<int>() < ours[1]!["rank"]!.GetValue<int>());
+        Assert.True(ours[0]!["scores_and_ranks"]!["overall"]!["rank"]!.GetValue<int>() < ours[1]!["scores_and_ranks"]!["overall"]!["rank"]!.GetValue<int>());
 
         var regressionEvent = await regressionQueue.NextAsync(TimeSpan.FromSeconds(60), "RegressionDetected on our own queue");
         var message = regressionEvent.Message;

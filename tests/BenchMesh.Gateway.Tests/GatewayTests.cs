@@ -56,6 +56,7 @@ public sealed class GatewayTests : IAsyncLifetime
     [InlineData("GET", "/benchmarks/agents/a1/regressions?threshold=0.2", "regression", "/benchmarks/agents/a1/regressions?threshold=0.2")]
     [InlineData("GET", "/benchmarks/leaderboard?metric=accuracy", "leaderboard", "/benchmarks/leaderboard?metric=accuracy")]
     [InlineData("POST", "/benchmarks/compare", "leaderboard", "/benchmarks/compare")]
+    [InlineData("GET", "/benchmarks/comparison-matrix?agent_ids=a", "leaderboard", "/benchmarks/comparison-matrix?agent_ids=a")]
     [InlineData("POST", "/stress/runs", "stress", "/stress/runs")]
     [InlineData("GET", "/stress/runs/x1", "stress", "/stress/runs/x1")]
     [InlineData("GET", "/benchmarks/runs?agent_id=a1&limit=5", "runner", "/benchmarks/runs?agent_id=a1&limit=5")]

@@ -93,6 +93,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         var message = scored.GetProperty("message");
         Assert.Equal(executed.ExecutionId, message.GetProperty("executionId").GetGuid());
         Assert.Equal("completed", message.GetProperty("status").GetString());
+        Assert.Equal("success", message.GetProperty("executionStatus").GetString());
         var scores = message.GetProperty("scores");
         Assert.Equal(0.5, scores.GetProperty("accuracyScore").GetDouble(), 9);
         Assert.Equal(0.5, scores.GetProperty("speedScore").GetDouble(), 9);

@@ -60,7 +60,7 @@ internal static class DemoCommand
 
         console.WriteLine();
         console.MarkupLine("[bold]Leaderboard[/]");
-        await QueryCommands.LeaderboardAsync(context, "overall", "overall_score", 10, ct);
+        await QueryCommands.LeaderboardAsync(context, "overall", "overall", 10, ct, groupBy: "version");
         console.WriteLine();
         console.MarkupLine($"[bold]Regressions of {ChatAgentName} 1.1 against 1.0[/]");
         await QueryCommands.RegressionsAsync(context, chatAgent, "1.0", null, ct);

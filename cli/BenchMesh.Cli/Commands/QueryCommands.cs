@@ -6,9 +6,10 @@ namespace BenchMesh.Cli.Commands;
 /// <summary>The read-only commands: one request, then a table (or the raw JSON with --json).</summary>
 internal static class QueryCommands
 {
-    public static async Task<int> LeaderboardAsync(CommandContext context, string? category, string? metric, int? limit, CancellationToken ct)
+    public static async Task<int> LeaderboardAsync(
+        CommandContext context, string? category, string? metric, int? limit, CancellationToken ct, string? groupBy = null, string? status = null)
     {
-        var response = await context.Gateway.GetLeaderboardAsync(category, metric, limit, ct);
+        var response = await context.Gateway.GetLeaderboardAsync(category, metric, limit, groupBy, status, ct);
         if (context.Json)
         {
             JsonOutput.Write(context.Out, response.Json);

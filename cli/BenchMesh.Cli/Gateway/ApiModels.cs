@@ -67,22 +67,28 @@ public static class RunStatuses
     public const string Failed = "failed";
 }
 
+public sealed record ScoreAndRank(double? Score, long? Rank);
+
+public sealed record RankInterval(int? Low, int? High);
+
 public sealed record LeaderboardEntry(
-    int Rank,
     string? AgentId,
     string? AgentName,
     string? AgentVersion,
-    double? OverallScore,
-    double? AccuracyScore,
-    double? SpeedScore,
-    double? EfficiencyScore,
-    double? CostScore,
-    double? ReliabilityScore,
-    int? Executions);
+    string? BenchmarkCategory,
+    IReadOnlyDictionary<string, ScoreAndRank>? ScoresAndRanks,
+    long? BenchmarksCompleted,
+    long? Executions,
+    DateTimeOffset? LastBenchmarkDate,
+    long? BestRanking,
+    RankInterval? RankInterval,
+    bool? TiedWithLeader);
 
 public sealed record Leaderboard(
     string? Category,
     string? Metric,
+    string? GroupBy,
+    string? Status,
     DateTimeOffset? GeneratedAt,
     IReadOnlyList<LeaderboardEntry>? Entries);
 

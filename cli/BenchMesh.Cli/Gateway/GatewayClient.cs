@@ -23,8 +23,11 @@ public sealed class GatewayClient(HttpClient http)
     public Task<ApiResponse<RunStatus>> GetRunAsync(string runId, CancellationToken ct) =>
         GetAsync<RunStatus>($"benchmarks/runs/{Uri.EscapeDataString(runId)}", ct);
 
-    public Task<ApiResponse<Leaderboard>> GetLeaderboardAsync(string? category, string? metric, int? limit, CancellationToken ct) =>
-        GetAsync<Leaderboard>("benchmarks/leaderboard" + Query(("category", category), ("metric", metric), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
+    public Task<ApiResponse<Leaderboard>> GetLeaderboardAsync(
+        string? category, string? metric, int? limit, string? groupBy, string? status, CancellationToken ct) =>
+        GetAsync<Leaderboard>("benchmarks/leaderboard" + Query(
+            ("category", category), ("metric", metric), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("group_by", groupBy), ("status", status)), ct);
 
     public Task<ApiResponse<AgentResults>> GetResultsAsync(string agentId, string? suiteId, string? timeframe, int? limit, string? cursor, CancellationToken ct) =>
         GetAsync<AgentResults>($"benchmarks/agents/{Uri.EscapeDataString(agentId)}/results" + Query(

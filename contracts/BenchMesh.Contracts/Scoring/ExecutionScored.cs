@@ -62,6 +62,13 @@ public sealed record ExecutionScored
 
     /// <summary>One of <see cref="ExecutionStatuses"/>.</summary>
     public required string Status { get; init; }
+
+    /// <summary>
+    /// The specification's status of the execution (§1.2): <c>success</c>, <c>terminated</c> (stopped early by a limit,
+    /// at least one call succeeded) or <c>failed</c>. Null in messages published before it was added; readers then take
+    /// <see cref="Status"/> (<c>completed</c> → <c>success</c>, <c>failed</c> → <c>failed</c>).
+    /// </summary>
+    public string? ExecutionStatus { get; init; }
     public required Scores Scores { get; init; }
     public required ExecutionMetrics Metrics { get; init; }
 

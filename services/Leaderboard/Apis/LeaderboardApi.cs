@@ -4,24 +4,51 @@ using BenchMesh.Leaderboard.Caching;
 using BenchMesh.Leaderboard.Data;
 using BenchMesh.Leaderboard.Ranking;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.Statistics.Procedures;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Leaderboard.Apis;
 
+/// <summary>A metric's average score and its rank in the category (ties share a rank: 1, 2, 2, 4).</summary>
+public sealed record ScoreAndRank(double Score, long Rank)
+{
+    public static ScoreAndRank Of((double Score, long Rank) value) => new(value.Score, value.Rank);
+}
+
+/// <summary>One agent (or agent version) in one category, over the executions of the last 30 days (§5.1).</summary>
 public sealed record LeaderboardEntry(
-    int Rank, Guid AgentId, string AgentName, string AgentVersion,
-    double OverallScore, double AccuracyScore, double SpeedScore, double EfficiencyScore, double CostScore, double ReliabilityScore,
-    int Executions, IReadOnlyDictionary<string, int> Ranks);
+    Guid AgentId,
+    string AgentName,
+    string? AgentVersion,
+    string BenchmarkCategory,
+    IReadOnlyDictionary<string, ScoreAndRank> ScoresAndRanks,
+    long BenchmarksCompleted,
+    long Executions,
+    DateTimeOffset LastBenchmarkDate,
+    long BestRanking,
+    RankInterval RankInterval,
+    bool TiedWithLeader);
 
-public sealed record LeaderboardResponse(string Category, string Metric, DateTimeOffset GeneratedAt, IReadOnlyList<LeaderboardEntry> Entries);
+public sealed record LeaderboardResponse(
+    string Category, string Metric, string GroupBy, string Status, int WindowDays, DateTimeOffset GeneratedAt, IReadOnlyList<LeaderboardEntry> Entries);
 
+/// <summary><c>GET /benchmarks/leaderboard</c> (§9.1) over the §5.1 view; see docs/api.md for every field.</summary>
 public static class LeaderboardApi
 {
     public const string OverallCategory = "overall";
-    public const int DefaultLimit = 10;
+    public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+    public const int WindowDays = 30;
+
+    /// <summary>The suite categories (the Suites service's <c>SuiteCategories</c>, §1.1 plus efficiency).</summary>
+    public static readonly IReadOnlyList<string> Categories = ["speed", "accuracy", "efficiency", "reliability", "cost", "scalability", "comprehensive"];
+
+    public const string GroupByAgent = "agent";
+    public const string GroupByVersion = "version";
+    public const string AllStatuses = "all";
+    public const string SuccessOnly = "success";
 
     public static IEndpointRouteBuilder MapLeaderboardApi(this IEndpointRouteBuilder app)
     {
@@ -33,16 +60,18 @@ public static class LeaderboardApi
         [FromQuery(Name = "category")] string? category,
         [FromQuery(Name = "metric")] string? metric,
         [FromQuery(Name = "limit")] string? limit,
+        [FromQuery(Name = "group_by")] string? groupBy,
+        [FromQuery(Name = "status")] string? status,
         LeaderboardDbContext db,
         LeaderboardCache cache,
         TimeProvider clock,
         CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var canonicalMetric = ScoreMetrics.Normalize(metric);
+        var canonicalMetric = BoardMetrics.Normalize(metric);
         if (canonicalMetric is null)
         {
-            errors.Add("metric", $"must be one of {string.Join(", ", ScoreMetrics.All)} (or their short forms).");
+            errors.Add("metric", $"must be {BoardMetrics.All} or one of {string.Join(", ", BoardMetrics.Scores)}.");
         }
 
         var take = DefaultLimit;
@@ -52,25 +81,46 @@ public static class LeaderboardApi
             errors.Add("limit", $"must be an integer between 1 and {MaxLimit}.");
         }
 
-        var cat = string.IsNullOrWhiteSpace(category) ? OverallCategory : category.Trim().ToLowerInvariant();
-        errors.MaxLength("category", cat, 100);
+        var cat = OneOf(errors, "category", category, OverallCategory, [OverallCategory, .. Categories]);
+        var group = OneOf(errors, "group_by", groupBy, GroupByAgent, [GroupByAgent, GroupByVersion]);
+        var statuses = OneOf(errors, "status", status, AllStatuses, [AllStatuses, SuccessOnly]);
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var (cached, key) = await cache.GetAsync($"{cat}:{canonicalMetric}:{take}");
+        var (cached, key) = await cache.GetAsync($"{cat}:{canonicalMetric}:{take}:{group}:{statuses}");
         if (cached is not null && JsonSerializer.Deserialize<LeaderboardResponse>(cached, ServiceDefaultsExtensions.PublicJson) is { } hit)
         {
             return TypedResults.Ok(hit);
         }
 
-        var latest = await LatestPerBenchmarkAsync(db, cat, ct);
-        var ranked = LeaderboardRanker.Rank(latest, canonicalMetric!, take);
-        var response = new LeaderboardResponse(cat, canonicalMetric!, clock.GetUtcNow(), ranked.Select(r => new LeaderboardEntry(
-            r.Rank, r.AgentId, r.AgentName, r.AgentVersion,
-            r.Scores.Overall, r.Scores.Accuracy, r.Scores.Speed, r.Scores.Efficiency, r.Scores.Cost, r.Scores.Reliability,
-            r.Executions, r.Ranks)).ToList());
+        // The whole board: ranks and rank intervals are among all of its rows, whatever the limit.
+        var byVersion = group == GroupByVersion;
+        var board = await db.Leaderboard
+            .Where(r => r.Statuses == statuses && r.ByVersion == byVersion && r.BenchmarkCategory == cat)
+            .AsNoTracking()
+            .ToListAsync(ct);
+        var uncertainty = await RankUncertainty.ForBoardAsync(db, board, ct);
+
+        var metrics = canonicalMetric == BoardMetrics.All ? BoardMetrics.Scores : [canonicalMetric!];
+        var entries = Enumerable.Range(0, board.Count)
+            .OrderBy(i => canonicalMetric == BoardMetrics.All ? board[i].BestRanking : BoardMetrics.Of(board[i], canonicalMetric!).Rank)
+            .ThenBy(i => board[i].OverallRank)
+            .ThenBy(i => board[i].AgentName, StringComparer.Ordinal)
+            .ThenBy(i => board[i].AgentId)
+            .ThenBy(i => board[i].AgentVersion, StringComparer.Ordinal)
+            .Take(take)
+            .Select(i =>
+            {
+                var r = board[i];
+                return new LeaderboardEntry(
+                    r.AgentId, r.AgentName, byVersion ? r.AgentVersion : null, r.BenchmarkCategory,
+                    metrics.ToDictionary(m => m, m => ScoreAndRank.Of(BoardMetrics.Of(r, m)), StringComparer.Ordinal),
+                    r.BenchmarksCompleted, r.Executions, r.LastBenchmarkDate, r.BestRanking, uncertainty[i].Interval, uncertainty[i].TiedWithLeader);
+            })
+            .ToList();
+        var response = new LeaderboardResponse(cat, canonicalMetric!, group, statuses, WindowDays, clock.GetUtcNow(), entries);
 
         if (key is not null)
         {
@@ -80,20 +130,15 @@ public static class LeaderboardApi
         return TypedResults.Ok(response);
     }
 
-    /// <summary>The latest execution of each benchmark per agent version, in the category (suite or benchmark) unless overall.</summary>
-    private static async Task<List<BenchmarkResult>> LatestPerBenchmarkAsync(LeaderboardDbContext db, string category, CancellationToken ct)
+    /// <summary>The value, trimmed and lower-cased, or <paramref name="fallback"/> when absent; a field error when not allowed.</summary>
+    private static string OneOf(ValidationErrors errors, string field, string? value, string fallback, IReadOnlyList<string> allowed)
     {
-        var all = category == OverallCategory;
-        var rows = await db.Scores
-            .FromSql($"""
-                SELECT DISTINCT ON (agent_id, agent_version, benchmark_id) *
-                FROM leaderboard.agent_benchmark_scores
-                WHERE {all} OR lower(suite_category) = {category} OR lower(benchmark_category) = {category}
-                ORDER BY agent_id, agent_version, benchmark_id, scored_at DESC, execution_id
-                """)
-            .AsNoTracking()
-            .ToListAsync(ct);
-        return rows.Select(r => new BenchmarkResult(r.AgentId, r.AgentName, r.AgentVersion, r.BenchmarkId,
-            new ScoreSet(r.OverallScore, r.AccuracyScore, r.SpeedScore, r.EfficiencyScore, r.CostScore, r.ReliabilityScore))).ToList();
+        var v = string.IsNullOrWhiteSpace(value) ? fallback : value.Trim().ToLowerInvariant();
+        if (!allowed.Contains(v, StringComparer.Ordinal))
+        {
+            errors.Add(field, $"must be one of {string.Join(", ", allowed)}.");
+        }
+
+        return v;
     }
 }

@@ -1,15 +1,18 @@
 using System.Text.Json;
 using BenchMesh.Contracts.Scoring;
-using BenchMesh.Leaderboard.Caching;
 using BenchMesh.Leaderboard.Data;
+using BenchMesh.Leaderboard.Views;
 using BenchMesh.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Leaderboard.Consumers;
 
-/// <summary>Projects a scored execution into the leaderboard's table, once per execution id, and invalidates the cache.</summary>
-public sealed class ExecutionScoredConsumer(LeaderboardDbContext db, LeaderboardCache cache, ILogger<ExecutionScoredConsumer> logger)
+/// <summary>
+/// Projects a scored execution into the leaderboard's table, once per execution id, and asks for the analytics views to
+/// be refreshed (which then invalidates the cache).
+/// </summary>
+public sealed class ExecutionScoredConsumer(LeaderboardDbContext db, ViewRefresher views, ILogger<ExecutionScoredConsumer> logger)
     : IConsumer<ExecutionScored>
 {
     public async Task Consume(ConsumeContext<ExecutionScored> context)
@@ -34,6 +37,7 @@ public sealed class ExecutionScoredConsumer(LeaderboardDbContext db, Leaderboard
             BenchmarkName = m.BenchmarkName,
             BenchmarkCategory = m.BenchmarkCategory,
             Status = m.Status,
+            ExecutionStatus = ExecutionStatusValues.Of(m),
             AccuracyScore = m.Scores.AccuracyScore,
             SpeedScore = m.Scores.SpeedScore,
             EfficiencyScore = m.Scores.EfficiencyScore,
@@ -64,6 +68,6 @@ public sealed class ExecutionScoredConsumer(LeaderboardDbContext db, Leaderboard
             return;
         }
 
-        await cache.InvalidateAsync();
+        views.Request();
     }
 }

@@ -13,7 +13,11 @@ public sealed class AgentBenchmarkScore
     public Guid BenchmarkId { get; set; }
     public required string BenchmarkName { get; set; }
     public required string BenchmarkCategory { get; set; }
+    /// <summary>The event's status (completed | failed).</summary>
     public required string Status { get; set; }
+
+    /// <summary>The specification's status (§1.2; <see cref="ExecutionStatusValues"/>), which the analytics views filter on.</summary>
+    public required string ExecutionStatus { get; set; }
     public double AccuracyScore { get; set; }
     public double SpeedScore { get; set; }
     public double EfficiencyScore { get; set; }

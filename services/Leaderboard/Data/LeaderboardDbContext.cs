@@ -8,8 +8,16 @@ public sealed class LeaderboardDbContext(DbContextOptions<LeaderboardDbContext> 
 {
     public const string Schema = "leaderboard";
     public const string ScoresTable = "agent_benchmark_scores";
+    public const string LeaderboardView = "benchmark_leaderboard";
+    public const string ComparisonMatrixView = "agent_comparison_matrix";
 
     public DbSet<AgentBenchmarkScore> Scores => Set<AgentBenchmarkScore>();
+
+    /// <summary>The §5.1 materialized view (created and refreshed in SQL: see the AnalyticsViews migration and ViewRefresher).</summary>
+    public DbSet<LeaderboardRow> Leaderboard => Set<LeaderboardRow>();
+
+    /// <summary>The §3.1 materialized view.</summary>
+    public DbSet<ComparisonMatrixRow> ComparisonMatrix => Set<ComparisonMatrixRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -25,12 +33,17 @@ public sealed class LeaderboardDbContext(DbContextOptions<LeaderboardDbContext> 
             e.Property(x => x.BenchmarkName).HasMaxLength(200);
             e.Property(x => x.BenchmarkCategory).HasMaxLength(100);
             e.Property(x => x.Status).HasMaxLength(20);
+            e.Property(x => x.ExecutionStatus).HasMaxLength(20);
             e.Property(x => x.TotalCostUsd).HasPrecision(20, 10);
             e.Property(x => x.PerIteration).HasColumnType("jsonb");
             e.Property(x => x.ItemOutcomes).HasColumnType("jsonb");
             e.HasIndex(x => new { x.AgentId, x.AgentVersion, x.BenchmarkId, x.ScoredAt }).HasDatabaseName("ix_scores_latest");
             e.HasIndex(x => new { x.SuiteId, x.AgentId }).HasDatabaseName("ix_scores_suite_agent");
         });
+
+        // Views are not created by EF (ToView): their SQL is in the migration.
+        modelBuilder.Entity<LeaderboardRow>(e => e.HasNoKey().ToView(LeaderboardView));
+        modelBuilder.Entity<ComparisonMatrixRow>(e => e.HasNoKey().ToView(ComparisonMatrixView));
 
         modelBuilder.UseSnakeCaseColumnNames();
     }

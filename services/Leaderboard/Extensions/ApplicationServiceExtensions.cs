@@ -2,6 +2,7 @@ using BenchMesh.Leaderboard.Caching;
 using BenchMesh.Leaderboard.Consumers;
 using BenchMesh.Leaderboard.Data;
 using BenchMesh.Leaderboard.Ranking;
+using BenchMesh.Leaderboard.Views;
 using BenchMesh.Messaging;
 using BenchMesh.Persistence;
 using BenchMesh.ServiceDefaults;
@@ -28,6 +29,11 @@ public static class ApplicationServiceExtensions
 
         // The database first: its migrations must have run before the consumer takes messages.
         builder.AddBenchMeshDbContext<LeaderboardDbContext>(ResourceNames.LeaderboardDb, "benchmesh_leaderboard");
+
+        // After the database: hosted services start in order, and the first refresh needs the migrated views.
+        builder.Services.Configure<ViewRefreshOptions>(builder.Configuration.GetSection(ViewRefreshOptions.Section));
+        builder.Services.AddSingleton<ViewRefresher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ViewRefresher>());
         builder.AddBenchMeshMessaging(ServiceName, x => x.AddConsumer<ExecutionScoredConsumer>());
         return builder;
     }

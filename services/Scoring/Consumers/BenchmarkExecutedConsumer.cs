@@ -217,6 +217,7 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         BenchmarkName = m.Benchmark.Name,
         BenchmarkCategory = m.Benchmark.Category,
         Status = card.Status,
+        ExecutionStatus = card.ExecutionStatus,
         Scores = card.Scores,
         Metrics = card.Metrics,
         ItemOutcomes = card.ItemOutcomes,

@@ -81,6 +81,12 @@ namespace BenchMesh.Leaderboard.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("error_rate");
 
+                    b.Property<string>("ExecutionStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("execution_status");
+
                     b.Property<string>("ItemOutcomes")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -165,6 +171,178 @@ namespace BenchMesh.Leaderboard.Data.Migrations
                         .HasDatabaseName("ix_scores_latest");
 
                     b.ToTable("agent_benchmark_scores", "leaderboard");
+                });
+
+            modelBuilder.Entity("BenchMesh.Leaderboard.Data.ComparisonMatrixRow", b =>
+                {
+                    b.Property<long>("AccuracyRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accuracy_rank");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("AgentName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("agent_name");
+
+                    b.Property<double>("AvgAccuracy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_accuracy");
+
+                    b.Property<double>("AvgCost")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_cost");
+
+                    b.Property<double>("AvgEfficiency")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_efficiency");
+
+                    b.Property<double>("AvgReliability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_reliability");
+
+                    b.Property<double>("AvgSpeed")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_speed");
+
+                    b.Property<long>("BenchmarksCompleted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("benchmarks_completed");
+
+                    b.Property<long>("CostRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_rank");
+
+                    b.Property<long>("EfficiencyRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("efficiency_rank");
+
+                    b.Property<long>("OverallRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("overall_rank");
+
+                    b.Property<double>("OverallScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("overall_score");
+
+                    b.Property<long>("ReliabilityRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reliability_rank");
+
+                    b.Property<long>("SpeedRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("speed_rank");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("agent_comparison_matrix", "leaderboard");
+                });
+
+            modelBuilder.Entity("BenchMesh.Leaderboard.Data.LeaderboardRow", b =>
+                {
+                    b.Property<long>("AccuracyRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accuracy_rank");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("AgentName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("agent_name");
+
+                    b.Property<string>("AgentVersion")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("agent_version");
+
+                    b.Property<double>("AvgAccuracy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_accuracy");
+
+                    b.Property<double>("AvgCost")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_cost");
+
+                    b.Property<double>("AvgEfficiency")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_efficiency");
+
+                    b.Property<double>("AvgReliability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_reliability");
+
+                    b.Property<double>("AvgSpeed")
+                        .HasColumnType("double precision")
+                        .HasColumnName("avg_speed");
+
+                    b.Property<string>("BenchmarkCategory")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("benchmark_category");
+
+                    b.Property<long>("BenchmarksCompleted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("benchmarks_completed");
+
+                    b.Property<long>("BestRanking")
+                        .HasColumnType("bigint")
+                        .HasColumnName("best_ranking");
+
+                    b.Property<bool>("ByVersion")
+                        .HasColumnType("boolean")
+                        .HasColumnName("by_version");
+
+                    b.Property<long>("CostRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_rank");
+
+                    b.Property<long>("EfficiencyRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("efficiency_rank");
+
+                    b.PrimitiveCollection<Guid[]>("ExecutionIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("execution_ids");
+
+                    b.Property<long>("Executions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("executions");
+
+                    b.Property<DateTimeOffset>("LastBenchmarkDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_benchmark_date");
+
+                    b.Property<long>("OverallRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("overall_rank");
+
+                    b.Property<double>("OverallScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("overall_score");
+
+                    b.Property<long>("ReliabilityRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reliability_rank");
+
+                    b.Property<long>("SpeedRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("speed_rank");
+
+                    b.Property<string>("Statuses")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("statuses");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("benchmark_leaderboard", "leaderboard");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using BenchMesh.Leaderboard.Caching;
+using BenchMesh.Leaderboard.Data;
+using BenchMesh.Leaderboard.Ranking;
+using BenchMesh.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace BenchMesh.Leaderboard.Apis;
+
+/// <summary>One agent of the §3.1 matrix: its averages over the latest successful execution of each benchmark, ranked.</summary>
+public sealed record ComparisonMatrixEntry(
+    Guid AgentId,
+    string AgentName,
+    double OverallScore,
+    long OverallRank,
+    IReadOnlyDictionary<string, ScoreAndRank> ScoresAndRanks,
+    long BenchmarksCompleted);
+
+public sealed record ComparisonMatrixResponse(DateTimeOffset GeneratedAt, IReadOnlyList<ComparisonMatrixEntry> Agents);
+
+/// <summary><c>GET /benchmarks/comparison-matrix</c>: the §3.1 view for a set of agents; see docs/api.md.</summary>
+public static class ComparisonMatrixApi
+{
+    public const int MaxAgents = 100;
+
+    /// <summary>The five scores of §3.1 (its overall score has fields of its own).</summary>
+    private static readonly string[] Metrics = [.. BoardMetrics.Scores.Where(m => m != BoardMetrics.Overall)];
+
+    public static IEndpointRouteBuilder MapComparisonMatrixApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/benchmarks/comparison-matrix", GetMatrixAsync).WithName("GetComparisonMatrix").WithTags("Leaderboard");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ComparisonMatrixResponse>, ValidationProblem, ProblemHttpResult>> GetMatrixAsync(
+        [FromQuery(Name = "agent_ids")] string[]? agentIds,
+        LeaderboardDbContext db,
+        LeaderboardCache cache,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        // Comma-separated, in one parameter or repeated (agent_ids=a,b or agent_ids=a&agent_ids=b).
+        var errors = new ValidationErrors();
+        var ids = new List<Guid>();
+        foreach (var text in (agentIds ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!Guid.TryParse(text, out var id))
+            {
+                errors.Add("agent_ids", $"'{(text.Length > 40 ? text[..40] + "…" : text)}' is not an agent id.");
+            }
+            else if (ids.Contains(id))
+            {
+                errors.Add("agent_ids", $"{id} is listed twice.");
+            }
+            else
+            {
+                ids.Add(id);
+            }
+        }
+
+        if (ids.Count > MaxAgents)
+        {
+            errors.Add("agent_ids", $"must list at most {MaxAgents} agents.");
+        }
+
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var (cached, key) = await cache.GetAsync("matrix:" + string.Join(',', ids.Order()));
+        if (cached is not null && JsonSerializer.Deserialize<ComparisonMatrixResponse>(cached, ServiceDefaultsExtensions.PublicJson) is { } hit)
+        {
+            return TypedResults.Ok(hit);
+        }
+
+        var rows = await db.ComparisonMatrix
+            .Where(r => ids.Count == 0 || ids.Contains(r.AgentId))
+            .OrderBy(r => r.OverallRank).ThenBy(r => r.AgentName).ThenBy(r => r.AgentId)
+            .AsNoTracking()
+            .ToListAsync(ct);
+        var missing = ids.Where(id => rows.All(r => r.AgentId != id)).ToList();
+        if (missing.Count > 0)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Agents without a successful execution",
+                detail: $"No successful execution is recorded for {string.Join(", ", missing)}.");
+        }
+
+        var response = new ComparisonMatrixResponse(clock.GetUtcNow(), rows.Select(r => new ComparisonMatrixEntry(
+            r.AgentId, r.AgentName, r.OverallScore, r.OverallRank,
+            Metrics.ToDictionary(m => m, m => ScoreAndRank.Of(BoardMetrics.Of(r, m)), StringComparer.Ordinal),
+            r.BenchmarksCompleted)).ToList());
+        if (key is not null)
+        {
+            await cache.SetAsync(key, JsonSerializer.Serialize(response, ServiceDefaultsExtensions.PublicJson));
+        }
+
+        return TypedResults.Ok(response);
+    }
+}
