@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -43,10 +44,15 @@ public static class PersistenceExtensions
     /// have succeeded. It commits when the unit returns.
     /// </summary>
     public static Task<T> InTransactionAsync<T>(this DbContext db, Func<CancellationToken, Task<T>> unit, CancellationToken ct) =>
+        db.InTransactionAsync(IsolationLevel.ReadCommitted, unit, ct);
+
+    /// <inheritdoc cref="InTransactionAsync{T}(DbContext, Func{CancellationToken, Task{T}}, CancellationToken)"/>
+    public static Task<T> InTransactionAsync<T>(
+        this DbContext db, IsolationLevel isolation, Func<CancellationToken, Task<T>> unit, CancellationToken ct) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
             db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            await using var transaction = await db.Database.BeginTransactionAsync(isolation, token);
             var result = await unit(token);
             await transaction.CommitAsync(token);
             return result;

@@ -386,6 +386,7 @@ public sealed class CompareIntegrationTests(Infrastructure infra) : IClassFixtur
                 BenchmarkName = "b",
                 BenchmarkCategory = e.Category,
                 Status = ExecutionStatuses.Completed,
+                ExecutionStatus = "success",
                 AccuracyScore = e.Accuracy,
                 SpeedScore = e.Speed,
                 EfficiencyScore = e.Efficiency,

@@ -1,5 +1,6 @@
 using BenchMesh.Leaderboard.Caching;
 using BenchMesh.Leaderboard.Data;
+using BenchMesh.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -82,12 +83,16 @@ public sealed class ViewRefresher(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<LeaderboardDbContext>();
-            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-            await db.Database.ExecuteSqlRawAsync(
-                $"REFRESH MATERIALIZED VIEW CONCURRENTLY {LeaderboardDbContext.Schema}.{LeaderboardDbContext.ComparisonMatrixView}", ct);
-            await db.Database.ExecuteSqlRawAsync(
-                $"REFRESH MATERIALIZED VIEW CONCURRENTLY {LeaderboardDbContext.Schema}.{LeaderboardDbContext.LeaderboardView}", ct);
-            await transaction.CommitAsync(ct);
+            // One snapshot for both views (so they always show the same executions), under the execution strategy:
+            // with retry on failure a transaction must be its unit (PersistenceExtensions.InTransactionAsync).
+            await db.InTransactionAsync(System.Data.IsolationLevel.RepeatableRead, async token =>
+            {
+                await db.Database.ExecuteSqlRawAsync(
+                    $"REFRESH MATERIALIZED VIEW CONCURRENTLY {LeaderboardDbContext.Schema}.{LeaderboardDbContext.ComparisonMatrixView}", token);
+                await db.Database.ExecuteSqlRawAsync(
+                    $"REFRESH MATERIALIZED VIEW CONCURRENTLY {LeaderboardDbContext.Schema}.{LeaderboardDbContext.LeaderboardView}", token);
+                return true;
+            }, ct);
         }
 
         await cache.InvalidateAsync();
