@@ -29,6 +29,8 @@ public sealed class ServiceFleet : IAsyncDisposable
             [$"services__{ResourceNames.Suites}__{ResourceNames.GrpcEndpoint}__0"] = $"http://127.0.0.1:{suitesGrpc}",
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            // The Python agent listens on loopback, which the runner's outbound guard refuses unless the operator allows it.
+            ["Outbound__AllowLoopback"] = "true",
         };
 
         ManagedProcess Service(string project, string name, Dictionary<string, string> endpoints, int httpPort)
