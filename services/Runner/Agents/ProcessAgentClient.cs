@@ -333,10 +333,12 @@ public sealed class ProcessAgentClient(ProcessAgentPolicy policy, ILogger<Proces
                         }
 
                         await process.WaitForExitAsync(timeout.Token);
+                        // Read before StopAsync disposes the process: a disposed Process has no exit code to give.
+                        var exitCode = process.ExitCode;
                         var stderr = await _stderr!.CompleteAsync();
                         await StopAsync();
                         return Measured(AgentCallResult.Failure(SampleErrorKinds.ProcessFailed,
-                            "The worker stopped before answering. " + Exited(process.ExitCode, stderr), duration), monitor);
+                            "The worker stopped before answering. " + Exited(exitCode, stderr), duration), monitor);
                 }
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
