@@ -61,7 +61,9 @@ public sealed class ScenarioPresetTests(TestTargetFixture fixture) : IClassFixtu
         // Back under capacity, the target answers every request again. Whether its latency is judged back at baseline
         // depends on this machine's load at that moment (a latency comparison, not a timing we control), so the test
         // asks only that the finding is made and, when recovered, lies within the recovery phase.
-        Assert.Equal(0, result.Phases[2].Result.Errors.GetValueOrDefault("http_503"));
+        // Overload requests the server is still working through when recovery starts take the bucket's first tokens
+        // (it counts at processing time): CI once saw one 503 of ~40 recovery requests. More than a few means no recovery.
+        Assert.InRange((long)result.Phases[2].Result.Errors.GetValueOrDefault("http_503"), 0L, 3L);
         Assert.NotNull(result.Findings.Recovered);
         if (result.Findings.Recovered == true)
         {
