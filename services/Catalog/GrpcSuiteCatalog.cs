@@ -56,7 +56,7 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
     }
 
     public static CatalogAgent ToAgent(AgentMessage m) =>
-        new(Guid.Parse(m.AgentId, CultureInfo.InvariantCulture), m.AgentName, m.WorkspaceId, m.Protocol, [.. m.Versions]);
+        new(Guid.Parse(m.AgentId, CultureInfo.InvariantCulture), m.AgentName, m.WorkspaceId, m.Protocol, [.. m.Versions]) { IsPublic = m.IsPublic };
 
     public static CatalogAgentVersion ToAgentVersion(AgentVersionMessage m) => new(
         new AgentSnapshot
@@ -71,7 +71,10 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
             HasApiKey = !string.IsNullOrEmpty(m.ApiKey),
             WorkspaceId = string.IsNullOrEmpty(m.WorkspaceId) ? null : m.WorkspaceId,
         },
-        string.IsNullOrEmpty(m.ApiKey) ? null : m.ApiKey);
+        string.IsNullOrEmpty(m.ApiKey) ? null : m.ApiKey)
+    {
+        IsPublic = m.IsPublic,
+    };
 
     public static CatalogSuite ToSuite(SuiteMessage m) => new(
         Guid.Parse(m.SuiteId, CultureInfo.InvariantCulture),
@@ -99,6 +102,8 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
         }).ToList())
     {
         RegressionThresholds = new Dictionary<string, double>(m.RegressionThresholds, StringComparer.Ordinal),
+        WorkspaceId = string.IsNullOrEmpty(m.WorkspaceId) ? null : m.WorkspaceId,
+        IsPublic = m.IsPublic,
     };
 
     /// <summary>The benchmark's own baseline first (no agent), then the suite's per agent.</summary>

@@ -4,11 +4,21 @@ using BenchMesh.ServiceDefaults;
 
 namespace BenchMesh.Catalog;
 
+// Who may see an agent or a suite: its workspace's callers, and everyone when IsPublic (Caller.CanSee). The catalog
+// answers for every workspace; the service that serves a caller applies the rule.
+
 /// <summary>An agent version as the catalog holds it, with its credential (never put into messages).</summary>
-public sealed record CatalogAgentVersion(AgentSnapshot Snapshot, string? ApiKey);
+public sealed record CatalogAgentVersion(AgentSnapshot Snapshot, string? ApiKey)
+{
+    /// <summary>Whether the agent is public (its workspace is <see cref="AgentSnapshot.WorkspaceId"/>).</summary>
+    public bool IsPublic { get; init; }
+}
 
 /// <summary>A registered agent and the names of its versions (oldest first); no credential.</summary>
-public sealed record CatalogAgent(Guid AgentId, string Name, string WorkspaceId, string Protocol, IReadOnlyList<string> Versions);
+public sealed record CatalogAgent(Guid AgentId, string Name, string WorkspaceId, string Protocol, IReadOnlyList<string> Versions)
+{
+    public bool IsPublic { get; init; }
+}
 
 /// <summary>
 /// A suite with every benchmark and its dataset, and its overrides of the regression engine's practical thresholds
@@ -17,6 +27,11 @@ public sealed record CatalogAgent(Guid AgentId, string Name, string WorkspaceId,
 public sealed record CatalogSuite(Guid SuiteId, string Name, string Category, IReadOnlyList<BenchmarkDefinition> Benchmarks)
 {
     public IReadOnlyDictionary<string, double> RegressionThresholds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The workspace that owns the suite; null only from a catalog older than workspaces.</summary>
+    public string? WorkspaceId { get; init; }
+
+    public bool IsPublic { get; init; }
 }
 
 /// <summary>The Suites service's agents and suites as the other services see them. Null answers mean "not found".</summary>

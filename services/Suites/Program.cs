@@ -1,3 +1,4 @@
+using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Suites.Apis;
 using BenchMesh.Suites.Extensions;
 using BenchMesh.Suites.Grpc;
@@ -8,6 +9,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.UseProblemDetailsErrors();
+app.UseCallers();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapAgentsApi();

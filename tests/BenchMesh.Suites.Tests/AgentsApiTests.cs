@@ -10,7 +10,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
 {
     private const string Secret = "sk-very-secret-key";
 
-    private static JsonObject SupportBot(string name = "support-bot", string workspace = "team-a") => JsonNode.Parse($$"""
+    private static JsonObject SupportBot(string name = "support-bot", string workspace = "default") => JsonNode.Parse($$"""
         {
           "name": "{{name}}", "workspace_id": "{{workspace}}", "protocol": "openai-chat",
           "endpoint": "http://127.0.0.1:5161/openai/baseline", "api_key": "{{Secret}}", "description": "answers tickets",
@@ -27,7 +27,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task CreatedAgentReadsBackWithEveryFieldAndNeverItsApiKey()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var created = await client.PostAsJsonAsync("/agents", SupportBot());
         var createdText = await created.Content.ReadAsStringAsync();
@@ -44,7 +44,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
         agent.Remove("suggested_schedule");
         Assert.Equal($"/agents/{agentId}", created.Headers.Location?.OriginalString);
         Assert.Equal("support-bot", (string)agent["name"]!);
-        Assert.Equal("team-a", (string)agent["workspace_id"]!);
+        Assert.Equal("default", (string)agent["workspace_id"]!);
         Assert.Equal("openai-chat", (string)agent["protocol"]!);
         Assert.Equal("http://127.0.0.1:5161/openai/baseline", (string)agent["endpoint"]!);
         Assert.Equal("answers tickets", (string)agent["description"]!);
@@ -66,7 +66,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.True(JsonNode.DeepEquals(agent, JsonNode.Parse(readText)), $"POST answered {createdText}\nGET answered {readText}");
 
-        var listText = await client.GetStringAsync("/agents?workspace_id=team-a");
+        var listText = await client.GetStringAsync("/agents?workspace_id=default");
         Assert.True(JsonNode.DeepEquals(agent, JsonNode.Parse(listText)!["agents"]![0]));
 
         foreach (var text in new[] { createdText, readText, listText })
@@ -77,28 +77,34 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     }
 
     [Fact]
-    public async Task ListingFiltersByWorkspace()
+    public async Task ListingShowsTheCallersWorkspaceAndPublicAgentsAndFiltersByWorkspace()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
-        (await client.PostAsJsonAsync("/agents", SupportBot("a", "team-a"))).EnsureSuccessStatusCode();
-        (await client.PostAsJsonAsync("/agents", SupportBot("b", "team-b"))).EnsureSuccessStatusCode();
+        var client = app.CreateClient().WithCaller();
+        var teamB = app.CreateClient().WithCaller("team-b");
+        (await client.PostAsJsonAsync("/agents", SupportBot("a"))).EnsureSuccessStatusCode();
+        var shared = SupportBot("b-shared", "team-b");
+        shared["is_public"] = true;
+        (await teamB.PostAsJsonAsync("/agents", shared)).EnsureSuccessStatusCode();
+        (await teamB.PostAsJsonAsync("/agents", SupportBot("b-private", "team-b"))).EnsureSuccessStatusCode();
 
-        var teamB = (await client.GetFromJsonAsync<JsonObject>("/agents?workspace_id=team-b"))!["agents"]!.AsArray();
-        var all = (await client.GetFromJsonAsync<JsonObject>("/agents"))!["agents"]!.AsArray();
+        async Task<string[]> Names(HttpClient http, string query) =>
+            [.. (await http.GetFromJsonAsync<JsonObject>($"/agents{query}"))!["agents"]!.AsArray().Select(a => (string)a!["name"]!)];
 
-        Assert.Equal(["b"], teamB.Select(a => (string)a!["name"]!));
-        Assert.Equal(["a", "b"], all.Select(a => (string)a!["name"]!));
+        Assert.Equal(["a", "b-shared"], await Names(client, ""));
+        Assert.Equal(["b-shared"], await Names(client, "?workspace_id=team-b"));
+        Assert.Equal(["b-shared", "b-private"], await Names(teamB, ""));
+        Assert.Equal(["a"], await Names(client, "?workspace_id=default"));
     }
 
     [Fact]
     public async Task AgentWithoutApiKeyOrPricingIsFreeAndSaysSo()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var response = await client.PostAsync("/agents", Json("""
-            { "name": "cli-agent", "workspace_id": "w", "protocol": "process", "command": ["python3", "agent.py", "--fast"] }
+            { "name": "cli-agent", "workspace_id": "default", "protocol": "process", "command": ["python3", "agent.py", "--fast"] }
             """));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -113,7 +119,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task AddedVersionAppearsWithItsEffectiveEndpointAndPricing()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agentId = (string)(await (await client.PostAsJsonAsync("/agents", SupportBot())).ReadObjectAsync())["agent_id"]!;
 
         var added = await client.PostAsync($"/agents/{agentId}/versions", Json("""
@@ -142,7 +148,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task VersionMovingTheApiKeyToAnotherOriginIsUnprocessableAndWritesNothing(string endpoint)
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agentId = (string)(await (await client.PostAsJsonAsync("/agents", SupportBot())).ReadObjectAsync())["agent_id"]!;
         var before = await app.CountRowsAsync();
 
@@ -162,7 +168,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task RegistrationWithAVersionMovingTheApiKeyToAnotherOriginIsUnprocessableAndWritesNothing()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agent = SupportBot();
         agent["versions"]!.AsArray().Add(JsonNode.Parse("""{ "version": "2.0", "endpoint": "https://attacker.example/v1" }"""));
 
@@ -179,7 +185,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task VersionOnTheSameOriginKeepsTheApiKey(string endpoint)
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agentId = (string)(await (await client.PostAsJsonAsync("/agents", SupportBot())).ReadObjectAsync())["agent_id"]!;
 
         var added = await client.PostAsync($"/agents/{agentId}/versions", Json($$"""{ "version": "3.0", "endpoint": "{{endpoint}}" }"""));
@@ -191,7 +197,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task AgentWithoutApiKeyMayPointAVersionAnywhere()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agent = SupportBot();
         agent.Remove("api_key");
         agent["versions"]!.AsArray().Add(JsonNode.Parse("""{ "version": "2.0", "endpoint": "https://elsewhere.example/v1" }"""));
@@ -209,7 +215,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task DuplicateNameInTheSameWorkspaceIsAConflictAndWritesNothing()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         (await client.PostAsJsonAsync("/agents", SupportBot())).EnsureSuccessStatusCode();
         var before = await app.CountRowsAsync();
 
@@ -218,14 +224,14 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.Equal(before, await app.CountRowsAsync());
 
         // The same name in another workspace is another agent.
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/agents", SupportBot(workspace: "team-b"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await app.CreateClient().WithCaller("team-b").PostAsJsonAsync("/agents", SupportBot(workspace: "team-b"))).StatusCode);
     }
 
     [Fact]
     public async Task ExistingVersionIsAConflictAndWritesNothing()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agentId = (string)(await (await client.PostAsJsonAsync("/agents", SupportBot())).ReadObjectAsync())["agent_id"]!;
         var before = await app.CountRowsAsync();
 
@@ -241,7 +247,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task UnknownAgentIsNotFound(string path)
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         await (await client.GetAsync(path)).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsync($"{path}/versions", Json("""{ "version": "1" }"""))).AssertProblemAsync(HttpStatusCode.NotFound);
@@ -249,24 +255,25 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
 
     public static TheoryData<string, string> InvalidAgents => new()
     {
-        { """{ "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a" }""", "name" },
-        { """{ "name": "n", "protocol": "http-json", "endpoint": "http://a" }""", "workspace_id" },
-        { """{ "name": "n", "workspace_id": "w", "endpoint": "http://a" }""", "protocol" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "grpc", "endpoint": "http://a" }""", "protocol" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json" }""", "endpoint" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "/relative/path" }""", "endpoint" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "openai-chat", "endpoint": "ftp://host/x" }""", "endpoint" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "pricing": { "input_per_million_usd": -1 } }""", "pricing.input_per_million_usd" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "pricing": { "per_call_usd": 1000001 } }""", "pricing.per_call_usd" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "" } ] }""", "versions[0].version" },
-        { $$"""{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "{{new string('v', 65)}}" } ] }""", "versions[0].version" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1" }, { "version": "1" } ] }""", "versions[1].version" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1", "model_configuration": [1, 2] } ] }""", "versions[0].model_configuration" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1", "endpoint": "not a url" } ] }""", "versions[0].endpoint" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1", "pricing": { "output_per_million_usd": -0.01 } } ] }""", "versions[0].pricing.output_per_million_usd" },
+        { """{ "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a" }""", "name" },
+        // The body may repeat the key's workspace, never name another.
+        { """{ "name": "n", "workspace_id": "team-b", "protocol": "http-json", "endpoint": "http://a" }""", "workspace_id" },
+        { """{ "name": "n", "workspace_id": "default", "endpoint": "http://a" }""", "protocol" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "grpc", "endpoint": "http://a" }""", "protocol" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json" }""", "endpoint" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "/relative/path" }""", "endpoint" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "openai-chat", "endpoint": "ftp://host/x" }""", "endpoint" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "pricing": { "input_per_million_usd": -1 } }""", "pricing.input_per_million_usd" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "pricing": { "per_call_usd": 1000001 } }""", "pricing.per_call_usd" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "" } ] }""", "versions[0].version" },
+        { $$"""{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "{{new string('v', 65)}}" } ] }""", "versions[0].version" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1" }, { "version": "1" } ] }""", "versions[1].version" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1", "model_configuration": [1, 2] } ] }""", "versions[0].model_configuration" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1", "endpoint": "not a url" } ] }""", "versions[0].endpoint" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1", "pricing": { "output_per_million_usd": -0.01 } } ] }""", "versions[0].pricing.output_per_million_usd" },
         // Malformed JSON and values of the wrong type name the field where reading stopped.
-        { """{ "name": "n", "workspace_id": "w", """, "body" },
-        { """{ "name": "n", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "pricing": { "per_call_usd": "free" } }""", "pricing.per_call_usd" },
+        { """{ "name": "n", "workspace_id": "default", """, "body" },
+        { """{ "name": "n", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "pricing": { "per_call_usd": "free" } }""", "pricing.per_call_usd" },
     };
 
     [Theory]
@@ -274,7 +281,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task InvalidAgentIsRejectedWithTheFieldAndWritesNothing(string body, string field)
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var response = await client.PostAsync("/agents", Json(body));
 
@@ -286,7 +293,7 @@ public sealed class AgentsApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task InvalidVersionIsRejectedWithTheFieldAndWritesNothing()
     {
         await using var app = new SuitesApp(infrastructure, "agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agentId = (string)(await (await client.PostAsJsonAsync("/agents", SupportBot())).ReadObjectAsync())["agent_id"]!;
         var before = await app.CountRowsAsync();
 

@@ -14,7 +14,7 @@ public sealed class CatalogClientTests(Infrastructure infrastructure) : IClassFi
     public async Task TheBenchmarkDefinitionCarriesTestTypeMetricsLimitsAnswersMessagesAndBaselines()
     {
         await using var app = new SuitesApp(infrastructure, "catalog");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var (agentId, judgeId) = await SpecificationSuiteTests.RegisterAgentsAsync(client);
         var created = await (await client.PostAsync("/suites", Json(SpecificationSuiteTests.Example(agentId, judgeId)))).ReadObjectAsync();
         using var channel = CatalogGrpcTests.Channel(app);
@@ -47,6 +47,6 @@ public sealed class CatalogClientTests(Infrastructure infrastructure) : IClassFi
         // Only the suite's baseline applies to a benchmark that states none of its own.
         Assert.Equal([agentId], tone.Baselines.Select(b => b.AgentId));
 
-        Assert.Equal("team-a", agent.Snapshot.WorkspaceId);
+        Assert.Equal("default", agent.Snapshot.WorkspaceId);
     }
 }

@@ -18,7 +18,7 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
     public async Task GetSuiteReturnsEveryBenchmarkWithItsItemsRubricAndConstraints()
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
-        var created = await (await app.CreateClient().PostAsync("/suites", Json(SuitesApiTests.ArithmeticAndText))).ReadObjectAsync();
+        var created = await (await app.CreateClient().WithCaller().PostAsync("/suites", Json(SuitesApiTests.ArithmeticAndText))).ReadObjectAsync();
         var suiteId = (string)created["suite_id"]!;
         using var channel = Channel(app);
 
@@ -50,8 +50,8 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
         var body = SuitesApiTests.ArithmeticAndText.Replace(
-            "\"workspace_id\": \"team-a\",", "\"workspace_id\": \"team-a\", \"regression_thresholds\": { \"latency_ms\": 0.1, \"accuracy\": 0.02 },", StringComparison.Ordinal);
-        var created = await (await app.CreateClient().PostAsync("/suites", Json(body))).ReadObjectAsync();
+            "\"workspace_id\": \"default\",", "\"workspace_id\": \"default\", \"regression_thresholds\": { \"latency_ms\": 0.1, \"accuracy\": 0.02 },", StringComparison.Ordinal);
+        var created = await (await app.CreateClient().WithCaller().PostAsync("/suites", Json(body))).ReadObjectAsync();
         using var channel = Channel(app);
 
         var full = await Catalog.GetSuiteAsync(channel, (string)created["suite_id"]!);
@@ -68,7 +68,7 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
     public async Task GetSuiteCarriesTheSpecificationsFields()
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var (agentId, judgeId) = await SpecificationSuiteTests.RegisterAgentsAsync(client);
         var created = await (await client.PostAsync("/suites", Json(SpecificationSuiteTests.Example(agentId, judgeId)))).ReadObjectAsync();
         using var channel = Channel(app);
@@ -110,20 +110,20 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
     public async Task GetAgentVersionCarriesTheAgentsWorkspace()
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
-        var (agentId, _) = await SpecificationSuiteTests.RegisterAgentsAsync(app.CreateClient());
+        var (agentId, _) = await SpecificationSuiteTests.RegisterAgentsAsync(app.CreateClient().WithCaller());
         using var channel = Channel(app);
 
-        Assert.Equal("team-a", (await Catalog.GetAgentVersionAsync(channel, agentId, "")).WorkspaceId);
+        Assert.Equal("default", (await Catalog.GetAgentVersionAsync(channel, agentId, "")).WorkspaceId);
     }
 
     [Fact]
     public async Task GetAgentVersionReturnsTheEffectiveEndpointPricingAndCredential()
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agent = await (await client.PostAsync("/agents", Json("""
             {
-              "name": "support-bot", "workspace_id": "team-a", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
+              "name": "support-bot", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
               "api_key": "sk-abc", "pricing": { "input_per_million_usd": 0.5, "output_per_million_usd": 1.5, "per_call_usd": 0.0001 },
               "versions": [
                 { "version": "1.0", "model_configuration": { "model": "a" } },
@@ -160,9 +160,9 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
     public async Task GetAgentVersionWithholdsTheApiKeyFromAVersionOnAnotherOrigin()
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
-        var agentId = (string)(await (await app.CreateClient().PostAsync("/agents", Json("""
+        var agentId = (string)(await (await app.CreateClient().WithCaller().PostAsync("/agents", Json("""
             {
-              "name": "support-bot", "workspace_id": "team-a", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
+              "name": "support-bot", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
               "api_key": "sk-abc", "versions": [ { "version": "1.0" } ]
             }
             """))).ReadObjectAsync())["agent_id"]!;
@@ -192,16 +192,16 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
     public async Task GetAgentReturnsTheAgentWithItsVersionsOldestFirst()
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agentId = (string)(await (await client.PostAsync("/agents", Json("""
             {
-              "name": "support-bot", "workspace_id": "team-a", "protocol": "openai-chat", "endpoint": "http://127.0.0.1:5161/v1",
+              "name": "support-bot", "workspace_id": "default", "protocol": "openai-chat", "endpoint": "http://127.0.0.1:5161/v1",
               "versions": [ { "version": "1.0" }, { "version": "1.1" } ]
             }
             """))).ReadObjectAsync())["agent_id"]!;
         (await client.PostAsync($"/agents/{agentId}/versions", Json("""{ "version": "0.9-hotfix" }"""))).EnsureSuccessStatusCode();
         var bare = (string)(await (await client.PostAsync("/agents", Json("""
-            { "name": "bare", "workspace_id": "team-b", "protocol": "http-json", "endpoint": "http://b" }
+            { "name": "bare", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://b" }
             """))).ReadObjectAsync())["agent_id"]!;
         using var channel = Channel(app);
 
@@ -210,7 +210,7 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
 
         Assert.Equal(agentId, agent.AgentId);
         Assert.Equal("support-bot", agent.AgentName);
-        Assert.Equal("team-a", agent.WorkspaceId);
+        Assert.Equal("default", agent.WorkspaceId);
         Assert.Equal("openai-chat", agent.Protocol);
         Assert.Equal(["1.0", "1.1", "0.9-hotfix"], agent.Versions);
         // An agent registered without versions is still an agent.
@@ -226,12 +226,12 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
     public async Task UnknownIdsAndVersionsAreNotFound()
     {
         await using var app = new SuitesApp(infrastructure, "grpc");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var withVersion = (string)(await (await client.PostAsync("/agents", Json("""
-            { "name": "a", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1" } ] }
+            { "name": "a", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://a", "versions": [ { "version": "1" } ] }
             """))).ReadObjectAsync())["agent_id"]!;
         var withoutVersions = (string)(await (await client.PostAsync("/agents", Json("""
-            { "name": "b", "workspace_id": "w", "protocol": "http-json", "endpoint": "http://b" }
+            { "name": "b", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://b" }
             """))).ReadObjectAsync())["agent_id"]!;
         using var channel = Channel(app);
 

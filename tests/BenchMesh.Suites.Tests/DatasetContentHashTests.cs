@@ -37,7 +37,7 @@ public sealed class DatasetContentHashTests(Infrastructure infrastructure) : ICl
         var printed = DatasetContentHash.Compute(items);
 
         await using var app = new SuitesApp(infrastructure, "content-hash");
-        var response = await app.CreateClient().PostAsync("/suites", Json(suite.ToJsonString()));
+        var response = await app.CreateClient().WithCaller().PostAsync("/suites", Json(suite.ToJsonString()));
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);

@@ -13,6 +13,37 @@ namespace BenchMesh.Suites.Tests;
 public sealed class MigrationTests(Infrastructure infrastructure) : IClassFixture<Infrastructure>
 {
     private const string BeforeSpecificationModel = "20261127034054_SuiteRegressionThresholds";
+    private const string BeforeWorkspaceVisibility = "20261206144724_SuiteSpecificationModel";
+
+    [Fact]
+    public async Task SuitesStoredWithoutAWorkspaceBelongToTheDefaultWorkspaceAndNothingBecomesPublic()
+    {
+        var connectionString = infrastructure.CreateDatabase("migration");
+        await using (var db = new SuitesDbContext(new DbContextOptionsBuilder<SuitesDbContext>().UseNpgsql(connectionString).Options))
+        {
+            await db.GetService<IMigrator>().MigrateAsync(BeforeWorkspaceVisibility);
+        }
+
+        var legacyId = Guid.CreateVersion7();
+        var teamId = Guid.CreateVersion7();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO suites.suites (suite_id, name, category, version, workspace_id, created_at)
+                VALUES ($1, 'legacy', 'accuracy', '1', NULL, now()), ($2, 'team', 'accuracy', '1', 'team-a', now())
+                """, connection) { Parameters = { new() { Value = legacyId }, new() { Value = teamId } } };
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // The service migrates the database when it starts.
+        await using var app = new SuitesApp(connectionString);
+        var legacy = JsonNode.Parse(await app.CreateClient().WithCaller().GetStringAsync($"/suites/{legacyId}"))!;
+
+        Assert.Equal(("default", false), ((string)legacy["workspace_id"]!, (bool)legacy["is_public"]!));
+        await (await app.CreateClient().WithCaller().GetAsync($"/suites/{teamId}")).AssertProblemAsync(System.Net.HttpStatusCode.NotFound);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.CreateClient().WithCaller("team-a").GetAsync($"/suites/{teamId}")).StatusCode);
+    }
 
     [Fact]
     public async Task SuitesStoredBeforeTheSpecificationModelGetDefaultsAndTheContentHashOfTheirItems()
@@ -67,7 +98,7 @@ public sealed class MigrationTests(Infrastructure infrastructure) : IClassFixtur
 
         // The service migrates the database when it starts.
         await using var app = new SuitesApp(connectionString);
-        var suite = JsonNode.Parse(await app.CreateClient().GetStringAsync($"/suites/{suiteId}"))!;
+        var suite = JsonNode.Parse(await app.CreateClient().WithCaller("team-a").GetStringAsync($"/suites/{suiteId}"))!;
 
         // The SQL must give the bytes of the one definition, the library's.
         var expectedHash = DatasetContentHash.Compute(items.Select(item => new DatasetContentItem(item.Item1, ItemInput.FromText(item.Item2), item.Item3, null)));

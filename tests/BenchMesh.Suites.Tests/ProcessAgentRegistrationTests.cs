@@ -21,11 +21,11 @@ public sealed class ProcessAgentRegistrationTests(Infrastructure infrastructure)
     public async Task A_process_agent_stores_its_argv_as_canonical_json_and_returns_it_with_a_version_override()
     {
         await using var app = new SuitesApp(infrastructure, "process_agents");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var created = await client.PostAsync("/agents", Json("""
             {
-              "name": "calc", "workspace_id": "w", "protocol": "process",
+              "name": "calc", "workspace_id": "default", "protocol": "process",
               "command": ["/usr/bin/python3", "agent.py", "--scale", "a b; rm -rf /", "é"],
               "versions": [
                 { "version": "1" },
@@ -60,7 +60,7 @@ public sealed class ProcessAgentRegistrationTests(Infrastructure infrastructure)
         // Other protocols show no command.
         Assert.Null((await (await client.PostAsJsonAsync("/agents", new
         {
-            name = "http", workspace_id = "w", protocol = "http-json", endpoint = "http://127.0.0.1:5161/http-json/fast",
+            name = "http", workspace_id = "default", protocol = "http-json", endpoint = "http://127.0.0.1:5161/http-json/fast",
         })).ReadObjectAsync())["command"]);
     }
 
@@ -68,9 +68,9 @@ public sealed class ProcessAgentRegistrationTests(Infrastructure infrastructure)
     public async Task The_catalog_serves_the_canonical_command_as_the_versions_endpoint()
     {
         await using var app = new SuitesApp(infrastructure, "process_catalog");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var agentId = (string)(await (await client.PostAsync("/agents", Json("""
-            { "name": "calc", "workspace_id": "w", "protocol": "process", "command": ["bc", "-q"], "process_mode": "json_lines",
+            { "name": "calc", "workspace_id": "default", "protocol": "process", "command": ["bc", "-q"], "process_mode": "json_lines",
               "versions": [ { "version": "1" } ] }
             """))).ReadObjectAsync())["agent_id"]!;
 
@@ -105,10 +105,10 @@ public sealed class ProcessAgentRegistrationTests(Infrastructure infrastructure)
     public async Task Invalid_process_registrations_are_field_errors_and_write_nothing(string fields, string field, string message)
     {
         await using var app = new SuitesApp(infrastructure, "process_invalid");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var body = JsonNode.Parse(fields)!.AsObject();
         body["name"] = "calc";
-        body["workspace_id"] = "w";
+        body["workspace_id"] = "default";
         body["protocol"] = "process";
 
         var response = await client.PostAsync("/agents", Json(body.ToJsonString()));
@@ -123,23 +123,23 @@ public sealed class ProcessAgentRegistrationTests(Infrastructure infrastructure)
     public async Task Too_many_arguments_and_commands_on_other_protocols_are_refused()
     {
         await using var app = new SuitesApp(infrastructure, "process_bounds");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var tooMany = await client.PostAsJsonAsync("/agents", new
         {
-            name = "calc", workspace_id = "w", protocol = "process", command = Enumerable.Repeat("x", ProcessCommand.MaxArguments + 1).ToArray(),
+            name = "calc", workspace_id = "default", protocol = "process", command = Enumerable.Repeat("x", ProcessCommand.MaxArguments + 1).ToArray(),
         });
         await tooMany.AssertValidationProblemAsync("command");
 
         var tooLong = await client.PostAsJsonAsync("/agents", new
         {
-            name = "calc", workspace_id = "w", protocol = "process", command = Enumerable.Repeat(new string('x', 1000), 3).ToArray(),
+            name = "calc", workspace_id = "default", protocol = "process", command = Enumerable.Repeat(new string('x', 1000), 3).ToArray(),
         });
         await tooLong.AssertValidationProblemAsync("command");
 
         var onHttp = await client.PostAsJsonAsync("/agents", new
         {
-            name = "http", workspace_id = "w", protocol = "http-json", endpoint = "http://127.0.0.1:5161/", command = new[] { "python3" }, process_mode = "per_call",
+            name = "http", workspace_id = "default", protocol = "http-json", endpoint = "http://127.0.0.1:5161/", command = new[] { "python3" }, process_mode = "per_call",
         });
         await onHttp.AssertValidationProblemAsync("command");
         await onHttp.AssertValidationProblemAsync("process_mode");

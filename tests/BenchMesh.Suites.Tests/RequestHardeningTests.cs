@@ -14,7 +14,7 @@ namespace BenchMesh.Suites.Tests;
 public sealed class RequestHardeningTests(Infrastructure infrastructure) : IClassFixture<Infrastructure>
 {
     private const string Agent = """
-        {"name":"bot","workspace_id":"team","protocol":"http-json","endpoint":"http://127.0.0.1:9/agent",
+        {"name":"bot","workspace_id":"default","protocol":"http-json","endpoint":"http://127.0.0.1:9/agent",
          "versions":[{"version":"1.0","model_configuration":{"model":"m"}}]}
         """;
 
@@ -39,7 +39,7 @@ public sealed class RequestHardeningTests(Infrastructure infrastructure) : IClas
     public async Task A_malformed_body_is_a_field_error_without_dotnet_type_names_and_writes_nothing(string body, string field, string message)
     {
         await using var app = new SuitesApp(infrastructure, "hardening");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var before = await app.CountRowsAsync();
 
         using var response = await client.PostAsync("/agents", Json(body));
@@ -56,7 +56,7 @@ public sealed class RequestHardeningTests(Infrastructure infrastructure) : IClas
     public async Task Invalid_UTF8_bytes_in_a_string_are_a_field_error()
     {
         await using var app = new SuitesApp(infrastructure, "hardening");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var bytes = Encoding.UTF8.GetBytes(Agent.Replace("\"name\":\"bot\"", "\"name\":\"b@ot\""));
         var at = Array.IndexOf(bytes, (byte)'@');
         bytes[at] = 0xFF;
@@ -73,7 +73,7 @@ public sealed class RequestHardeningTests(Infrastructure infrastructure) : IClas
     public async Task A_NUL_in_a_query_value_is_a_field_error()
     {
         await using var app = new SuitesApp(infrastructure, "hardening");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         using var query = await client.GetAsync("/agents?workspace_id=a%00b");
         await query.AssertValidationProblemAsync("workspace_id");
@@ -86,7 +86,7 @@ public sealed class RequestHardeningTests(Infrastructure infrastructure) : IClas
     public async Task A_missing_body_is_worded_for_the_client()
     {
         await using var app = new SuitesApp(infrastructure, "hardening");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         using var response = await client.PostAsync("/agents", new StringContent("", Encoding.UTF8, "application/json"));
 

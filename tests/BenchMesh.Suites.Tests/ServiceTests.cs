@@ -10,7 +10,7 @@ public sealed class ServiceTests(Infrastructure infrastructure) : IClassFixture<
     public async Task StartingOnAFreshDatabaseCreatesEveryTable()
     {
         await using var app = new SuitesApp(infrastructure, "migrate");
-        _ = app.CreateClient();
+        _ = app.CreateClient().WithCaller();
 
         await using var connection = new NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
@@ -33,7 +33,7 @@ public sealed class ServiceTests(Infrastructure infrastructure) : IClassFixture<
     {
         await using var app = new SuitesApp(infrastructure, "openapi");
 
-        var response = await app.CreateClient().GetAsync("/openapi/v1.json");
+        var response = await app.CreateClient().WithCaller().GetAsync("/openapi/v1.json");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = await response.Content.ReadAsStringAsync();

@@ -25,7 +25,7 @@ public sealed class SpecificationSuiteTests(Infrastructure infrastructure) : ICl
           "description": "Refund answers and tone under pressure",
           "category": "accuracy",
           "version": "2.1.0",
-          "workspace_id": "team-a",
+          "workspace_id": "default",
           "benchmarks": [
             {
               "benchmark_id": "{{RefundsId}}",
@@ -81,7 +81,7 @@ public sealed class SpecificationSuiteTests(Infrastructure infrastructure) : ICl
     public async Task SpecificationExamplePostsAsWrittenAndReadsBackFieldForField()
     {
         await using var app = new SuitesApp(infrastructure, "spec");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var (agentId, judgeId) = await RegisterAgentsAsync(client);
         var posted = JsonNode.Parse(Example(agentId, judgeId))!;
 
@@ -123,7 +123,7 @@ public sealed class SpecificationSuiteTests(Infrastructure infrastructure) : ICl
     {
         await using var app = new SuitesApp(infrastructure, "spec");
 
-        var response = await app.CreateClient().PostAsync("/suites", Json("""
+        var response = await app.CreateClient().WithCaller().PostAsync("/suites", Json("""
             { "suite_name": "s", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "exact_match" },
                 "expected_outputs": [null, "b2", "c2"],
                 "dataset": { "size": 3, "items": [
@@ -144,7 +144,7 @@ public sealed class SpecificationSuiteTests(Infrastructure infrastructure) : ICl
     {
         await using var app = new SuitesApp(infrastructure, "spec");
 
-        var response = await app.CreateClient().PostAsync("/suites", Json("""
+        var response = await app.CreateClient().WithCaller().PostAsync("/suites", Json("""
             { "suite_name": "s", "name": "s", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }
             """));
 
@@ -157,7 +157,7 @@ public sealed class SpecificationSuiteTests(Infrastructure infrastructure) : ICl
     public async Task ABenchmarkIdOfAnotherSuiteIsAConflictAndWritesNothing()
     {
         await using var app = new SuitesApp(infrastructure, "spec");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var body = $$"""
             { "suite_name": "s", "benchmarks": [ { "benchmark_id": "{{RefundsId}}", "name": "b", "scoring_rubric": { "type": "f1" },
                                                    "dataset": { "items": [ { "id": "a", "input": "x" } ] } } ] }
@@ -175,7 +175,7 @@ public sealed class SpecificationSuiteTests(Infrastructure infrastructure) : ICl
     public async Task AJudgeMustBeARegisteredOpenAiChatAgent()
     {
         await using var app = new SuitesApp(infrastructure, "spec");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
         var (agentId, judgeId) = await RegisterAgentsAsync(client);
         var before = await app.CountRowsAsync();
 
@@ -191,11 +191,11 @@ public sealed class SpecificationSuiteTests(Infrastructure infrastructure) : ICl
     public static async Task<(string AgentId, string JudgeId)> RegisterAgentsAsync(HttpClient client)
     {
         var agent = await (await client.PostAsync("/agents", Json("""
-            { "name": "support-bot", "workspace_id": "team-a", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
+            { "name": "support-bot", "workspace_id": "default", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
               "versions": [ { "version": "1.0" } ] }
             """))).ReadObjectAsync();
         var judge = await (await client.PostAsync("/agents", Json("""
-            { "name": "judge", "workspace_id": "team-a", "protocol": "openai-chat", "endpoint": "http://127.0.0.1:5161/v1",
+            { "name": "judge", "workspace_id": "default", "protocol": "openai-chat", "endpoint": "http://127.0.0.1:5161/v1",
               "versions": [ { "version": "1.0" } ] }
             """))).ReadObjectAsync();
         return ((string)agent["agent_id"]!, (string)judge["agent_id"]!);

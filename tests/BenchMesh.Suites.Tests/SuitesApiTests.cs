@@ -11,7 +11,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
     public const string ArithmeticAndText = """
         {
           "name": "arithmetic-and-text", "description": "two small benchmarks", "category": "accuracy", "version": "3",
-          "workspace_id": "team-a",
+          "workspace_id": "default",
           "benchmarks": [
             {
               "name": "arithmetic", "description": "sums", "category": "math",
@@ -38,7 +38,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task CreatedSuiteReadsBackWithItemsRubricsConstraintsAndDefaults()
     {
         await using var app = new SuitesApp(infrastructure, "suites");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var created = await client.PostAsync("/suites", Json(ArithmeticAndText));
         var createdText = await created.Content.ReadAsStringAsync();
@@ -51,7 +51,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
         Assert.Equal("two small benchmarks", (string)suite["description"]!);
         Assert.Equal("accuracy", (string)suite["category"]!);
         Assert.Equal("3", (string)suite["version"]!);
-        Assert.Equal("team-a", (string)suite["workspace_id"]!);
+        Assert.Equal("default", (string)suite["workspace_id"]!);
 
         var arithmetic = suite["benchmarks"]![0]!;
         Assert.NotNull((string?)arithmetic["benchmark_id"]);
@@ -103,7 +103,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task SuiteWithOnlyRequiredFieldsGetsDefaults()
     {
         await using var app = new SuitesApp(infrastructure, "suites");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var response = await client.PostAsync("/suites", Json("""
             { "name": "minimal", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "exact_match" } } ] }
@@ -121,7 +121,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task RegressionThresholdsOverrideTheEnginesDefaultsAndReadBack()
     {
         await using var app = new SuitesApp(infrastructure, "suites");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var response = await client.PostAsync("/suites", Json("""
             { "name": "tolerant", "regression_thresholds": { "latency_ms": 0.15, "cost_per_task_usd": 0.2, "error_rate": 0.05 },
@@ -137,13 +137,17 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
     }
 
     [Fact]
-    public async Task ListingFiltersByWorkspaceAndCategory()
+    public async Task ListingShowsTheCallersAndPublicSuitesAndFiltersByWorkspaceAndCategory()
     {
         await using var app = new SuitesApp(infrastructure, "suites");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
+        var teamB = app.CreateClient().WithCaller("team-b");
         (await client.PostAsync("/suites", Json(ArithmeticAndText))).EnsureSuccessStatusCode();
-        (await client.PostAsync("/suites", Json("""
-            { "name": "other", "workspace_id": "team-b", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }
+        (await teamB.PostAsync("/suites", Json("""
+            { "name": "other", "workspace_id": "team-b", "is_public": true, "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }
+            """))).EnsureSuccessStatusCode();
+        (await teamB.PostAsync("/suites", Json("""
+            { "name": "private", "benchmarks": [ { "name": "b", "scoring_rubric": { "type": "f1" } } ] }
             """))).EnsureSuccessStatusCode();
 
         async Task<string[]> Names(string query) =>
@@ -161,7 +165,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
     {
         await using var app = new SuitesApp(infrastructure, "suites");
 
-        await (await app.CreateClient().GetAsync(path)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await app.CreateClient().WithCaller().GetAsync(path)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     private static string WithBenchmark(string benchmark) => $$"""{ "name": "s", "benchmarks": [ {{benchmark}} ] }""";
@@ -279,7 +283,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
     {
         await using var app = new SuitesApp(infrastructure, "suites");
 
-        var response = await app.CreateClient().PostAsync("/suites", Json(WithRubric("""
+        var response = await app.CreateClient().WithCaller().PostAsync("/suites", Json(WithRubric("""
             { "type": "json_schema", "schema": {
                 "type": "object", "required": ["name", "age"], "additionalProperties": false,
                 "properties": {
@@ -296,7 +300,7 @@ public sealed class SuitesApiTests(Infrastructure infrastructure) : IClassFixtur
     public async Task InvalidSuiteIsRejectedWithTheFieldAndWritesNothing(string body, string field)
     {
         await using var app = new SuitesApp(infrastructure, "suites");
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller();
 
         var response = await client.PostAsync("/suites", Json(body));
 

@@ -20,6 +20,8 @@ public sealed record CreateAgentVersionRequest(
     JsonElement? Command = null,
     string? ProcessMode = null);
 
+// workspace_id is optional: the caller's workspace, which the body may repeat (CallerWorkspace). is_public: false by default.
+
 public sealed record CreateAgentRequest(
     string? Name,
     string? WorkspaceId,
@@ -30,7 +32,8 @@ public sealed record CreateAgentRequest(
     PricingRequest? Pricing,
     IReadOnlyList<CreateAgentVersionRequest?>? Versions,
     JsonElement? Command = null,
-    string? ProcessMode = null);
+    string? ProcessMode = null,
+    bool? IsPublic = null);
 
 // Representations. The credential is never part of them: has_api_key says whether there is one. A process agent's
 // `endpoint` is its canonical ProcessCommand JSON, and `command` / `process_mode` repeat it unpacked (null otherwise).
@@ -48,6 +51,7 @@ public sealed record AgentResponse(
     Guid AgentId,
     string Name,
     string WorkspaceId,
+    bool IsPublic,
     string Protocol,
     string Endpoint,
     string? Description,
@@ -66,6 +70,7 @@ public sealed record AgentResponse(
             agent.AgentId,
             agent.Name,
             agent.WorkspaceId,
+            agent.IsPublic,
             agent.Protocol,
             agent.Endpoint,
             agent.Description,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Persistence;
+using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Suites.Data;
 using BenchMesh.Suites.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,23 +10,26 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Suites.Apis;
 
-/// <summary>The agent registry: <c>/agents</c> (docs/api.md, "Agents").</summary>
+/// <summary>
+/// The agent registry: <c>/agents</c> (docs/api.md, "Agents"). Agents belong to the caller's workspace; a caller sees
+/// its own and the public ones and changes only its own. Others answer 404, as if they did not exist.
+/// </summary>
 public static class AgentsApi
 {
     public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/agents").WithTags("Agents");
+        var api = app.MapGroup("/agents").WithTags("Agents").RequireCaller();
         api.MapPost("/", CreateAgent).WithName("CreateAgent").WithSummary("Register an agent, optionally with versions");
         api.MapPost("/{agent_id}/versions", AddVersion).WithName("AddAgentVersion").WithSummary("Add a version to an agent");
-        api.MapGet("/", ListAgents).WithName("ListAgents").WithSummary("List agents, optionally of one workspace");
+        api.MapGet("/", ListAgents).WithName("ListAgents").WithSummary("List the workspace's agents and the public ones");
         api.MapGet("/{agent_id}", GetAgent).WithName("GetAgent").WithSummary("Read one agent");
         return app;
     }
 
     public static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> CreateAgent(
-        CreateAgentRequest request, SuitesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        CreateAgentRequest request, Caller caller, SuitesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = AgentValidator.Validate(request);
+        var errors = AgentValidator.Validate(request).SameWorkspace(request.WorkspaceId, caller);
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -45,7 +49,7 @@ public static class AgentsApi
         }
 
         var name = request.Name!.Trim();
-        var workspaceId = request.WorkspaceId!.Trim();
+        var workspaceId = caller.WorkspaceId;
         if (await db.Agents.AnyAsync(a => a.WorkspaceId == workspaceId && a.Name == name, cancellationToken))
         {
             return DuplicateName(name, workspaceId);
@@ -57,6 +61,7 @@ public static class AgentsApi
             AgentId = Guid.CreateVersion7(),
             Name = name,
             WorkspaceId = workspaceId,
+            IsPublic = request.IsPublic ?? false,
             Protocol = request.Protocol!,
             Endpoint = endpoint,
             Description = request.Description,
@@ -88,12 +93,14 @@ public static class AgentsApi
     public static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> AddVersion(
         [FromRoute(Name = "agent_id")] string agentId,
         CreateAgentVersionRequest request,
+        Caller caller,
         SuitesDbContext db,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var agent = await db.FindAgentAsync(agentId, cancellationToken);
-        if (agent is null)
+        // Only the owner adds versions: another workspace's agent is not found, even a public one it can read.
+        if (agent is null || !caller.Owns(agent.WorkspaceId))
         {
             return AgentNotFound(agentId);
         }
@@ -130,9 +137,10 @@ public static class AgentsApi
     }
 
     public static async Task<Ok<AgentListResponse>> ListAgents(
-        [FromQuery(Name = "workspace_id")] string? workspaceId, SuitesDbContext db, CancellationToken cancellationToken)
+        [FromQuery(Name = "workspace_id")] string? workspaceId, Caller caller, SuitesDbContext db, CancellationToken cancellationToken)
     {
-        var query = db.Agents.AsNoTracking().Include(a => a.Versions).AsQueryable();
+        var query = db.Agents.AsNoTracking().Include(a => a.Versions).VisibleTo(caller);
+        // Narrows what the caller sees: another workspace's id lists that workspace's public agents.
         if (!string.IsNullOrWhiteSpace(workspaceId))
         {
             query = query.Where(a => a.WorkspaceId == workspaceId);
@@ -143,8 +151,8 @@ public static class AgentsApi
     }
 
     public static async Task<Results<Ok<AgentResponse>, ProblemHttpResult>> GetAgent(
-        [FromRoute(Name = "agent_id")] string agentId, SuitesDbContext db, CancellationToken cancellationToken) =>
-        await db.FindAgentAsync(agentId, cancellationToken) is { } agent
+        [FromRoute(Name = "agent_id")] string agentId, Caller caller, SuitesDbContext db, CancellationToken cancellationToken) =>
+        await db.FindAgentAsync(agentId, cancellationToken) is { } agent && caller.CanSee(agent.WorkspaceId, agent.IsPublic)
             ? TypedResults.Ok(AgentResponse.From(agent))
             : AgentNotFound(agentId);
 

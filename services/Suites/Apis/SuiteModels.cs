@@ -23,7 +23,8 @@ public sealed record CreateSuiteRequest(
     IReadOnlyList<AgentBaselineRequest?>? BaselineScores = null,
     JsonElement? Metadata = null,
     JsonElement? SuiteId = null,
-    JsonElement? CreatedAt = null)
+    JsonElement? CreatedAt = null,
+    bool? IsPublic = null)
 {
     /// <summary><c>suite_name</c>, or its alias <c>name</c> (the validator refuses both with different values).</summary>
     public string? EffectiveName => string.IsNullOrWhiteSpace(SuiteName) ? Name : SuiteName;
@@ -114,7 +115,8 @@ public sealed record SuiteResponse(
     string? Description,
     string Category,
     string Version,
-    string? WorkspaceId,
+    string WorkspaceId,
+    bool IsPublic,
     IReadOnlyList<BenchmarkResponse> Benchmarks,
     IReadOnlyList<AgentBaselineResponse> BaselineScores,
     DateTimeOffset CreatedAt,
@@ -130,6 +132,7 @@ public sealed record SuiteResponse(
         suite.Category,
         suite.Version,
         suite.WorkspaceId,
+        suite.IsPublic,
         [.. suite.Benchmarks.OrderBy(b => b.Ordinal).Select(b => BenchmarkFrom(b, withItems))],
         [.. suite.Baselines().Select(b => new AgentBaselineResponse(b.AgentId, b.Scores))],
         suite.CreatedAt,

@@ -4,6 +4,7 @@ using BenchMesh.Contracts.Runs;
 using BenchMesh.Datasets;
 using BenchMesh.Persistence;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Suites.Data;
 using BenchMesh.Suites.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,10 @@ using DatasetItem = BenchMesh.Suites.Data.DatasetItem;
 
 namespace BenchMesh.Suites.Apis;
 
-/// <summary>The suite catalog: <c>/suites</c> (docs/api.md, "Suites").</summary>
+/// <summary>
+/// The suite catalog: <c>/suites</c> (docs/api.md, "Suites"). Suites belong to the caller's workspace; a caller sees its
+/// own and the public ones. Others answer 404, as if they did not exist.
+/// </summary>
 public static class SuitesApi
 {
     /// <summary>
@@ -26,20 +30,20 @@ public static class SuitesApi
 
     public static IEndpointRouteBuilder MapSuitesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/suites").WithTags("Suites");
+        var api = app.MapGroup("/suites").WithTags("Suites").RequireCaller();
         api.MapPost("/", CreateSuite).WithName("CreateSuite").WithSummary("Create a suite with its benchmarks and datasets");
-        api.MapGet("/", ListSuites).WithName("ListSuites").WithSummary("List suites (without dataset items)");
+        api.MapGet("/", ListSuites).WithName("ListSuites").WithSummary("List the workspace's suites and the public ones (without dataset items)");
         api.MapGet("/{suite_id}", GetSuite).WithName("GetSuite").WithSummary("Read one suite with its dataset items");
         return app;
     }
 
     public static async Task<Results<Created<SuiteResponse>, ValidationProblem, ProblemHttpResult>> CreateSuite(
-        CreateSuiteRequest request, SuitesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        CreateSuiteRequest request, Caller caller, SuitesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = SuiteValidator.Validate(request);
+        var errors = SuiteValidator.Validate(request).SameWorkspace(request.WorkspaceId, caller);
         if (errors.IsValid)
         {
-            await ValidateAgentReferencesAsync(request, db, errors, cancellationToken);
+            await ValidateAgentReferencesAsync(request, caller, db, errors, cancellationToken);
         }
 
         if (!errors.IsValid)
@@ -47,7 +51,7 @@ public static class SuitesApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var suite = NewSuite(request, clock.StorageNow());
+        var suite = NewSuite(request, caller.WorkspaceId, clock.StorageNow());
         if (await TakenBenchmarkIdAsync(suite, db, cancellationToken) is { } taken)
         {
             return BenchmarkIdTaken(taken);
@@ -70,11 +74,13 @@ public static class SuitesApi
     public static async Task<Ok<SuiteListResponse>> ListSuites(
         [FromQuery(Name = "workspace_id")] string? workspaceId,
         [FromQuery] string? category,
+        Caller caller,
         SuitesDbContext db,
         CancellationToken cancellationToken)
     {
         // Items stay in the database: a listing carries item_count only.
-        var query = db.Suites.AsNoTracking().Include(s => s.Benchmarks).AsQueryable();
+        var query = db.Suites.AsNoTracking().Include(s => s.Benchmarks).VisibleTo(caller);
+        // Narrows what the caller sees: another workspace's id lists that workspace's public suites.
         if (!string.IsNullOrWhiteSpace(workspaceId))
         {
             query = query.Where(s => s.WorkspaceId == workspaceId);
@@ -90,17 +96,18 @@ public static class SuitesApi
     }
 
     public static async Task<Results<Ok<SuiteResponse>, ProblemHttpResult>> GetSuite(
-        [FromRoute(Name = "suite_id")] string suiteId, SuitesDbContext db, CancellationToken cancellationToken) =>
-        await db.FindSuiteAsync(suiteId, cancellationToken) is { } suite
+        [FromRoute(Name = "suite_id")] string suiteId, Caller caller, SuitesDbContext db, CancellationToken cancellationToken) =>
+        await db.FindSuiteAsync(suiteId, cancellationToken) is { } suite && caller.CanSee(suite.WorkspaceId, suite.IsPublic)
             ? TypedResults.Ok(SuiteResponse.From(suite, withItems: true))
             : TypedResults.Problem(title: "Suite not found.", detail: $"There is no suite '{suiteId}'.", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>
     /// What only the registry can tell: that a model-graded rubric's judge is a registered openai-chat agent, and
-    /// that a baseline names a registered agent (a mistyped id would silently never match an execution).
+    /// that a baseline names a registered agent (a mistyped id would silently never match an execution). Only agents the
+    /// caller can see count: another workspace's private agent is as unknown here as everywhere else.
     /// </summary>
     private static async Task ValidateAgentReferencesAsync(
-        CreateSuiteRequest request, SuitesDbContext db, ValidationErrors errors, CancellationToken cancellationToken)
+        CreateSuiteRequest request, Caller caller, SuitesDbContext db, ValidationErrors errors, CancellationToken cancellationToken)
     {
         var judges = new List<(string Path, Guid AgentId)>();
         var benchmarks = request.Benchmarks!;
@@ -122,6 +129,7 @@ public static class SuitesApi
         }
 
         var protocols = await db.Agents.AsNoTracking()
+            .VisibleTo(caller)
             .Where(a => ids.Contains(a.AgentId))
             .ToDictionaryAsync(a => a.AgentId, a => a.Protocol, cancellationToken);
         foreach (var (path, agentId) in judges)
@@ -170,7 +178,7 @@ public static class SuitesApi
             statusCode: StatusCodes.Status409Conflict);
 
     /// <summary>The suite a valid request describes, with every default applied.</summary>
-    private static Suite NewSuite(CreateSuiteRequest request, DateTimeOffset now)
+    private static Suite NewSuite(CreateSuiteRequest request, string workspaceId, DateTimeOffset now)
     {
         var suiteId = Guid.CreateVersion7();
         var category = string.IsNullOrWhiteSpace(request.Category) ? DefaultCategory : request.Category.Trim();
@@ -181,7 +189,8 @@ public static class SuitesApi
             Description = request.Description,
             Category = category,
             Version = string.IsNullOrWhiteSpace(request.Version) ? DefaultVersion : request.Version.Trim(),
-            WorkspaceId = string.IsNullOrWhiteSpace(request.WorkspaceId) ? null : request.WorkspaceId.Trim(),
+            WorkspaceId = workspaceId,
+            IsPublic = request.IsPublic ?? false,
             CreatedAt = now,
             RegressionThresholds = request.RegressionThresholds is { ValueKind: JsonValueKind.Object } thresholds && thresholds.EnumerateObject().Any()
                 ? thresholds.GetRawText()

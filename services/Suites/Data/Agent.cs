@@ -8,6 +8,10 @@ public sealed class Agent
     public Guid AgentId { get; set; }
     public required string Name { get; set; }
     public required string WorkspaceId { get; set; }
+
+    /// <summary>Seen (listed, read, benchmarked) by every workspace; changed only by its own.</summary>
+    public bool IsPublic { get; set; }
+
     public required string Protocol { get; set; }
     public required string Endpoint { get; set; }
     public string? Description { get; set; }

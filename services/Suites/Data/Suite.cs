@@ -14,7 +14,13 @@ public sealed class Suite
     /// <summary>One of <see cref="SuiteCategories.All"/>.</summary>
     public required string Category { get; set; }
     public required string Version { get; set; }
-    public string? WorkspaceId { get; set; }
+
+    /// <summary>The workspace that owns the suite: the creating key's (suites created before keys belong to <c>default</c>).</summary>
+    public required string WorkspaceId { get; set; }
+
+    /// <summary>Seen (listed, read, run) by every workspace; changed only by its own.</summary>
+    public bool IsPublic { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>

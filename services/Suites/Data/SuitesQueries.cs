@@ -1,3 +1,4 @@
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Suites.Data;
@@ -26,6 +27,14 @@ public static class SuitesQueries
         Guid.TryParse(suiteId, out var id)
             ? await db.Suites.AsNoTracking().Include(s => s.Benchmarks).FirstOrDefaultAsync(s => s.SuiteId == id, cancellationToken)
             : null;
+
+    /// <summary>The agents <paramref name="caller"/> may see: its workspace's and the public ones (<see cref="Caller.CanSee"/>).</summary>
+    public static IQueryable<Agent> VisibleTo(this IQueryable<Agent> agents, Caller caller) =>
+        agents.Where(a => a.WorkspaceId == caller.WorkspaceId || a.IsPublic);
+
+    /// <summary>The suites <paramref name="caller"/> may see: its workspace's and the public ones (<see cref="Caller.CanSee"/>).</summary>
+    public static IQueryable<Suite> VisibleTo(this IQueryable<Suite> suites, Caller caller) =>
+        suites.Where(s => s.WorkspaceId == caller.WorkspaceId || s.IsPublic);
 
     /// <summary>Timestamps as PostgreSQL keeps them (microseconds), so a write answers what a later read will.</summary>
     public static DateTimeOffset StorageNow(this TimeProvider clock)

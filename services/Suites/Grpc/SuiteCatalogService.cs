@@ -20,7 +20,14 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
                 : db.FindSuiteAsync(request.SuiteId, context.CancellationToken))
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no suite '{request.SuiteId}'."));
 
-        var message = new SuiteMessage { SuiteId = suite.SuiteId.ToString(), Name = suite.Name, Category = suite.Category };
+        var message = new SuiteMessage
+        {
+            SuiteId = suite.SuiteId.ToString(),
+            Name = suite.Name,
+            Category = suite.Category,
+            WorkspaceId = suite.WorkspaceId,
+            IsPublic = suite.IsPublic,
+        };
         message.RegressionThresholds.Add(suite.RegressionThresholdMap().ToDictionary());
         foreach (var baseline in suite.Baselines())
         {
@@ -137,6 +144,7 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
             ModelConfigurationJson = version.ModelConfiguration,
             ApiKey = apiKey ?? "",
             WorkspaceId = agent.WorkspaceId,
+            IsPublic = agent.IsPublic,
         };
     }
 
@@ -164,6 +172,7 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
             AgentName = agent.Name,
             WorkspaceId = agent.WorkspaceId,
             Protocol = agent.Protocol,
+            IsPublic = agent.IsPublic,
         };
         message.Versions.Add(agent.Versions.OrderBy(v => v.CreatedAt).ThenBy(v => v.Ordinal).Select(v => v.Version));
         return message;

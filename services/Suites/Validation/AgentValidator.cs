@@ -16,7 +16,6 @@ public static class AgentValidator
     {
         var errors = new ValidationErrors();
         errors.Required("name", request.Name).MaxLength("name", request.Name, Limits.NameLength);
-        errors.Required("workspace_id", request.WorkspaceId).MaxLength("workspace_id", request.WorkspaceId, Limits.NameLength);
         if (string.IsNullOrWhiteSpace(request.Protocol))
         {
             errors.Add("protocol", "is required.");

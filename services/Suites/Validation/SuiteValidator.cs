@@ -31,7 +31,6 @@ public static class SuiteValidator
         }
 
         errors.MaxLength("version", request.Version, Limits.VersionLength);
-        errors.MaxLength("workspace_id", request.WorkspaceId, Limits.NameLength);
         ServerAssigned(request.SuiteId, "suite_id", errors);
         ServerAssigned(request.CreatedAt, "created_at", errors);
         ValidateMetadata(request.Metadata, "metadata", errors);

@@ -54,6 +54,10 @@ namespace BenchMesh.Suites.Data.Migrations
                         .HasColumnType("numeric")
                         .HasColumnName("input_per_million_usd");
 
+                    b.Property<bool>("IsPublic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_public");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -334,6 +338,10 @@ namespace BenchMesh.Suites.Data.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<bool>("IsPublic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_public");
+
                     b.Property<string>("Metadata")
                         .HasColumnType("json")
                         .HasColumnName("metadata");
@@ -355,6 +363,7 @@ namespace BenchMesh.Suites.Data.Migrations
                         .HasColumnName("version");
 
                     b.Property<string>("WorkspaceId")
+                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("workspace_id");
