@@ -1,3 +1,4 @@
+using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Stress.Apis;
 using BenchMesh.Stress.Extensions;
 
@@ -7,6 +8,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.UseProblemDetailsErrors();
+app.UseCallers();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapStressApi();

@@ -100,7 +100,7 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         await using var first = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog, Settings());
         await using var second = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog, Settings());
         _ = second.Server;
-        using var http = first.CreateClient();
+        using var http = first.CreateClient().WithCaller();
         // Every 7th request 40 ms slower: the merged tail must show it.
         var agent = fixture.Catalog.Register("http-json", $"{fixture.Agent.Address}/json?slow_every=7&slow_ms=40&case={Guid.NewGuid():N}");
 
@@ -199,7 +199,7 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         // seconds (3 s of load and 2 s of grace left one second, which a busy CI machine once used up).
         await using var app = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog,
             Settings(("StartTolerance", "00:10:00"), ("DeadlineGrace", "00:00:02.500")));
-        using var http = app.CreateClient();
+        using var http = app.CreateClient().WithCaller();
         var agent = fixture.Catalog.Register("http-json", $"{fixture.Agent.Address}/json?case={Guid.NewGuid():N}");
 
         var id = await StartAsync(http, new
@@ -245,7 +245,7 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         var rabbit = await fixture.Infrastructure.CreateVirtualHostAsync("stress_late");
         // One instance, one share at a time: the second share waits for the first (3 s), well past the 1 s tolerance.
         await using var app = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog, Settings(("StartTolerance", "00:00:01")));
-        using var http = app.CreateClient();
+        using var http = app.CreateClient().WithCaller();
         var agent = fixture.Catalog.Register("http-json", $"{fixture.Agent.Address}/json?case={Guid.NewGuid():N}");
 
         var id = await StartAsync(http, new

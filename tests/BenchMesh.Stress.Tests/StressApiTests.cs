@@ -11,7 +11,7 @@ namespace BenchMesh.Stress.Tests;
 public sealed class StressApiTests(StressServiceFixture service) : IClassFixture<StressServiceFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly HttpClient _http = service.App.CreateClient();
+    private readonly HttpClient _http = service.App.CreateClient().WithCaller();
 
     private Task<int> RunsOfAsync(Guid agentId) => service.WithDbAsync(db => db.StressRuns.CountAsync(r => r.AgentId == agentId));
 
@@ -94,7 +94,7 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
         var database = service.Infrastructure.CreateDatabase("stress_defaults");
         var rabbit = await service.Infrastructure.CreateVirtualHostAsync("stress_defaults");
         await using var app = StressServiceFixture.CreateApp(database, rabbit, service.Catalog);
-        using var http = app.CreateClient();
+        using var http = app.CreateClient().WithCaller();
         var agent = service.Catalog.Register("openai-chat", $"{service.Agent.Address}/openai");
 
         using var response = await http.PostAsJsonAsync("/stress/runs", new { agent_id = agent.AgentId, scenario = "large_inputs" });
@@ -122,7 +122,7 @@ public sealed class StressApiTests(StressServiceFixture service) : IClassFixture
         var rabbit = await service.Infrastructure.CreateVirtualHostAsync("stress_guard");
         await using var app = StressServiceFixture.CreateApp(database, rabbit, service.Catalog,
             new Dictionary<string, string> { ["Outbound:AllowLoopback"] = "false" });
-        using var http = app.CreateClient();
+        using var http = app.CreateClient().WithCaller();
         var path = $"/json?case={Guid.NewGuid():N}";
         var agent = service.Catalog.Register("http-json", service.Agent.Address.TrimEnd('/') + path);
 

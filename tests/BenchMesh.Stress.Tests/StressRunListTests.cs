@@ -4,6 +4,7 @@ using System.Text.Json;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Stress.Apis;
 using BenchMesh.Stress.Data;
+using BenchMesh.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Stress.Tests;
@@ -15,7 +16,7 @@ namespace BenchMesh.Stress.Tests;
 public sealed class StressRunListTests(StressServiceFixture service) : IClassFixture<StressServiceFixture>
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
-    private readonly HttpClient _http = service.App.CreateClient();
+    private readonly HttpClient _http = service.App.CreateClient().WithCaller();
 
     [Fact]
     public async Task Paging_through_more_runs_than_a_page_returns_each_once_newest_first_with_ties_broken_by_id()
@@ -108,9 +109,11 @@ public sealed class StressRunListTests(StressServiceFixture service) : IClassFix
         await AssertFieldErrorAsync(foreign, "cursor");
     }
 
-    private static StressRun NewRun(Guid agent, string scenario, string status, DateTimeOffset createdAt) => new()
+    private static StressRun NewRun(
+        Guid agent, string scenario, string status, DateTimeOffset createdAt, string workspace = Callers.DefaultWorkspace) => new()
     {
         StressRunId = Guid.NewGuid(),
+        WorkspaceId = workspace,
         AgentId = agent,
         AgentName = "target",
         AgentVersion = "1.0",

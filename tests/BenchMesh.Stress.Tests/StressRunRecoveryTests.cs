@@ -49,6 +49,7 @@ public sealed class StressRunRecoveryTests(RecoveryFixture fixture) : IClassFixt
     private static StressRun RunOf(string owner, DateTimeOffset heartbeatAt) => new()
     {
         StressRunId = Guid.CreateVersion7(),
+        WorkspaceId = Callers.DefaultWorkspace,
         AgentId = Guid.NewGuid(),
         AgentName = "stress-target",
         AgentVersion = "1.0",
@@ -119,7 +120,7 @@ public sealed class StressRunRecoveryTests(RecoveryFixture fixture) : IClassFixt
         await using var probe = await ExchangeProbe.BindAsync(rabbit, Exchange);
 
         await using var app = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog);
-        using var http = app.CreateClient();
+        using var http = app.CreateClient().WithCaller();
 
         var failed = await FinishedAsync(http, abandoned.StressRunId);
         Assert.Equal(StressRunStatuses.Failed, failed.GetProperty("status").GetString());
@@ -151,7 +152,7 @@ public sealed class StressRunRecoveryTests(RecoveryFixture fixture) : IClassFixt
         await using var app = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog, FastHeartbeats);
         await using var replica = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog, FastHeartbeats);
         _ = replica.Server;
-        using var http = app.CreateClient();
+        using var http = app.CreateClient().WithCaller();
         var agent = fixture.Catalog.Register("http-json", $"{fixture.Agent.Address}/json?delay_ms=200&case={Guid.NewGuid():N}");
 
         // ~4 s of load: twice the 2 s after which a run without heartbeats counts as abandoned.
@@ -189,7 +190,7 @@ public sealed class StressRunRecoveryTests(RecoveryFixture fixture) : IClassFixt
 
         var first = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog);
         Guid running, queued;
-        using (var http = first.CreateClient())
+        using (var http = first.CreateClient().WithCaller())
         {
             async Task<Guid> StartAsync()
             {

@@ -16,38 +16,40 @@ namespace BenchMesh.Stress.Tests;
 public sealed class FakeAgentCatalog : IAgentCatalog
 {
     private readonly Dictionary<(Guid, string), AgentTarget> _versions = [];
-    private readonly Dictionary<Guid, Dictionary<Guid, string[]>> _suites = [];
+    private readonly Dictionary<Guid, (Dictionary<Guid, string[]> Benchmarks, string Workspace, bool IsPublic)> _suites = [];
     private readonly Lock _lock = new();
 
-    /// <summary>A suite of benchmarks (id → dataset inputs), as the Suites catalog would serve it.</summary>
-    public Guid RegisterSuite(Dictionary<Guid, string[]> benchmarks)
+    /// <summary>A suite of benchmarks (id → dataset inputs) of <paramref name="workspace"/>, as the Suites catalog would serve it.</summary>
+    public Guid RegisterSuite(Dictionary<Guid, string[]> benchmarks, string workspace = Callers.DefaultWorkspace, bool isPublic = false)
     {
         var suiteId = Guid.NewGuid();
         lock (_lock)
         {
-            _suites[suiteId] = benchmarks;
+            _suites[suiteId] = (benchmarks, workspace, isPublic);
         }
 
         return suiteId;
     }
 
-    public Task<IReadOnlyList<string>?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken)
+    public Task<SuiteInputs?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (!_suites.TryGetValue(suiteId, out var benchmarks) || (benchmarkId is { } b && !benchmarks.ContainsKey(b)))
+            if (!_suites.TryGetValue(suiteId, out var suite) || (benchmarkId is { } b && !suite.Benchmarks.ContainsKey(b)))
             {
-                return Task.FromResult<IReadOnlyList<string>?>(null);
+                return Task.FromResult<SuiteInputs?>(null);
             }
 
-            var inputs = benchmarks.Where(kv => benchmarkId is null || kv.Key == benchmarkId).SelectMany(kv => kv.Value).ToList();
-            return Task.FromResult<IReadOnlyList<string>?>(inputs);
+            var inputs = suite.Benchmarks.Where(kv => benchmarkId is null || kv.Key == benchmarkId).SelectMany(kv => kv.Value).ToList();
+            return Task.FromResult<SuiteInputs?>(new SuiteInputs(suite.Workspace, suite.IsPublic, inputs));
         }
     }
 
-    public AgentTarget Register(string protocol, string endpoint, string version = "1.0")
+    /// <summary>An agent of <paramref name="workspace"/> (public or not), as the Suites catalog would serve it.</summary>
+    public AgentTarget Register(
+        string protocol, string endpoint, string version = "1.0", string workspace = Callers.DefaultWorkspace, bool isPublic = false)
     {
-        var agent = new AgentTarget(Guid.NewGuid(), "stress-target", version, protocol, endpoint, null, "{}");
+        var agent = new AgentTarget(Guid.NewGuid(), "stress-target", version, protocol, endpoint, null, "{}", workspace, isPublic);
         lock (_lock)
         {
             _versions[(agent.AgentId, version)] = agent;

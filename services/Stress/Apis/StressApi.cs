@@ -2,6 +2,7 @@ using System.Text.Json;
 using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Stress.Catalog;
 using BenchMesh.Stress.Data;
 using BenchMesh.Stress.Distributed;
@@ -51,11 +52,15 @@ public sealed record StressRunResponse(
     Guid? SuiteId = null,
     Guid? BenchmarkId = null);
 
+/// <summary>
+/// <c>/stress/runs</c> (docs/api.md, "Stress"). A run belongs to the workspace of the key that started it: another
+/// workspace's run, and an agent or suite the caller cannot see, answer 404 as if they did not exist.
+/// </summary>
 public static class StressApi
 {
     public static IEndpointRouteBuilder MapStressApi(this IEndpointRouteBuilder app)
     {
-        var stress = app.MapGroup("/stress/runs").WithTags("Stress");
+        var stress = app.MapGroup("/stress/runs").WithTags("Stress").RequireCaller();
         stress.MapPost("/", StartAsync)
             .WithName("StartStressRun")
             .WithSummary("Start a stress scenario against a registered agent version; it runs in the background.");
@@ -64,12 +69,13 @@ public static class StressApi
             .WithSummary("A stress run's status, progress and result.");
         stress.MapGet("/", StressListApi.ListAsync)
             .WithName("ListStressRuns")
-            .WithSummary("The stress runs, newest first, filtered and paged by cursor.");
+            .WithSummary("The workspace's stress runs, newest first, filtered and paged by cursor.");
         return app;
     }
 
     public static async Task<Results<Accepted<StressRunAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(
         StartStressRunRequest request,
+        Caller caller,
         StressDbContext db,
         IAgentCatalog catalog,
         StressRunQueue queue,
@@ -128,7 +134,7 @@ public static class StressApi
             return CatalogProblems.Unavailable(e);
         }
 
-        if (agent is null)
+        if (agent is null || !caller.CanSee(agent.WorkspaceId, agent.IsPublic))
         {
             return TypedResults.Problem(
                 title: "Unknown agent or version.",
@@ -147,15 +153,17 @@ public static class StressApi
         IReadOnlyList<string>? inputs = null;
         if (suiteId is { } suite)
         {
+            SuiteInputs? found;
             try
             {
-                inputs = await catalog.FindInputsAsync(suite, benchmarkId, ct);
+                found = await catalog.FindInputsAsync(suite, benchmarkId, ct);
             }
             catch (SuiteCatalogUnavailableException e)
             {
                 return CatalogProblems.Unavailable(e);
             }
 
+            inputs = found is not null && caller.CanSee(found.WorkspaceId, found.IsPublic) ? found.Inputs : null;
             if (inputs is null)
             {
                 return TypedResults.Problem(
@@ -176,6 +184,7 @@ public static class StressApi
         var run = new StressRun
         {
             StressRunId = Guid.CreateVersion7(),
+            WorkspaceId = caller.WorkspaceId,
             AgentId = agent.AgentId,
             AgentName = agent.AgentName,
             AgentVersion = agent.Version,
@@ -213,11 +222,13 @@ public static class StressApi
 
     public static async Task<Results<Ok<StressRunResponse>, ProblemHttpResult>> GetAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "stress_run_id")] Guid stressRunId,
+        Caller caller,
         StressDbContext db,
         TimeProvider clock,
         CancellationToken ct)
     {
-        var run = await db.StressRuns.AsNoTracking().Include(r => r.Shares).SingleOrDefaultAsync(r => r.StressRunId == stressRunId, ct);
+        var run = await db.StressRuns.AsNoTracking().Include(r => r.Shares)
+            .SingleOrDefaultAsync(r => r.StressRunId == stressRunId && r.WorkspaceId == caller.WorkspaceId, ct);
         if (run is null)
         {
             return TypedResults.Problem(title: "Unknown stress run.", detail: $"No stress run {stressRunId}.", statusCode: StatusCodes.Status404NotFound);

@@ -1,5 +1,6 @@
 using BenchMesh.LoadEngine.Scenarios;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Stress.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -29,7 +30,7 @@ public sealed record StressRunSummary(
 /// <summary>One page of stress runs, newest first; <c>next_cursor</c> asks for the next page, null on the last.</summary>
 public sealed record StressRunList(IReadOnlyList<StressRunSummary> Runs, string? NextCursor);
 
-/// <summary><c>GET /stress/runs</c>: the stress runs, newest request first, filtered and paged by cursor.</summary>
+/// <summary><c>GET /stress/runs</c>: the caller's workspace's stress runs, newest request first, filtered and paged by cursor.</summary>
 public static class StressListApi
 {
     /// <summary>The name this list's cursors are checked against (a cursor of another list is refused).</summary>
@@ -40,7 +41,7 @@ public static class StressListApi
     private static readonly string[] Statuses = [StressRunStatuses.Running, StressRunStatuses.Completed, StressRunStatuses.Failed];
 
     public static async Task<Results<Ok<StressRunList>, ValidationProblem>> ListAsync(
-        [AsParameters] StressRunListQuery query, StressDbContext db, CancellationToken ct)
+        [AsParameters] StressRunListQuery query, Caller caller, StressDbContext db, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         Guid? agentId = null;
@@ -74,7 +75,7 @@ public static class StressListApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var runs = db.StressRuns.AsNoTracking();
+        var runs = db.StressRuns.AsNoTracking().Where(r => r.WorkspaceId == caller.WorkspaceId);
         if (agentId is { } agent)
         {
             runs = runs.Where(r => r.AgentId == agent);

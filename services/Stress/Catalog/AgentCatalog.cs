@@ -2,9 +2,16 @@ using BenchMesh.Catalog;
 
 namespace BenchMesh.Stress.Catalog;
 
-/// <summary>A registered agent version as the stress service targets it. Only endpoints from the catalog are loaded.</summary>
+/// <summary>
+/// A registered agent version as the stress service targets it. Only endpoints from the catalog are loaded.
+/// <paramref name="WorkspaceId"/> and <paramref name="IsPublic"/> say who may target it (<c>Caller.CanSee</c>).
+/// </summary>
 public sealed record AgentTarget(
-    Guid AgentId, string AgentName, string Version, string Protocol, string Endpoint, string? ApiKey, string ModelConfigurationJson);
+    Guid AgentId, string AgentName, string Version, string Protocol, string Endpoint, string? ApiKey, string ModelConfigurationJson,
+    string? WorkspaceId, bool IsPublic);
+
+/// <summary>A suite's dataset inputs (<see cref="DatasetInputs.From"/>), with who may use them (<c>Caller.CanSee</c>).</summary>
+public sealed record SuiteInputs(string? WorkspaceId, bool IsPublic, IReadOnlyList<string> Inputs);
 
 /// <summary>The agents registered in Suites, narrowed to what a stress run needs.</summary>
 public interface IAgentCatalog
@@ -18,7 +25,7 @@ public interface IAgentCatalog
     /// <see cref="DatasetInputs.MaxInputs"/>; null when the suite, or the benchmark in it, is unknown.
     /// </summary>
     /// <exception cref="SuiteCatalogUnavailableException">Suites could not be asked.</exception>
-    Task<IReadOnlyList<string>?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken);
+    Task<SuiteInputs?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken);
 }
 
 /// <summary>Request bodies from a suite's dataset: what a stress run sends when it names a suite.</summary>
@@ -49,9 +56,12 @@ public sealed class SuiteAgentCatalog(ISuiteCatalog catalog) : IAgentCatalog
         }
 
         var s = found.Snapshot;
-        return new AgentTarget(s.AgentId, s.AgentName, s.Version, s.Protocol, s.Endpoint, found.ApiKey, s.ModelConfigurationJson);
+        return new AgentTarget(
+            s.AgentId, s.AgentName, s.Version, s.Protocol, s.Endpoint, found.ApiKey, s.ModelConfigurationJson, s.WorkspaceId, found.IsPublic);
     }
 
-    public async Task<IReadOnlyList<string>?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken) =>
-        await catalog.GetSuiteAsync(suiteId, cancellationToken) is { } suite ? DatasetInputs.From(suite, benchmarkId) : null;
+    public async Task<SuiteInputs?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken) =>
+        await catalog.GetSuiteAsync(suiteId, cancellationToken) is { } suite && DatasetInputs.From(suite, benchmarkId) is { } inputs
+            ? new SuiteInputs(suite.WorkspaceId, suite.IsPublic, inputs)
+            : null;
 }

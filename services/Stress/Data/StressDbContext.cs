@@ -15,6 +15,10 @@ public static class StressRunStatuses
 public sealed class StressRun
 {
     public Guid StressRunId { get; set; }
+
+    /// <summary>The workspace of the key that started the run: only its callers see the run (runs from before keys: <c>default</c>).</summary>
+    public required string WorkspaceId { get; set; }
+
     public Guid AgentId { get; set; }
     public required string AgentName { get; set; }
     public required string AgentVersion { get; set; }
@@ -119,6 +123,7 @@ public sealed class StressDbContext(DbContextOptions<StressDbContext> options) :
             e.ToTable("stress_runs");
             e.HasKey(r => r.StressRunId);
             e.Property(r => r.StressRunId).ValueGeneratedNever();
+            e.Property(r => r.WorkspaceId).HasMaxLength(200);
             e.Property(r => r.AgentName).HasMaxLength(200);
             e.Property(r => r.AgentVersion).HasMaxLength(100);
             e.Property(r => r.Scenario).HasMaxLength(40);
@@ -129,10 +134,10 @@ public sealed class StressDbContext(DbContextOptions<StressDbContext> options) :
             e.Property(r => r.ResultJson).HasColumnName("result").HasColumnType("jsonb");
             e.Property(r => r.Owner).HasMaxLength(200);
             e.HasIndex(r => new { r.AgentId, r.CreatedAt }).HasDatabaseName("ix_stress_runs_agent");
-            // GET /stress/runs pages newest first by (created_at, stress_run_id): unfiltered, or by status (the index above
-            // serves the agent filter).
-            e.HasIndex(r => new { r.CreatedAt, r.StressRunId }).HasDatabaseName("ix_stress_runs_created_at");
-            e.HasIndex(r => new { r.Status, r.CreatedAt, r.StressRunId }).HasDatabaseName("ix_stress_runs_status_created_at");
+            // GET /stress/runs pages the caller's workspace newest first by (created_at, stress_run_id): unfiltered, or by
+            // status (the index above serves the agent filter).
+            e.HasIndex(r => new { r.WorkspaceId, r.CreatedAt, r.StressRunId }).HasDatabaseName("ix_stress_runs_workspace_created_at");
+            e.HasIndex(r => new { r.WorkspaceId, r.Status, r.CreatedAt, r.StressRunId }).HasDatabaseName("ix_stress_runs_workspace_status_created_at");
             // The heartbeat and the sweep for abandoned runs only ever look at running runs.
             e.HasIndex(r => r.HeartbeatAt).HasFilter("status = 'running'").HasDatabaseName("ix_stress_runs_running");
             e.Property(r => r.Workers).HasDefaultValue(1);

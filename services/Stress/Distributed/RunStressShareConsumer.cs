@@ -90,7 +90,7 @@ public sealed class RunStressShareConsumer(
             agent = await catalog.FindAgentVersionAsync(share.AgentId, share.AgentVersion, ct);
             if (share.SuiteId is { } suiteId)
             {
-                inputs = await catalog.FindInputsAsync(suiteId, share.BenchmarkId, ct);
+                inputs = (await catalog.FindInputsAsync(suiteId, share.BenchmarkId, ct))?.Inputs;
                 if (inputs is null)
                 {
                     return (null, $"{name}: suite {suiteId} (benchmark {share.BenchmarkId}) is no longer in the catalog.", null);

@@ -176,6 +176,12 @@ namespace BenchMesh.Stress.Data.Migrations
                         .HasDefaultValue(1)
                         .HasColumnName("workers");
 
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("workspace_id");
+
                     b.HasKey("StressRunId");
 
                     b.HasIndex("DeadlineAt")
@@ -189,11 +195,11 @@ namespace BenchMesh.Stress.Data.Migrations
                     b.HasIndex("AgentId", "CreatedAt")
                         .HasDatabaseName("ix_stress_runs_agent");
 
-                    b.HasIndex("CreatedAt", "StressRunId")
-                        .HasDatabaseName("ix_stress_runs_created_at");
+                    b.HasIndex("WorkspaceId", "CreatedAt", "StressRunId")
+                        .HasDatabaseName("ix_stress_runs_workspace_created_at");
 
-                    b.HasIndex("Status", "CreatedAt", "StressRunId")
-                        .HasDatabaseName("ix_stress_runs_status_created_at");
+                    b.HasIndex("WorkspaceId", "Status", "CreatedAt", "StressRunId")
+                        .HasDatabaseName("ix_stress_runs_workspace_status_created_at");
 
                     b.ToTable("stress_runs", "stress");
                 });
