@@ -99,6 +99,7 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
         }).ToList())
     {
         RegressionThresholds = new Dictionary<string, double>(m.RegressionThresholds, StringComparer.Ordinal),
+        WorkspaceId = string.IsNullOrEmpty(m.WorkspaceId) ? null : m.WorkspaceId,
     };
 
     /// <summary>The benchmark's own baseline first (no agent), then the suite's per agent.</summary>

@@ -17,6 +17,9 @@ public sealed record CatalogAgent(Guid AgentId, string Name, string WorkspaceId,
 public sealed record CatalogSuite(Guid SuiteId, string Name, string Category, IReadOnlyList<BenchmarkDefinition> Benchmarks)
 {
     public IReadOnlyDictionary<string, double> RegressionThresholds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The suite's workspace; null for suites created without one, which belong to <c>default</c>.</summary>
+    public string? WorkspaceId { get; init; }
 }
 
 /// <summary>The Suites service's agents and suites as the other services see them. Null answers mean "not found".</summary>

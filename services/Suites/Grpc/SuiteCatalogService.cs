@@ -21,6 +21,7 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no suite '{request.SuiteId}'."));
 
         var message = new SuiteMessage { SuiteId = suite.SuiteId.ToString(), Name = suite.Name, Category = suite.Category };
+        message.WorkspaceId = suite.WorkspaceId ?? "";
         message.RegressionThresholds.Add(suite.RegressionThresholdMap().ToDictionary());
         foreach (var baseline in suite.Baselines())
         {
