@@ -206,6 +206,22 @@ public sealed class WorkspaceTests(WorkspaceFixture fixture) : IClassFixture<Wor
         Assert.Equal(stale.AgentId, staleAgent.GetProperty("agent_id").GetGuid());
     }
 
+    [Theory]
+    [InlineData("team-a", "team-a")]
+    [InlineData("", null)]
+    public void The_catalog_reads_a_suites_workspace_and_none_for_a_suite_created_without_one(string sent, string? read)
+    {
+        var message = new Contracts.Grpc.Suites.SuiteMessage
+        {
+            SuiteId = Guid.NewGuid().ToString(), Name = "s", Category = "reasoning", WorkspaceId = sent,
+        };
+
+        var suite = Catalog.GrpcSuiteCatalog.ToSuite(message);
+
+        Assert.Equal(read, suite.WorkspaceId);
+        Assert.Equal(read ?? "default", Apis.RunAccess.OwnerOf(suite.WorkspaceId));
+    }
+
     /// <summary>A client of a workspace of its own (a member: workspaces are the same for every role).</summary>
     private HttpClient Client() =>
         fixture.Host.CreateClient().WithCaller($"ws-{Guid.NewGuid():N}", ServiceDefaults.Workspaces.CallerRole.Member);
