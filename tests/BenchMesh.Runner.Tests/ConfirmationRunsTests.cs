@@ -23,7 +23,7 @@ public sealed class ConfirmationRunsTests(Infrastructure infrastructure) : IClas
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "confirm");
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{_sampleAgents.BaseUrl}/http-json/fast?accuracy=1&latency_ms=5");
         var suite = host.Catalog.AddSuite(
             FakeSuiteCatalog.Benchmark("arithmetic", ("q1", "What is 12 + 7?", "19"), ("q2", "Compute 3 * 4", "12")),

@@ -29,7 +29,7 @@ public sealed class ModelJudgeTests(Infrastructure infrastructure) : IClassFixtu
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "judge");
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var judge = host.Catalog.AddAgent(AgentProtocols.OpenAiChat, $"{_sampleAgents.BaseUrl}/openai/judge", apiKey: "judge-key",
             pricing: new Pricing(1_000_000m, 0m, 0m)); // 1 USD per input token: the judge's cost is easy to see
         var agent = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{_sampleAgents.BaseUrl}/http-json/fast?accuracy=1&latency_ms=1",
@@ -103,7 +103,7 @@ public sealed class ModelJudgeTests(Infrastructure infrastructure) : IClassFixtu
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "nojudge");
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{_sampleAgents.BaseUrl}/http-json/fast?accuracy=1&latency_ms=1");
         var missing = Guid.NewGuid();
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("graded", ("q1", "What is 1 + 1?", "2"))

@@ -28,7 +28,7 @@ public sealed class OutboundRunTests(Infrastructure infrastructure) : IClassFixt
         await using var host = await RunnerHost.StartAsync(infrastructure, "rebind", s => s.AddSingleton<HostResolver>(resolver));
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         await using var agent = await CountingAgent.StartAsync(TimeSpan.Zero);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agentVersion = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"http://{name}:{new Uri(agent.BaseUrl).Port}/agent");
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2"), ("q2", "What is 2 + 0?", "2")));
 

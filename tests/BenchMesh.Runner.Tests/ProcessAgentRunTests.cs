@@ -50,7 +50,7 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "process_run", Enabled);
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.Process,
             mode == ProcessModes.JsonLines ? SampleProcessAgents.Endpoint(mode, "--json-lines") : SampleProcessAgents.Endpoint(mode));
         var suite = host.Catalog.AddSuite(Arithmetic(memoryLimitMb: 512));
@@ -77,7 +77,7 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "process_memory", Enabled);
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.Process, SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "1000"));
         var suite = host.Catalog.AddSuite(Arithmetic(memoryLimitMb: 64));
 
@@ -96,7 +96,7 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
     public async Task A_runner_without_process_agents_enabled_answers_422_saying_how_to_enable_them()
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "process_off");
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         Assert.False(host.Services.GetRequiredService<IOptions<ProcessAgentOptions>>().Value.Enabled); // the shipped default
         var agent = host.Catalog.AddAgent(AgentProtocols.Process, SampleProcessAgents.Endpoint(ProcessModes.PerCall));
         var suite = host.Catalog.AddSuite(Arithmetic());
@@ -121,7 +121,7 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
             Enabled = true,
             AllowedExecutables = [Path.GetDirectoryName(SampleProcessAgents.Calculator)! + "/"],
         }));
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var suite = host.Catalog.AddSuite(Arithmetic());
 
         foreach (var (endpoint, reason) in new[]

@@ -32,7 +32,7 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
         await using var host = await RunnerHost.StartAsync(infrastructure, "workerfault", settings: ShortTransientBudget);
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         await using var agent = await CountingAgent.StartAsync(TimeSpan.Zero);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         // The worker fetches the agent's API key from Suites before calling it: Suites goes down after the API's lookup.
         var agentVersion = host.Catalog.AddAgent(AgentProtocols.HttpJson, agent.Endpoint, apiKey: "secret");
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2")));
@@ -65,7 +65,7 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
         await using var host = await RunnerHost.StartAsync(infrastructure, "scoringfault");
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         await using var agent = await CountingAgent.StartAsync(TimeSpan.Zero);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agentVersion = host.Catalog.AddAgent(AgentProtocols.HttpJson, agent.Endpoint);
         var suite = host.Catalog.AddSuite(
             FakeSuiteCatalog.Benchmark("a", ("q1", "What is 1 + 1?", "2")),
@@ -117,7 +117,7 @@ public sealed class RunFailureTests(Infrastructure infrastructure) : IClassFixtu
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         bus.OnExecuted = executed => bus.PublishAsync(BusObserver.ScoresFor(executed, 0.9));
         await using var agent = await CountingAgent.StartAsync(TimeSpan.Zero);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agentVersion = host.Catalog.AddAgent(AgentProtocols.HttpJson, agent.Endpoint);
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2"), ("q2", "What is 3 - 1?", "2")));
 

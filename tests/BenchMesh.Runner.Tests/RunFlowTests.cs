@@ -27,7 +27,7 @@ public sealed class RunFlowTests(Infrastructure infrastructure) : IClassFixture<
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "flow");
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{_sampleAgents.BaseUrl}/http-json/fast?accuracy=1&latency_ms=5");
         var suite = host.Catalog.AddSuite(
             FakeSuiteCatalog.Benchmark("arithmetic", ("q1", "What is 12 + 7?", "19"), ("q2", "Compute 3 * 4", "12")),
@@ -106,7 +106,7 @@ public sealed class RunFlowTests(Infrastructure infrastructure) : IClassFixture<
         await using var host = await RunnerHost.StartAsync(infrastructure, "sync");
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         bus.OnExecuted = executed => bus.PublishAsync(BusObserver.ScoresFor(executed, 0.1, status: "failed"));
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.OpenAiChat, $"{_sampleAgents.BaseUrl}/openai/baseline?accuracy=1&latency_ms=20");
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("capitals", ("c1", "Capital of France?", "Paris")));
 
@@ -139,7 +139,7 @@ public sealed class RunFlowTests(Infrastructure infrastructure) : IClassFixture<
     public async Task Sync_run_that_outlasts_its_timeout_answers_202_with_the_run_as_it_stands()
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, "synctimeout");
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{_sampleAgents.BaseUrl}/http-json/fast");
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2")));
 

@@ -158,7 +158,7 @@ public sealed class RunLimitsTests(Infrastructure infrastructure) : IClassFixtur
     {
         await using var host = await RunnerHost.StartAsync(infrastructure, purpose);
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.HttpJson, endpoint, pricing: pricing);
         var suite = host.Catalog.AddSuite(Arithmetic(constraints));
 

@@ -38,7 +38,7 @@ public sealed class RunListFixture : IAsyncLifetime
 public sealed class RunListTests(RunListFixture fixture) : IClassFixture<RunListFixture>
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
-    private readonly HttpClient _http = fixture.Host.CreateClient();
+    private readonly HttpClient _http = fixture.Host.CreateClient().WithCaller();
 
     [Fact]
     public async Task Paging_through_more_runs_than_a_page_returns_each_once_newest_first_with_ties_broken_by_id()
@@ -177,9 +177,36 @@ public sealed class RunListTests(RunListFixture fixture) : IClassFixture<RunList
         await AssertFieldErrorAsync(foreign, "cursor");
     }
 
-    private static Run NewRun(Guid agent, Guid suite, string status, DateTimeOffset createdAt) => new()
+    [Fact]
+    public async Task A_workspace_lists_only_its_own_runs_whatever_the_filters()
+    {
+        var agent = Guid.NewGuid();
+        var (mine, theirs) = ($"ws-{Guid.NewGuid():N}", $"ws-{Guid.NewGuid():N}");
+        var own = await SeedAsync(Enumerable.Range(0, 3).Select(i => NewRun(agent, Guid.NewGuid(), RunStatuses.Completed, Start.AddMinutes(i), mine)));
+        await SeedAsync(Enumerable.Range(0, 3).Select(i => NewRun(agent, Guid.NewGuid(), RunStatuses.Completed, Start.AddMinutes(i), theirs)));
+        using var http = fixture.Host.CreateClient().WithCaller(mine);
+
+        foreach (var query in new[] { "", $"?agent_id={agent}", "?status=completed", "?limit=2" })
+        {
+            var ids = new List<Guid>();
+            string? cursor = null;
+            do
+            {
+                var separator = query.Length == 0 ? "?" : "&";
+                var page = await http.GetFromJsonAsync<JsonElement>($"/benchmarks/runs{query}{(cursor is null ? "" : $"{separator}cursor={cursor}")}");
+                ids.AddRange(page.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run_id").GetGuid()));
+                cursor = page.GetProperty("next_cursor").GetString();
+            }
+            while (cursor is not null);
+
+            Assert.Equal(Expected(own), ids);
+        }
+    }
+
+    private static Run NewRun(Guid agent, Guid suite, string status, DateTimeOffset createdAt, string workspaceId = Callers.DefaultWorkspace) => new()
     {
         RunId = Guid.NewGuid(),
+        WorkspaceId = workspaceId,
         AgentId = agent,
         AgentName = "bot",
         AgentVersion = "1.0",

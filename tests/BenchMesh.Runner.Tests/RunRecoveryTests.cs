@@ -32,7 +32,7 @@ public sealed class RunRecoveryTests(Infrastructure infrastructure) : IClassFixt
         });
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         await using var agent = await CountingAgent.StartAsync(TimeSpan.Zero);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agentVersion = host.Catalog.AddAgent(AgentProtocols.HttpJson, agent.Endpoint);
         var suite = host.Catalog.AddSuite(
             FakeSuiteCatalog.Benchmark("a", ("q1", "What is 1 + 1?", "2")),
@@ -93,7 +93,7 @@ public sealed class RunRecoveryTests(Infrastructure infrastructure) : IClassFixt
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         bus.OnExecuted = executed => bus.PublishAsync(BusObserver.ScoresFor(executed, 0.8));
         await using var agent = await CountingAgent.StartAsync(TimeSpan.Zero);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agentVersion = host.Catalog.AddAgent(AgentProtocols.HttpJson, agent.Endpoint, apiKey: "secret");
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2"), ("q2", "What is 3 - 1?", "2")));
         // Suites is down for the worker for longer than its budget: the benchmark fails before the agent is called.
@@ -148,7 +148,7 @@ public sealed class RunRecoveryTests(Infrastructure infrastructure) : IClassFixt
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         bus.OnExecuted = executed => bus.PublishAsync(BusObserver.ScoresFor(executed, 0.7));
         await using var agent = await CountingAgent.StartAsync(TimeSpan.Zero);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var agentVersion = host.Catalog.AddAgent(AgentProtocols.HttpJson, agent.Endpoint);
         var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arith", ("q1", "What is 1 + 1?", "2")));
         agent.Hold(0);

@@ -36,7 +36,7 @@ public sealed class RunnerApiFixture : IAsyncLifetime
 /// <summary>POST /benchmarks/run rejections: each answers a ProblemDetails and writes nothing.</summary>
 public sealed class RunsApiTests(RunnerApiFixture fixture) : IClassFixture<RunnerApiFixture>
 {
-    private readonly HttpClient _http = fixture.Host.CreateClient();
+    private readonly HttpClient _http = fixture.Host.CreateClient().WithCaller();
 
     private async Task AssertNothingWrittenAsync()
     {

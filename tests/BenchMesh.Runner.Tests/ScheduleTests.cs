@@ -43,7 +43,7 @@ public sealed class ScheduleTests(Infrastructure infrastructure, ITestOutputHelp
         await executions.ListenToAsync(replicaA);
         await executions.ListenToAsync(replicaB);
 
-        var schedule = await CreateAsync(replicaA.CreateClient(), agentId, suiteId, EverySecond);
+        var schedule = await CreateAsync(replicaA.CreateClient().WithCaller(), agentId, suiteId, EverySecond);
         const int fireTimes = 8;
         await Eventually.TrueAsync(async () => await CountAsync(database, "schedule_firings") >= fireTimes, Wait, $"{fireTimes} firings");
 
@@ -78,12 +78,12 @@ public sealed class ScheduleTests(Infrastructure infrastructure, ITestOutputHelp
         Guid schedule;
         await using (var first = RunnerHost.StartReplica(database, rabbitMq, catalog, "before-restart"))
         {
-            schedule = await CreateAsync(first.CreateClient(), agentId, suiteId, EverySecond);
+            schedule = await CreateAsync(first.CreateClient().WithCaller(), agentId, suiteId, EverySecond);
         }
 
         // A new scheduler process on the same database: the schedule is there, and it fires from this one.
         await using var second = RunnerHost.StartReplica(database, rabbitMq, catalog, "after-restart");
-        var http = second.CreateClient();
+        var http = second.CreateClient().WithCaller();
         await Eventually.TrueAsync(
             async () => (await FiringsAsync(database, schedule)).Any(f => f.InstanceId == "after-restart" && f.Outcome == "started"),
             Wait, "a firing by the restarted scheduler");
@@ -116,7 +116,7 @@ public sealed class ScheduleTests(Infrastructure infrastructure, ITestOutputHelp
         var catalog = new FakeSuiteCatalog();
         var (agentId, suiteId) = AddAgentAndSuite(catalog);
         await using var host = RunnerHost.StartReplica(database, rabbitMq, catalog, "deleted-agent");
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
 
         // Monthly: it fires now only because the test triggers it.
         var schedule = await CreateAsync(http, agentId, suiteId, "0 3 1 * *");
@@ -149,7 +149,7 @@ public sealed class ScheduleTests(Infrastructure infrastructure, ITestOutputHelp
         await using var host = RunnerHost.StartReplica(database, rabbitMq, catalog, "coverage");
         await using var bus = await BusObserver.StartAsync(rabbitMq);
         bus.OnExecuted = executed => bus.PublishAsync(BusObserver.ScoresFor(executed, 0.9)); // the test plays Scoring
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
 
         var before = await http.GetFromJsonAsync<JsonElement>("/benchmarks/coverage");
         Assert.Equal(2, before.GetProperty("active_agents").GetInt32());
@@ -183,7 +183,7 @@ public sealed class ScheduleTests(Infrastructure infrastructure, ITestOutputHelp
         var catalog = new FakeSuiteCatalog();
         var (agentId, suiteId) = AddAgentAndSuite(catalog);
         await using var host = RunnerHost.StartReplica(database, rabbitMq, catalog, "validation");
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
 
         async Task<string[]> FieldErrorsAsync(object body)
         {

@@ -82,7 +82,7 @@ public sealed class StrictAgentTests(Infrastructure infrastructure) : IClassFixt
         await using var agent = await StrictPythonAgent.StartAsync();
         await using var host = await RunnerHost.StartAsync(infrastructure, "strict");
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
-        var http = host.CreateClient();
+        var http = host.CreateClient().WithCaller();
         var httpJson = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{agent.BaseUrl}/agent");
         var openAi = host.Catalog.AddAgent(AgentProtocols.OpenAiChat, agent.BaseUrl);
         var items = new[]

@@ -173,4 +173,7 @@ public sealed record BenchmarkExecuted
     /// would ignore a plain redelivery.
     /// </summary>
     public bool Replayed { get; init; }
+
+    /// <summary>The workspace of the run (<see cref="RunBenchmark.WorkspaceId"/>); null from runners before workspaces.</summary>
+    public string? WorkspaceId { get; init; }
 }

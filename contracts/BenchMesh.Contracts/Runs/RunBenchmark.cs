@@ -19,4 +19,7 @@ public sealed record RunBenchmark
     public required BenchmarkDefinition Benchmark { get; init; }
     public required RunConfiguration Configuration { get; init; }
     public required DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>The workspace the run belongs to (whose caller started it); null from runners before workspaces.</summary>
+    public string? WorkspaceId { get; init; }
 }

@@ -14,4 +14,7 @@ public sealed record SuiteRunCompleted
     public required int Benchmarks { get; init; }
     public required double OverallScore { get; init; }
     public required DateTimeOffset CompletedAt { get; init; }
+
+    /// <summary>The workspace the run belongs to; null from runners before workspaces.</summary>
+    public string? WorkspaceId { get; init; }
 }

@@ -1,6 +1,7 @@
 using BenchMesh.Catalog;
 using BenchMesh.Runner.Data;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,7 @@ namespace BenchMesh.Runner.Apis;
 /// at least one version (one without a version cannot be run); it is <em>benchmarked</em> when a benchmark execution of
 /// any of its versions, in any suite, was scored within the window. A scored execution is the unit because it is what
 /// the leaderboard and regression detection consume: a run in which one benchmark failed still measured the agent.
+/// The report is the caller's workspace's: its own agents, benchmarked by its own runs, scheduled by its own schedules.
 /// </summary>
 public static class CoverageApi
 {
@@ -21,12 +23,14 @@ public static class CoverageApi
     public static IEndpointRouteBuilder MapCoverageApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/benchmarks/coverage", GetCoverageAsync).WithTags("Coverage").WithName("GetCoverage")
-            .WithSummary("The share of active agents benchmarked in the window, and the stale ones.");
+            .WithSummary("The share of active agents benchmarked in the window, and the stale ones.")
+            .RequireCaller();
         return app;
     }
 
     public static async Task<Results<Ok<CoverageResponse>, ValidationProblem, ProblemHttpResult>> GetCoverageAsync(
-        [FromQuery(Name = "window_days")] int? windowDays, RunnerDbContext db, ISuiteCatalog catalog, TimeProvider time, CancellationToken ct)
+        [FromQuery(Name = "window_days")] int? windowDays, Caller caller, RunnerDbContext db, ISuiteCatalog catalog, TimeProvider time,
+        CancellationToken ct)
     {
         var errors = new ValidationErrors().Range("window_days", windowDays, 1, MaxWindowDays);
         if (!errors.IsValid)
@@ -44,15 +48,17 @@ public static class CoverageApi
             return CatalogProblems.Unavailable(e);
         }
 
-        var active = agents.Where(a => a.Versions.Count > 0).ToList();
+        var active = agents.Where(a => a.Versions.Count > 0 && caller.Owns(a)).ToList();
         var ids = active.Select(a => a.AgentId).ToList();
         var lastScored = await db.RunBenchmarks.AsNoTracking()
             .Where(b => b.ScoredAt != null)
-            .Join(db.Runs.Where(r => ids.Contains(r.AgentId)), b => b.RunId, r => r.RunId, (b, r) => new { r.AgentId, b.ScoredAt })
+            .Join(db.Runs.Where(r => r.WorkspaceId == caller.WorkspaceId && ids.Contains(r.AgentId)), b => b.RunId, r => r.RunId,
+                (b, r) => new { r.AgentId, b.ScoredAt })
             .GroupBy(x => x.AgentId)
             .Select(g => new { AgentId = g.Key, Last = g.Max(x => x.ScoredAt) })
             .ToDictionaryAsync(x => x.AgentId, x => x.Last, ct);
-        var scheduled = (await db.Schedules.AsNoTracking().Where(s => ids.Contains(s.AgentId)).Select(s => s.AgentId).Distinct().ToListAsync(ct))
+        var scheduled = (await db.Schedules.AsNoTracking()
+                .Where(s => s.WorkspaceId == caller.WorkspaceId && ids.Contains(s.AgentId)).Select(s => s.AgentId).Distinct().ToListAsync(ct))
             .ToHashSet();
 
         var now = time.GetUtcNow();

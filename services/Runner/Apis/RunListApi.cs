@@ -1,5 +1,6 @@
 using BenchMesh.Runner.Data;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public sealed record RunSummary(
 /// <summary>One page of runs, newest first; <c>next_cursor</c> asks for the next page, null on the last.</summary>
 public sealed record RunList(IReadOnlyList<RunSummary> Runs, string? NextCursor);
 
-/// <summary><c>GET /benchmarks/runs</c>: the runs, newest request first, filtered and paged by cursor.</summary>
+/// <summary><c>GET /benchmarks/runs</c>: the caller's workspace's runs, newest request first, filtered and paged by cursor.</summary>
 public static class RunListApi
 {
     /// <summary>The name this list's cursors are checked against (a cursor of another list is refused).</summary>
@@ -41,7 +42,7 @@ public static class RunListApi
     private static readonly string[] Statuses = [RunStatuses.Queued, RunStatuses.Running, RunStatuses.Completed, RunStatuses.Failed];
 
     public static async Task<Results<Ok<RunList>, ValidationProblem>> ListRunsAsync(
-        [AsParameters] RunListQuery query, RunnerDbContext db, CancellationToken ct)
+        [AsParameters] RunListQuery query, Caller caller, RunnerDbContext db, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var agentId = ReadId(errors, "agent_id", query.AgentId);
@@ -59,7 +60,7 @@ public static class RunListApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var runs = db.Runs.AsNoTracking();
+        var runs = db.Runs.AsNoTracking().Where(r => r.WorkspaceId == caller.WorkspaceId);
         if (agentId is { } agent)
         {
             runs = runs.Where(r => r.AgentId == agent);

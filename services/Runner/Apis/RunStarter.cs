@@ -2,6 +2,7 @@ using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Data;
+using BenchMesh.ServiceDefaults.Workspaces;
 
 namespace BenchMesh.Runner.Apis;
 
@@ -24,39 +25,26 @@ public sealed record RunRefusal(string Code, int StatusCode, string Title, strin
 /// <summary>A run ready to save, or why there is none.</summary>
 public sealed record RunStart(Run? Run, RunRefusal? Refusal);
 
+/// <summary>The agent version and the suite a run would use, or why they cannot be used.</summary>
+public sealed record RunSubjects(CatalogAgentVersion? Agent, CatalogSuite? Suite, RunRefusal? Refusal);
+
 /// <summary>
 /// The one way a run starts, for <c>POST /benchmarks/run</c> and for scheduled firings alike: look the agent version and
-/// the suite up, check that the run can execute, and add the run with its work to the context. The caller saves, so
-/// that it can record its own rows (a schedule's firing) in the same transaction.
+/// the suite up (as the caller sees them: <see cref="RunAccess"/>), check that the run can execute, and add the run, in
+/// the caller's workspace, with its work to the context. It does not save: the API or the firing does, so that a
+/// firing can record its own row in the same transaction.
 /// </summary>
 public sealed class RunStarter(
     RunnerDbContext db, ISuiteCatalog catalog, IAgentEndpointProbe probe, TimeProvider time, ProcessAgentPolicy processAgents)
 {
     /// <param name="agentVersion">Null or empty: the agent's latest version.</param>
     public async Task<RunStart> PrepareAsync(
-        Guid agentId, string? agentVersion, Guid suiteId, EffectiveRunConfiguration configuration, CancellationToken ct)
+        Caller caller, Guid agentId, string? agentVersion, Guid suiteId, EffectiveRunConfiguration configuration, CancellationToken ct)
     {
-        CatalogAgentVersion? agent;
-        CatalogSuite? suite;
-        try
+        var (agent, suite, notFound) = await FindAsync(catalog, caller, agentId, agentVersion, suiteId, ct);
+        if (agent is null || suite is null)
         {
-            agent = await catalog.GetAgentVersionAsync(agentId, agentVersion, ct);
-            suite = await catalog.GetSuiteAsync(suiteId, ct);
-        }
-        catch (SuiteCatalogUnavailableException e)
-        {
-            return Refused(RunRefusal.CatalogUnavailable, StatusCodes.Status503ServiceUnavailable, "The suite catalog is unavailable.", e.Message);
-        }
-
-        if (agent is null)
-        {
-            return Refused(RunRefusal.AgentNotFound, StatusCodes.Status404NotFound, "Agent not found.",
-                string.IsNullOrWhiteSpace(agentVersion) ? $"No agent {agentId} with a version." : $"No version '{agentVersion}' of agent {agentId}.");
-        }
-
-        if (suite is null)
-        {
-            return Refused(RunRefusal.SuiteNotFound, StatusCodes.Status404NotFound, "Suite not found.", $"No suite {suiteId}.");
+            return new RunStart(null, notFound);
         }
 
         if (RunsApi.ValidateSampleCount(suite, configuration.Iterations) is { IsValid: false } tooLarge)
@@ -91,7 +79,41 @@ public sealed class RunStarter(
                 unreachable);
         }
 
-        return new RunStart(RunsApi.CreateRun(db, snapshot, suite, configuration, time.GetUtcNow()), null);
+        return new RunStart(RunsApi.CreateRun(db, caller.WorkspaceId, snapshot, suite, configuration, time.GetUtcNow()), null);
+    }
+
+    /// <summary>
+    /// The agent version and the suite, when both exist and <paramref name="caller"/> can see them. One it cannot see is
+    /// refused exactly as one that does not exist.
+    /// </summary>
+    public static async Task<RunSubjects> FindAsync(
+        ISuiteCatalog catalog, Caller caller, Guid agentId, string? agentVersion, Guid suiteId, CancellationToken ct)
+    {
+        CatalogAgentVersion? agent;
+        CatalogSuite? suite;
+        try
+        {
+            agent = await catalog.GetAgentVersionAsync(agentId, agentVersion, ct);
+            suite = await catalog.GetSuiteAsync(suiteId, ct);
+        }
+        catch (SuiteCatalogUnavailableException e)
+        {
+            return new RunSubjects(null, null, new RunRefusal(
+                RunRefusal.CatalogUnavailable, StatusCodes.Status503ServiceUnavailable, "The suite catalog is unavailable.", e.Message));
+        }
+
+        if (agent is null || !caller.CanRun(agent.Snapshot))
+        {
+            return new RunSubjects(null, null, new RunRefusal(RunRefusal.AgentNotFound, StatusCodes.Status404NotFound, "Agent not found.",
+                string.IsNullOrWhiteSpace(agentVersion) ? $"No agent {agentId} with a version." : $"No version '{agentVersion}' of agent {agentId}."));
+        }
+
+        if (suite is null || !caller.CanRun(suite))
+        {
+            return new RunSubjects(null, null, new RunRefusal(RunRefusal.SuiteNotFound, StatusCodes.Status404NotFound, "Suite not found.", $"No suite {suiteId}."));
+        }
+
+        return new RunSubjects(agent, suite, null);
     }
 
     private static RunStart Refused(string code, int statusCode, string title, string detail) =>

@@ -7,6 +7,7 @@ using BenchMesh.Persistence;
 using BenchMesh.Runner.Agents;
 using BenchMesh.Runner.Data;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +22,7 @@ public static class RunsApi
 
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/benchmarks").WithTags("Runs");
+        var group = app.MapGroup("/benchmarks").WithTags("Runs").RequireCaller();
         group.MapPost("/run", StartRunAsync).WithName("StartRun").WithSummary("Run a suite against an agent version.");
         group.MapGet("/runs/{run_id:guid}", GetRunAsync).WithName("GetRun").WithSummary("A run's status, progress and report.");
         group.MapGet("/runs", RunListApi.ListRunsAsync).WithName("ListRuns").WithSummary("The runs, newest first, filtered and paged by cursor.");
@@ -31,7 +32,7 @@ public static class RunsApi
     }
 
     public static async Task<Results<Accepted<RunAccepted>, Ok<RunResponse>, Accepted<RunResponse>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
-        StartRunRequest request, RunnerDbContext db, RunStarter starter, TimeProvider time, CancellationToken ct)
+        StartRunRequest request, Caller caller, RunnerDbContext db, RunStarter starter, TimeProvider time, CancellationToken ct)
     {
         var (agentId, suiteId, configuration, errors) = Validate(request);
         if (!errors.IsValid)
@@ -39,7 +40,7 @@ public static class RunsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var (run, refusal) = await starter.PrepareAsync(agentId, request.AgentVersion, suiteId, configuration, ct);
+        var (run, refusal) = await starter.PrepareAsync(caller, agentId, request.AgentVersion, suiteId, configuration, ct);
         if (run is null)
         {
             return refusal!.Errors is { } fieldErrors
@@ -59,7 +60,7 @@ public static class RunsApi
         var deadline = time.GetUtcNow().AddSeconds(configuration.TimeoutSeconds);
         while (true)
         {
-            var current = await LoadAsync(db, run.RunId, ct);
+            var current = await LoadAsync(db, caller, run.RunId, ct);
             if (current is not null && RunStatuses.IsFinal(current.Status))
             {
                 return TypedResults.Ok(ToResponse(current));
@@ -74,12 +75,11 @@ public static class RunsApi
         }
     }
 
-    public static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> GetRunAsync(Guid run_id, RunnerDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> GetRunAsync(
+        Guid run_id, Caller caller, RunnerDbContext db, CancellationToken ct)
     {
-        var run = await LoadAsync(db, run_id, ct);
-        return run is null
-            ? TypedResults.Problem(title: "Run not found.", detail: $"No run {run_id}.", statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Ok(ToResponse(run));
+        var run = await LoadAsync(db, caller, run_id, ct);
+        return run is null ? RunNotFound(run_id) : TypedResults.Ok(ToResponse(run));
     }
 
     /// <summary>
@@ -89,14 +89,16 @@ public static class RunsApi
     /// a benchmark.
     /// </summary>
     public static async Task<Results<Accepted<RunRetryAccepted>, ProblemHttpResult>> RetryRunAsync(
-        Guid run_id, RunnerDbContext db, TimeProvider time, CancellationToken ct)
+        Guid run_id, Caller caller, RunnerDbContext db, TimeProvider time, CancellationToken ct)
     {
         return await db.InTransactionAsync<Results<Accepted<RunRetryAccepted>, ProblemHttpResult>>(async token =>
         {
-            var run = await db.Runs.FromSql($"SELECT * FROM runner.runs WHERE run_id = {run_id} FOR UPDATE").SingleOrDefaultAsync(token);
+            var run = await db.Runs
+                .FromSql($"SELECT * FROM runner.runs WHERE run_id = {run_id} AND workspace_id = {caller.WorkspaceId} FOR UPDATE")
+                .SingleOrDefaultAsync(token);
             if (run is null)
             {
-                return TypedResults.Problem(title: "Run not found.", detail: $"No run {run_id}.", statusCode: StatusCodes.Status404NotFound);
+                return RunNotFound(run_id);
             }
 
             if (run.Status != RunStatuses.Failed)
@@ -221,11 +223,14 @@ public static class RunsApi
     /// The run, one row per benchmark and one <see cref="RunBenchmark"/> command per benchmark in the outbox: all in
     /// the caller's single SaveChanges, so a run is never recorded without its work, nor work sent without its run.
     /// </summary>
-    internal static Run CreateRun(RunnerDbContext db, AgentSnapshot agent, CatalogSuite suite, EffectiveRunConfiguration configuration, DateTimeOffset now, Guid? runId = null)
+    internal static Run CreateRun(
+        RunnerDbContext db, string workspaceId, AgentSnapshot agent, CatalogSuite suite, EffectiveRunConfiguration configuration, DateTimeOffset now,
+        Guid? runId = null)
     {
         var run = new Run
         {
             RunId = runId ?? Guid.NewGuid(),
+            WorkspaceId = workspaceId,
             AgentId = agent.AgentId,
             AgentVersion = agent.Version,
             AgentName = agent.AgentName,
@@ -267,14 +272,20 @@ public static class RunsApi
                 Benchmark = benchmark,
                 Configuration = runConfiguration,
                 RequestedAt = now,
+                WorkspaceId = workspaceId,
             }, executionId);
         }
 
         return run;
     }
 
-    private static Task<Run?> LoadAsync(RunnerDbContext db, Guid runId, CancellationToken ct) =>
-        db.Runs.AsNoTracking().Include(r => r.Benchmarks).SingleOrDefaultAsync(r => r.RunId == runId, ct);
+    /// <summary>The run, when it is <paramref name="caller"/>'s workspace's; another workspace's run is not found.</summary>
+    private static Task<Run?> LoadAsync(RunnerDbContext db, Caller caller, Guid runId, CancellationToken ct) =>
+        db.Runs.AsNoTracking().Include(r => r.Benchmarks)
+            .SingleOrDefaultAsync(r => r.RunId == runId && r.WorkspaceId == caller.WorkspaceId, ct);
+
+    private static ProblemHttpResult RunNotFound(Guid runId) =>
+        TypedResults.Problem(title: "Run not found.", detail: $"No run {runId}.", statusCode: StatusCodes.Status404NotFound);
 
     private static RunResponse ToResponse(Run run)
     {

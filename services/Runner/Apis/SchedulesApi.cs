@@ -3,6 +3,7 @@ using BenchMesh.Catalog;
 using BenchMesh.Runner.Data;
 using BenchMesh.Runner.Scheduling;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,10 @@ using Quartz;
 
 namespace BenchMesh.Runner.Apis;
 
-/// <summary><c>/benchmarks/schedules</c>: recurring runs of a suite against an agent (docs/api.md, "Schedules").</summary>
+/// <summary>
+/// <c>/benchmarks/schedules</c>: recurring runs of a suite against an agent (docs/api.md, "Schedules"). A schedule belongs
+/// to its creator's workspace; another workspace's schedule is not found.
+/// </summary>
 public static class SchedulesApi
 {
     /// <summary>How many fire times ahead the minimum interval is checked over.</summary>
@@ -19,7 +23,7 @@ public static class SchedulesApi
 
     public static IEndpointRouteBuilder MapSchedulesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/benchmarks/schedules").WithTags("Schedules");
+        var group = app.MapGroup("/benchmarks/schedules").WithTags("Schedules").RequireCaller();
         group.MapPost("/", CreateScheduleAsync).WithName("CreateSchedule").WithSummary("Run a suite against an agent on a cron schedule.");
         group.MapGet("/", ListSchedulesAsync).WithName("ListSchedules").WithSummary("Schedules, optionally of one agent or suite.");
         group.MapGet("/{schedule_id:guid}", GetScheduleAsync).WithName("GetSchedule").WithSummary("A schedule with its next and last firing.");
@@ -28,7 +32,7 @@ public static class SchedulesApi
     }
 
     public static async Task<Results<Created<ScheduleResponse>, ValidationProblem, ProblemHttpResult>> CreateScheduleAsync(
-        CreateScheduleRequest request, RunnerDbContext db, ISuiteCatalog catalog, ScheduleTriggers triggers, TimeProvider time,
+        CreateScheduleRequest request, Caller caller, RunnerDbContext db, ISuiteCatalog catalog, ScheduleTriggers triggers, TimeProvider time,
         IOptions<RunnerOptions> options, CancellationToken ct)
     {
         // The run's own fields are checked exactly as POST /benchmarks/run checks them.
@@ -41,29 +45,16 @@ public static class SchedulesApi
         }
 
         var agentVersion = string.IsNullOrWhiteSpace(request.AgentVersion) ? null : request.AgentVersion.Trim();
-        try
+        // The agent and the suite must exist and be the caller's to run, as for POST /benchmarks/run (same answers).
+        if ((await RunStarter.FindAsync(catalog, caller, agentId, agentVersion, suiteId, ct)).Refusal is { } refusal)
         {
-            if (await catalog.GetAgentVersionAsync(agentId, agentVersion, ct) is null)
-            {
-                return TypedResults.Problem(
-                    title: "Agent not found.",
-                    detail: agentVersion is null ? $"No agent {agentId} with a version." : $"No version '{agentVersion}' of agent {agentId}.",
-                    statusCode: StatusCodes.Status404NotFound);
-            }
-
-            if (await catalog.GetSuiteAsync(suiteId, ct) is null)
-            {
-                return TypedResults.Problem(title: "Suite not found.", detail: $"No suite {suiteId}.", statusCode: StatusCodes.Status404NotFound);
-            }
-        }
-        catch (SuiteCatalogUnavailableException e)
-        {
-            return CatalogProblems.Unavailable(e);
+            return TypedResults.Problem(title: refusal.Title, detail: refusal.Detail, statusCode: refusal.StatusCode);
         }
 
         var schedule = new BenchmarkSchedule
         {
             ScheduleId = Guid.CreateVersion7(),
+            WorkspaceId = caller.WorkspaceId,
             AgentId = agentId,
             AgentVersion = agentVersion,
             SuiteId = suiteId,
@@ -94,7 +85,7 @@ public static class SchedulesApi
 
     public static async Task<Results<Ok<ScheduleListResponse>, ValidationProblem>> ListSchedulesAsync(
         [FromQuery(Name = "agent_id")] string? agentId, [FromQuery(Name = "suite_id")] string? suiteId,
-        RunnerDbContext db, ScheduleTriggers triggers, CancellationToken ct)
+        Caller caller, RunnerDbContext db, ScheduleTriggers triggers, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var agent = ParseOptionalId(errors, "agent_id", agentId);
@@ -104,7 +95,7 @@ public static class SchedulesApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var query = db.Schedules.AsNoTracking();
+        var query = db.Schedules.AsNoTracking().Where(x => x.WorkspaceId == caller.WorkspaceId);
         if (agent is { } a)
         {
             query = query.Where(s => s.AgentId == a);
@@ -126,15 +117,15 @@ public static class SchedulesApi
     }
 
     public static async Task<Results<Ok<ScheduleResponse>, ProblemHttpResult>> GetScheduleAsync(
-        Guid schedule_id, RunnerDbContext db, ScheduleTriggers triggers, CancellationToken ct) =>
-        await db.Schedules.AsNoTracking().SingleOrDefaultAsync(s => s.ScheduleId == schedule_id, ct) is { } schedule
+        Guid schedule_id, Caller caller, RunnerDbContext db, ScheduleTriggers triggers, CancellationToken ct) =>
+        await db.Schedules.AsNoTracking().SingleOrDefaultAsync(s => s.ScheduleId == schedule_id && s.WorkspaceId == caller.WorkspaceId, ct) is { } schedule
             ? TypedResults.Ok(await ToResponseAsync(db, triggers, schedule, ct))
             : NotFound(schedule_id);
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteScheduleAsync(
-        Guid schedule_id, RunnerDbContext db, ScheduleTriggers triggers, CancellationToken ct)
+        Guid schedule_id, Caller caller, RunnerDbContext db, ScheduleTriggers triggers, CancellationToken ct)
     {
-        var schedule = await db.Schedules.SingleOrDefaultAsync(s => s.ScheduleId == schedule_id, ct);
+        var schedule = await db.Schedules.SingleOrDefaultAsync(s => s.ScheduleId == schedule_id && s.WorkspaceId == caller.WorkspaceId, ct);
         if (schedule is null)
         {
             return NotFound(schedule_id);

@@ -49,12 +49,12 @@ public sealed class ConfirmationRunsRequestedConsumer(
 
         var basedOn = await db.Runs.AsNoTracking()
             .Where(r => r.RunId == request.BasedOnRunId)
-            .Select(r => r.ConfigurationJson)
+            .Select(r => new { r.ConfigurationJson, r.WorkspaceId })
             .FirstOrDefaultAsync(ct);
         var defaults = new RunConfiguration();
         var configuration = (basedOn is null
                 ? null
-                : JsonSerializer.Deserialize<EffectiveRunConfiguration>(basedOn, ServiceDefaultsExtensions.PublicJson))
+                : JsonSerializer.Deserialize<EffectiveRunConfiguration>(basedOn.ConfigurationJson, ServiceDefaultsExtensions.PublicJson))
             ?? new EffectiveRunConfiguration(defaults.WarmupRuns, defaults.Iterations, defaults.Concurrency, RunsApi.DefaultTimeoutSeconds, defaults.MaxConsecutiveFailures);
         configuration = configuration with { Iterations = Math.Clamp(request.AdditionalRuns, 1, RunLimits.MaxIterations) };
         var only = suite with { Benchmarks = [benchmark] };
@@ -65,7 +65,9 @@ public sealed class ConfirmationRunsRequestedConsumer(
             return;
         }
 
-        RunsApi.CreateRun(db, agent.Snapshot, only, configuration, time.GetUtcNow(), request.RequestId);
+        // The confirmation belongs where the run it confirms does (whose results it pools with), else to the agent's workspace.
+        var workspaceId = basedOn?.WorkspaceId ?? RunAccess.OwnerOf(agent.Snapshot.WorkspaceId);
+        RunsApi.CreateRun(db, workspaceId, agent.Snapshot, only, configuration, time.GetUtcNow(), request.RequestId);
         try
         {
             await db.SaveChangesAsync(ct);

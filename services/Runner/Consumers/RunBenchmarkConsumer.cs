@@ -160,6 +160,7 @@ public sealed class RunBenchmarkConsumer(
             WorkerId = WorkerId,
             StartedAt = startedAt,
             CompletedAt = time.GetUtcNow(),
+            WorkspaceId = message.WorkspaceId,
         };
 
         await StoreAsync(executed, ct);

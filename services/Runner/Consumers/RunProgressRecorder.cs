@@ -81,6 +81,7 @@ public sealed class RunProgressRecorder(RunnerDbContext db, TimeProvider time, I
             Benchmarks = run.TotalBenchmarks,
             OverallScore = run.OverallScore.Value,
             CompletedAt = now,
+            WorkspaceId = run.WorkspaceId,
         });
         logger.LogInformation("Run {RunId} {Status}: overall score {OverallScore:0.###}", run.RunId, run.Status, run.OverallScore);
     }

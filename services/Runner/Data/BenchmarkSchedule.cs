@@ -11,6 +11,9 @@ public sealed class BenchmarkSchedule
     public const int MaxTimeZoneLength = 100;
 
     public Guid ScheduleId { get; set; }
+
+    /// <summary>The workspace of the caller who created it; its firings start runs as that workspace.</summary>
+    public required string WorkspaceId { get; set; }
     public Guid AgentId { get; set; }
 
     /// <summary>Null: the agent's latest version at each firing.</summary>

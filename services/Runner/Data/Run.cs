@@ -24,6 +24,9 @@ public sealed class Run
     public required string AgentName { get; set; }
     public Guid SuiteId { get; set; }
 
+    /// <summary>The workspace the run belongs to: its caller's, or its schedule's (<see cref="Apis.RunAccess"/>).</summary>
+    public required string WorkspaceId { get; set; }
+
     /// <summary>The effective configuration (JSON object, snake_case), as the API reports it.</summary>
     public required string ConfigurationJson { get; set; }
     public required string Status { get; set; }

@@ -1,5 +1,6 @@
 using BenchMesh.Persistence;
 using BenchMesh.Messaging.Outbox;
+using BenchMesh.Runner.Apis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -30,12 +31,13 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(r => r.AgentName).HasMaxLength(200);
             e.Property(r => r.ConfigurationJson).HasColumnName("configuration").HasColumnType("jsonb");
             e.Property(r => r.Status).HasMaxLength(20);
+            e.Property(r => r.WorkspaceId).HasMaxLength(RunAccess.MaxWorkspaceIdLength);
             e.HasIndex(r => new { r.AgentId, r.CreatedAt }).HasDatabaseName("ix_runs_agent_id_created_at");
-            // GET /benchmarks/runs pages newest first by (created_at, run_id): unfiltered, or by suite or status (the index
-            // above serves the agent filter).
-            e.HasIndex(r => new { r.CreatedAt, r.RunId }).HasDatabaseName("ix_runs_created_at_run_id");
+            // GET /benchmarks/runs pages a workspace's runs newest first by (created_at, run_id): unfiltered, or by suite
+            // or status (the index above serves the agent filter; an agent's runs are nearly all one workspace's).
+            e.HasIndex(r => new { r.WorkspaceId, r.CreatedAt, r.RunId }).HasDatabaseName("ix_runs_workspace_id_created_at");
             e.HasIndex(r => new { r.SuiteId, r.CreatedAt, r.RunId }).HasDatabaseName("ix_runs_suite_id_created_at");
-            e.HasIndex(r => new { r.Status, r.CreatedAt, r.RunId }).HasDatabaseName("ix_runs_status_created_at");
+            e.HasIndex(r => new { r.WorkspaceId, r.Status, r.CreatedAt, r.RunId }).HasDatabaseName("ix_runs_workspace_id_status_created_at");
             e.HasMany(r => r.Benchmarks).WithOne().HasForeignKey(b => b.RunId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -71,6 +73,8 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(s => s.CronExpression).HasMaxLength(BenchmarkSchedule.MaxCronExpressionLength);
             e.Property(s => s.TimeZone).HasMaxLength(BenchmarkSchedule.MaxTimeZoneLength);
             e.Property(s => s.ConfigurationJson).HasColumnName("configuration").HasColumnType("jsonb");
+            e.Property(s => s.WorkspaceId).HasMaxLength(RunAccess.MaxWorkspaceIdLength);
+            e.HasIndex(s => s.WorkspaceId).HasDatabaseName("ix_schedules_workspace_id");
             e.HasIndex(s => new { s.AgentId, s.SuiteId }).HasDatabaseName("ix_schedules_agent_id_suite_id");
             e.HasIndex(s => s.SuiteId).HasDatabaseName("ix_schedules_suite_id");
         });

@@ -10,7 +10,7 @@ namespace BenchMesh.Runner.Scheduling;
 
 /// <summary>
 /// One firing of a schedule: starts the run through <see cref="RunStarter"/> (exactly what <c>POST /benchmarks/run</c>
-/// does) and records the firing in the same transaction as the run. A firing that cannot start a run (the agent or
+/// does, as the schedule's workspace) and records the firing in the same transaction as the run. A firing that cannot start a run (the agent or
 /// suite was deleted, the agent is unreachable, the catalog is down) is recorded with the reason, not thrown: the
 /// schedule keeps firing, and the coverage report shows the agent going stale.
 /// </summary>
@@ -33,7 +33,9 @@ public sealed class ScheduledRunJob(IServiceScopeFactory scopes, TimeProvider ti
 
         var configuration = JsonSerializer.Deserialize<EffectiveRunConfiguration>(schedule.ConfigurationJson, ServiceDefaultsExtensions.PublicJson)!;
         var starter = scope.ServiceProvider.GetRequiredService<RunStarter>();
-        var (run, refusal) = await starter.PrepareAsync(schedule.AgentId, schedule.AgentVersion, schedule.SuiteId, configuration, cancellationToken);
+        var (run, refusal) = await starter.PrepareAsync(
+            RunAccess.ScheduleCaller(schedule.WorkspaceId, schedule.ScheduleId), schedule.AgentId, schedule.AgentVersion, schedule.SuiteId,
+            configuration, cancellationToken);
         db.ScheduleFirings.Add(new ScheduleFiring
         {
             FiringId = Guid.CreateVersion7(),

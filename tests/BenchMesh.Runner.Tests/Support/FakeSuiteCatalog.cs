@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
+using BenchMesh.Testing;
 
 namespace BenchMesh.Runner.Tests.Support;
 
@@ -19,7 +20,9 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
     /// <summary>Answers the next <paramref name="lookups"/> agent lookups, then fails every one as Suites being down would.</summary>
     public void FailAgentLookupsAfter(int lookups) => Volatile.Write(ref _agentLookupsBeforeOutage, AgentLookups + lookups);
 
-    public CatalogAgentVersion AddAgent(string protocol, string endpoint, string? apiKey = null, Pricing? pricing = null)
+    /// <param name="workspaceId">The agent's workspace: the default one, which the tests' default caller is in.</param>
+    public CatalogAgentVersion AddAgent(
+        string protocol, string endpoint, string? apiKey = null, Pricing? pricing = null, string workspaceId = Callers.DefaultWorkspace)
     {
         var agent = new CatalogAgentVersion(new AgentSnapshot
         {
@@ -31,6 +34,7 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
             Pricing = pricing ?? new Pricing(1m, 2m, 0m),
             ModelConfigurationJson = """{"model":"sample","temperature":0}""",
             HasApiKey = apiKey is not null,
+            WorkspaceId = workspaceId,
         }, apiKey);
         _agents[agent.Snapshot.AgentId] = agent;
         return agent;
@@ -39,9 +43,12 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
     /// <summary>Unregisters the agent, as if it had been deleted from Suites.</summary>
     public void RemoveAgent(Guid agentId) => _agents.TryRemove(agentId, out _);
 
-    public CatalogSuite AddSuite(params BenchmarkDefinition[] benchmarks)
+    /// <summary>A suite created without a workspace, as before workspaces: it belongs to the default one.</summary>
+    public CatalogSuite AddSuite(params BenchmarkDefinition[] benchmarks) => AddSuiteIn(null, benchmarks);
+
+    public CatalogSuite AddSuiteIn(string? workspaceId, params BenchmarkDefinition[] benchmarks)
     {
-        var suite = new CatalogSuite(Guid.NewGuid(), "arithmetic-and-text", "reasoning", benchmarks);
+        var suite = new CatalogSuite(Guid.NewGuid(), "arithmetic-and-text", "reasoning", benchmarks) { WorkspaceId = workspaceId };
         _suites[suite.SuiteId] = suite;
         return suite;
     }
@@ -58,7 +65,7 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
 
     public Task<CatalogAgent?> GetAgentAsync(Guid agentId, CancellationToken ct) =>
         Task.FromResult(_agents.TryGetValue(agentId, out var agent)
-            ? new CatalogAgent(agentId, agent.Snapshot.AgentName, "tests", agent.Snapshot.Protocol, [agent.Snapshot.Version])
+            ? ToAgent(agent)
             : null);
 
     public Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct) =>
@@ -70,8 +77,11 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
 
     public Task<IReadOnlyList<CatalogAgent>> ListAgentsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<CatalogAgent>>([.. _agents.Values
-            .Select(a => new CatalogAgent(a.Snapshot.AgentId, a.Snapshot.AgentName, "tests", a.Snapshot.Protocol, [a.Snapshot.Version]))]);
+            .Select(ToAgent)]);
 
     public Task<CatalogSuite?> GetSuiteAsync(Guid suiteId, CancellationToken ct) =>
         Task.FromResult(_suites.GetValueOrDefault(suiteId));
+
+    private static CatalogAgent ToAgent(CatalogAgentVersion agent) =>
+        new(agent.Snapshot.AgentId, agent.Snapshot.AgentName, agent.Snapshot.WorkspaceId!, agent.Snapshot.Protocol, [agent.Snapshot.Version]);
 }

@@ -151,10 +151,19 @@ namespace BenchMesh.Runner.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("time_zone");
 
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("workspace_id");
+
                     b.HasKey("ScheduleId");
 
                     b.HasIndex("SuiteId")
                         .HasDatabaseName("ix_schedules_suite_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_schedules_workspace_id");
 
                     b.HasIndex("AgentId", "SuiteId")
                         .HasDatabaseName("ix_schedules_agent_id_suite_id");
@@ -247,19 +256,25 @@ namespace BenchMesh.Runner.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("total_benchmarks");
 
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("workspace_id");
+
                     b.HasKey("RunId");
 
                     b.HasIndex("AgentId", "CreatedAt")
                         .HasDatabaseName("ix_runs_agent_id_created_at");
 
-                    b.HasIndex("CreatedAt", "RunId")
-                        .HasDatabaseName("ix_runs_created_at_run_id");
-
-                    b.HasIndex("Status", "CreatedAt", "RunId")
-                        .HasDatabaseName("ix_runs_status_created_at");
-
                     b.HasIndex("SuiteId", "CreatedAt", "RunId")
                         .HasDatabaseName("ix_runs_suite_id_created_at");
+
+                    b.HasIndex("WorkspaceId", "CreatedAt", "RunId")
+                        .HasDatabaseName("ix_runs_workspace_id_created_at");
+
+                    b.HasIndex("WorkspaceId", "Status", "CreatedAt", "RunId")
+                        .HasDatabaseName("ix_runs_workspace_id_status_created_at");
 
                     b.ToTable("runs", "runner");
                 });
