@@ -27,6 +27,7 @@ public static class WorkspaceScope
     {
         var stored = await db.VersionResults.AsNoTracking()
             .Where(r => r.AgentId == agentId)
+            .OrderBy(r => r.AgentVersion) // any row would do; the agent's index serves this order
             .Select(r => new { r.WorkspaceId })
             .FirstOrDefaultAsync(ct);
         if (stored is not null)

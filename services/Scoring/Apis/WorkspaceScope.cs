@@ -33,6 +33,7 @@ public static class WorkspaceScope
     {
         var stored = await db.BenchmarkExecutions.AsNoTracking()
             .Where(e => e.AgentId == agentId)
+            .OrderBy(e => e.CreatedAt) // any row would do; the agent's index serves this order
             .Select(e => new { e.WorkspaceId })
             .FirstOrDefaultAsync(ct);
         if (stored is not null)
