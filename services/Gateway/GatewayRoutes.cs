@@ -24,7 +24,7 @@ public static class GatewayRoutes
             "/benchmarks/agents/{agent_id}/results", "/benchmarks/executions/{execution_id}/profile",
             "/benchmarks/agents/{agent_id}/cost-analysis", "/benchmarks/cost-frontier",
         ],
-        [ResourceNames.Regression] = ["/benchmarks/agents/{agent_id}/regressions"],
+        [ResourceNames.Regression] = ["/benchmarks/agents/{agent_id}/regressions", "/benchmarks/regressions"],
         [ResourceNames.Leaderboard] = ["/benchmarks/leaderboard", "/benchmarks/compare", "/benchmarks/comparison-matrix"],
         [ResourceNames.Stress] = ["/stress/runs", "/stress/runs/{**rest}"],
     };

@@ -1,5 +1,6 @@
 using BenchMesh.Leaderboard.Apis;
 using BenchMesh.Leaderboard.Extensions;
+using BenchMesh.ServiceDefaults.Workspaces;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -7,6 +8,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.UseProblemDetailsErrors();
+app.UseCallers();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapLeaderboardApi();

@@ -54,6 +54,7 @@ public sealed class GatewayTests : IAsyncLifetime
     [InlineData("GET", "/benchmarks/agents/a1/cost-analysis?monthly_tasks=500", "scoring", "/benchmarks/agents/a1/cost-analysis?monthly_tasks=500")]
     [InlineData("GET", "/benchmarks/cost-frontier?suite_id=s1", "scoring", "/benchmarks/cost-frontier?suite_id=s1")]
     [InlineData("GET", "/benchmarks/agents/a1/regressions?threshold=0.2", "regression", "/benchmarks/agents/a1/regressions?threshold=0.2")]
+    [InlineData("GET", "/benchmarks/regressions?severity=critical&limit=5", "regression", "/benchmarks/regressions?severity=critical&limit=5")]
     [InlineData("GET", "/benchmarks/leaderboard?metric=accuracy", "leaderboard", "/benchmarks/leaderboard?metric=accuracy")]
     [InlineData("POST", "/benchmarks/compare", "leaderboard", "/benchmarks/compare")]
     [InlineData("GET", "/benchmarks/comparison-matrix?agent_ids=a", "leaderboard", "/benchmarks/comparison-matrix?agent_ids=a")]

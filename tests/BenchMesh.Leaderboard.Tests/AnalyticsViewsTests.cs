@@ -43,7 +43,7 @@ public sealed class AnalyticsViewsTests(Infrastructure infra) : IClassFixture<In
             // No periodic refresh during a test: what the views show, the consumer's refresh requests put there.
             b.UseSetting("Leaderboard:Views:Period", "01:00:00");
         });
-        _client = _factory.CreateClient();
+        _client = _factory.CreateClient().WithCaller();
     }
 
     public async Task DisposeAsync()

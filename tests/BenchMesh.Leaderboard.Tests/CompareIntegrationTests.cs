@@ -33,7 +33,7 @@ public sealed class CompareIntegrationTests(Infrastructure infra) : IClassFixtur
             b.UseSetting("ConnectionStrings:leaderboarddb", database);
             b.UseSetting("ConnectionStrings:rabbitmq", vhost);
         });
-        _client = _factory.CreateClient();
+        _client = _factory.CreateClient().WithCaller();
     }
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();

@@ -29,7 +29,7 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     {
         _prefix = infra.CreateRedisPrefix("leaderboard");
         _factory = await StartAsync(infra.Redis);
-        _client = _factory.CreateClient();
+        _client = _factory.CreateClient().WithCaller();
         _redis = await ConnectionMultiplexer.ConnectAsync(infra.Redis);
     }
 
@@ -155,7 +155,7 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     public async Task Without_redis_the_leaderboard_is_served_from_postgres()
     {
         await using var factory = await StartAsync("127.0.0.1:1,connectTimeout=200");
-        using var client = factory.CreateClient();
+        using var client = factory.CreateClient().WithCaller();
         var agent = Guid.NewGuid();
         await factory.Services.GetRequiredService<IBus>().Publish(Scored(agent, "alpha", Guid.NewGuid(), 0.7, 0.5));
         await Eventually.TrueAsync(async () =>

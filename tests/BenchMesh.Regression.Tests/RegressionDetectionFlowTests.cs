@@ -194,7 +194,7 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
         Assert.Equal(["accuracy", "latency_ms"], verdicts.Where(v => v.Verdict == "regressed").Select(v => v.Metric).Order(StringComparer.Ordinal));
 
         // The report serves the kept verdicts (of the latest judgement, with the re-run pooled): the same regressions.
-        using var http = service.App.CreateClient();
+        using var http = service.App.CreateClient().WithCaller();
         var report = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions")).RootElement;
         Assert.True(report.GetProperty("has_regressions").GetBoolean());
         Assert.Equal("1.1", report.GetProperty("current_version").GetString());
@@ -235,7 +235,7 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
         await Eventually.TrueAsync(
             () => service.WithDbAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), Timeout, "the outbox to drain");
         Assert.Null(await probe.TryGetAsync()); // latency, cost, tokens and errors did not move
-        using var http = service.App.CreateClient();
+        using var http = service.App.CreateClient().WithCaller();
         var report = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions")).RootElement;
         Assert.True(report.GetProperty("has_regressions").GetBoolean());
         var accuracy = report.GetProperty("verdicts").EnumerateArray().Single(v => v.GetProperty("metric").GetString() == "accuracy");
@@ -276,7 +276,7 @@ public sealed class RegressionDetectionFlowTests(RegressionServiceFixture servic
         Assert.NotEqual("regressed", verdicts.Single(v => v.Metric == "accuracy").Verdict);
 
         // A threshold asked for in the report's query applies instead of the suite's.
-        using var http = service.App.CreateClient();
+        using var http = service.App.CreateClient().WithCaller();
         var report = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions")).RootElement;
         Assert.False(report.GetProperty("has_regressions").GetBoolean());
         var strict = JsonDocument.Parse(await http.GetStringAsync($"/benchmarks/agents/{agentId}/regressions?threshold=0.05")).RootElement;

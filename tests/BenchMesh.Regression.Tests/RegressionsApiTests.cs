@@ -10,7 +10,7 @@ namespace BenchMesh.Regression.Tests;
 
 public sealed class RegressionsApiTests(RegressionServiceFixture service) : IClassFixture<RegressionServiceFixture>
 {
-    private readonly HttpClient _http = service.App.CreateClient();
+    private readonly HttpClient _http = service.App.CreateClient().WithCaller();
     private readonly Guid _agentId = service.Catalog.Register();
     private readonly Guid _arithmetic = Guid.NewGuid();
     private readonly Guid _text = Guid.NewGuid();

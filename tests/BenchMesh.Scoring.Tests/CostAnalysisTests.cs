@@ -39,7 +39,7 @@ public sealed class CostAnalysisTests(Infrastructure infra) : IClassFixture<Infr
             b.UseSetting("ConnectionStrings:rabbitmq", vhost);
             b.ConfigureTestServices(services => services.RemoveAll<ISuiteCatalog>().AddSingleton<ISuiteCatalog>(_catalog));
         });
-        _client = _factory.CreateClient();
+        _client = _factory.CreateClient().WithCaller();
     }
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();

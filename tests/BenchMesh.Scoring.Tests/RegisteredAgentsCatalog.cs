@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BenchMesh.Catalog;
+using BenchMesh.Testing;
 
 namespace BenchMesh.Scoring.Tests;
 
@@ -9,13 +10,14 @@ namespace BenchMesh.Scoring.Tests;
 /// </summary>
 public sealed class RegisteredAgentsCatalog : ISuiteCatalog
 {
-    private readonly ConcurrentDictionary<Guid, bool> _registered = new();
+    private readonly ConcurrentDictionary<Guid, string> _registered = new();
     private readonly ConcurrentDictionary<Guid, bool> _unreachable = new();
 
-    public Guid Register(Guid? agentId = null)
+    /// <summary>Registers an agent of <paramref name="workspaceId"/> (the workspace the default test client calls as).</summary>
+    public Guid Register(Guid? agentId = null, string workspaceId = Callers.DefaultWorkspace)
     {
         var id = agentId ?? Guid.NewGuid();
-        _registered[id] = true;
+        _registered[id] = workspaceId;
         return id;
     }
 
@@ -28,7 +30,7 @@ public sealed class RegisteredAgentsCatalog : ISuiteCatalog
             throw new SuiteCatalogUnavailableException("Suites did not answer (test).");
         }
 
-        return Task.FromResult(_registered.ContainsKey(agentId) ? new CatalogAgent(agentId, "support-bot", "team-a", "http-json", ["1.0"]) : null);
+        return Task.FromResult(_registered.TryGetValue(agentId, out var workspace) ? new CatalogAgent(agentId, "support-bot", workspace, "http-json", ["1.0"]) : null);
     }
 
     public Task<CatalogAgentVersion?> GetAgentVersionAsync(Guid agentId, string? version, CancellationToken ct) =>

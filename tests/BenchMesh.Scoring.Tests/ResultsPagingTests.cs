@@ -36,7 +36,7 @@ public sealed class ResultsPagingTests(Infrastructure infra) : IClassFixture<Inf
             b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", rabbitMq);
             b.ConfigureTestServices(services => services.RemoveAll<ISuiteCatalog>().AddSingleton<ISuiteCatalog>(_catalog));
         });
-        _client = _factory.CreateClient();
+        _client = _factory.CreateClient().WithCaller();
     }
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();

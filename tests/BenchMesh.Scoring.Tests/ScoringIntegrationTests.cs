@@ -52,7 +52,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
             b.UseSetting("ConnectionStrings:rabbitmq", _vhostUri);
             b.ConfigureTestServices(services => services.RemoveAll<ISuiteCatalog>().AddSingleton<ISuiteCatalog>(_catalog));
         });
-        _client = _factory.CreateClient();
+        _client = _factory.CreateClient().WithCaller();
     }
 
     public async Task DisposeAsync()
@@ -383,6 +383,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         await Bus.Publish(executed);
         await ScoredAsync(1);
 
+        _client.WithCaller("team-a"); // the agent's workspace
         using var results = await GetJsonAsync($"/benchmarks/agents/{executed.Agent.AgentId}/results?timeframe=all");
         var row = Assert.Single(results.RootElement.GetProperty("results").EnumerateArray());
         Assert.Equal(executed.ExecutionId, row.GetProperty("id").GetGuid());

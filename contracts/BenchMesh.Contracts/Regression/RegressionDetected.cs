@@ -14,6 +14,12 @@ public sealed record RegressionDetected
     public required Guid RegressionId { get; init; }
     public required Guid AgentId { get; init; }
     public required string AgentName { get; init; }
+
+    /// <summary>
+    /// The workspace of the agent (additive, schema version unchanged): whoever forwards alerts sends them to that
+    /// workspace only. Null only in messages published before it was added; those agents belong to <c>default</c>.
+    /// </summary>
+    public string? WorkspaceId { get; init; }
     public required Guid SuiteId { get; init; }
     public required Guid BenchmarkId { get; init; }
     public required string BenchmarkName { get; init; }

@@ -54,6 +54,12 @@ public sealed record ExecutionScored
     public required Guid AgentId { get; init; }
     public required string AgentName { get; init; }
     public required string AgentVersion { get; init; }
+
+    /// <summary>
+    /// The agent's workspace (additive): consumers scope what they keep by it. Null in messages published before it was
+    /// added, and for executions that carried none; readers then take the bootstrap workspace, <c>default</c>.
+    /// </summary>
+    public string? WorkspaceId { get; init; }
     public required Guid SuiteId { get; init; }
     public required string SuiteCategory { get; init; }
     public required Guid BenchmarkId { get; init; }

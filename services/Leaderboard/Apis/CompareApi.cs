@@ -3,6 +3,7 @@ using BenchMesh.Contracts.Scoring;
 using BenchMesh.Leaderboard.Data;
 using BenchMesh.Leaderboard.Ranking;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,12 +22,12 @@ public static class CompareApi
 
     public static IEndpointRouteBuilder MapCompareApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/benchmarks/compare", CompareAsync).WithName("CompareAgents").WithTags("Leaderboard");
+        app.MapPost("/benchmarks/compare", CompareAsync).WithName("CompareAgents").WithTags("Leaderboard").RequireCaller();
         return app;
     }
 
     public static async Task<Results<Ok<HeadToHeadResponse>, Ok<MatrixResponse>, ValidationProblem, ProblemHttpResult>> CompareAsync(
-        CompareRequest request, LeaderboardDbContext db, AgentComparer comparer, CancellationToken ct)
+        CompareRequest request, Caller caller, LeaderboardDbContext db, AgentComparer comparer, CancellationToken ct)
     {
         var (errors, entries, suiteId, type) = Validate(request);
         if (!errors.IsValid)
@@ -35,7 +36,9 @@ public static class CompareApi
         }
 
         var agentIds = entries.Select(e => e.AgentId).Distinct().ToList();
+        // Another workspace's agent has no executions here for the caller: it answers as an agent without results does.
         var rows = await db.Scores.AsNoTracking()
+            .VisibleTo(caller)
             .Where(s => s.SuiteId == suiteId && agentIds.Contains(s.AgentId))
             .OrderBy(s => s.ScoredAt).ThenBy(s => s.ExecutionId)
             .ToListAsync(ct);

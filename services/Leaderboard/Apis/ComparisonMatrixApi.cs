@@ -3,6 +3,7 @@ using BenchMesh.Leaderboard.Caching;
 using BenchMesh.Leaderboard.Data;
 using BenchMesh.Leaderboard.Ranking;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -30,12 +31,13 @@ public static class ComparisonMatrixApi
 
     public static IEndpointRouteBuilder MapComparisonMatrixApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/benchmarks/comparison-matrix", GetMatrixAsync).WithName("GetComparisonMatrix").WithTags("Leaderboard");
+        app.MapGet("/benchmarks/comparison-matrix", GetMatrixAsync).WithName("GetComparisonMatrix").WithTags("Leaderboard").RequireCaller();
         return app;
     }
 
     public static async Task<Results<Ok<ComparisonMatrixResponse>, ValidationProblem, ProblemHttpResult>> GetMatrixAsync(
         [FromQuery(Name = "agent_ids")] string[]? agentIds,
+        Caller caller,
         LeaderboardDbContext db,
         LeaderboardCache cache,
         TimeProvider clock,
@@ -70,17 +72,21 @@ public static class ComparisonMatrixApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var (cached, key) = await cache.GetAsync("matrix:" + string.Join(',', ids.Order()));
+        var (cached, key) = await cache.GetAsync($"matrix:{caller.CacheScope()}:{string.Join(',', ids.Order())}");
         if (cached is not null && JsonSerializer.Deserialize<ComparisonMatrixResponse>(cached, ServiceDefaultsExtensions.PublicJson) is { } hit)
         {
             return TypedResults.Ok(hit);
         }
 
-        var rows = await db.ComparisonMatrix
+        // Ranks are among the workspace's agents, whichever of them are asked for: the whole workspace is ranked first.
+        var visible = db.VisibleAgents(caller);
+        var ranked = await db.ComparisonMatrix.Where(r => visible.Contains(r.AgentId)).AsNoTracking().ToListAsync(ct);
+        WorkspaceRanks.RankWithin(ranked);
+        var rows = ranked
             .Where(r => ids.Count == 0 || ids.Contains(r.AgentId))
-            .OrderBy(r => r.OverallRank).ThenBy(r => r.AgentName).ThenBy(r => r.AgentId)
-            .AsNoTracking()
-            .ToListAsync(ct);
+            .OrderBy(r => r.OverallRank).ThenBy(r => r.AgentName, StringComparer.Ordinal).ThenBy(r => r.AgentId)
+            .ToList();
+        // Another workspace's agent is not in the workspace's matrix: it answers as an agent without results does.
         var missing = ids.Where(id => rows.All(r => r.AgentId != id)).ToList();
         if (missing.Count > 0)
         {

@@ -4,6 +4,7 @@ using BenchMesh.Leaderboard.Caching;
 using BenchMesh.Leaderboard.Data;
 using BenchMesh.Leaderboard.Ranking;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Statistics.Procedures;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -52,7 +53,7 @@ public static class LeaderboardApi
 
     public static IEndpointRouteBuilder MapLeaderboardApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/benchmarks/leaderboard", GetLeaderboardAsync).WithName("GetLeaderboard").WithTags("Leaderboard");
+        app.MapGet("/benchmarks/leaderboard", GetLeaderboardAsync).WithName("GetLeaderboard").WithTags("Leaderboard").RequireCaller();
         return app;
     }
 
@@ -62,6 +63,7 @@ public static class LeaderboardApi
         [FromQuery(Name = "limit")] string? limit,
         [FromQuery(Name = "group_by")] string? groupBy,
         [FromQuery(Name = "status")] string? status,
+        Caller caller,
         LeaderboardDbContext db,
         LeaderboardCache cache,
         TimeProvider clock,
@@ -89,18 +91,20 @@ public static class LeaderboardApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var (cached, key) = await cache.GetAsync($"{cat}:{canonicalMetric}:{take}:{group}:{statuses}");
+        var (cached, key) = await cache.GetAsync($"{caller.CacheScope()}:{cat}:{canonicalMetric}:{take}:{group}:{statuses}");
         if (cached is not null && JsonSerializer.Deserialize<LeaderboardResponse>(cached, ServiceDefaultsExtensions.PublicJson) is { } hit)
         {
             return TypedResults.Ok(hit);
         }
 
-        // The whole board: ranks and rank intervals are among all of its rows, whatever the limit.
+        // The workspace's whole board: ranks and rank intervals are among all of its rows, whatever the limit.
         var byVersion = group == GroupByVersion;
+        var visible = db.VisibleAgents(caller);
         var board = await db.Leaderboard
-            .Where(r => r.Statuses == statuses && r.ByVersion == byVersion && r.BenchmarkCategory == cat)
+            .Where(r => r.Statuses == statuses && r.ByVersion == byVersion && r.BenchmarkCategory == cat && visible.Contains(r.AgentId))
             .AsNoTracking()
             .ToListAsync(ct);
+        WorkspaceRanks.RankBoard(board);
         var uncertainty = await RankUncertainty.ForBoardAsync(db, board, ct);
 
         var metrics = canonicalMetric == BoardMetrics.All ? BoardMetrics.Scores : [canonicalMetric!];

@@ -3,6 +3,7 @@ using BenchMesh.Contracts.Scoring;
 using BenchMesh.Leaderboard.Data;
 using BenchMesh.Leaderboard.Views;
 using BenchMesh.Persistence;
+using BenchMesh.ServiceDefaults.Workspaces;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,6 +32,7 @@ public sealed class ExecutionScoredConsumer(LeaderboardDbContext db, ViewRefresh
             AgentId = m.AgentId,
             AgentName = m.AgentName,
             AgentVersion = m.AgentVersion,
+            WorkspaceId = WorkspaceOwner.Of(m.WorkspaceId),
             SuiteId = m.SuiteId,
             SuiteCategory = m.SuiteCategory,
             BenchmarkId = m.BenchmarkId,

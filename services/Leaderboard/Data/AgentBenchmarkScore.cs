@@ -1,3 +1,5 @@
+using BenchMesh.ServiceDefaults.Workspaces;
+
 namespace BenchMesh.Leaderboard.Data;
 
 /// <summary>The leaderboard's projection of one scored execution (from <c>ExecutionScored</c>).</summary>
@@ -8,6 +10,9 @@ public sealed class AgentBenchmarkScore
     public Guid AgentId { get; set; }
     public required string AgentName { get; set; }
     public required string AgentVersion { get; set; }
+
+    /// <summary>The agent's workspace (<c>default</c> for executions scored before events carried it).</summary>
+    public string WorkspaceId { get; set; } = WorkspaceOwner.Default;
     public Guid SuiteId { get; set; }
     public required string SuiteCategory { get; set; }
     public Guid BenchmarkId { get; set; }

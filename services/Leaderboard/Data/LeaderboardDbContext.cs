@@ -1,4 +1,5 @@
 using BenchMesh.Persistence;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -10,6 +11,9 @@ public sealed class LeaderboardDbContext(DbContextOptions<LeaderboardDbContext> 
     public const string ScoresTable = "agent_benchmark_scores";
     public const string LeaderboardView = "benchmark_leaderboard";
     public const string ComparisonMatrixView = "agent_comparison_matrix";
+
+    /// <summary>Suites' limit on a workspace id (its <c>Limits.NameLength</c>).</summary>
+    public const int WorkspaceIdLength = 200;
 
     public DbSet<AgentBenchmarkScore> Scores => Set<AgentBenchmarkScore>();
 
@@ -29,6 +33,7 @@ public sealed class LeaderboardDbContext(DbContextOptions<LeaderboardDbContext> 
             e.Property(x => x.ExecutionId).ValueGeneratedNever();
             e.Property(x => x.AgentName).HasMaxLength(200);
             e.Property(x => x.AgentVersion).HasMaxLength(100);
+            e.Property(x => x.WorkspaceId).HasMaxLength(WorkspaceIdLength).HasDefaultValue(WorkspaceOwner.Default);
             e.Property(x => x.SuiteCategory).HasMaxLength(100);
             e.Property(x => x.BenchmarkName).HasMaxLength(200);
             e.Property(x => x.BenchmarkCategory).HasMaxLength(100);
@@ -39,6 +44,8 @@ public sealed class LeaderboardDbContext(DbContextOptions<LeaderboardDbContext> 
             e.Property(x => x.ItemOutcomes).HasColumnType("jsonb");
             e.HasIndex(x => new { x.AgentId, x.AgentVersion, x.BenchmarkId, x.ScoredAt }).HasDatabaseName("ix_scores_latest");
             e.HasIndex(x => new { x.SuiteId, x.AgentId }).HasDatabaseName("ix_scores_suite_agent");
+            // The agents a workspace sees (WorkspaceScope.VisibleAgents).
+            e.HasIndex(x => new { x.WorkspaceId, x.AgentId }).HasDatabaseName("ix_scores_workspace_agent");
         });
 
         // Views are not created by EF (ToView): their SQL is in the migration.

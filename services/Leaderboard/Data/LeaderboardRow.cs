@@ -3,9 +3,10 @@ namespace BenchMesh.Leaderboard.Data;
 /// <summary>
 /// A row of the materialized view <c>leaderboard.benchmark_leaderboard</c> (§5.1): one agent (or agent version) in one
 /// suite category, over the executions of the last 30 days. The view holds four boards side by side, keyed by
-/// <see cref="Statuses"/> and <see cref="ByVersion"/>; ranks are within one board and one category.
+/// <see cref="Statuses"/> and <see cref="ByVersion"/>; ranks are within one board and one category, among every
+/// workspace's agents until an answer re-ranks its rows within the caller's workspace.
 /// </summary>
-public sealed class LeaderboardRow
+public sealed class LeaderboardRow : IRankedRow
 {
     /// <summary><c>all</c> (the specification's: every execution, failed ones included) or <c>success</c>.</summary>
     public required string Statuses { get; init; }
@@ -28,18 +29,18 @@ public sealed class LeaderboardRow
 
     /// <summary>The §3.1 weighting of the five averages (not part of §5.1, and not counted in <see cref="BestRanking"/>).</summary>
     public double OverallScore { get; init; }
-    public long AccuracyRank { get; init; }
-    public long SpeedRank { get; init; }
-    public long EfficiencyRank { get; init; }
-    public long CostRank { get; init; }
-    public long ReliabilityRank { get; init; }
-    public long OverallRank { get; init; }
+    public long AccuracyRank { get; set; }
+    public long SpeedRank { get; set; }
+    public long EfficiencyRank { get; set; }
+    public long CostRank { get; set; }
+    public long ReliabilityRank { get; set; }
+    public long OverallRank { get; set; }
     public long BenchmarksCompleted { get; init; }
     public long Executions { get; init; }
     public DateTimeOffset LastBenchmarkDate { get; init; }
 
     /// <summary>The best of the five specification ranks (§5.1's LEAST).</summary>
-    public long BestRanking { get; init; }
+    public long BestRanking { get; set; }
 
     /// <summary>The executions averaged into the row, so that the rank bootstrap resamples exactly those.</summary>
     public required Guid[] ExecutionIds { get; init; }

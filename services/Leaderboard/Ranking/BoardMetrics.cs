@@ -31,18 +31,8 @@ public static class BoardMetrics
         return m == All || Scores.Contains(m) ? m : null;
     }
 
-    public static (double Score, long Rank) Of(LeaderboardRow row, string metric) => metric switch
-    {
-        Accuracy => (row.AvgAccuracy, row.AccuracyRank),
-        Speed => (row.AvgSpeed, row.SpeedRank),
-        Efficiency => (row.AvgEfficiency, row.EfficiencyRank),
-        Cost => (row.AvgCost, row.CostRank),
-        Reliability => (row.AvgReliability, row.ReliabilityRank),
-        Overall => (row.OverallScore, row.OverallRank),
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
-    };
-
-    public static (double Score, long Rank) Of(ComparisonMatrixRow row, string metric) => metric switch
+    /// <summary>A metric's average score and rank in a row of either view.</summary>
+    public static (double Score, long Rank) Of(IRankedRow row, string metric) => metric switch
     {
         Accuracy => (row.AvgAccuracy, row.AccuracyRank),
         Speed => (row.AvgSpeed, row.SpeedRank),

@@ -4,6 +4,7 @@ using BenchMesh.Catalog;
 using BenchMesh.Regression.Data;
 using BenchMesh.Regression.Detection;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using BenchMesh.Regression.Consumers;
 using BenchMesh.Statistics.Engine;
@@ -32,7 +33,13 @@ public static class RegressionsApi
         app.MapGet("/benchmarks/agents/{agent_id:guid}/regressions", GetRegressionsAsync)
             .WithName("GetAgentRegressions")
             .WithTags("Regressions")
-            .WithSummary("The agent's latest version judged against its history (or one baseline version), benchmark by benchmark and metric by metric.");
+            .WithSummary("The agent's latest version judged against its history (or one baseline version), benchmark by benchmark and metric by metric.")
+            .RequireCaller();
+        app.MapGet("/benchmarks/regressions", RegressionListApi.ListRegressionsAsync)
+            .WithName("ListRegressions")
+            .WithTags("Regressions")
+            .WithSummary("The regressions raised on the caller's workspace's agents, newest first, filtered and paged by cursor.")
+            .RequireCaller();
         return app;
     }
 
@@ -41,6 +48,7 @@ public static class RegressionsApi
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "agent_id")] Guid agentId,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "baseline_version")] string? baselineVersion,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "threshold")] string? threshold,
+        Caller caller,
         RegressionDbContext db,
         ISuiteCatalog catalog,
         SuiteThresholds suiteThresholds,
@@ -74,14 +82,14 @@ public static class RegressionsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var versions = await db.VersionsOfAsync(agentId, ct);
-        // Nothing scored for this agent: a registered agent not benchmarked yet, or an id Suites never issued (404).
-        // Only then is Suites asked, so that its outage does not break reports on agents with data.
-        if (versions.Count == 0 && await catalog.UnregisteredAgentProblemAsync(agentId, ct) is { } problem)
+        // A registered agent not benchmarked yet gets an empty report; an id Suites never issued, or another
+        // workspace's agent, a 404.
+        if (await db.AgentProblemAsync(catalog, caller, agentId, ct) is { } problem)
         {
             return problem;
         }
 
+        var versions = await db.VersionsOfAsync(agentId, ct);
         if (baselineVersion is not null && versions.All(v => v.Version != baselineVersion))
         {
             return TypedResults.Problem(

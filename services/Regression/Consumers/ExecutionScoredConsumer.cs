@@ -92,7 +92,7 @@ public sealed class ExecutionScoredConsumer(
                         var regressionId = RegressionIdOf(scored.AgentId, cell.BenchmarkId, cell.Metric.Name, alert.BlamedVersion);
                         if (known.Add(regressionId))
                         {
-                            Raise(cell, alert, at, regressionId, now);
+                            Raise(cell, alert, at, regressionId, candidate.WorkspaceId, now);
                             count++;
                         }
                     }
@@ -119,7 +119,8 @@ public sealed class ExecutionScoredConsumer(
     }
 
     /// <summary>Adds the regression row and its RegressionDetected (through the outbox) for one alert.</summary>
-    private void Raise(CellJudgement cell, Alert alert, VersionRuns at, Guid regressionId, DateTimeOffset now)
+    /// <param name="workspaceId">The agent's workspace, from the execution being judged: an agent never changes workspace.</param>
+    private void Raise(CellJudgement cell, Alert alert, VersionRuns at, Guid regressionId, string workspaceId, DateTimeOffset now)
     {
         var execution = at.Latest;
         var metric = cell.Metric;
@@ -134,6 +135,7 @@ public sealed class ExecutionScoredConsumer(
             RegressionId = regressionId,
             AgentId = execution.AgentId,
             AgentName = execution.AgentName,
+            WorkspaceId = workspaceId,
             SuiteId = execution.SuiteId,
             BenchmarkId = execution.BenchmarkId,
             BenchmarkName = cell.BenchmarkName,
@@ -168,6 +170,7 @@ public sealed class ExecutionScoredConsumer(
             RunId = regression.RunId,
             AgentId = regression.AgentId,
             AgentName = regression.AgentName,
+            WorkspaceId = workspaceId,
             SuiteId = regression.SuiteId,
             BenchmarkId = regression.BenchmarkId,
             BenchmarkName = regression.BenchmarkName,

@@ -3,6 +3,7 @@ using BenchMesh.Contracts.Scoring;
 using BenchMesh.Persistence;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Regression.Data;
@@ -15,6 +16,9 @@ public sealed class VersionResult
     public Guid AgentId { get; set; }
     public required string AgentName { get; set; }
     public required string AgentVersion { get; set; }
+
+    /// <summary>The agent's workspace (<c>default</c> for executions scored before events carried it).</summary>
+    public string WorkspaceId { get; set; } = WorkspaceOwner.Default;
     public Guid SuiteId { get; set; }
     public Guid BenchmarkId { get; set; }
     public required string BenchmarkName { get; set; }
@@ -42,6 +46,7 @@ public sealed class VersionResult
         AgentId = scored.AgentId,
         AgentName = scored.AgentName,
         AgentVersion = scored.AgentVersion,
+        WorkspaceId = WorkspaceOwner.Of(scored.WorkspaceId),
         SuiteId = scored.SuiteId,
         BenchmarkId = scored.BenchmarkId,
         BenchmarkName = scored.BenchmarkName,
@@ -69,6 +74,12 @@ public sealed class RegressionRecord
     public Guid RunId { get; set; }
     public Guid AgentId { get; set; }
     public required string AgentName { get; set; }
+
+    /// <summary>
+    /// The agent's workspace, kept on the row (not derived from the agent) so that the workspace's alert list is one
+    /// index range; <c>default</c> for regressions raised before workspaces.
+    /// </summary>
+    public string WorkspaceId { get; set; } = WorkspaceOwner.Default;
     public Guid SuiteId { get; set; }
     public Guid BenchmarkId { get; set; }
     public required string BenchmarkName { get; set; }
@@ -151,6 +162,9 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
 {
     public const string Schema = "regression";
 
+    /// <summary>Suites' limit on a workspace id (its <c>Limits.NameLength</c>).</summary>
+    public const int WorkspaceIdLength = 200;
+
     public DbSet<VersionResult> VersionResults => Set<VersionResult>();
     public DbSet<RegressionRecord> Regressions => Set<RegressionRecord>();
     public DbSet<VerdictRecord> Verdicts => Set<VerdictRecord>();
@@ -171,6 +185,7 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             e.Property(r => r.AgentVersion).HasMaxLength(100);
             e.Property(r => r.BenchmarkName).HasMaxLength(200);
             e.Property(r => r.Status).HasMaxLength(20);
+            e.Property(r => r.WorkspaceId).HasMaxLength(WorkspaceIdLength).HasDefaultValue(WorkspaceOwner.Default);
             e.Property(r => r.PerIterationJson).HasColumnName("per_iteration").HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
             e.Property(r => r.ItemOutcomesJson).HasColumnName("item_outcomes").HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
             // Version history of an agent, and "latest execution of a benchmark under a version".
@@ -197,6 +212,9 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             // often the history is judged again (re-deliveries, re-runs, later versions).
             e.HasIndex(r => new { r.ExecutionId, r.Metric }).HasDatabaseName("ix_regressions_execution_metric");
             e.HasIndex(r => new { r.AgentId, r.DetectedAt }).HasDatabaseName("ix_regressions_agent");
+            e.Property(r => r.WorkspaceId).HasMaxLength(WorkspaceIdLength).HasDefaultValue(WorkspaceOwner.Default);
+            // GET /benchmarks/regressions: a workspace's alerts, newest first, paged by (detected_at, regression_id).
+            e.HasIndex(r => new { r.WorkspaceId, r.DetectedAt, r.RegressionId }).HasDatabaseName("ix_regressions_workspace");
         });
 
         modelBuilder.Entity<VerdictRecord>(e =>

@@ -3,6 +3,7 @@ using BenchMesh.Catalog;
 using BenchMesh.Scoring.CostAnalysis;
 using BenchMesh.Scoring.Data;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -37,10 +38,12 @@ public static class CostAnalysisApi
     {
         app.MapGet("/benchmarks/agents/{agent_id}/cost-analysis", GetCostAnalysisAsync)
             .WithName("GetAgentCostAnalysis")
-            .WithTags("Cost");
+            .WithTags("Cost")
+            .RequireCaller();
         app.MapGet("/benchmarks/cost-frontier", GetCostFrontierAsync)
             .WithName("GetCostFrontier")
-            .WithTags("Cost");
+            .WithTags("Cost")
+            .RequireCaller();
         return app;
     }
 
@@ -49,6 +52,7 @@ public static class CostAnalysisApi
         [FromRoute(Name = "agent_id")] string agentId,
         [FromQuery(Name = "suite_id")] string? suiteId,
         [FromQuery(Name = "monthly_tasks")] string? monthlyTasks,
+        Caller caller,
         ScoringDbContext db,
         ISuiteCatalog catalog,
         CancellationToken ct)
@@ -73,17 +77,13 @@ public static class CostAnalysisApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var latest = await CostExecutionQueries.LatestAsync(db, agent, suite, successfulOnly: false, ct);
-
-        // As for results: only an agent without any execution makes Suites be asked whether the id exists (404) or is
-        // merely new (200, empty), so that a Suites outage does not break the analysis of agents that have executions.
-        if (latest.Count == 0
-            && (suite is null || !await db.BenchmarkExecutions.AnyAsync(e => e.AgentId == agent, ct))
-            && await catalog.UnregisteredAgentProblemAsync(agent, ct) is { } problem)
+        // As for results: a new agent gets an empty analysis, an unknown or another workspace's one a 404.
+        if (await db.AgentProblemAsync(catalog, caller, agent, ct) is { } problem)
         {
             return problem;
         }
 
+        var latest = await CostExecutionQueries.LatestAsync(db, agent, suite, successfulOnly: false, visibleTo: null, ct);
         var paid = await CostExecutionQueries.PaidFailuresAsync(db, latest.Select(e => e.ExecutionId).ToList(), ct);
         var analysis = CostAnalyzer.Analyze(latest, paid, volume);
         return TypedResults.Ok(new CostAnalysisResponse(
@@ -106,6 +106,7 @@ public static class CostAnalysisApi
     /// </summary>
     public static async Task<Results<Ok<CostFrontierResponse>, ValidationProblem>> GetCostFrontierAsync(
         [FromQuery(Name = "suite_id")] string? suiteId,
+        Caller caller,
         ScoringDbContext db,
         CancellationToken ct)
     {
@@ -117,7 +118,8 @@ public static class CostAnalysisApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var latest = await CostExecutionQueries.LatestAsync(db, agentId: null, sid, successfulOnly: true, ct);
+        // The caller's workspace's agents only: a suite may be run by several workspaces.
+        var latest = await CostExecutionQueries.LatestAsync(db, agentId: null, sid, successfulOnly: true, visibleTo: caller, ct);
         var points = CostAnalyzer.Frontier(latest);
         return TypedResults.Ok(new CostFrontierResponse(sid, Window, latest.Select(e => e.BenchmarkId).Distinct().Count(), points));
     }

@@ -1,6 +1,7 @@
 using BenchMesh.Scoring.Data;
 using BenchMesh.Scoring.Profiling;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,13 +26,15 @@ public static class ProfileApi
     {
         app.MapGet("/benchmarks/executions/{execution_id}/profile", GetProfileAsync)
             .WithName("GetExecutionProfile")
-            .WithTags("Results");
+            .WithTags("Results")
+            .RequireCaller();
         return app;
     }
 
     // The id is taken as a string so that a malformed one is a 400 ValidationProblem with its field, like every other input.
     public static async Task<Results<Ok<ExecutionProfileResponse>, ValidationProblem, ProblemHttpResult>> GetProfileAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "execution_id")] string executionId,
+        Caller caller,
         ScoringDbContext db,
         CancellationToken ct)
     {
@@ -43,7 +46,8 @@ public static class ProfileApi
         }
 
         var e = await db.BenchmarkExecutions.AsNoTracking().SingleOrDefaultAsync(x => x.ExecutionId == id, ct);
-        if (e is null)
+        // Another workspace's execution answers as an unknown one does.
+        if (e is null || !caller.CanSeeAgent(e.WorkspaceId))
         {
             return TypedResults.Problem(
                 title: "Execution not found.", detail: $"No scored execution has the id {id}.", statusCode: StatusCodes.Status404NotFound);

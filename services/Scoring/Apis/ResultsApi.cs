@@ -3,6 +3,7 @@ using BenchMesh.Catalog;
 using BenchMesh.Scoring.Data;
 using BenchMesh.Scoring.Scoring;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -194,7 +195,8 @@ public static class ResultsApi
     {
         app.MapGet("/benchmarks/agents/{agent_id}/results", GetAgentResultsAsync)
             .WithName("GetAgentResults")
-            .WithTags("Results");
+            .WithTags("Results")
+            .RequireCaller();
         return app;
     }
 
@@ -205,6 +207,7 @@ public static class ResultsApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "timeframe")] string? timeframe,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "limit")] string? limit,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "cursor")] string? cursor,
+        Caller caller,
         ScoringDbContext db,
         ISuiteCatalog catalog,
         TimeProvider clock,
@@ -254,8 +257,14 @@ public static class ResultsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        // An agent registered a moment ago has no result (200, empty); an id Suites never issued, or another
+        // workspace's agent, is a 404.
+        if (await db.AgentProblemAsync(catalog, caller, agent, ct) is { } problem)
+        {
+            return problem;
+        }
+
         var query = db.BenchmarkExecutions.AsNoTracking().Where(e => e.AgentId == agent);
-        var narrowed = suite is not null || frame == "30d" || page.After is not null;
         if (suite is { } sid)
         {
             query = query.Where(e => e.SuiteId == sid);
@@ -282,16 +291,6 @@ public static class ResultsApi
             }
 
             rows = await query.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.ExecutionId).Take(page.Limit + 1).ToListAsync(ct);
-        }
-
-        // No result of this agent at all: an agent registered a moment ago (200, empty) or an id Suites never
-        // issued (404). Only then is Suites asked, so that its outage does not break reads of existing results.
-        // Unless the query was narrowed (suite or 30d), its emptiness already says the agent has no result at all.
-        if (rows.Count == 0
-            && (!narrowed || !await db.BenchmarkExecutions.AnyAsync(e => e.AgentId == agent, ct))
-            && await catalog.UnregisteredAgentProblemAsync(agent, ct) is { } problem)
-        {
-            return problem;
         }
 
         if (frame == "latest")

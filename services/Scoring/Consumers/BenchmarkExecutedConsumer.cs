@@ -211,6 +211,7 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         AgentId = m.Agent.AgentId,
         AgentName = m.Agent.AgentName,
         AgentVersion = m.Agent.Version,
+        WorkspaceId = StoredText.WithoutNul(m.Agent.WorkspaceId),
         SuiteId = m.SuiteId,
         SuiteCategory = m.SuiteCategory,
         BenchmarkId = m.Benchmark.BenchmarkId,

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using BenchMesh.Scoring.Apis;
 using BenchMesh.Scoring.Data;
 using BenchMesh.Scoring.Scoring;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Scoring.CostAnalysis;
@@ -10,10 +12,11 @@ public static class CostExecutionQueries
 {
     /// <summary>
     /// Per agent, version, model configuration and benchmark: the latest successful execution and, apart, the latest
-    /// other one (terminated or failed), narrowed to an agent and/or a suite, or to the successful ones.
+    /// other one (terminated or failed), narrowed to an agent and/or a suite, or to the successful ones, and to the
+    /// agents of <paramref name="visibleTo"/>'s workspace when given.
     /// </summary>
     public static async Task<List<CostExecution>> LatestAsync(
-        ScoringDbContext db, Guid? agentId, Guid? suiteId, bool successfulOnly, CancellationToken ct)
+        ScoringDbContext db, Guid? agentId, Guid? suiteId, bool successfulOnly, Caller? visibleTo, CancellationToken ct)
     {
         // PostgreSQL's DISTINCT ON picks them in one sorted pass. (EF's GroupBy-First joins a ROW_NUMBER subquery back to
         // the groups on nullable keys; on 10,000 freshly written rows one such query took 34 s.) The filters composed on
@@ -34,6 +37,12 @@ public static class CostExecutionQueries
         if (suiteId is { } suite)
         {
             latest = latest.Where(e => e.SuiteId == suite);
+        }
+
+        if (visibleTo is not null)
+        {
+            // An agent's executions all carry its workspace, so this keeps or drops whole agents (a key of DISTINCT ON).
+            latest = latest.VisibleTo(visibleTo);
         }
 
         if (successfulOnly)

@@ -162,10 +162,21 @@ namespace BenchMesh.Leaderboard.Data.Migrations
                         .HasColumnType("numeric(20,10)")
                         .HasColumnName("total_cost_usd");
 
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasDefaultValue("default")
+                        .HasColumnName("workspace_id");
+
                     b.HasKey("ExecutionId");
 
                     b.HasIndex("SuiteId", "AgentId")
                         .HasDatabaseName("ix_scores_suite_agent");
+
+                    b.HasIndex("WorkspaceId", "AgentId")
+                        .HasDatabaseName("ix_scores_workspace_agent");
 
                     b.HasIndex("AgentId", "AgentVersion", "BenchmarkId", "ScoredAt")
                         .HasDatabaseName("ix_scores_latest");

@@ -265,6 +265,14 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("threshold");
 
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasDefaultValue("default")
+                        .HasColumnName("workspace_id");
+
                     b.HasKey("RegressionId");
 
                     b.HasIndex("AgentId", "DetectedAt")
@@ -272,6 +280,9 @@ namespace BenchMesh.Regression.Data.Migrations
 
                     b.HasIndex("ExecutionId", "Metric")
                         .HasDatabaseName("ix_regressions_execution_metric");
+
+                    b.HasIndex("WorkspaceId", "DetectedAt", "RegressionId")
+                        .HasDatabaseName("ix_regressions_workspace");
 
                     b.ToTable("regressions", "regression");
                 });
@@ -456,6 +467,14 @@ namespace BenchMesh.Regression.Data.Migrations
                     b.Property<Guid>("SuiteId")
                         .HasColumnType("uuid")
                         .HasColumnName("suite_id");
+
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasDefaultValue("default")
+                        .HasColumnName("workspace_id");
 
                     b.HasKey("ExecutionId");
 

@@ -1,0 +1,55 @@
+using BenchMesh.Catalog;
+using BenchMesh.Scoring.Data;
+using BenchMesh.ServiceDefaults.Workspaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace BenchMesh.Scoring.Apis;
+
+/// <summary>
+/// What a caller may read in Scoring: the executions of its own workspace's agents. Every route decides it here.
+/// Another workspace's agent or execution answers exactly as an unknown id does (404), so that ids reveal nothing.
+/// </summary>
+public static class WorkspaceScope
+{
+    /// <summary>The one visibility rule: the caller sees an agent of its own workspace (no workspace = <c>default</c>).</summary>
+    public static bool CanSeeAgent(this Caller caller, string? agentWorkspaceId) =>
+        caller.CanSee(WorkspaceOwner.Of(agentWorkspaceId));
+
+    /// <summary>The executions of the caller's workspace's agents (rows stored without a workspace belong to <c>default</c>).</summary>
+    public static IQueryable<BenchmarkExecution> VisibleTo(this IQueryable<BenchmarkExecution> executions, Caller caller) =>
+        caller.WorkspaceId == WorkspaceOwner.Default
+            ? executions.Where(e => e.WorkspaceId == caller.WorkspaceId || e.WorkspaceId == null)
+            : executions.Where(e => e.WorkspaceId == caller.WorkspaceId);
+
+    /// <summary>
+    /// Null when the caller may read the agent's data; otherwise the answer: 404 for an id Suites never issued or an agent
+    /// of another workspace (the same body), 503 when Suites had to be asked and could not be. An agent's workspace is
+    /// fixed when it is registered and copied onto each of its executions, so one stored execution tells it; only an
+    /// agent without any asks Suites, so that a Suites outage does not break reads of existing results.
+    /// </summary>
+    public static async Task<ProblemHttpResult?> AgentProblemAsync(
+        this ScoringDbContext db, ISuiteCatalog catalog, Caller caller, Guid agentId, CancellationToken ct)
+    {
+        var stored = await db.BenchmarkExecutions.AsNoTracking()
+            .Where(e => e.AgentId == agentId)
+            .OrderBy(e => e.CreatedAt) // any row would do; the agent's index serves this order
+            .Select(e => new { e.WorkspaceId })
+            .FirstOrDefaultAsync(ct);
+        if (stored is not null)
+        {
+            return caller.CanSeeAgent(stored.WorkspaceId) ? null : CatalogProblems.AgentNotFound(agentId);
+        }
+
+        try
+        {
+            return await catalog.GetAgentAsync(agentId, ct) is { } agent && caller.CanSeeAgent(agent.WorkspaceId)
+                ? null
+                : CatalogProblems.AgentNotFound(agentId);
+        }
+        catch (SuiteCatalogUnavailableException e)
+        {
+            return CatalogProblems.Unavailable(e);
+        }
+    }
+}
