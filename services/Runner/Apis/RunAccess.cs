@@ -1,5 +1,4 @@
 using BenchMesh.Catalog;
-using BenchMesh.Contracts.Agents;
 using BenchMesh.ServiceDefaults.Workspaces;
 
 namespace BenchMesh.Runner.Apis;
@@ -20,9 +19,10 @@ public static class RunAccess
     /// <summary>The workspace a catalog entry belongs to: its own, or <see cref="DefaultWorkspace"/> for legacy rows without one.</summary>
     public static string OwnerOf(string? workspaceId) => string.IsNullOrEmpty(workspaceId) ? DefaultWorkspace : workspaceId;
 
-    public static bool CanRun(this Caller caller, AgentSnapshot agent) => caller.CanSee(OwnerOf(agent.WorkspaceId));
+    /// <summary>Its own workspace's agents, and public agents of any workspace (the run then belongs to the caller).</summary>
+    public static bool CanRun(this Caller caller, CatalogAgentVersion agent) => caller.CanSee(OwnerOf(agent.Snapshot.WorkspaceId), agent.IsPublic);
 
-    public static bool CanRun(this Caller caller, CatalogSuite suite) => caller.CanSee(OwnerOf(suite.WorkspaceId));
+    public static bool CanRun(this Caller caller, CatalogSuite suite) => caller.CanSee(OwnerOf(suite.WorkspaceId), suite.IsPublic);
 
     /// <summary>Whether the agent is the caller's own (the coverage report counts a workspace's own agents only).</summary>
     public static bool Owns(this Caller caller, CatalogAgent agent) => caller.Owns(OwnerOf(agent.WorkspaceId));

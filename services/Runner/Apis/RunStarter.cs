@@ -102,7 +102,7 @@ public sealed class RunStarter(
                 RunRefusal.CatalogUnavailable, StatusCodes.Status503ServiceUnavailable, "The suite catalog is unavailable.", e.Message));
         }
 
-        if (agent is null || !caller.CanRun(agent.Snapshot))
+        if (agent is null || !caller.CanRun(agent))
         {
             return new RunSubjects(null, null, new RunRefusal(RunRefusal.AgentNotFound, StatusCodes.Status404NotFound, "Agent not found.",
                 string.IsNullOrWhiteSpace(agentVersion) ? $"No agent {agentId} with a version." : $"No version '{agentVersion}' of agent {agentId}."));
