@@ -106,6 +106,12 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         return ComparativeMetrics.PercentileRank(peers?.Below ?? 0, peers?.Tied ?? 0, peers?.All ?? 0);
     }
 
+    /// <summary>
+    /// An execution belongs to the workspace whose run produced it: its own agent's, or another workspace's public
+    /// agent run by it. Runners from before workspaces sent none; then the agent's workspace applies.
+    /// </summary>
+    private static string? WorkspaceOf(BenchmarkExecuted m) => StoredText.WithoutNul(m.WorkspaceId ?? m.Agent.WorkspaceId);
+
     private static BenchmarkExecution ToExecution(BenchmarkExecuted m, ScoreCard card, DateTimeOffset now) => new()
     {
         ExecutionId = m.ExecutionId,
@@ -113,7 +119,7 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         AgentId = m.Agent.AgentId,
         AgentName = m.Agent.AgentName,
         AgentVersion = m.Agent.Version,
-        WorkspaceId = StoredText.WithoutNul(m.Agent.WorkspaceId),
+        WorkspaceId = WorkspaceOf(m),
         SuiteId = m.SuiteId,
         SuiteCategory = m.SuiteCategory,
         BenchmarkId = m.Benchmark.BenchmarkId,
@@ -211,7 +217,7 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         AgentId = m.Agent.AgentId,
         AgentName = m.Agent.AgentName,
         AgentVersion = m.Agent.Version,
-        WorkspaceId = StoredText.WithoutNul(m.Agent.WorkspaceId),
+        WorkspaceId = WorkspaceOf(m),
         SuiteId = m.SuiteId,
         SuiteCategory = m.SuiteCategory,
         BenchmarkId = m.Benchmark.BenchmarkId,

@@ -15,7 +15,7 @@ public sealed class BenchmarkExecution
     public required string AgentVersion { get; set; }
 
     /// <summary>
-    /// The agent's workspace. The specification types it UUID NOT NULL, but BenchMesh workspaces are free strings and
+    /// The workspace whose run produced it (usually the agent's). The specification types it UUID NOT NULL, but BenchMesh workspaces are free strings and
     /// executions scored before it was carried have none: text, nullable.
     /// </summary>
     public string? WorkspaceId { get; set; }
