@@ -101,7 +101,8 @@ public static class Api
         },
     };
 
-    public static object Regressions(bool hasRegressions, string currentVersion = "1.1") => new
+    /// <param name="confirmation">The cost cell's confirmation state (null: none requested, "pending", "done").</param>
+    public static object Regressions(bool hasRegressions, string currentVersion = "1.1", string? confirmation = null) => new
     {
         agent_id = "agent-1",
         current_version = currentVersion,
@@ -138,7 +139,7 @@ public static class Api
                 benchmark_id = "b-2", benchmark_name = "summarize", metric = "cost_per_task_usd", verdict = "inconclusive",
                 effect = new { estimate = 0.031, lower = -0.02, upper = 0.085 },
                 p_value = 0.12, q_value = 0.3, minimum_detectable_effect = 0.094, additional_runs = (int?)7,
-                reason = "insufficient runs", path = (string?)null,
+                reason = "insufficient runs", path = (string?)null, confirmation,
             },
         },
     };

@@ -144,6 +144,39 @@ public sealed class RunCommandTests
         Assert.Contains("207.0%", result.Output);
     }
 
+    [Theory]
+    [InlineData("pending", "1 with confirmation runs pending, 0 inconclusive after confirmation")]
+    [InlineData("done", "0 with confirmation runs pending, 1 inconclusive after confirmation")]
+    public async Task Cells_still_undecided_exit_6_and_are_named(string confirmation, string counts)
+    {
+        await using var gateway = await GatewayAsync(
+            RunSequence(Api.Run("run-42", "completed", 2, 2, Api.Report())), Api.Regressions(hasRegressions: false, confirmation: confirmation));
+
+        var result = await CliHarness.RunAsync("run", "--gateway", gateway.Url, "--agent", "agent-1", "--suite", "suite-1");
+
+        Assert.True(result.ExitCode == 6, result.ToString());
+        Assert.Contains($"1 cell(s) of version 1.1 still undecided ({counts}): summarize cost_per_task_usd", result.Error);
+    }
+
+    [Fact]
+    public async Task Regressions_win_over_undecided_cells_and_no_fail_on_regression_ignores_both()
+    {
+        await using (var gateway = await GatewayAsync(
+            RunSequence(Api.Run("run-42", "completed", 2, 2, Api.Report())), Api.Regressions(hasRegressions: true, confirmation: "pending")))
+        {
+            var result = await CliHarness.RunAsync("run", "--gateway", gateway.Url, "--agent", "agent-1", "--suite", "suite-1");
+            Assert.True(result.ExitCode == 2, result.ToString());
+        }
+
+        await using (var gateway = await GatewayAsync(
+            RunSequence(Api.Run("run-42", "completed", 2, 2, Api.Report())), Api.Regressions(hasRegressions: false, confirmation: "pending")))
+        {
+            var result = await CliHarness.RunAsync("run", "--gateway", gateway.Url, "--agent", "agent-1", "--suite", "suite-1", "--no-fail-on-regression");
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("confirmation runs pending", result.Output);
+        }
+    }
+
     [Fact]
     public async Task Regressions_of_another_version_than_the_one_run_do_not_fail_it()
     {

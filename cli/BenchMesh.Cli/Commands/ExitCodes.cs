@@ -19,4 +19,10 @@ public static class ExitCodes
 
     /// <summary>stress: a threshold failed, or an abort_on_fail threshold stopped the run.</summary>
     public const int ThresholdsFailed = 5;
+
+    /// <summary>
+    /// run with --fail-on-regression: no regression, but a cell of the version run is still undecided — inconclusive
+    /// while its confirmation runs are pending, or after the confirmation rounds the Regression service runs.
+    /// </summary>
+    public const int Undecided = 6;
 }

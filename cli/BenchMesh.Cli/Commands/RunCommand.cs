@@ -126,6 +126,18 @@ internal static class RunCommand
             return ExitCodes.Regressions;
         }
 
+        // A cell the service is still confirming (or could not settle with its confirmation rounds) is neither a pass
+        // nor a regression: a CI gate must be able to tell "not decided yet" from "fine".
+        var undecided = (report.Verdicts ?? []).Where(v => v.Verdict == "inconclusive" && v.Confirmation is not null).ToList();
+        if (undecided.Count > 0 && args.FailOnRegression)
+        {
+            var pending = undecided.Count(v => v.Confirmation == "pending");
+            ProblemRenderer.Message(context.Error,
+                $"{undecided.Count} cell(s) of version {report.CurrentVersion} still undecided ({pending} with confirmation runs pending, {undecided.Count - pending} inconclusive after confirmation): "
+                + string.Join(", ", undecided.Select(v => $"{v.BenchmarkName} {v.Metric}")) + $"; check again with benchmesh regressions --agent {args.AgentId}");
+            return ExitCodes.Undecided;
+        }
+
         return ExitCodes.Success;
     }
 

@@ -177,7 +177,8 @@ public sealed record RegressionVerdict(
     double? MinimumDetectableEffect,
     int? AdditionalRuns,
     string? Reason,
-    string? Path);
+    string? Path,
+    string? Confirmation = null);
 
 public sealed record AgentVersionCreated(string? Version);
 

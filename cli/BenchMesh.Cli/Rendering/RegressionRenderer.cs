@@ -109,6 +109,11 @@ internal static class RegressionRenderer
             parts.Add($"{runs} more run(s) would settle it");
         }
 
+        if (v.Confirmation == "pending")
+        {
+            parts.Add("confirmation runs pending");
+        }
+
         if (v.Reason is { Length: > 0 } reason)
         {
             parts.Add(reason);

@@ -174,6 +174,6 @@ public static class RegressionsApi
         var regression = v.RegressionJson is null ? null : JsonSerializer.Deserialize<RegressionItem>(v.RegressionJson, ServiceDefaultsExtensions.PublicJson);
         var effect = v.EffectEstimate is { } estimate ? new EffectInterval(estimate, v.EffectLower ?? estimate, v.EffectUpper ?? estimate) : null;
         return (regression, new VerdictItem(
-            v.BenchmarkId, v.BenchmarkName, v.Metric, v.Verdict, effect, v.PValue, v.QValue, v.MinimumDetectableEffect, v.AdditionalRuns, v.Reason, regression?.Path, v.DecisionLevel));
+            v.BenchmarkId, v.BenchmarkName, v.Metric, v.Verdict, effect, v.PValue, v.QValue, v.MinimumDetectableEffect, v.AdditionalRuns, v.Reason, regression?.Path, v.DecisionLevel, v.Confirmation));
     }
 }

@@ -67,18 +67,24 @@ public sealed class ExecutionScoredConsumer(
                 var candidate = VersionResult.From(scored, receivedAt: now);
                 db.VersionResults.Add(candidate);
 
-                var history = await db.VersionResults.AsNoTracking().Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
-                history.Add(candidate);
+                var all = await db.VersionResults.AsNoTracking().Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
+                all.Add(candidate);
+                // The runs of interleaved confirmations are judged on their own (JudgeInterleaved), not pooled into the history:
+                // pooled, the candidate's re-runs would still be compared with the baseline's original runs, batch effect included.
+                var requests = await db.ConfirmationRequests.Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
+                var steps = InterleavedSteps(requests);
+                var history = all.Where(r => !steps.ContainsKey(r.RunId)).ToList();
                 var order = VersionHistory.Order(history
                     .GroupBy(r => r.AgentVersion)
                     .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
                 var known = (await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct)).ToHashSet();
                 // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
                 var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
-                var judgements = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds);
+                var judged = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds);
+                var (judgements, states) = JudgeInterleaved(judged, requests, steps, all, thresholds, now);
                 // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
                 // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
-                var from = order.IndexOf(candidate.AgentVersion);
+                var from = Math.Max(0, order.IndexOf(candidate.AgentVersion));
                 var count = 0;
                 foreach (var cell in judgements)
                 {
@@ -99,8 +105,8 @@ public sealed class ExecutionScoredConsumer(
                 }
 
                 var confirmed = await ConfirmedBeforeAsync(scored.AgentId, judgements, ct);
-                var confirmations = await RequestConfirmationsAsync(scored.AgentId, judgements, order, from, now, ct);
-                await KeepVerdictsAsync(scored.AgentId, judgements, confirmed, now, ct);
+                var confirmations = await RequestConfirmationsAsync(scored.AgentId, judgements, order, from, states, now, ct);
+                await KeepVerdictsAsync(scored.AgentId, judgements, confirmed, states, now, ct);
 
                 logger.LogInformation(
                     "Execution {ExecutionId} of {Agent} {Version} on {Benchmark}: history of {Versions} version(s) judged, {Count} new regression(s), {Confirmations} confirmation request(s)",
@@ -201,10 +207,12 @@ public sealed class ExecutionScoredConsumer(
 
     /// <summary>
     /// Asks for confirmation runs (ConfirmationRunsRequested, through the outbox) where a version judged now is borderline
-    /// on a benchmark — inconclusive, with the number of runs that would settle it — once per version and benchmark.
+    /// on a benchmark — inconclusive, with the number of runs that would settle it — once per version and benchmark; its
+    /// cells are then pending (<paramref name="states"/>).
     /// </summary>
     private async Task<int> RequestConfirmationsAsync(
-        Guid agentId, IReadOnlyList<CellJudgement> judgements, List<string> order, int from, DateTimeOffset now, CancellationToken ct)
+        Guid agentId, IReadOnlyList<CellJudgement> judgements, List<string> order, int from,
+        Dictionary<(string Version, Guid BenchmarkId, string Metric), InterleavedState> states, DateTimeOffset now, CancellationToken ct)
     {
         var borderline = judgements
             .Where(c => order.IndexOf(c.Verdict.Version) >= from && c.Verdict.Verdict == Verdict.Inconclusive && c.Verdict.AdditionalRunsNeeded > 0)
@@ -225,6 +233,14 @@ public sealed class ExecutionScoredConsumer(
         var count = 0;
         foreach (var cells in borderline.Where(g => !requested.Contains(g.Key)))
         {
+            // Interleaved with the version the candidate follows in this benchmark's series (the newest of its baseline).
+            var series = cells.First().Versions;
+            if (series.Count < 2)
+            {
+                continue;
+            }
+
+            var baselineVersion = series[^2].Version;
             var latest = cells.First().Version(cells.Key.Version)!.Latest;
             var request = new ConfirmationRunsRequested
             {
@@ -239,9 +255,11 @@ public sealed class ExecutionScoredConsumer(
                 AdditionalRuns = Math.Min(cells.Max(c => c.Verdict.AdditionalRunsNeeded!.Value), RunLimits.MaxIterations),
                 BasedOnRunId = latest.RunId,
                 RequestedAt = now,
+                BaselineVersion = baselineVersion,
             };
             db.ConfirmationRequests.Add(new ConfirmationRequest
             {
+                BaselineVersion = baselineVersion,
                 AgentId = agentId,
                 AgentVersion = request.AgentVersion,
                 BenchmarkId = request.BenchmarkId,
@@ -251,19 +269,28 @@ public sealed class ExecutionScoredConsumer(
                 RequestedAt = now,
             });
             db.AddOutboxMessage(request, request.RequestId);
+            foreach (var cell in cells)
+            {
+                states[(cells.Key.Version, cells.Key.BenchmarkId, cell.Metric.Name)] = new(ConfirmationStates.Pending,
+                    $"{cell.Verdict.Reason}; interleaved confirmation with {baselineVersion} requested (round 1 of at most {MaxConfirmationRounds})");
+            }
+
             count++;
         }
 
         return count;
     }
 
-    /// <summary>The confirmation runs already requested (before this judgement) for the versions judged, by version and benchmark.</summary>
+    /// <summary>
+    /// The candidate-only confirmation runs (requests from before interleaving) already requested for the versions judged,
+    /// by version and benchmark: their runs are pooled into the history, and the verdict says what that could not settle.
+    /// </summary>
     private async Task<Dictionary<(string Version, Guid BenchmarkId), int>> ConfirmedBeforeAsync(
         Guid agentId, IReadOnlyList<CellJudgement> judgements, CancellationToken ct)
     {
         var versions = judgements.Select(c => c.Verdict.Version).Distinct().ToList();
         return (await db.ConfirmationRequests.AsNoTracking()
-                .Where(r => r.AgentId == agentId && versions.Contains(r.AgentVersion))
+                .Where(r => r.AgentId == agentId && versions.Contains(r.AgentVersion) && r.BaselineVersion == null)
                 .Select(r => new { r.AgentVersion, r.BenchmarkId, r.AdditionalRuns })
                 .ToListAsync(ct))
             .ToDictionary(r => (r.AgentVersion, r.BenchmarkId), r => r.AdditionalRuns);
@@ -284,7 +311,8 @@ public sealed class ExecutionScoredConsumer(
     /// from an earlier judgement: what <c>GET /benchmarks/agents/{agent_id}/regressions</c> returns.
     /// </summary>
     private async Task KeepVerdictsAsync(
-        Guid agentId, IReadOnlyList<CellJudgement> judgements, Dictionary<(string Version, Guid BenchmarkId), int> confirmed, DateTimeOffset now, CancellationToken ct)
+        Guid agentId, IReadOnlyList<CellJudgement> judgements, Dictionary<(string Version, Guid BenchmarkId), int> confirmed,
+        IReadOnlyDictionary<(string Version, Guid BenchmarkId, string Metric), InterleavedState> states, DateTimeOffset now, CancellationToken ct)
     {
         var versions = judgements.Select(c => c.Verdict.Version).Distinct().ToList();
         var kept = await db.Verdicts.Where(v => v.AgentId == agentId && versions.Contains(v.AgentVersion)).ToListAsync(ct);
@@ -310,13 +338,150 @@ public sealed class ExecutionScoredConsumer(
             row.QValue = verdict.QValue;
             row.MinimumDetectableEffect = verdict.MinimumDetectableEffect;
             row.AdditionalRuns = verdict.AdditionalRunsNeeded;
-            row.Reason = verdict.Verdict == Verdict.Inconclusive && confirmed.TryGetValue((verdict.Version, cell.BenchmarkId), out var requested)
-                ? AfterConfirmation(verdict, requested)
-                : verdict.Reason;
+            var state = states.GetValueOrDefault((verdict.Version, cell.BenchmarkId, cell.Metric.Name));
+            row.Reason = state is not null
+                ? state.Reason
+                : verdict.Verdict == Verdict.Inconclusive && confirmed.TryGetValue((verdict.Version, cell.BenchmarkId), out var requested)
+                    ? AfterConfirmation(verdict, requested)
+                    : verdict.Reason;
+            row.Confirmation = state?.State;
             row.RegressionJson = regression is null ? null : JsonSerializer.Serialize(regression, ServiceDefaultsExtensions.PublicJson);
             row.JudgedAt = now;
         }
     }
+
+    /// <summary>
+    /// Rounds of interleaved confirmation runs BenchMesh asks for on one version and benchmark; after the last, a cell
+    /// still inconclusive says why it cannot be decided.
+    /// </summary>
+    public const int MaxConfirmationRounds = 3;
+
+    /// <summary>Where a cell's interleaved confirmation stands (<see cref="ConfirmationStates"/>) and the reason its verdict gives.</summary>
+    private sealed record InterleavedState(string State, string? Reason);
+
+    /// <summary>The run ids of every interleaved confirmation step requested so far: the request (round) and the step.</summary>
+    private static Dictionary<Guid, (ConfirmationRequest Request, int Round, int Step)> InterleavedSteps(IEnumerable<ConfirmationRequest> requests)
+    {
+        var steps = new Dictionary<Guid, (ConfirmationRequest, int, int)>();
+        foreach (var request in requests.Where(r => r.BaselineVersion is not null))
+        {
+            for (var round = 1; round <= request.Rounds; round++)
+            {
+                var requestId = RoundIdOf(request, round);
+                for (var step = 0; step < 2 * ConfirmationRunsRequested.InterleavedPairs; step++)
+                {
+                    steps[ConfirmationRunsRequested.StepRunId(requestId, step)] = (request, round, step);
+                }
+            }
+        }
+
+        return steps;
+    }
+
+    /// <summary>
+    /// Judges each interleaved confirmation whose runs have all been scored, on those runs alone: the candidate's steps
+    /// against the baseline's (A B A B, made side by side), a two-version comparison at the one-shot level (Benjamini-Hochberg
+    /// across the benchmark's metrics). Its verdict replaces the history's on the metrics the request named, when the
+    /// candidate is still the newest version of the series. A verdict still inconclusive that more runs would settle asks
+    /// for another round, up to <see cref="MaxConfirmationRounds"/>; after that it says why it cannot decide. A regression
+    /// found this way is raised with path <c>confirm</c>. Confirmations whose runs are not all in yet leave the history's
+    /// verdict, marked pending.
+    /// </summary>
+    private (IReadOnlyList<CellJudgement> Judgements, Dictionary<(string Version, Guid BenchmarkId, string Metric), InterleavedState> States) JudgeInterleaved(
+        IReadOnlyList<CellJudgement> judged,
+        IReadOnlyList<ConfirmationRequest> requests,
+        Dictionary<Guid, (ConfirmationRequest Request, int Round, int Step)> steps,
+        IReadOnlyList<VersionResult> all,
+        IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>> thresholds,
+        DateTimeOffset now)
+    {
+        var judgements = judged.ToList();
+        var states = new Dictionary<(string, Guid, string), InterleavedState>();
+        foreach (var request in requests.Where(r => r.BaselineVersion is not null))
+        {
+            var metrics = request.Metrics.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var index = judgements.Select((c, i) => (c, i))
+                .Where(x => x.c.BenchmarkId == request.BenchmarkId && x.c.Verdict.Version == request.AgentVersion && metrics.Contains(x.c.Metric.Name))
+                .ToDictionary(x => x.c.Metric.Name, x => x.i);
+            if (index.Count == 0)
+            {
+                // A newer version has been scored on this benchmark since: the confirmation is about a verdict no longer shown.
+                continue;
+            }
+
+            var runs = all.Where(r => steps.TryGetValue(r.RunId, out var step) && step.Request == request).ToList();
+            var expected = request.Rounds * 2 * ConfirmationRunsRequested.InterleavedPairs;
+            var received = runs.Select(r => r.RunId).Distinct().Count();
+            var with = $"interleaved confirmation with {request.BaselineVersion}";
+            if (received < expected)
+            {
+                foreach (var (metric, i) in index)
+                {
+                    states[(request.AgentVersion, request.BenchmarkId, metric)] = new(ConfirmationStates.Pending,
+                        $"{judgements[i].Verdict.Reason ?? SeriesJson.Name(judgements[i].Verdict.Verdict)}; {with} pending ({received} of {expected} runs scored, round {request.Rounds} of at most {MaxConfirmationRounds})");
+                }
+
+                continue;
+            }
+
+            var cells = RegressionJudge.Judge(runs, [request.BaselineVersion!, request.AgentVersion], options.Value.Registry(), new RegressionEngine(), logger, thresholds)
+                .Where(c => index.ContainsKey(c.Metric.Name) && c.VersionsJudged >= 2)
+                .ToList();
+            var another = request.Rounds < MaxConfirmationRounds
+                && cells.Any(c => c.Verdict.Verdict == Verdict.Inconclusive && c.Verdict.AdditionalRunsNeeded > 0);
+            if (another)
+            {
+                RequestAnotherRound(request, all, cells, now);
+            }
+
+            var pairs = request.Rounds * ConfirmationRunsRequested.InterleavedPairs;
+            foreach (var cell in cells)
+            {
+                var verdict = cell.Verdict with { Alerts = [.. cell.Verdict.Alerts.Select(a => a with { Path = AlertPath.Confirm })] };
+                judgements[index[cell.Metric.Name]] = cell with { Verdict = verdict };
+                var judgedOn = $"judged on {pairs} interleaved pairs of runs with {request.BaselineVersion} ({request.Rounds} round(s))";
+                states[(request.AgentVersion, request.BenchmarkId, cell.Metric.Name)] = another
+                    ? new(ConfirmationStates.Pending, $"{verdict.Reason}; {judgedOn}: round {request.Rounds + 1} of at most {MaxConfirmationRounds} requested")
+                    : verdict.Verdict != Verdict.Inconclusive
+                        ? new(ConfirmationStates.Done, verdict.Reason is null ? judgedOn : $"{verdict.Reason}; {judgedOn}")
+                        : new(ConfirmationStates.Done, $"{verdict.Reason}; {judgedOn}: " + (verdict.AdditionalRunsNeeded is { } more
+                            ? $"{more} more runs would be needed, and BenchMesh runs at most {MaxConfirmationRounds} rounds on its own"
+                            : "more runs cannot settle it (the test's noise is between items, not between runs)"));
+            }
+        }
+
+        return (judgements, states);
+    }
+
+    /// <summary>Asks for the next round of an interleaved confirmation (ConfirmationRunsRequested through the outbox).</summary>
+    private void RequestAnotherRound(ConfirmationRequest request, IReadOnlyList<VersionResult> all, IReadOnlyList<CellJudgement> cells, DateTimeOffset now)
+    {
+        var latest = all.Where(r => r.AgentVersion == request.AgentVersion && r.BenchmarkId == request.BenchmarkId).OrderBy(r => r.ScoredAt).Last();
+        request.Rounds++;
+        request.AdditionalRuns = Math.Min(cells.Max(c => c.Verdict.AdditionalRunsNeeded ?? 0), RunLimits.MaxIterations);
+        request.RequestedAt = now;
+        var message = new ConfirmationRunsRequested
+        {
+            RequestId = RoundIdOf(request, request.Rounds),
+            AgentId = request.AgentId,
+            AgentName = latest.AgentName,
+            AgentVersion = request.AgentVersion,
+            SuiteId = latest.SuiteId,
+            BenchmarkId = request.BenchmarkId,
+            BenchmarkName = latest.BenchmarkName,
+            Metrics = request.Metrics.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            AdditionalRuns = request.AdditionalRuns,
+            BasedOnRunId = latest.RunId,
+            RequestedAt = now,
+            BaselineVersion = request.BaselineVersion,
+        };
+        db.AddOutboxMessage(message, message.RequestId);
+    }
+
+    /// <summary>The request id of a round of confirmation: the first round's is the request's own.</summary>
+    private static Guid RoundIdOf(ConfirmationRequest request, int round) => round == 1
+        ? request.RequestId
+        : IdOf($"confirm/{request.RequestId:N}/round/{round}");
 
     /// <summary>One id per change: agent, benchmark, metric and the version it is blamed on.</summary>
     private static Guid RegressionIdOf(Guid agentId, Guid benchmarkId, string metric, string blamedVersion) =>

@@ -142,9 +142,26 @@ public sealed class VerdictRecord
     /// <summary>For a regressed verdict, the regression as reports show it (snake_case JSON); null otherwise.</summary>
     public string? RegressionJson { get; set; }
     public DateTimeOffset JudgedAt { get; set; }
+
+    /// <summary>
+    /// Where the cell's interleaved confirmation stands (<see cref="ConfirmationStates"/>): null when none was asked for,
+    /// <c>pending</c> while its runs are awaited, <c>done</c> once the verdict was taken on them.
+    /// </summary>
+    public string? Confirmation { get; set; }
 }
 
-/// <summary>A request for confirmation runs (ConfirmationRunsRequested), at most one per agent version and benchmark.</summary>
+/// <summary>The states of a cell's interleaved confirmation, as verdicts report them.</summary>
+public static class ConfirmationStates
+{
+    public const string Pending = "pending";
+    public const string Done = "done";
+}
+
+/// <summary>
+/// A request for confirmation runs (ConfirmationRunsRequested), one row per agent version and benchmark: interleaved with
+/// <see cref="BaselineVersion"/> (null for a request from before interleaving: the candidate alone was re-run), over
+/// <see cref="Rounds"/> rounds so far (at most <c>ExecutionScoredConsumer.MaxConfirmationRounds</c>).
+/// </summary>
 public sealed class ConfirmationRequest
 {
     public Guid AgentId { get; set; }
@@ -156,6 +173,8 @@ public sealed class ConfirmationRequest
     public required string Metrics { get; set; }
     public int AdditionalRuns { get; set; }
     public DateTimeOffset RequestedAt { get; set; }
+    public string? BaselineVersion { get; set; }
+    public int Rounds { get; set; } = 1;
 }
 
 public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> options) : DbContext(options), IOutboxDbContext
@@ -226,6 +245,7 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             e.Property(v => v.BenchmarkName).HasMaxLength(200);
             e.Property(v => v.Verdict).HasMaxLength(20);
             e.Property(v => v.DecisionLevel).HasMaxLength(20).HasDefaultValue(RegressionDecisionLevels.Monitor);
+            e.Property(v => v.Confirmation).HasMaxLength(20);
             e.Property(v => v.RegressionJson).HasColumnName("regression").HasColumnType("jsonb");
         });
 
@@ -235,6 +255,7 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             e.HasKey(r => new { r.AgentId, r.AgentVersion, r.BenchmarkId });
             e.Property(r => r.AgentVersion).HasMaxLength(100);
             e.Property(r => r.Metrics).HasMaxLength(200);
+            e.Property(r => r.BaselineVersion).HasMaxLength(100);
         });
 
         modelBuilder.UseSnakeCaseColumnNames();

@@ -71,7 +71,8 @@ public sealed record RegressionItem(
 /// <summary>
 /// The engine's verdict on one benchmark × metric of a version: <c>regressed</c>, <c>improved</c>, <c>no_change</c> or
 /// <c>inconclusive</c> (with the minimum detectable effect and, where more runs would settle it, how many), and the
-/// budget it answers to (<c>one_shot</c> or <c>monitor</c>).
+/// budget it answers to (<c>one_shot</c> or <c>monitor</c>); <see cref="Confirmation"/> says where its interleaved
+/// confirmation stands (null: none asked for, <c>pending</c>, <c>done</c>).
 /// </summary>
 public sealed record VerdictItem(
     Guid BenchmarkId,
@@ -85,7 +86,8 @@ public sealed record VerdictItem(
     int? AdditionalRuns,
     string? Reason,
     string? Path = null,
-    string DecisionLevel = RegressionDecisionLevels.Monitor);
+    string DecisionLevel = RegressionDecisionLevels.Monitor,
+    string? Confirmation = null);
 
 /// <summary>One version of one benchmark: its executions' runs (measured passes) and item outcomes, pooled.</summary>
 public sealed record VersionRuns(string Version, VersionResult Latest, IReadOnlyList<IterationMetrics> Passes, IReadOnlyDictionary<string, IReadOnlyList<double>> Items);

@@ -53,6 +53,8 @@ public sealed class RunProgressRecorder(RunnerDbContext db, TimeProvider time, I
             if (run.CompletedBenchmarks >= run.TotalBenchmarks)
             {
                 Complete(run, await db.RunBenchmarks.Where(b => b.RunId == run.RunId).ToListAsync(token), now);
+                // An interleaved confirmation's next run starts once this one has finished (A B A B, never overlapping).
+                await ConfirmationRunsRequestedConsumer.StartNextStepAsync(db, run.RunId, now, logger, token);
             }
 
             await db.SaveChangesAsync(token);

@@ -16,6 +16,7 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<BenchmarkSchedule> Schedules => Set<BenchmarkSchedule>();
     public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
+    public DbSet<ConfirmationSequence> ConfirmationSequences => Set<ConfirmationSequence>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -89,6 +90,18 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
             e.Property(f => f.InstanceId).HasMaxLength(200);
             e.HasIndex(f => new { f.ScheduleId, f.ScheduledFor }).IsUnique().HasDatabaseName("ux_schedule_firings_schedule_id_scheduled_for");
             e.HasOne<BenchmarkSchedule>().WithMany().HasForeignKey(f => f.ScheduleId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ConfirmationSequence>(e =>
+        {
+            e.ToTable("confirmation_sequences");
+            e.HasKey(c => c.RequestId);
+            e.Property(c => c.RequestId).ValueGeneratedNever();
+            e.Property(c => c.CandidateAgentJson).HasColumnName("candidate_agent").HasColumnType("jsonb");
+            e.Property(c => c.BaselineAgentJson).HasColumnName("baseline_agent").HasColumnType("jsonb");
+            e.Property(c => c.SuiteJson).HasColumnName("suite").HasColumnType("jsonb");
+            e.Property(c => c.ConfigurationJson).HasColumnName("configuration").HasColumnType("jsonb");
+            e.HasIndex(c => c.CurrentRunId).IsUnique().HasDatabaseName("ux_confirmation_sequences_current_run_id");
         });
 
         modelBuilder.UseSnakeCaseColumnNames();

@@ -10,6 +10,7 @@ namespace BenchMesh.Runner.Tests.Support;
 public sealed class FakeSuiteCatalog : ISuiteCatalog
 {
     private readonly ConcurrentDictionary<Guid, CatalogAgentVersion> _agents = new();
+    private readonly ConcurrentDictionary<(Guid AgentId, string Version), CatalogAgentVersion> _otherVersions = new();
     private readonly ConcurrentDictionary<Guid, CatalogSuite> _suites = new();
     private int _agentLookups;
     private int _agentLookupsBeforeOutage = int.MaxValue;
@@ -38,6 +39,14 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
         }, apiKey);
         _agents[agent.Snapshot.AgentId] = agent;
         return agent;
+    }
+
+    /// <summary>Registers another version of <paramref name="agent"/>, at its own endpoint.</summary>
+    public CatalogAgentVersion AddVersion(CatalogAgentVersion agent, string version, string endpoint)
+    {
+        var other = agent with { Snapshot = agent.Snapshot with { Version = version, Endpoint = endpoint } };
+        _otherVersions[(agent.Snapshot.AgentId, version)] = other;
+        return other;
     }
 
     /// <summary>Unregisters the agent, as if it had been deleted from Suites.</summary>
@@ -73,7 +82,7 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
             ? throw new SuiteCatalogUnavailableException("The Suites catalog is unavailable (test outage).")
             : Task.FromResult(_agents.TryGetValue(agentId, out var agent) && (string.IsNullOrEmpty(version) || version == agent.Snapshot.Version)
             ? agent
-            : null);
+            : version is not null && _otherVersions.TryGetValue((agentId, version), out var other) ? other : null);
 
     public Task<IReadOnlyList<CatalogAgent>> ListAgentsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<CatalogAgent>>([.. _agents.Values

@@ -99,6 +99,11 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("additional_runs");
 
+                    b.Property<string>("BaselineVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("baseline_version");
+
                     b.Property<string>("Metrics")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -112,6 +117,10 @@ namespace BenchMesh.Regression.Data.Migrations
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("requested_at");
+
+                    b.Property<int>("Rounds")
+                        .HasColumnType("integer")
+                        .HasColumnName("rounds");
 
                     b.HasKey("AgentId", "AgentVersion", "BenchmarkId");
 
@@ -316,6 +325,11 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("benchmark_name");
+
+                    b.Property<string>("Confirmation")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("confirmation");
 
                     b.Property<string>("DecisionLevel")
                         .IsRequired()

@@ -171,6 +171,57 @@ namespace BenchMesh.Runner.Data.Migrations
                     b.ToTable("schedules", "runner");
                 });
 
+            modelBuilder.Entity("BenchMesh.Runner.Data.ConfirmationSequence", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("BaselineAgentJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("baseline_agent");
+
+                    b.Property<string>("CandidateAgentJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("candidate_agent");
+
+                    b.Property<string>("ConfigurationJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("configuration");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CurrentRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("current_run_id");
+
+                    b.Property<int>("CurrentStep")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_step");
+
+                    b.Property<int>("Steps")
+                        .HasColumnType("integer")
+                        .HasColumnName("steps");
+
+                    b.Property<string>("SuiteJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("suite");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("CurrentRunId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_confirmation_sequences_current_run_id");
+
+                    b.ToTable("confirmation_sequences", "runner");
+                });
+
             modelBuilder.Entity("BenchMesh.Runner.Data.Run", b =>
                 {
                     b.Property<Guid>("RunId")
