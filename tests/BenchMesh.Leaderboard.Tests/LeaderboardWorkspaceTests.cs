@@ -118,7 +118,7 @@ public sealed class LeaderboardWorkspaceTests(Infrastructure infra) : IClassFixt
 
         using var matrix = await GetJsonAsync(TeamA, "/benchmarks/comparison-matrix");
         var agents = matrix.RootElement.GetProperty("agents").EnumerateArray().ToList();
-        Assert.Equal([a1, a2], agents.Select(x => x.GetProperty("agent_id").GetGuid()).Order());
+        Assert.Equal(new[] { a1, a2 }.Order(), agents.Select(x => x.GetProperty("agent_id").GetGuid()).Order());
         Assert.All(agents, x => Assert.Equal(1, x.GetProperty("overall_rank").GetInt32())); // equal scores share rank 1
         Assert.All(agents, x => Assert.Equal(1, Rank(x, "accuracy")));
 

@@ -9,7 +9,7 @@ public sealed class WorkspaceRanksTests
     [Fact]
     public void Ties_share_a_rank_and_the_next_rank_skips_the_places_shared()
     {
-        var board = new[] { 0.5, 0.9, 0.5, 0.2, 0.9, 0.5 }.Select(Row).ToList();
+        var board = new[] { 0.5, 0.9, 0.5, 0.2, 0.9, 0.5 }.Select(a => Row(a)).ToList();
 
         WorkspaceRanks.RankBoard(board);
 
