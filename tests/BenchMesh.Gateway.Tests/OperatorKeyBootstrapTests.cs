@@ -33,7 +33,7 @@ public sealed class OperatorKeyBootstrapTests(Infrastructure infrastructure, Sta
         using var temporary = new TemporaryKeyFile();
         var keyFile = temporary.Path;
         Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
-        var provisioned = ApiKeyToken.Generate().ToString();
+        var provisioned = ApiKeyToken.Generate().Key;
         await File.WriteAllTextAsync(keyFile, provisioned + "\n");
 
         await using var gateway = new GatewayApp(infrastructure.CreateDatabase("bootstrap"), services, keyFile);

@@ -65,7 +65,7 @@ public sealed record KeyResponse(string KeyId, string WorkspaceId, string Name, 
 public sealed record CreatedKeyResponse(string KeyId, string WorkspaceId, string Name, string Role, string Prefix, DateTimeOffset CreatedAt, string Key)
 {
     public static CreatedKeyResponse From(ApiKey key, ApiKeyToken token) =>
-        new(key.Id, key.WorkspaceId, key.Name, key.Role.ToString().ToLowerInvariant(), key.Prefix, key.CreatedAt, token.ToString());
+        new(key.Id, key.WorkspaceId, key.Name, key.Role.ToString().ToLowerInvariant(), key.Prefix, key.CreatedAt, token.Key);
 }
 
 public sealed record KeyListResponse(IReadOnlyList<KeyResponse> Keys);

@@ -20,7 +20,11 @@ public sealed record ApiKeyToken(string Id, string Secret)
     /// <summary>How many of the secret's characters a listing shows (24 of 256 bits: recognisable, not guessable).</summary>
     private const int PrefixSecretCharacters = 4;
 
-    public override string ToString() => $"{Scheme}_{Id}_{Secret}";
+    /// <summary>The whole key, as the client sends it: answered once, written only to the operator key file.</summary>
+    public string Key => $"{Scheme}_{Id}_{Secret}";
+
+    /// <summary>Only the prefix: a token that ends up in a log or a debugger view does not give the key away.</summary>
+    public override string ToString() => Prefix + "…";
 
     /// <summary>The start of the key, safe to store and list (<see cref="Data.ApiKey.Prefix"/>).</summary>
     public string Prefix => $"{Scheme}_{Id}_{Secret[..PrefixSecretCharacters]}";

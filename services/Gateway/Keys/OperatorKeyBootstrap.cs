@@ -99,7 +99,7 @@ internal sealed class OperatorKeyBootstrap(
 
         await using (var file = new StreamWriter(temporary, options))
         {
-            await file.WriteLineAsync(token.ToString().AsMemory(), ct);
+            await file.WriteLineAsync(token.Key.AsMemory(), ct);
         }
 
         File.Move(temporary, keyFile, overwrite: true);
