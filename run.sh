@@ -5,6 +5,8 @@
 # found, and keeps serving until stopped (Ctrl-C or SIGTERM stops everything it started). The runner may start
 # the sample process agents (services/SampleAgents/process/, enabled by the app host; docs/api.md "Process agents"),
 # and the runner and stress service may reach loopback, where the sample agents listen (docs/runner.md "Outbound guard").
+# Every API call needs a key: the gateway makes an operator key on its first start and writes it to .benchmesh/admin-key
+# (mode 600), which the CLI reads; this script prints it (docs/api.md "Authentication and workspaces").
 #
 #   BENCHMESH_GATEWAY_URL   public API address (default http://127.0.0.1:8080)
 #   BENCHMESH_DASHBOARD_URL Aspire dashboard (default http://127.0.0.1:18888)
@@ -18,6 +20,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 GATEWAY_URL=${BENCHMESH_GATEWAY_URL:-http://127.0.0.1:8080}
 DASHBOARD_URL=${BENCHMESH_DASHBOARD_URL:-http://127.0.0.1:18888}
 LOG_DIR="$ROOT/.benchmesh"; mkdir -p "$LOG_DIR"
+KEY_FILE="$LOG_DIR/admin-key"
 
 deploy/local/install.sh && . deploy/local/env.sh  # again: PG_BIN exists only once PostgreSQL is installed
 # Stop at the end exactly the servers this run starts, never one somebody else is using.
@@ -53,23 +56,28 @@ ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
 ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=${ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL:-http://127.0.0.1:18889} \
 ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
 BENCHMESH_GATEWAY_URL="$GATEWAY_URL" \
+BenchMesh__OperatorKeyFile="$KEY_FILE" \
   dotnet run --project AppHost/BenchMesh.AppHost.csproj -c Release --no-build --no-launch-profile \
   > "$LOG_DIR/apphost.log" 2>&1 &
 APPHOST_PID=$!
 
+# GET with the operator key; curl reads the header from standard input, so the key never shows in the process list.
+api_get() { printf 'header = "Authorization: Bearer %s"\n' "$(cat "$KEY_FILE")" | curl -sf -K - "$GATEWAY_URL$1"; }
+
 echo -n "waiting for the gateway at $GATEWAY_URL "
 up=0
 for _ in $(seq 1 240); do
-  if curl -sf "$GATEWAY_URL/benchmarks/leaderboard" >/dev/null 2>&1 && curl -sf "$GATEWAY_URL/agents" >/dev/null 2>&1; then up=1; break; fi
+  if [ -s "$KEY_FILE" ] && api_get /benchmarks/leaderboard >/dev/null 2>&1 && api_get /agents >/dev/null 2>&1; then up=1; break; fi
   kill -0 "$APPHOST_PID" 2>/dev/null || { echo; echo "the app host exited; see $LOG_DIR/apphost.log"; tail -30 "$LOG_DIR/apphost.log"; exit 1; }
   echo -n "."; sleep 1
 done
 if [ "$up" != 1 ]; then echo; echo "the gateway did not answer within 240 s; see $LOG_DIR/apphost.log"; exit 1; fi
 echo " up."
 echo "Aspire dashboard (traces, logs, metrics): $DASHBOARD_URL"
+echo "Operator API key (kept in $KEY_FILE, which the CLI reads): $(cat "$KEY_FILE")"
 
 if [ "${BENCHMESH_NO_DEMO:-0}" != 1 ]; then
-  dotnet cli/BenchMesh.Cli/bin/Release/net10.0/benchmesh.dll demo --gateway "$GATEWAY_URL" \
+  BENCHMESH_API_KEY="$(cat "$KEY_FILE")" dotnet cli/BenchMesh.Cli/bin/Release/net10.0/benchmesh.dll demo --gateway "$GATEWAY_URL" \
     --sample-agents "${BENCHMESH_SAMPLE_AGENTS_URL:-http://127.0.0.1:5161}" || echo "(the demo reported a problem; BenchMesh keeps serving)"
 fi
 

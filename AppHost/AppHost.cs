@@ -15,6 +15,7 @@ var scoringDb = builder.AddDatabase(infrastructure, ResourceNames.ScoringDb, "sc
 var leaderboardDb = builder.AddDatabase(infrastructure, ResourceNames.LeaderboardDb, "leaderboard");
 var regressionDb = builder.AddDatabase(infrastructure, ResourceNames.RegressionDb, "regression");
 var stressDb = builder.AddDatabase(infrastructure, ResourceNames.StressDb, "stress");
+var gatewayDb = builder.AddDatabase(infrastructure, ResourceNames.GatewayDb, "gateway");
 
 // Suites owns agents and suites; the other services read them over gRPC (services/Catalog).
 var suites = builder.AddProject<Projects.BenchMesh_Suites>(ResourceNames.Suites)
@@ -71,6 +72,7 @@ builder.AddProject<Projects.BenchMesh_SampleAgents>(ResourceNames.SampleAgents)
 // a user sends after start-up is answered.
 var gateway = builder.AddProject<Projects.BenchMesh_Gateway>(ResourceNames.Gateway)
     .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
+    .WithReference(gatewayDb)
     .WithReference(suites).WithReference(runner).WithReference(scoring)
     .WithReference(leaderboard).WithReference(regression).WithReference(stress)
     .WaitFor(suites).WaitFor(runner).WaitFor(scoring).WaitFor(leaderboard).WaitFor(regression).WaitFor(stress);
@@ -81,6 +83,20 @@ if (infrastructure.GatewayPort is { } port)
         e.Port = port;
         e.TargetHost = "127.0.0.1";
     });
+}
+
+// API keys (docs/api.md, "Authentication and workspaces"): the gateway makes the operator key on its first start and
+// writes it to this file (./run.sh: .benchmesh/admin-key); without one, it logs how to get one.
+if (infrastructure.OperatorKeyFile is { } operatorKeyFile)
+{
+    gateway.WithEnvironment("Gateway__OperatorKeyFile", operatorKeyFile);
+}
+
+// The services trust the caller headers only with this token, which only the gateway (and they) know: a fresh random one
+// per start unless configured, so nothing on the machine can call a service directly as some workspace.
+foreach (var service in new IResourceBuilder<ProjectResource>[] { suites, runner, scoring, leaderboard, regression, stress, gateway })
+{
+    service.WithEnvironment("BenchMesh__InternalToken", infrastructure.InternalToken);
 }
 
 builder.Build().Run();

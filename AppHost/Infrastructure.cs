@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 
 namespace BenchMesh.AppHost;
@@ -14,7 +15,9 @@ internal sealed record InfrastructureSettings(
     string Redis,
     string CacheKeyPrefix,
     int RunnerReplicas,
-    int? GatewayPort)
+    int? GatewayPort,
+    string InternalToken,
+    string? OperatorKeyFile)
 {
     public static InfrastructureSettings From(IConfiguration configuration)
     {
@@ -29,7 +32,9 @@ internal sealed record InfrastructureSettings(
             Redis: section["Redis"] ?? $"127.0.0.1:{redisPort}",
             CacheKeyPrefix: section["CacheKeyPrefix"] ?? "benchmesh:leaderboard:",
             RunnerReplicas: int.TryParse(section["RunnerReplicas"], out var replicas) && replicas > 0 ? replicas : 2,
-            GatewayPort: GatewayPortFrom(section["GatewayPort"] ?? configuration["BENCHMESH_GATEWAY_URL"]));
+            GatewayPort: GatewayPortFrom(section["GatewayPort"] ?? configuration["BENCHMESH_GATEWAY_URL"]),
+            InternalToken: section["InternalToken"] is { Length: > 0 } token ? token : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            OperatorKeyFile: section["OperatorKeyFile"] is { Length: > 0 } keyFile ? keyFile : null);
     }
 
     /// <summary>8080 unless told otherwise; "0" lets the orchestrator pick a free port (tests).</summary>

@@ -17,6 +17,7 @@ public static class ResourceNames
     public const string LeaderboardDb = "leaderboarddb";
     public const string RegressionDb = "regressiondb";
     public const string StressDb = "stressdb";
+    public const string GatewayDb = "gatewaydb";
 
     public const string Gateway = "gateway";
     public const string Suites = "suites";

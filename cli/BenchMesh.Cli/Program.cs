@@ -15,6 +15,9 @@ namespace BenchMesh.Cli
     {
         public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
 
+        /// <summary>Where the search for the API key file starts (<see cref="ApiKeySource"/>).</summary>
+        public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
+
         public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
         /// <summary>Standard input, for commands that read data from it ('-'); tests substitute a reader.</summary>
@@ -89,11 +92,18 @@ namespace BenchMesh.Cli
                 Recursive = true,
             };
             var json = new Option<bool>("--json") { Description = "Print the raw JSON answer instead of tables", Recursive = true };
+            var apiKey = new Option<string?>("--api-key")
+            {
+                Description = $"API key (default: ${ApiKeySource.EnvironmentVariable}, else the nearest {ApiKeySource.KeyFile})",
+                HelpName = "KEY",
+                Recursive = true,
+            };
 
             var root = new RootCommand("benchmesh: run AI agent benchmarks and read results through the BenchMesh gateway")
             {
                 gateway,
                 json,
+                apiKey,
                 RunCommandDefinition(environment, gateway, json),
                 LeaderboardCommandDefinition(environment, gateway, json),
                 CompareCommandDefinition(environment, gateway, json),
@@ -251,7 +261,7 @@ namespace BenchMesh.Cli
         {
             var file = new Option<string?>("--file") { Description = "The registration in the API's JSON (POST /agents), as a .json or .yaml file", HelpName = "FILE" };
             var name = new Option<string?>("--name") { Description = "Agent name, unique in its workspace", HelpName = "NAME" };
-            var workspace = new Option<string?>("--workspace") { Description = "Workspace id", HelpName = "WORKSPACE" };
+            var workspace = new Option<string?>("--workspace") { Description = "Workspace id (default: the API key's workspace)", HelpName = "WORKSPACE" };
             var protocol = new Option<string?>("--protocol") { Description = "openai-chat, http-json or process", HelpName = "PROTOCOL" };
             var endpoint = new Option<string?>("--endpoint") { Description = "The agent's URL", HelpName = "URL" };
             var command = new Option<string?>("--command") { Description = "process agents: the command as a JSON array of strings", HelpName = "JSON" };
@@ -296,7 +306,7 @@ namespace BenchMesh.Cli
                 }
                 else
                 {
-                    foreach (var required in new[] { name, workspace, protocol })
+                    foreach (var required in new[] { name, protocol })
                     {
                         if (result.GetValue(required) is null)
                         {
@@ -417,6 +427,13 @@ namespace BenchMesh.Cli
                 : new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) });
             http.BaseAddress = baseAddress;
             http.Timeout = RequestTimeout;
+            // --api-key is recursive on the root command, so every command has it; found by name to spare each definition a parameter.
+            var key = ApiKeySource.Resolve(parseResult.GetValue<string?>("--api-key"), environment.GetEnvironmentVariable, environment.CurrentDirectory);
+            if (key is not null)
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Key);
+            }
+
             var context = new CommandContext(new GatewayClient(http), environment.Out, environment.Error, parseResult.GetValue(jsonOption), environment.PollInterval);
 
             try
@@ -426,6 +443,13 @@ namespace BenchMesh.Cli
             catch (ApiProblemException ex)
             {
                 ProblemRenderer.Render(environment.Error, ex);
+                if (ex.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    environment.Error.WriteLine(key is null
+                        ? $"No API key was sent. Give one with {ApiKeySource.Ways}."
+                        : $"The gateway refused the API key from {key.Origin}. Give a valid one with {ApiKeySource.Ways}.");
+                }
+
                 return ex.StatusCode switch
                 {
                     HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => ExitCodes.Unreachable,

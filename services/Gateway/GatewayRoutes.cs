@@ -1,3 +1,5 @@
+using BenchMesh.Gateway.Apis;
+using BenchMesh.Gateway.Keys;
 using BenchMesh.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -45,6 +47,7 @@ public static class GatewayRoutes
                     RouteId = $"{service}-{i}",
                     ClusterId = service,
                     Match = new RouteMatch { Path = paths[i] },
+                    AuthorizationPolicy = ApiKeyAuthentication.Policy,
                 });
             }
 
@@ -82,19 +85,25 @@ public static class GatewayExtensions
     public static IHostApplicationBuilder AddPublicApiProxy(this IHostApplicationBuilder builder)
     {
         var (routes, clusters) = GatewayRoutes.Build(builder.Configuration);
-        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddCallerForwarding(builder.Configuration);
         return builder;
     }
 
-    /// <summary><c>GET /</c>: what this gateway serves, for people exploring the API.</summary>
+    /// <summary>
+    /// <c>GET /api</c>: what this gateway serves, for people exploring the API; open, like the OpenAPI documents
+    /// (<c>/</c> belongs to the dashboard).
+    /// </summary>
     public static WebApplication MapGatewayIndex(this WebApplication app)
     {
-        app.MapGet("/", () => TypedResults.Ok(new
+        app.MapGet("/api", () => TypedResults.Ok(new
         {
             Name = "BenchMesh",
             Documentation = "docs/api.md",
+            Authentication = "Authorization: Bearer <API key> on every route below",
             Openapi = GatewayRoutes.PathsByService.Keys.Select(s => $"/openapi/{s}.json").ToArray(),
-            Routes = GatewayRoutes.PathsByService.ToDictionary(kv => kv.Key, kv => kv.Value),
+            Routes = GatewayRoutes.PathsByService
+                .Append(new(ResourceNames.Gateway, WorkspacesApi.Paths))
+                .ToDictionary(kv => kv.Key, kv => kv.Value),
         }));
         return app;
     }

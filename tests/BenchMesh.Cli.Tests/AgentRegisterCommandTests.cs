@@ -134,10 +134,21 @@ public sealed class AgentRegisterCommandTests : IDisposable
         Assert.Contains("Error 500: database unavailable", result.Error);
     }
 
+    [Fact]
+    public async Task Without_workspace_the_registration_names_none_and_the_api_key_s_workspace_applies()
+    {
+        await using var gateway = await GatewayAsync();
+
+        var result = await CliHarness.RunAsync("agent", "register", "--gateway", gateway.Url, "--name", "x", "--protocol", "http-json", "--endpoint", "http://a/");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        AssertSentJson(gateway, """{"name": "x", "protocol": "http-json", "endpoint": "http://a/"}""");
+    }
+
     [Theory]
     [InlineData(new[] { "--name", "x", "--workspace", "w", "--protocol", "http-json", "--endpoint", "http://a/", "--api-key-env", "NOT_SET" }, "the environment variable NOT_SET (--api-key-env) is not set")]
     [InlineData(new[] { "--file", "agent.json", "--name", "x" }, "--file cannot be combined with --name")]
-    [InlineData(new[] { "--name", "x", "--protocol", "http-json", "--endpoint", "http://a/" }, "--workspace is required (or give --file).")]
+    [InlineData(new[] { "--workspace", "w", "--protocol", "http-json", "--endpoint", "http://a/" }, "--name is required (or give --file).")]
     [InlineData(new[] { "--name", "x", "--workspace", "w", "--protocol", "http-json" }, "--endpoint (or --command, for a process agent) is required")]
     [InlineData(new[] { "--name", "x", "--workspace", "w", "--protocol", "http-json", "--endpoint", "http://a/", "--model-config", "{}" }, "--model-config belongs to a version: give --version too.")]
     [InlineData(new[] { "--name", "x", "--workspace", "w", "--protocol", "http-json", "--endpoint", "http://a/", "--version", "1", "--model-config", "[1]" }, "--model-config must be a JSON object")]

@@ -16,7 +16,16 @@ public static class CliHarness
     public static Task<CliResult> RunWithInputAsync(string standardInput, params string[] args) =>
         RunCoreAsync(null, terminal: false, standardInput, args);
 
-    private static async Task<CliResult> RunCoreAsync(IDictionary<string, string>? environmentVariables, bool terminal, string? standardInput, string[] args)
+    /// <summary>Runs the CLI as if started in <paramref name="currentDirectory"/> (where it looks for .benchmesh/admin-key).</summary>
+    public static Task<CliResult> RunInDirectoryAsync(string currentDirectory, IDictionary<string, string>? environmentVariables, params string[] args) =>
+        RunCoreAsync(environmentVariables, terminal: false, standardInput: null, args, currentDirectory);
+
+    /// <summary>
+    /// By default the CLI runs in the system's temporary folder, so that no .benchmesh/admin-key of the repository (./run.sh
+    /// writes one) is found by accident.
+    /// </summary>
+    private static async Task<CliResult> RunCoreAsync(
+        IDictionary<string, string>? environmentVariables, bool terminal, string? standardInput, string[] args, string? currentDirectory = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -26,6 +35,7 @@ public static class CliHarness
             ProcessTerminationTimeout = null,
             GetEnvironmentVariable = name => environmentVariables?.TryGetValue(name, out var value) == true ? value : null,
             OpenStandardInput = () => new StringReader(standardInput ?? ""),
+            CurrentDirectory = currentDirectory ?? Path.GetTempPath(),
         };
         var exitCode = await Cli.RunAsync(args, environment);
         return new CliResult(exitCode, output.ToString(), error.ToString());

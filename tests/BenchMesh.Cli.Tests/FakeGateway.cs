@@ -38,7 +38,8 @@ public sealed class FakeGateway : IAsyncDisposable
             context.Request.EnableBuffering();
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             context.Request.Body.Position = 0;
-            gateway.Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, body));
+            gateway.Requests.Enqueue(new RecordedRequest(
+                context.Request.Method, context.Request.Path + context.Request.QueryString, body, context.Request.Headers.Authorization.ToString()));
             await next(context);
         });
         map(app);
@@ -54,7 +55,7 @@ public sealed class FakeGateway : IAsyncDisposable
     }
 }
 
-public sealed record RecordedRequest(string Method, string PathAndQuery, string Body);
+public sealed record RecordedRequest(string Method, string PathAndQuery, string Body, string Authorization = "");
 
 /// <summary>The API's JSON, written the way the services write it (snake_case).</summary>
 public static class Api

@@ -9,16 +9,21 @@ namespace BenchMesh.EndToEnd.Tests;
 /// <summary>
 /// The whole of BenchMesh, started through its Aspire app host exactly as ./run.sh starts it (every service
 /// a real process, the runner with two replicas), on this test run's own databases, RabbitMQ virtual host and
-/// Redis key prefix, and on ports the orchestrator picks.
+/// Redis key prefix, and on ports the orchestrator picks. <see cref="Gateway"/> sends the operator key the gateway wrote
+/// at start, as ./run.sh's CLI does.
 /// </summary>
 public sealed class BenchMeshApp : IAsyncLifetime
 {
     private DistributedApplication? _app;
+    private readonly string _keyFolder = Path.Combine(Path.GetTempPath(), $"bm-e2e-{Guid.NewGuid():N}");
 
     public Infrastructure Infrastructure { get; } = new();
     public string RabbitMqUri { get; private set; } = "";
     public HttpClient Gateway { get; private set; } = null!;
     public Uri SampleAgents { get; private set; } = null!;
+
+    /// <summary>The operator key (workspace default) from the gateway's key file.</summary>
+    public string OperatorKey { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -33,6 +38,7 @@ public sealed class BenchMeshApp : IAsyncLifetime
             $"--BenchMesh:Redis={Infrastructure.Redis}",
             $"--BenchMesh:CacheKeyPrefix={Infrastructure.CreateRedisPrefix("e2e")}",
             "--BenchMesh:GatewayPort=0",
+            $"--BenchMesh:OperatorKeyFile={Path.Combine(_keyFolder, "admin-key")}",
             "--DcpPublisher:RandomizePorts=true",
             // Start-up health probes fail until each service listens; that is expected, not news.
             "--Logging:LogLevel:Default=Warning",
@@ -43,8 +49,11 @@ public sealed class BenchMeshApp : IAsyncLifetime
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.SampleAgents, cts.Token);
 
+        // The gateway writes the key file before it reports healthy (its bootstrap runs at start).
+        OperatorKey = (await File.ReadAllTextAsync(Path.Combine(_keyFolder, "admin-key"), cts.Token)).Trim();
         Gateway = _app.CreateHttpClient(ResourceNames.Gateway, "http");
         Gateway.Timeout = TimeSpan.FromMinutes(5);
+        Gateway.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorKey);
         SampleAgents = _app.GetEndpoint(ResourceNames.SampleAgents, "http");
     }
 
@@ -58,6 +67,10 @@ public sealed class BenchMeshApp : IAsyncLifetime
         }
 
         await Infrastructure.DisposeAsync();
+        if (Directory.Exists(_keyFolder))
+        {
+            Directory.Delete(_keyFolder, recursive: true);
+        }
     }
 }
 

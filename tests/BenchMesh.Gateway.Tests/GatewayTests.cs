@@ -1,16 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using BenchMesh.Gateway;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using BenchMesh.Testing;
 
 namespace BenchMesh.Gateway.Tests;
 
@@ -18,25 +9,8 @@ namespace BenchMesh.Gateway.Tests;
 /// The gateway in front of stand-in services (one real socket each, answering with their own name and the path
 /// they received): the public routes of DESIGN.md reach the service that owns them, unchanged.
 /// </summary>
-public sealed class GatewayTests : IAsyncLifetime
+public sealed class GatewayTests(Infrastructure infrastructure, StandInServices services) : IClassFixture<Infrastructure>, IClassFixture<StandInServices>
 {
-    private readonly Dictionary<string, WebApplication> _services = [];
-
-    public async Task InitializeAsync()
-    {
-        foreach (var name in GatewayRoutes.PathsByService.Keys)
-        {
-            _services[name] = await StartStandInAsync(name);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _services.Values)
-        {
-            await app.DisposeAsync();
-        }
-    }
 
     [Theory]
     [InlineData("POST", "/agents", "suites", "/agents")]
@@ -73,7 +47,7 @@ public sealed class GatewayTests : IAsyncLifetime
             request.Content = JsonContent.Create(new { probe = true });
         }
 
-        using var response = await gateway.CreateClient().SendAsync(request);
+        using var response = await gateway.ClientWithKey(gateway.OperatorKey).SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -86,17 +60,20 @@ public sealed class GatewayTests : IAsyncLifetime
     public async Task A_path_no_service_owns_is_a_404_problem()
     {
         await using var gateway = CreateGateway();
-        using var response = await gateway.CreateClient().GetAsync("/benchmarks/nothing-here");
+        using var response = await gateway.ClientWithKey(gateway.OperatorKey).GetAsync("/benchmarks/nothing-here");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
-    public async Task A_client_over_its_rate_limit_gets_429_with_retry_after_while_health_probes_still_answer()
+    public async Task A_key_over_its_rate_limit_gets_429_with_retry_after_while_other_keys_and_health_probes_still_answer()
     {
         await using var gateway = CreateGateway(permitsPerMinute: 3);
-        var client = gateway.CreateClient();
+        var adminKey = await gateway.CreateWorkspaceAsync("limits");
+        var (_, first) = await gateway.CreateKeyAsync(adminKey, "limits", "member", "first");
+        var (_, second) = await gateway.CreateKeyAsync(adminKey, "limits", "member", "second");
+        var client = gateway.ClientWithKey(first);
         for (var i = 0; i < 3; i++)
         {
             using var allowed = await client.GetAsync("/agents");
@@ -108,38 +85,46 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
 
+        // Same client address, another key: its own window.
+        using var otherKey = await gateway.ClientWithKey(second).GetAsync("/agents");
+        Assert.Equal(HttpStatusCode.OK, otherKey.StatusCode);
+
         using var health = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    private WebApplicationFactory<Program> CreateGateway(int permitsPerMinute = 0) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Gateway:RateLimit:PermitsPerMinute", permitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            foreach (var (name, app) in _services)
-            {
-                builder.UseSetting($"services:{name}:http:0", Address(app));
-            }
-        });
-
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
-    private static async Task<WebApplication> StartStandInAsync(string name)
+    [Fact]
+    public async Task Requests_without_a_valid_key_share_their_address_s_window_apart_from_the_keys()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(context => context.Response.WriteAsJsonAsync(new
+        await using var gateway = CreateGateway(permitsPerMinute: 2);
+        var anonymous = gateway.ClientWithKey(null);
+        var junk = gateway.ClientWithKey("bm_0000000000000000_" + new string('A', 43));
+        using (var first = await anonymous.GetAsync("/agents"))
+        using (var second = await junk.GetAsync("/agents"))
         {
-            service = name,
-            received = context.Request.Path + context.Request.QueryString,
-            method = context.Request.Method,
-        }));
-        await app.StartAsync();
-        return app;
+            Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        }
+
+        using var limited = await anonymous.GetAsync("/agents");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+
+        using var withKey = await gateway.ClientWithKey(gateway.OperatorKey).GetAsync("/agents");
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
     }
+
+    [Fact]
+    public async Task The_index_moved_to_api_and_answers_without_a_key()
+    {
+        await using var gateway = CreateGateway();
+        using var response = await gateway.ClientWithKey(null).GetAsync("/api");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var index = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("BenchMesh", index.GetProperty("name").GetString());
+        Assert.Contains("/workspaces", index.GetProperty("routes").GetProperty("gateway").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    private GatewayApp CreateGateway(int permitsPerMinute = 0) =>
+        new(infrastructure.CreateDatabase("gateway"), services, permitsPerMinute: permitsPerMinute);
 }

@@ -121,9 +121,9 @@ internal static class AgentRegisterCommand
         var agent = new JsonObject
         {
             ["name"] = arguments.Name,
-            ["workspace_id"] = arguments.Workspace,
             ["protocol"] = arguments.Protocol,
         };
+        Add(agent, "workspace_id", arguments.Workspace);
         Add(agent, "endpoint", arguments.Endpoint);
         if (arguments.Command is { } command)
         {

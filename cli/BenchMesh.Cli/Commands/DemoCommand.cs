@@ -6,11 +6,11 @@ namespace BenchMesh.Cli.Commands;
 /// <summary>
 /// benchmesh demo (what ./run.sh shows): registers two sample agents — one with a good version 1.0 and a
 /// slower, less accurate 1.1 — and a sample suite, runs the suite for each, and prints the leaderboard and
-/// the regression found. Re-running it reuses what an earlier run registered.
+/// the regression found. Re-running it reuses what an earlier run registered. Everything goes to the workspace of the
+/// API key it runs with (./run.sh: the operator key, workspace default).
 /// </summary>
 internal static class DemoCommand
 {
-    private const string Workspace = "demo";
     private const string ChatAgentName = "sample-chat-agent";
     private const string JsonAgentName = "sample-json-agent";
     private const string SuiteName = "BenchMesh sample suite";
@@ -23,7 +23,6 @@ internal static class DemoCommand
         var chatAgent = await EnsureAgentAsync(context, ChatAgentName, new
         {
             name = ChatAgentName,
-            workspace_id = Workspace,
             protocol = "openai-chat",
             endpoint = $"{agents}/openai/baseline",
             description = "Sample OpenAI-compatible agent; 1.1 is slower and less accurate than 1.0",
@@ -37,7 +36,6 @@ internal static class DemoCommand
         var jsonAgent = await EnsureAgentAsync(context, JsonAgentName, new
         {
             name = JsonAgentName,
-            workspace_id = Workspace,
             protocol = "http-json",
             endpoint = $"{agents}/http-json/fast",
             description = "Sample HTTP JSON agent: fast, a little less accurate",
@@ -69,7 +67,7 @@ internal static class DemoCommand
 
     private static async Task<string> EnsureAgentAsync(CommandContext context, string name, object registration, CancellationToken ct)
     {
-        var existing = await context.Gateway.GetJsonAsync($"agents?workspace_id={Workspace}", ct);
+        var existing = await context.Gateway.GetJsonAsync("agents", ct);
         var match = existing["agents"]?.AsArray().FirstOrDefault(a => a?["name"]?.GetValue<string>() == name);
         if (match is not null)
         {
@@ -105,7 +103,6 @@ internal static class DemoCommand
             description = "Arithmetic and text transformations with known answers",
             category = "accuracy",
             version = "1",
-            workspace_id = Workspace,
             benchmarks = new object[]
             {
                 new

@@ -1,13 +1,16 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BenchMesh.ServiceDefaults.Workspaces;
 
 namespace BenchMesh.FaultInjection;
 
-/// <summary>The public API calls the program makes (docs/api.md), straight to the services that own them.</summary>
+/// <summary>
+/// The public API calls the program makes (docs/api.md), straight to the services that own them, each with the caller
+/// headers and internal token the gateway would add (<see cref="ServiceFleet.Caller"/>).
+/// </summary>
 public sealed class BenchMeshApi(HttpClient http, ServiceFleet fleet)
 {
-    private const string Workspace = "fault-injection";
 
     /// <summary>One suite for the whole campaign: benchmark b{k} has items b{k}/i{n}, each expecting its own input back.</summary>
     public async Task<SuiteUnderTest> CreateSuiteAsync(int benchmarks, int items, CancellationToken ct)
@@ -16,7 +19,7 @@ public sealed class BenchMeshApi(HttpClient http, ServiceFleet fleet)
         {
             name = $"fault-injection-{Guid.NewGuid():N}",
             category = "reliability",
-            workspace_id = Workspace,
+            workspace_id = fleet.Caller.WorkspaceId,
             benchmarks = Enumerable.Range(0, benchmarks).Select(b => new
             {
                 name = $"b{b}",
@@ -35,7 +38,7 @@ public sealed class BenchMeshApi(HttpClient http, ServiceFleet fleet)
         var agent = await PostAsync(new Uri(fleet.SuitesUrl, "/agents"), new
         {
             name = $"fault-agent-{tag}-{Guid.NewGuid():N}",
-            workspace_id = Workspace,
+            workspace_id = fleet.Caller.WorkspaceId,
             protocol = "http-json",
             endpoint = endpoint.ToString(),
             pricing = new { input_per_million_usd = 0.5, output_per_million_usd = 1.5, per_call_usd = 0.0 },
@@ -80,7 +83,8 @@ public sealed class BenchMeshApi(HttpClient http, ServiceFleet fleet)
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                using var response = await http.GetAsync(new Uri(ServiceFleet.BaseOf(runner), $"/benchmarks/runs/{runId}"), timeout.Token);
+                using var request = AsCaller(new HttpRequestMessage(HttpMethod.Get, new Uri(ServiceFleet.BaseOf(runner), $"/benchmarks/runs/{runId}")));
+                using var response = await http.SendAsync(request, timeout.Token);
                 if (!response.IsSuccessStatusCode)
                 {
                     continue;
@@ -106,7 +110,8 @@ public sealed class BenchMeshApi(HttpClient http, ServiceFleet fleet)
 
     private async Task<JsonNode> PostAsync(Uri url, object body, CancellationToken ct)
     {
-        using var response = await http.PostAsJsonAsync(url, body, ct);
+        using var request = AsCaller(new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) });
+        using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
@@ -114,6 +119,17 @@ public sealed class BenchMeshApi(HttpClient http, ServiceFleet fleet)
         }
 
         return JsonNode.Parse(text)!;
+    }
+
+    private HttpRequestMessage AsCaller(HttpRequestMessage request)
+    {
+        foreach (var (name, value) in fleet.Caller.Headers())
+        {
+            request.Headers.Add(name, value);
+        }
+
+        request.Headers.Add(CallerHeaders.InternalToken, fleet.InternalToken);
+        return request;
     }
 }
 

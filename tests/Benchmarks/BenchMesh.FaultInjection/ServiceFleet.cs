@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.Extensions.Hosting;
 
 namespace BenchMesh.FaultInjection;
@@ -7,7 +9,9 @@ namespace BenchMesh.FaultInjection;
 /// BenchMesh's services as the app host runs them (AppHost/AppHost.cs), started here as plain processes from their
 /// Release build output so that one can be killed: Suites, two Runner workers, two Scoring instances, Leaderboard and
 /// Regression, on the private servers. Each service uses its default database name on the private PostgreSQL. The
-/// gateway, Stress and the sample agents take no part in a run and are left out.
+/// gateway, Stress and the sample agents take no part in a run and are left out: the program calls the services directly
+/// (a run must reach whichever runner is alive), so it does what the gateway does for an API key, sending
+/// <see cref="Caller"/>'s headers and the fleet's own internal token (ServiceDefaults/Workspaces).
 /// </summary>
 public sealed class ServiceFleet : IAsyncDisposable
 {
@@ -15,6 +19,12 @@ public sealed class ServiceFleet : IAsyncDisposable
     public const int ScoringReplicas = 2;
 
     private readonly List<ManagedProcess> _all = [];
+
+    /// <summary>Who the program is to the services: an admin of its own workspace, as an API key would make it.</summary>
+    public Caller Caller { get; } = new("fault-injection", CallerRole.Admin, "fault-injection");
+
+    /// <summary>The services' <c>BenchMesh:InternalToken</c>, new for each campaign as the app host makes one per start.</summary>
+    public string InternalToken { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     public ServiceFleet(string repositoryRoot, PrivateInfrastructure infrastructure, string logDirectory)
     {
@@ -31,6 +41,7 @@ public sealed class ServiceFleet : IAsyncDisposable
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             // The Python agent listens on loopback, which the runner's outbound guard refuses unless the operator allows it.
             ["Outbound__AllowLoopback"] = "true",
+            ["BenchMesh__InternalToken"] = InternalToken,
         };
 
         ManagedProcess Service(string project, string name, Dictionary<string, string> endpoints, int httpPort)
