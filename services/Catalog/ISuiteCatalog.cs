@@ -4,8 +4,11 @@ using BenchMesh.ServiceDefaults;
 
 namespace BenchMesh.Catalog;
 
-/// <summary>An agent version as the catalog holds it, with its credential (never put into messages).</summary>
-public sealed record CatalogAgentVersion(AgentSnapshot Snapshot, string? ApiKey);
+/// <summary>
+/// An agent version as the catalog holds it, with its credential encrypted (never put into messages): the service that
+/// calls the agent decrypts it with BenchMesh.Credentials' <c>AgentCredentials</c> just before the call.
+/// </summary>
+public sealed record CatalogAgentVersion(AgentSnapshot Snapshot, string? ProtectedApiKey);
 
 /// <summary>A registered agent and the names of its versions (oldest first); no credential.</summary>
 public sealed record CatalogAgent(Guid AgentId, string Name, string WorkspaceId, string Protocol, IReadOnlyList<string> Versions);

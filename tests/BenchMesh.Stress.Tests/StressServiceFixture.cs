@@ -97,6 +97,8 @@ public sealed class StressServiceFixture : IAsyncLifetime
         new WebApplicationFactory<StressDbContext>().WithWebHostBuilder(b =>
         {
             b.UseSetting($"ConnectionStrings:{ResourceNames.StressDb}", database);
+            // The key ring in the same database (its own schema, keys): one database per instance.
+            b.UseSetting($"ConnectionStrings:{ResourceNames.KeysDb}", database);
             b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", rabbitMqUri);
             b.UseSetting("Outbound:AllowLoopback", "true");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -2,9 +2,12 @@ using BenchMesh.Catalog;
 
 namespace BenchMesh.Stress.Catalog;
 
-/// <summary>A registered agent version as the stress service targets it. Only endpoints from the catalog are loaded.</summary>
+/// <summary>
+/// A registered agent version as the stress service targets it. Only endpoints from the catalog are loaded. Its
+/// credential stays encrypted until the run's load is built (<see cref="Runs.StressTargets"/>).
+/// </summary>
 public sealed record AgentTarget(
-    Guid AgentId, string AgentName, string Version, string Protocol, string Endpoint, string? ApiKey, string ModelConfigurationJson);
+    Guid AgentId, string AgentName, string Version, string Protocol, string Endpoint, string? ProtectedApiKey, string ModelConfigurationJson);
 
 /// <summary>The agents registered in Suites, narrowed to what a stress run needs.</summary>
 public interface IAgentCatalog
@@ -49,7 +52,7 @@ public sealed class SuiteAgentCatalog(ISuiteCatalog catalog) : IAgentCatalog
         }
 
         var s = found.Snapshot;
-        return new AgentTarget(s.AgentId, s.AgentName, s.Version, s.Protocol, s.Endpoint, found.ApiKey, s.ModelConfigurationJson);
+        return new AgentTarget(s.AgentId, s.AgentName, s.Version, s.Protocol, s.Endpoint, found.ProtectedApiKey, s.ModelConfigurationJson);
     }
 
     public async Task<IReadOnlyList<string>?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken) =>

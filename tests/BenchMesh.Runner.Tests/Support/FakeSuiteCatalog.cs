@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
+using BenchMesh.Testing;
 
 namespace BenchMesh.Runner.Tests.Support;
 
@@ -19,8 +20,18 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
     /// <summary>Answers the next <paramref name="lookups"/> agent lookups, then fails every one as Suites being down would.</summary>
     public void FailAgentLookupsAfter(int lookups) => Volatile.Write(ref _agentLookupsBeforeOutage, AgentLookups + lookups);
 
+    /// <summary>
+    /// The key ring the credentials are encrypted with, as Suites would (set by <see cref="RunnerHost.StartAsync"/> on the
+    /// runner's key ring database); needed only for agents with an API key.
+    /// </summary>
+    public KeyRingHost? KeyRing { get; set; }
+
+    /// <param name="apiKey">The credential in plain text; the catalog holds and serves it encrypted.</param>
     public CatalogAgentVersion AddAgent(string protocol, string endpoint, string? apiKey = null, Pricing? pricing = null)
     {
+        var protectedApiKey = apiKey is null
+            ? null
+            : (KeyRing ?? throw new InvalidOperationException("This catalog has no key ring to encrypt credentials with.")).Credentials.Protect(apiKey);
         var agent = new CatalogAgentVersion(new AgentSnapshot
         {
             AgentId = Guid.NewGuid(),
@@ -31,7 +42,7 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
             Pricing = pricing ?? new Pricing(1m, 2m, 0m),
             ModelConfigurationJson = """{"model":"sample","temperature":0}""",
             HasApiKey = apiKey is not null,
-        }, apiKey);
+        }, protectedApiKey);
         _agents[agent.Snapshot.AgentId] = agent;
         return agent;
     }
