@@ -45,9 +45,10 @@ public sealed class FakeAgentCatalog : IAgentCatalog
         }
     }
 
-    public AgentTarget Register(string protocol, string endpoint, string version = "1.0")
+    /// <param name="protectedApiKey">The agent's credential as the catalog serves it: encrypted with the key ring.</param>
+    public AgentTarget Register(string protocol, string endpoint, string version = "1.0", string? protectedApiKey = null)
     {
-        var agent = new AgentTarget(Guid.NewGuid(), "stress-target", version, protocol, endpoint, null, "{}");
+        var agent = new AgentTarget(Guid.NewGuid(), "stress-target", version, protocol, endpoint, protectedApiKey, "{}");
         lock (_lock)
         {
             _versions[(agent.AgentId, version)] = agent;
@@ -79,12 +80,15 @@ public sealed class StressServiceFixture : IAsyncLifetime
     public WebApplicationFactory<StressDbContext> App { get; private set; } = null!;
     public string RabbitMqUri { get; private set; } = "";
 
+    /// <summary>The service's database, which holds its key ring too.</summary>
+    public string Database { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         await Task.WhenAll(_infrastructure.InitializeAsync(), Agent.InitializeAsync());
-        var database = _infrastructure.CreateDatabase("stress");
+        Database = _infrastructure.CreateDatabase("stress");
         RabbitMqUri = await _infrastructure.CreateVirtualHostAsync("stress");
-        App = CreateApp(database, RabbitMqUri, Catalog);
+        App = CreateApp(Database, RabbitMqUri, Catalog);
         _ = App.Server;
     }
 
