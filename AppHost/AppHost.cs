@@ -16,17 +16,19 @@ var leaderboardDb = builder.AddDatabase(infrastructure, ResourceNames.Leaderboar
 var regressionDb = builder.AddDatabase(infrastructure, ResourceNames.RegressionDb, "regression");
 var stressDb = builder.AddDatabase(infrastructure, ResourceNames.StressDb, "stress");
 var gatewayDb = builder.AddDatabase(infrastructure, ResourceNames.GatewayDb, "gateway");
+// The key ring encrypting agent credentials: Suites encrypts, the Runner and Stress decrypt (services/Credentials).
+var keysDb = builder.AddDatabase(infrastructure, ResourceNames.KeysDb, "keys");
 
 // Suites owns agents and suites; the other services read them over gRPC (services/Catalog).
 var suites = builder.AddProject<Projects.BenchMesh_Suites>(ResourceNames.Suites)
     .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
-    .WithReference(suitesDb);
+    .WithReference(suitesDb).WithReference(keysDb);
 
 // Runner workers are competing consumers of one queue: more replicas = more benchmarks in parallel.
 var runner = builder.AddProject<Projects.BenchMesh_Runner>(ResourceNames.Runner)
     .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReplicas(infrastructure.RunnerReplicas)
-    .WithReference(runnerDb).WithReference(rabbit)
+    .WithReference(runnerDb).WithReference(rabbit).WithReference(keysDb)
     .WithReference(suites).WaitFor(suites);
 
 // Process agents are commands the runner starts on its machine: off by default, enabled here for the sample process
@@ -61,7 +63,7 @@ var regression = builder.AddProject<Projects.BenchMesh_Regression>(ResourceNames
 var stress = builder.AddProject<Projects.BenchMesh_Stress>(ResourceNames.Stress)
     .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath)
     .WithReplicas(int.TryParse(builder.Configuration["BenchMesh:StressReplicas"], out var stressReplicas) && stressReplicas > 0 ? stressReplicas : 1)
-    .WithReference(stressDb).WithReference(rabbit)
+    .WithReference(stressDb).WithReference(rabbit).WithReference(keysDb)
     .WithReference(suites).WaitFor(suites)
     .WithEnvironment("Outbound__AllowLoopback", "true");
 

@@ -19,6 +19,9 @@ public static class ResourceNames
     public const string StressDb = "stressdb";
     public const string GatewayDb = "gatewaydb";
 
+    /// <summary>The Data Protection key ring that encrypts agent credentials: Suites, the Runner and Stress share it.</summary>
+    public const string KeysDb = "keysdb";
+
     public const string Gateway = "gateway";
     public const string Suites = "suites";
     public const string Runner = "runner";

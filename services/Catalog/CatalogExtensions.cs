@@ -1,5 +1,6 @@
 using BenchMesh.Contracts.Grpc.Suites;
 using BenchMesh.ServiceDefaults;
+using BenchMesh.ServiceDefaults.Workspaces;
 using Grpc.Core;
 using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -25,11 +26,16 @@ public static class CatalogExtensions
     /// outage surfaces as <see cref="SuiteCatalogUnavailableException"/>: a 503 for an API caller, and a transient failure
     /// that the bus and the runner wait out for minutes in consumers.
     /// </para>
+    /// <para>
+    /// When <c>BenchMesh:InternalToken</c> is configured, every call carries it (<see cref="InternalTokenClientInterceptor"/>):
+    /// Suites refuses catalog calls without it.
+    /// </para>
     /// </summary>
     public static IHostApplicationBuilder AddSuiteCatalog(this IHostApplicationBuilder builder)
     {
         var address = builder.Configuration[SuitesGrpcAddressKey];
-        builder.Services.AddGrpcClient<SuiteCatalog.SuiteCatalogClient>(o =>
+        var internalToken = builder.Configuration[CallerEndpointExtensions.InternalTokenKey];
+        var client = builder.Services.AddGrpcClient<SuiteCatalog.SuiteCatalogClient>(o =>
             {
                 o.Address = new Uri(string.IsNullOrWhiteSpace(address) ? DefaultSuitesGrpcAddress : address);
                 o.ChannelOptionsActions.Add(channel => channel.ServiceConfig = new ServiceConfig
@@ -51,6 +57,11 @@ public static class CatalogExtensions
                     },
                 });
             });
+        if (!string.IsNullOrEmpty(internalToken))
+        {
+            client.AddInterceptor(() => new InternalTokenClientInterceptor(internalToken));
+        }
+
         builder.Services.AddScoped<ISuiteCatalog, GrpcSuiteCatalog>();
         return builder;
     }

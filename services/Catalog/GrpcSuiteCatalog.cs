@@ -68,10 +68,10 @@ public sealed class GrpcSuiteCatalog(SuiteCatalog.SuiteCatalogClient client) : I
             Endpoint = m.Endpoint,
             Pricing = new Pricing(Price(m.InputPerMillionUsd), Price(m.OutputPerMillionUsd), Price(m.PerCallUsd)),
             ModelConfigurationJson = string.IsNullOrWhiteSpace(m.ModelConfigurationJson) ? "{}" : m.ModelConfigurationJson,
-            HasApiKey = !string.IsNullOrEmpty(m.ApiKey),
+            HasApiKey = !string.IsNullOrEmpty(m.ProtectedApiKey),
             WorkspaceId = string.IsNullOrEmpty(m.WorkspaceId) ? null : m.WorkspaceId,
         },
-        string.IsNullOrEmpty(m.ApiKey) ? null : m.ApiKey)
+        string.IsNullOrEmpty(m.ProtectedApiKey) ? null : m.ProtectedApiKey)
     {
         IsPublic = m.IsPublic,
     };

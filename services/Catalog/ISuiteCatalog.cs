@@ -7,8 +7,11 @@ namespace BenchMesh.Catalog;
 // Who may see an agent or a suite: its workspace's callers, and everyone when IsPublic (Caller.CanSee). The catalog
 // answers for every workspace; the service that serves a caller applies the rule.
 
-/// <summary>An agent version as the catalog holds it, with its credential (never put into messages).</summary>
-public sealed record CatalogAgentVersion(AgentSnapshot Snapshot, string? ApiKey)
+/// <summary>
+/// An agent version as the catalog holds it, with its credential encrypted (never put into messages): the service that
+/// calls the agent decrypts it with BenchMesh.Credentials' <c>AgentCredentials</c> just before the call.
+/// </summary>
+public sealed record CatalogAgentVersion(AgentSnapshot Snapshot, string? ProtectedApiKey)
 {
     /// <summary>Whether the agent is public (its workspace is <see cref="AgentSnapshot.WorkspaceId"/>).</summary>
     public bool IsPublic { get; init; }

@@ -1,4 +1,5 @@
 using BenchMesh.Catalog;
+using BenchMesh.Credentials;
 using BenchMesh.Messaging;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Outbound;
@@ -30,6 +31,8 @@ public static class Extensions
         services.AddOutboxRelay<RunnerDbContext>();
 
         builder.AddSuiteCatalog();
+        // Agents' credentials come encrypted from the catalog; the runner decrypts them just before calling an agent.
+        builder.AddAgentCredentials(KeyRingAccess.ReadsKeys);
 
         // Agents, judges and the preflight connect only to addresses the outbound guard allows (docs/runner.md).
         builder.AddOutboundGuard();

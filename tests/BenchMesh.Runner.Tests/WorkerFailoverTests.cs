@@ -97,6 +97,7 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
             start.Environment["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{port}";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             start.Environment["ConnectionStrings__runnerdb"] = database;
+            start.Environment["ConnectionStrings__keysdb"] = database; // the key ring beside the runner's tables (RunnerHost)
             start.Environment["ConnectionStrings__rabbitmq"] = rabbitMq;
             start.Environment["Runner__Worker__ConcurrentBenchmarks"] = "1";
             start.Environment["Outbound__AllowLoopback"] = "true"; // the test's agent listens on loopback

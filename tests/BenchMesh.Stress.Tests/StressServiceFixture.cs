@@ -46,10 +46,12 @@ public sealed class FakeAgentCatalog : IAgentCatalog
     }
 
     /// <summary>An agent of <paramref name="workspace"/> (public or not), as the Suites catalog would serve it.</summary>
+    /// <param name="protectedApiKey">The agent's credential as the catalog serves it: encrypted with the key ring.</param>
     public AgentTarget Register(
-        string protocol, string endpoint, string version = "1.0", string workspace = Callers.DefaultWorkspace, bool isPublic = false)
+        string protocol, string endpoint, string version = "1.0", string workspace = Callers.DefaultWorkspace, bool isPublic = false,
+        string? protectedApiKey = null)
     {
-        var agent = new AgentTarget(Guid.NewGuid(), "stress-target", version, protocol, endpoint, null, "{}", workspace, isPublic);
+        var agent = new AgentTarget(Guid.NewGuid(), "stress-target", version, protocol, endpoint, protectedApiKey, "{}", workspace, isPublic);
         lock (_lock)
         {
             _versions[(agent.AgentId, version)] = agent;
@@ -81,12 +83,15 @@ public sealed class StressServiceFixture : IAsyncLifetime
     public WebApplicationFactory<StressDbContext> App { get; private set; } = null!;
     public string RabbitMqUri { get; private set; } = "";
 
+    /// <summary>The service's database, which holds its key ring too.</summary>
+    public string Database { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         await Task.WhenAll(_infrastructure.InitializeAsync(), Agent.InitializeAsync());
-        var database = _infrastructure.CreateDatabase("stress");
+        Database = _infrastructure.CreateDatabase("stress");
         RabbitMqUri = await _infrastructure.CreateVirtualHostAsync("stress");
-        App = CreateApp(database, RabbitMqUri, Catalog);
+        App = CreateApp(Database, RabbitMqUri, Catalog);
         _ = App.Server;
     }
 
@@ -99,6 +104,8 @@ public sealed class StressServiceFixture : IAsyncLifetime
         new WebApplicationFactory<StressDbContext>().WithWebHostBuilder(b =>
         {
             b.UseSetting($"ConnectionStrings:{ResourceNames.StressDb}", database);
+            // The key ring in the same database (its own schema, keys): one database per instance.
+            b.UseSetting($"ConnectionStrings:{ResourceNames.KeysDb}", database);
             b.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", rabbitMqUri);
             b.UseSetting("Outbound:AllowLoopback", "true");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())

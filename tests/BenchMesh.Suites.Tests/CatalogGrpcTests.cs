@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BenchMesh.Contracts.Grpc.Suites;
+using BenchMesh.Credentials;
 using BenchMesh.Suites.Data;
 using BenchMesh.Testing;
 using Google.Protobuf;
@@ -137,6 +138,8 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
 
         var first = await Catalog.GetAgentVersionAsync(channel, agentId, "1.0");
         var latest = await Catalog.GetAgentVersionAsync(channel, agentId, "");
+        // The credential travels encrypted; a service on the same key ring (the Runner) decrypts it.
+        await using var runner = await KeyRingHost.StartAsync(app.ConnectionString, KeyRingAccess.ReadsKeys);
 
         Assert.Equal(agentId, first.AgentId);
         Assert.Equal("support-bot", first.AgentName);
@@ -144,11 +147,12 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         Assert.Equal("http://127.0.0.1:5161/json", first.Endpoint);
         Assert.Equal(("0.5", "1.5", "0.0001"), (first.InputPerMillionUsd, first.OutputPerMillionUsd, first.PerCallUsd));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "model": "a" }"""), JsonNode.Parse(first.ModelConfigurationJson)));
-        Assert.Equal("sk-abc", first.ApiKey);
+        Assert.DoesNotContain("sk-abc", first.ProtectedApiKey, StringComparison.Ordinal);
+        Assert.Equal("sk-abc", runner.Credentials.Unprotect(first.ProtectedApiKey));
 
         Assert.Equal("1.1", latest.Version);
         Assert.Equal("http://127.0.0.1:5161/json-v2", latest.Endpoint);
-        Assert.Equal("sk-abc", latest.ApiKey); // another path on the key's origin
+        Assert.Equal("sk-abc", runner.Credentials.Unprotect(latest.ProtectedApiKey)); // another path on the key's origin
         Assert.Equal(("0.5", "1.5", "0.25"), (latest.InputPerMillionUsd, latest.OutputPerMillionUsd, latest.PerCallUsd));
 
         // A version added later becomes the latest.
@@ -184,8 +188,9 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         var good = await Catalog.GetAgentVersionAsync(channel, agentId, "1.0");
 
         Assert.Equal("https://attacker.example/collect", evil.Endpoint);
-        Assert.Equal("", evil.ApiKey);
-        Assert.Equal("sk-abc", good.ApiKey);
+        Assert.Equal("", evil.ProtectedApiKey);
+        await using var runner = await KeyRingHost.StartAsync(app.ConnectionString, KeyRingAccess.ReadsKeys);
+        Assert.Equal("sk-abc", runner.Credentials.Unprotect(good.ProtectedApiKey));
     }
 
     [Fact]
@@ -277,9 +282,9 @@ public sealed class CatalogGrpcTests(Infrastructure infrastructure) : IClassFixt
         public static async Task<SuiteMessage> GetSuiteAsync(GrpcChannel channel, string suiteId, bool omitItems = false) =>
             await channel.CreateCallInvoker().AsyncUnaryCall(GetSuite, null, new CallOptions(), new GetSuiteRequest { SuiteId = suiteId, OmitItems = omitItems });
 
-        public static async Task<AgentVersionMessage> GetAgentVersionAsync(GrpcChannel channel, string agentId, string version) =>
+        public static async Task<AgentVersionMessage> GetAgentVersionAsync(GrpcChannel channel, string agentId, string version, Metadata? headers = null) =>
             await channel.CreateCallInvoker().AsyncUnaryCall(
-                GetAgentVersion, null, new CallOptions(), new GetAgentVersionRequest { AgentId = agentId, Version = version });
+                GetAgentVersion, null, new CallOptions(headers), new GetAgentVersionRequest { AgentId = agentId, Version = version });
 
         public static async Task<AgentMessage> GetAgentAsync(GrpcChannel channel, string agentId) =>
             await channel.CreateCallInvoker().AsyncUnaryCall(GetAgent, null, new CallOptions(), new GetAgentRequest { AgentId = agentId });

@@ -25,12 +25,21 @@ public sealed class SuitesApp : WebApplicationFactory<SuitesDbContext>
 
     public string ConnectionString { get; }
 
+    /// <summary><c>BenchMesh:InternalToken</c>, when a test checks it; none (the checks off) by default.</summary>
+    public string? InternalToken { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting($"ConnectionStrings:{ResourceNames.SuitesDb}", ConnectionString);
+        // The key ring in the same database (its own schema, keys): one database per test.
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.KeysDb}", ConnectionString);
         // Production, so that what is asserted (e.g. ProblemDetails for malformed JSON) does not rest on
         // Development-only defaults.
         builder.UseEnvironment("Production");
+        if (InternalToken is not null)
+        {
+            builder.UseSetting(BenchMesh.ServiceDefaults.Workspaces.CallerEndpointExtensions.InternalTokenKey, InternalToken);
+        }
     }
 
     /// <summary>Rows per table, to assert that a rejected request wrote nothing.</summary>

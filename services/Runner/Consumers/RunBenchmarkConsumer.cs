@@ -4,6 +4,7 @@ using System.Text;
 using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
+using BenchMesh.Credentials;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Messaging.Resilience;
 using BenchMesh.Persistence;
@@ -39,6 +40,7 @@ public sealed class RunBenchmarkConsumer(
     ModelJudge judge,
     AgentClientResolver clients,
     ISuiteCatalog catalog,
+    AgentCredentials credentials,
     TimeProvider time,
     ILogger<RunBenchmarkConsumer> logger) : IConsumer<RunBenchmark>
 {
@@ -91,9 +93,9 @@ public sealed class RunBenchmarkConsumer(
         }, ct);
 
         var client = clients.Find(message.Agent.Protocol);
-        var apiKey = message.Agent.HasApiKey
+        var protectedApiKey = message.Agent.HasApiKey
             ? await retry.ExecuteAsync("Reading the agent's API key",
-                async token => (await catalog.GetAgentVersionAsync(message.Agent.AgentId, message.Agent.Version, token))?.ApiKey, ct)
+                async token => (await catalog.GetAgentVersionAsync(message.Agent.AgentId, message.Agent.Version, token))?.ProtectedApiKey, ct)
             : null;
         var constraints = message.Benchmark.Constraints;
         // time_limit_ms is the specification's per-task limit: when set, it is the call's timeout (a task over it is a
@@ -119,6 +121,9 @@ public sealed class RunBenchmarkConsumer(
 
         // The judge is asked within the benchmark's own call timeout, not the agent's task limit.
         var grade = judge.For(message.Benchmark, TimeSpan.FromSeconds(Math.Max(1, constraints.TimeoutSeconds)), ct);
+        // Decrypted only now, right before the agent calls, and held by this execution alone. A key this service cannot
+        // decrypt fails the benchmark (AgentCredentialUnreadableException says why) rather than call the agent without it.
+        var apiKey = protectedApiKey is null ? null : credentials.Unprotect(protectedApiKey);
         ExecutionOutcome outcome;
         await using (heartbeat.Start(message.ExecutionId))
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using BenchMesh.Catalog;
 using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
+using BenchMesh.Credentials;
 using BenchMesh.Runner.Agents;
 
 namespace BenchMesh.Runner.Judging;
@@ -13,7 +14,8 @@ namespace BenchMesh.Runner.Judging;
 /// <see cref="Judgement"/>, apart from the agent's. A judge that cannot be reached, fails, or answers without a
 /// parseable grade gives a judgement with a null score and the error: the sample is then unscored, never wrong.
 /// </summary>
-public sealed class ModelJudge(ISuiteCatalog catalog, AgentClientResolver clients, TokenCounter tokens, ILogger<ModelJudge> logger)
+public sealed class ModelJudge(
+    ISuiteCatalog catalog, AgentCredentials credentials, AgentClientResolver clients, TokenCounter tokens, ILogger<ModelJudge> logger)
 {
     /// <summary>
     /// The grader of one benchmark's samples, or null when neither its rubric nor any item's is <c>model_graded</c>.
@@ -91,8 +93,19 @@ public sealed class ModelJudge(ISuiteCatalog catalog, AgentClientResolver client
         }
 
         var prompt = JudgePrompt.Render(template, item, sample.Output);
+        string? apiKey;
+        try
+        {
+            // Decrypted for this call only: the judge's credential is held encrypted between calls.
+            apiKey = judge.ProtectedApiKey is null ? null : credentials.Unprotect(judge.ProtectedApiKey);
+        }
+        catch (AgentCredentialUnreadableException e)
+        {
+            return judgement with { Error = e.Message };
+        }
+
         var result = await client.CallAsync(
-            new AgentCall(judge.Snapshot.Endpoint, prompt, judge.Snapshot.ModelConfigurationJson, null, judge.ApiKey, timeout), ct);
+            new AgentCall(judge.Snapshot.Endpoint, prompt, judge.Snapshot.ModelConfigurationJson, null, apiKey, timeout), ct);
         if (!result.Succeeded)
         {
             return judgement with { DurationMs = result.DurationMs, Error = $"The judge call failed ({result.ErrorKind}): {result.Error}" };

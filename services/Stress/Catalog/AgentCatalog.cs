@@ -3,11 +3,12 @@ using BenchMesh.Catalog;
 namespace BenchMesh.Stress.Catalog;
 
 /// <summary>
-/// A registered agent version as the stress service targets it. Only endpoints from the catalog are loaded.
+/// A registered agent version as the stress service targets it. Only endpoints from the catalog are loaded. Its
+/// credential stays encrypted until the run's load is built (<see cref="Runs.StressTargets"/>).
 /// <paramref name="WorkspaceId"/> and <paramref name="IsPublic"/> say who may target it (<c>Caller.CanSee</c>).
 /// </summary>
 public sealed record AgentTarget(
-    Guid AgentId, string AgentName, string Version, string Protocol, string Endpoint, string? ApiKey, string ModelConfigurationJson,
+    Guid AgentId, string AgentName, string Version, string Protocol, string Endpoint, string? ProtectedApiKey, string ModelConfigurationJson,
     string? WorkspaceId, bool IsPublic);
 
 /// <summary>A suite's dataset inputs (<see cref="DatasetInputs.From"/>), with who may use them (<c>Caller.CanSee</c>).</summary>
@@ -57,7 +58,7 @@ public sealed class SuiteAgentCatalog(ISuiteCatalog catalog) : IAgentCatalog
 
         var s = found.Snapshot;
         return new AgentTarget(
-            s.AgentId, s.AgentName, s.Version, s.Protocol, s.Endpoint, found.ApiKey, s.ModelConfigurationJson, s.WorkspaceId, found.IsPublic);
+            s.AgentId, s.AgentName, s.Version, s.Protocol, s.Endpoint, found.ProtectedApiKey, s.ModelConfigurationJson, s.WorkspaceId, found.IsPublic);
     }
 
     public async Task<SuiteInputs?> FindInputsAsync(Guid suiteId, Guid? benchmarkId, CancellationToken cancellationToken) =>

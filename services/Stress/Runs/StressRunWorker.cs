@@ -134,17 +134,18 @@ public sealed class StressRunWorker(
     }
 
     /// <summary>
-    /// The registered agent version as the engine loads it: its endpoint in its protocol, with its credential; the
-    /// request bodies are <paramref name="inputs"/> in turn (a suite's dataset items) or the default prompt.
+    /// The registered agent version as the engine loads it: its endpoint in its protocol, with its credential
+    /// (<paramref name="apiKey"/>, decrypted); the request bodies are <paramref name="inputs"/> in turn (a suite's dataset
+    /// items) or the default prompt.
     /// </summary>
-    internal static ScenarioTarget TargetOf(AgentTarget agent, IReadOnlyList<string>? inputs = null) => new()
+    internal static ScenarioTarget TargetOf(AgentTarget agent, string? apiKey, IReadOnlyList<string>? inputs = null) => new()
     {
         Url = new Uri(agent.Protocol == AgentProtocols.OpenAiChat ? AgentProtocols.ChatCompletionsUrl(agent.Endpoint) : agent.Endpoint),
         Request = new RequestSpec
         {
             Protocol = agent.Protocol,
             ConfigurationJson = agent.ModelConfigurationJson,
-            BearerToken = string.IsNullOrEmpty(agent.ApiKey) ? null : agent.ApiKey,
+            BearerToken = string.IsNullOrEmpty(apiKey) ? null : apiKey,
             Inputs = inputs ?? [],
         },
     };

@@ -74,7 +74,7 @@ public sealed record AgentResponse(
             agent.Protocol,
             agent.Endpoint,
             agent.Description,
-            !string.IsNullOrEmpty(agent.ApiKey),
+            !string.IsNullOrEmpty(agent.ProtectedApiKey),
             agent.Pricing,
             [.. agent.Versions.OrderBy(v => v.Ordinal).Select(v =>
             {

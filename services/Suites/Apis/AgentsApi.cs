@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BenchMesh.Contracts.Agents;
+using BenchMesh.Credentials;
 using BenchMesh.Persistence;
 using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Suites.Data;
@@ -27,7 +28,7 @@ public static class AgentsApi
     }
 
     public static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> CreateAgent(
-        CreateAgentRequest request, Caller caller, SuitesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        CreateAgentRequest request, Caller caller, SuitesDbContext db, TimeProvider clock, AgentCredentials credentials, CancellationToken cancellationToken)
     {
         var errors = AgentValidator.Validate(request).SameWorkspace(request.WorkspaceId, caller);
         if (!errors.IsValid)
@@ -65,7 +66,7 @@ public static class AgentsApi
             Protocol = request.Protocol!,
             Endpoint = endpoint,
             Description = request.Description,
-            ApiKey = string.IsNullOrEmpty(request.ApiKey) ? null : request.ApiKey,
+            ProtectedApiKey = string.IsNullOrEmpty(request.ApiKey) ? null : credentials.Protect(request.ApiKey),
             InputPerMillionUsd = request.Pricing?.InputPerMillionUsd ?? 0m,
             OutputPerMillionUsd = request.Pricing?.OutputPerMillionUsd ?? 0m,
             PerCallUsd = request.Pricing?.PerCallUsd ?? 0m,
@@ -112,7 +113,7 @@ public static class AgentsApi
         }
 
         var versionName = request.Version!.Trim();
-        if (Agent.MovesCredential(agent.Endpoint, agent.ApiKey, request.Endpoint))
+        if (Agent.MovesCredential(agent.Endpoint, agent.ProtectedApiKey, request.Endpoint))
         {
             return CredentialBoundToOrigin(agent.Endpoint, [versionName]);
         }

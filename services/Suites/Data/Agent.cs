@@ -16,8 +16,18 @@ public sealed class Agent
     public required string Endpoint { get; set; }
     public string? Description { get; set; }
 
-    /// <summary>Write-only credential: served to BenchMesh's own workers over gRPC, never by the REST API.</summary>
-    public string? ApiKey { get; set; }
+    /// <summary>
+    /// The agent's credential, encrypted (BenchMesh.Credentials.AgentCredentials): write-only, served so to BenchMesh's own
+    /// workers over gRPC, never by the REST API. Only the service that calls the agent decrypts it.
+    /// </summary>
+    public string? ProtectedApiKey { get; set; }
+
+    /// <summary>
+    /// A credential stored in plain text before credentials were encrypted. Nothing writes it: at start,
+    /// <see cref="PlaintextApiKeyEncryption"/> encrypts it into <see cref="ProtectedApiKey"/> and clears it. The column
+    /// goes in a later release, once every installation has started once with encryption.
+    /// </summary>
+    public string? PlaintextApiKey { get; set; }
 
     public decimal InputPerMillionUsd { get; set; }
     public decimal OutputPerMillionUsd { get; set; }
@@ -37,12 +47,12 @@ public sealed class Agent
     public string EffectiveEndpoint(AgentVersion version) => version.Endpoint ?? Endpoint;
 
     /// <summary>
-    /// The credential to send to a version's effective endpoint: the agent's key, but only where the key was registered
+    /// The (encrypted) credential to send to a version's effective endpoint: the agent's key, but only where the key was registered
     /// for (the agent endpoint's origin). The API refuses cross-origin overrides on agents with a key; this also keeps
     /// the key from any row written before that rule or around the API.
     /// </summary>
-    public string? ApiKeyFor(AgentVersion version) =>
-        !string.IsNullOrEmpty(ApiKey) && EndpointOrigin.Same(EffectiveEndpoint(version), Endpoint) ? ApiKey : null;
+    public string? ProtectedApiKeyFor(AgentVersion version) =>
+        !string.IsNullOrEmpty(ProtectedApiKey) && EndpointOrigin.Same(EffectiveEndpoint(version), Endpoint) ? ProtectedApiKey : null;
 
     /// <summary>True when an endpoint override would take this agent's credential to another origin.</summary>
     public static bool MovesCredential(string agentEndpoint, string? apiKey, string? endpointOverride) =>

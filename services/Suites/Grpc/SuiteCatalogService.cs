@@ -8,8 +8,9 @@ namespace BenchMesh.Suites.Grpc;
 
 /// <summary>
 /// The internal catalog the Runner and Stress read when a run starts (contracts/Protos/suites.proto).
-/// Unlike the REST API it carries the agent's credential: only BenchMesh's own services reach it, and only for a
-/// version whose endpoint is on the origin the credential was registered with.
+/// Unlike the REST API it carries the agent's credential, still encrypted (only the service that calls the agent
+/// decrypts it): only BenchMesh's own services reach it (with the internal token, <see cref="InternalTokenInterceptor"/>),
+/// and only for a version whose endpoint is on the origin the credential was registered with.
 /// </summary>
 public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalogService> logger) : SuiteCatalog.SuiteCatalogBase
 {
@@ -121,8 +122,8 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
                 : $"Agent '{agent.AgentId}' has no version '{request.Version}'."));
 
         var pricing = agent.EffectivePricing(version);
-        var apiKey = agent.ApiKeyFor(version);
-        if (apiKey is null && !string.IsNullOrEmpty(agent.ApiKey))
+        var protectedApiKey = agent.ProtectedApiKeyFor(version);
+        if (protectedApiKey is null && !string.IsNullOrEmpty(agent.ProtectedApiKey))
         {
             // Defence in depth: the API refuses such versions, but a row written before that rule (or around the API)
             // must still not make a worker send the key to another server. The call goes out without credentials.
@@ -142,7 +143,7 @@ public sealed class SuiteCatalogService(SuitesDbContext db, ILogger<SuiteCatalog
             OutputPerMillionUsd = pricing.OutputPerMillionUsd.ToString(CultureInfo.InvariantCulture),
             PerCallUsd = pricing.PerCallUsd.ToString(CultureInfo.InvariantCulture),
             ModelConfigurationJson = version.ModelConfiguration,
-            ApiKey = apiKey ?? "",
+            ProtectedApiKey = protectedApiKey ?? "",
             WorkspaceId = agent.WorkspaceId,
             IsPublic = agent.IsPublic,
         };

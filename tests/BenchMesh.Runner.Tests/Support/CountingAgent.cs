@@ -20,10 +20,14 @@ public sealed class CountingAgent : IAsyncDisposable
     private int _requests;
     private int _answerBeforeHolding = int.MaxValue;
     private TaskCompletionSource _released = NewGate();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _authorizations = new();
 
     private CountingAgent(WebApplication app) => _app = app;
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The Authorization header of every call received ("" when a call had none).</summary>
+    public IReadOnlyCollection<string> Authorizations => _authorizations;
 
     public string BaseUrl { get; private set; } = "";
 
@@ -40,8 +44,9 @@ public sealed class CountingAgent : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var agent = new CountingAgent(app);
-        app.MapPost("/agent", async (CancellationToken ct) =>
+        app.MapPost("/agent", async (HttpRequest request, CancellationToken ct) =>
         {
+            agent._authorizations.Enqueue(request.Headers.Authorization.ToString());
             var number = Interlocked.Increment(ref agent._requests);
             if (number > Volatile.Read(ref agent._answerBeforeHolding))
             {

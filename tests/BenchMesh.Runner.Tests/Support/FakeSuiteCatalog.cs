@@ -21,10 +21,20 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
     /// <summary>Answers the next <paramref name="lookups"/> agent lookups, then fails every one as Suites being down would.</summary>
     public void FailAgentLookupsAfter(int lookups) => Volatile.Write(ref _agentLookupsBeforeOutage, AgentLookups + lookups);
 
+    /// <summary>
+    /// The key ring the credentials are encrypted with, as Suites would (set by <see cref="RunnerHost.StartAsync"/> on the
+    /// runner's key ring database); needed only for agents with an API key.
+    /// </summary>
+    public KeyRingHost? KeyRing { get; set; }
+
+    /// <param name="apiKey">The credential in plain text; the catalog holds and serves it encrypted.</param>
     /// <param name="workspaceId">The agent's workspace: the default one, which the tests' default caller is in.</param>
     public CatalogAgentVersion AddAgent(
         string protocol, string endpoint, string? apiKey = null, Pricing? pricing = null, string workspaceId = Callers.DefaultWorkspace)
     {
+        var protectedApiKey = apiKey is null
+            ? null
+            : (KeyRing ?? throw new InvalidOperationException("This catalog has no key ring to encrypt credentials with.")).Credentials.Protect(apiKey);
         var agent = new CatalogAgentVersion(new AgentSnapshot
         {
             AgentId = Guid.NewGuid(),
@@ -36,7 +46,7 @@ public sealed class FakeSuiteCatalog : ISuiteCatalog
             ModelConfigurationJson = """{"model":"sample","temperature":0}""",
             HasApiKey = apiKey is not null,
             WorkspaceId = workspaceId,
-        }, apiKey);
+        }, protectedApiKey);
         _agents[agent.Snapshot.AgentId] = agent;
         return agent;
     }

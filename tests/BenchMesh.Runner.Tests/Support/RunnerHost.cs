@@ -1,4 +1,5 @@
 using BenchMesh.Catalog;
+using BenchMesh.Credentials;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Testing;
 using MassTransit;
@@ -17,6 +18,7 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     private readonly string _rabbitMq;
     private readonly Action<IServiceCollection>? _configureServices;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private KeyRingHost? _keyRing;
 
     private RunnerHost(
         string database, string rabbitMq, Action<IServiceCollection>? configureServices,
@@ -55,6 +57,9 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
         var host = new RunnerHost(
             database ?? infrastructure.CreateDatabase(purpose), await infrastructure.CreateVirtualHostAsync(purpose), configureServices, all);
         _ = host.Server; // starts the host: migrations, outbox relay, bus
+        // The test catalog encrypts the agents' credentials as Suites does, with a key ring of its own making on the runner's.
+        host._keyRing = await KeyRingHost.StartAsync(host._database, KeyRingAccess.ManagesKeys);
+        host.Catalog.KeyRing = host._keyRing;
         return host;
     }
 
@@ -78,6 +83,8 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RunnerDb}", _database);
+        // The key ring in the runner's database (its own schema, keys), shared by the replicas and the test catalog.
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.KeysDb}", _database);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", _rabbitMq);
         foreach (var (key, value) in _settings)
         {
@@ -90,6 +97,15 @@ public sealed class RunnerHost : WebApplicationFactory<RunnerOptions>
             services.AddConsumeObserver(_ => Consumed);
             _configureServices?.Invoke(services);
         });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_keyRing is not null)
+        {
+            await _keyRing.DisposeAsync();
+        }
     }
 
     /// <summary>Counts rows of a runner table directly in PostgreSQL.</summary>

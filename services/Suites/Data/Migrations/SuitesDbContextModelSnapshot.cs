@@ -31,10 +31,6 @@ namespace BenchMesh.Suites.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("agent_id");
 
-                    b.Property<string>("ApiKey")
-                        .HasColumnType("text")
-                        .HasColumnName("api_key");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -71,6 +67,14 @@ namespace BenchMesh.Suites.Data.Migrations
                     b.Property<decimal>("PerCallUsd")
                         .HasColumnType("numeric")
                         .HasColumnName("per_call_usd");
+
+                    b.Property<string>("PlaintextApiKey")
+                        .HasColumnType("text")
+                        .HasColumnName("plaintext_api_key");
+
+                    b.Property<string>("ProtectedApiKey")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_api_key");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
