@@ -1,3 +1,4 @@
+using BenchMesh.ServiceDefaults.Workspaces;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,6 +24,33 @@ public static class CatalogProblems
         try
         {
             return await catalog.GetAgentAsync(agentId, ct) is null ? AgentNotFound(agentId) : null;
+        }
+        catch (SuiteCatalogUnavailableException e)
+        {
+            return Unavailable(e);
+        }
+    }
+
+    /// <summary>
+    /// Null when <paramref name="caller"/> may read the agent's data; otherwise 404 for an id Suites never issued or an
+    /// agent of another workspace (the same body, so ids reveal nothing), or 503 when Suites had to be asked and could not
+    /// be. An agent's workspace is fixed at registration and copied onto the rows a service keeps of it, so one such row
+    /// (<paramref name="stored"/>: whether the service has one, and its workspace) tells it; only an agent without any
+    /// asks Suites, so that a Suites outage does not break reads of existing data.
+    /// </summary>
+    public static async Task<ProblemHttpResult?> HiddenAgentProblemAsync(
+        this ISuiteCatalog catalog, Caller caller, Guid agentId, (bool Found, string? WorkspaceId) stored, CancellationToken ct)
+    {
+        if (stored.Found)
+        {
+            return caller.CanSee(WorkspaceOwner.Of(stored.WorkspaceId)) ? null : AgentNotFound(agentId);
+        }
+
+        try
+        {
+            return await catalog.GetAgentAsync(agentId, ct) is { } agent && caller.CanSee(WorkspaceOwner.Of(agent.WorkspaceId))
+                ? null
+                : AgentNotFound(agentId);
         }
         catch (SuiteCatalogUnavailableException e)
         {

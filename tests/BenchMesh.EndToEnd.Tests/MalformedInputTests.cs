@@ -24,7 +24,7 @@ public sealed class MalformedInputTests(BenchMeshApp app, ITestOutputHelper outp
         var agentBody = new JsonObject
         {
             ["name"] = $"fuzz-agent-{Guid.NewGuid():N}",
-            ["workspace_id"] = "fuzz",
+            ["workspace_id"] = "default", // the operator key's workspace (another one is refused)
             ["protocol"] = "http-json",
             ["endpoint"] = $"{agentsBase}/agents/baseline",
             ["description"] = "fuzzed",

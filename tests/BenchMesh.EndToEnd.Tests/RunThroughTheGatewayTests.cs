@@ -29,7 +29,7 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app)
         var agent = await PostAsync(http, "/agents", new
         {
             name = $"support-bot-{Guid.NewGuid():N}",
-            workspace_id = "e2e",
+            workspace_id = "default", // the operator key's workspace
             protocol = "openai-chat",
             endpoint = $"{agentsBase}/openai/baseline",
             pricing = new { input_per_million_usd = 0.5, output_per_million_usd = 1.5, per_call_usd = 0.0 },
@@ -103,6 +103,7 @@ public sealed class RunThroughTheGatewayTests(BenchMeshApp app)
         Assert.Equal(agentId, message.GetProperty("agentId").GetString());
         Assert.Equal("2.0", message.GetProperty("candidateVersion").GetString());
         Assert.Equal("1.0", message.GetProperty("baselineVersion").GetString());
+        Assert.Equal("default", message.GetProperty("workspaceId").GetString());
 
         var regressions = await GetAsync(http, $"/benchmarks/agents/{agentId}/regressions");
         Assert.True(regressions["has_regressions"]!.GetValue<bool>());

@@ -22,12 +22,7 @@ public static class WorkspaceScope
             ? executions.Where(e => e.WorkspaceId == caller.WorkspaceId || e.WorkspaceId == null)
             : executions.Where(e => e.WorkspaceId == caller.WorkspaceId);
 
-    /// <summary>
-    /// Null when the caller may read the agent's data; otherwise the answer: 404 for an id Suites never issued or an agent
-    /// of another workspace (the same body), 503 when Suites had to be asked and could not be. An agent's workspace is
-    /// fixed when it is registered and copied onto each of its executions, so one stored execution tells it; only an
-    /// agent without any asks Suites, so that a Suites outage does not break reads of existing results.
-    /// </summary>
+    /// <summary>Null when the caller may read the agent's data, else the answer (<see cref="CatalogProblems.HiddenAgentProblemAsync"/>).</summary>
     public static async Task<ProblemHttpResult?> AgentProblemAsync(
         this ScoringDbContext db, ISuiteCatalog catalog, Caller caller, Guid agentId, CancellationToken ct)
     {
@@ -36,20 +31,6 @@ public static class WorkspaceScope
             .OrderBy(e => e.CreatedAt) // any row would do; the agent's index serves this order
             .Select(e => new { e.WorkspaceId })
             .FirstOrDefaultAsync(ct);
-        if (stored is not null)
-        {
-            return caller.CanSeeAgent(stored.WorkspaceId) ? null : CatalogProblems.AgentNotFound(agentId);
-        }
-
-        try
-        {
-            return await catalog.GetAgentAsync(agentId, ct) is { } agent && caller.CanSeeAgent(agent.WorkspaceId)
-                ? null
-                : CatalogProblems.AgentNotFound(agentId);
-        }
-        catch (SuiteCatalogUnavailableException e)
-        {
-            return CatalogProblems.Unavailable(e);
-        }
+        return await catalog.HiddenAgentProblemAsync(caller, agentId, (stored is not null, stored?.WorkspaceId), ct);
     }
 }
