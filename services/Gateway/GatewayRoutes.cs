@@ -86,10 +86,10 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary><c>GET /</c>: what this gateway serves, for people exploring the API.</summary>
+    /// <summary><c>GET /api</c>: what this gateway serves, for people exploring the API (<c>/</c> is the dashboard).</summary>
     public static WebApplication MapGatewayIndex(this WebApplication app)
     {
-        app.MapGet("/", () => TypedResults.Ok(new
+        app.MapGet("/api", () => TypedResults.Ok(new
         {
             Name = "BenchMesh",
             Documentation = "docs/api.md",

@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPublicApiRateLimit();
 builder.AddPublicApiProxy();
+builder.AddApiETags();
 
 var app = builder.Build();
 
@@ -13,5 +14,6 @@ app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapGatewayIndex();
 app.MapReverseProxy();
+app.MapDashboard();
 
 app.Run();
