@@ -79,9 +79,10 @@ deploy/local/build-dashboard.sh "$DASHBOARD_SOURCE"
 (cd "$HERE" && { [ -d node_modules/@playwright/test ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
   || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error; })
 
-curl -sf -o /dev/null -u "$RABBIT_USER:$RABBIT_PASS" -X PUT -H "content-type: application/json" -d '{}' "$RABBIT_MANAGEMENT/api/vhosts/$VHOST"
-curl -sf -o /dev/null -u "$RABBIT_USER:$RABBIT_PASS" -X PUT -H "content-type: application/json" \
-  -d '{"configure":".*","write":".*","read":".*"}' "$RABBIT_MANAGEMENT/api/permissions/$VHOST/$RABBIT_USER"
+{ curl -sf -o /dev/null -u "$RABBIT_USER:$RABBIT_PASS" -X PUT -H "content-type: application/json" -d '{}' "$RABBIT_MANAGEMENT/api/vhosts/$VHOST" \
+  && curl -sf -o /dev/null -u "$RABBIT_USER:$RABBIT_PASS" -X PUT -H "content-type: application/json" \
+    -d '{"configure":".*","write":".*","read":".*"}' "$RABBIT_MANAGEMENT/api/permissions/$VHOST/$RABBIT_USER"; } \
+  || { echo "RabbitMQ's management API at $RABBIT_MANAGEMENT did not create the virtual host $VHOST: is RabbitMQ running?"; exit 1; }
 
 say "starting the app host on $GATEWAY (run $RUN_ID, log $LOG)..."
 # One runner replica instead of run.sh's two: the demo's runs are small, and the machine running the tests is also

@@ -10,7 +10,7 @@ test('the overview shows the leaderboard, the radar, the latest alerts and the r
   await expect(table.locator(`[data-testid=leaderboard-row][data-agent-name=${JSON_AGENT}]`)).toBeVisible();
   await expect(page.locator('[data-testid=leaderboard-row][data-rank="1"]')).toHaveCount(1);
   await expect(page.getByTestId('radar-chart')).toBeVisible();
-  await expect(page.getByTestId('radar-chart').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('radar-chart').locator('svg, canvas').first()).toBeVisible();
   await expect(page.locator(`[data-testid=alert-row][data-agent-name=${CHAT_AGENT}]`).first()).toBeVisible();
   await expect(page.getByTestId('runs-in-progress')).toBeAttached();
   await expect(page.getByTestId('live-status')).toBeVisible();
@@ -38,7 +38,7 @@ test('the leaderboard sorts by keyboard: Enter on a column header sorts, Enter a
 test('the timeline of the chat agent marks the 1.1 regression', async ({ page, demo }) => {
   await page.goto(`/timeline/${demo.chatAgentId}`);
   await expect(page.getByTestId('timeline-chart')).toBeVisible();
-  await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('timeline-chart').locator('svg, canvas').first()).toBeVisible();
   const regressions = page.locator('[data-testid=timeline-event][data-kind=regression]');
   await expect(regressions.first()).toBeVisible();
   await expect(regressions.first()).toContainText('1.1');
@@ -68,7 +68,7 @@ test('the cost scatter places both agents', async ({ page }) => {
   await expect(scatter).toBeVisible();
   await expect(scatter.locator(`[data-testid=cost-point][data-agent-name=${CHAT_AGENT}]`).first()).toBeAttached();
   await expect(scatter.locator(`[data-testid=cost-point][data-agent-name=${JSON_AGENT}]`).first()).toBeAttached();
-  await expect(scatter.locator('canvas')).toBeVisible();
+  await expect(scatter.locator('svg, canvas').first()).toBeVisible();
 });
 
 test('the stress tests list the demo run, and its page shows the scenario with its results', async ({ page, demo }) => {

@@ -51,18 +51,16 @@ async function readDemo(request: APIRequestContext): Promise<Demo> {
   };
 }
 
-/** Every view, by the path that opens it and the element that shows its data. */
-export function views(demo: Demo): { name: string; path: string; ready: string }[] {
-  return [
-    { name: 'overview', path: '/', ready: 'leaderboard-row' },
-    { name: 'timeline', path: `/timeline/${demo.chatAgentId}`, ready: 'timeline-event' },
-    { name: 'head-to-head', path: `/head-to-head?a=${demo.chatAgentId}@1.1&b=${demo.chatAgentId}@1.0`, ready: 'h2h-metric' },
-    { name: 'cost', path: '/cost', ready: 'cost-point' },
-    { name: 'stress-tests', path: '/stress-tests', ready: 'stress-scenario' },
-    { name: 'stress-run', path: `/stress-tests/${demo.stressRunId}`, ready: 'stress-scenario' },
-    { name: 'alerts', path: '/alerts', ready: 'alert-row' },
-  ];
-}
+/** Every view: its name (screenshot files), the path that opens it and the element that shows its data. */
+export const VIEWS: { name: string; path: (demo: Demo) => string; ready: string }[] = [
+  { name: 'overview', path: () => '/', ready: 'leaderboard-row' },
+  { name: 'timeline', path: (d) => `/timeline/${d.chatAgentId}`, ready: 'timeline-event' },
+  { name: 'head-to-head', path: (d) => `/head-to-head?a=${d.chatAgentId}@1.1&b=${d.chatAgentId}@1.0`, ready: 'h2h-metric' },
+  { name: 'cost', path: () => '/cost', ready: 'cost-point' },
+  { name: 'stress-tests', path: () => '/stress-tests', ready: 'stress-scenario' },
+  { name: 'stress-run', path: (d) => `/stress-tests/${d.stressRunId}`, ready: 'stress-scenario' },
+  { name: 'alerts', path: () => '/alerts', ready: 'alert-row' },
+];
 
 /** Serious and critical axe-core findings on the page as it is (WCAG 2.x A and AA rules). */
 export async function seriousViolations(page: Page) {
