@@ -2,6 +2,22 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
+// Vitest 5's reporter calls Map.groupBy (Node 21+) when it prints a failure; Node 20, which this project's machines
+// have, lacks it. Defined here because this file is loaded in the process that reports.
+if (typeof (Map as unknown as { groupBy?: unknown }).groupBy !== 'function') {
+  Object.defineProperty(Map, 'groupBy', {
+    value: <K, V>(items: Iterable<V>, key: (item: V, index: number) => K) => {
+      const groups = new Map<K, V[]>();
+      let index = 0;
+      for (const item of items) {
+        const k = key(item, index++);
+        groups.set(k, [...(groups.get(k) ?? []), item]);
+      }
+      return groups;
+    },
+  });
+}
+
 // The gateway serves dist/ at / with an SPA fallback, and the API on the same origin, so there is no base path
 // and no proxy: `npm run dev` is pointed at a running gateway with BENCHMESH_GATEWAY_URL.
 export default defineConfig({
