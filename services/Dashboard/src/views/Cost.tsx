@@ -16,7 +16,8 @@ export default function Cost() {
   const suites = usePoll([], (signal) => getJson<SuiteList>('/suites', signal));
   // Without a suite in the address: the suite of the newest run, the one a person most likely just looked at.
   const newestRun = usePoll(params.get('suite') ? null : [], (signal) => getJson<RunList>(withQuery('/benchmarks/runs', { limit: 1 }), signal), { poll: false });
-  const suite = params.get('suite') ?? newestRun.data?.runs[0]?.suite_id ?? suites.data?.suites[0]?.suite_id ?? null;
+  const settled = Boolean(newestRun.data || newestRun.error);
+  const suite = params.get('suite') ?? (settled ? newestRun.data?.runs[0]?.suite_id ?? suites.data?.suites[0]?.suite_id ?? null : null);
 
   const frontier = usePoll(suite ? [suite] : null, (signal) => getJson<CostFrontier>(withQuery('/benchmarks/cost-frontier', { suite_id: suite }), signal));
   const points = useMemo(() => markFrontier(frontier.data?.points ?? []), [frontier.data]);

@@ -65,7 +65,9 @@ export default function HeadToHead() {
   const latestOfA = usePoll(a && !params.get('suite') ? [a] : null, (signal) =>
     getJson<AgentResults>(`/benchmarks/agents/${encodeURIComponent(a!.split('@')[0]!)}/results`, signal), { poll: false });
   const newest = latestOfA.data?.results.slice().sort((x, y) => Date.parse(y.created_at) - Date.parse(x.created_at))[0];
-  const suite = params.get('suite') ?? newest?.suite_id ?? suites.data?.suites[0]?.suite_id ?? null;
+  // Until A's results are in, no guess: comparing on another suite first would flash a 404 for nothing.
+  const guessed = latestOfA.data || latestOfA.error ? newest?.suite_id ?? suites.data?.suites[0]?.suite_id ?? null : null;
+  const suite = params.get('suite') ?? guessed;
 
   // A comparison is a POST with no ETag: asked once per choice, not polled.
   const comparison = usePoll(a && b && suite ? [a, b, suite] : null, (signal) =>

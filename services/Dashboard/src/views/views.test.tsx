@@ -158,6 +158,15 @@ describe('cost, stress and alerts', () => {
     expect(within(points[0]!).getByRole('link').getAttribute('href')).toBe(`/timeline/${JSON_AGENT}`);
   });
 
+  it('takes the suite of the newest run when the address names none', async () => {
+    const gateway = fakeGateway(gatewayRoutes);
+    vi.stubGlobal('fetch', gateway.fetch);
+    renderAt('/cost');
+    expect(within(await screen.findByTestId('cost-scatter')).getAllByTestId('cost-point')).toHaveLength(3);
+    expect(gateway.calls.filter((call) => call.url.startsWith('/benchmarks/cost-frontier')).map((call) => call.url))
+      .toEqual([`/benchmarks/cost-frontier?suite_id=${SUITE}`]);
+  });
+
   it('lists stress runs and shows a run with its resilience and phases', async () => {
     vi.stubGlobal('fetch', fakeGateway(gatewayRoutes).fetch);
     const { unmount } = renderAt('/stress-tests');
