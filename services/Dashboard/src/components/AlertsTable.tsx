@@ -18,7 +18,7 @@ export function AlertsTable({ alerts }: { alerts: readonly Alert[] }) {
           {alerts.map((alert) => (
             <tr key={alert.id} data-testid="alert-row" data-severity={alert.severity} data-agent-name={alert.agentName}>
               <td><span className={`severity severity-${alert.severity}`}>{alert.severity}</span></td>
-              <th scope="row">
+              <th scope="row" className="nowrap">
                 <Link to={`/timeline/${alert.agentId}`} title={alert.impact ?? undefined}>
                   {alert.agentName}{alert.version ? ` ${alert.version}` : ''}
                 </Link>
@@ -30,7 +30,7 @@ export function AlertsTable({ alerts }: { alerts: readonly Alert[] }) {
               <td className="num">{formatP(alert.qValue)}</td>
               <td>{alert.health ?? '—'}</td>
               <td>{alert.action ?? '—'}</td>
-              <td>{formatDateTime(alert.detectedAt)}</td>
+              <td className="nowrap">{formatDateTime(alert.detectedAt)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { LeaderboardEntry } from '../api/types';
-import { DEFAULT_SORT, entryKey, formatRankInterval, nextSort, rankOf, sortEntries, topThree, type SortKey, type SortState } from '../shaping/leaderboard';
+import { DEFAULT_SORT, entryKey, formatRankInterval, nextSort, rankMetric, rankOf, sortEntries, topThree, type SortKey, type SortState } from '../shaping/leaderboard';
 import { formatDateTime, formatScore } from '../shaping/format';
 
 const COLUMNS: { key: SortKey; label: string }[] = [
@@ -66,16 +66,16 @@ export function LeaderboardTable({ entries, metric, selected, onToggle, selectio
                 </td>
                 <td className="num">
                   {rank ?? '—'}
-                  {isTop && <span className="medal" data-testid="top3-marker" title={`Top 3 (rank ${rank})`} aria-label={`top 3, rank ${rank}`}>{['', '🥇', '🥈', '🥉'][rank ?? 0] ?? '★'}</span>}
+                  {isTop && <span className="badge top3" data-testid="top3-marker" title={`Top 3 on ${rankMetric(metric)} (rank ${rank})`}>top 3</span>}
                 </td>
-                <th scope="row">
+                <th scope="row" className="nowrap">
                   <Link to={`/timeline/${entry.agent_id}`}>{name}</Link>
                 </th>
                 {(['overall', 'accuracy', 'speed', 'efficiency', 'cost', 'reliability'] as const).map((m) => (
                   <td key={m} className="num">{formatScore(entry.scores_and_ranks[m]?.score)}</td>
                 ))}
                 <td className="num">{entry.benchmarks_completed}</td>
-                <td>{formatDateTime(entry.last_benchmark_date)}</td>
+                <td className="nowrap">{formatDateTime(entry.last_benchmark_date)}</td>
                 <td className="num">
                   {formatRankInterval(entry)}
                   {entry.tied_with_leader && (

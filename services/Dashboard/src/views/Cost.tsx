@@ -26,23 +26,23 @@ export default function Cost() {
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'item' },
     legend: { bottom: 0 },
-    grid: { left: 64, right: 24, top: 16, bottom: 64 },
+    grid: { left: 64, right: 24, top: 36, bottom: 64 },
     xAxis: { type: 'value', name: 'cost per task (USD)', nameLocation: 'middle', nameGap: 28, scale: true },
     yAxis: { type: 'value', name: 'performance (accuracy × speed)', min: 0, max: 1 },
     series: [
-      {
-        name: 'Configurations',
+      ...([true, false] as const).map((onFrontier) => ({
+        name: onFrontier ? 'On the frontier' : 'Other configurations',
         type: 'scatter',
-        symbolSize: 14,
-        data: plotted.map((point) => ({
+        symbol: onFrontier ? 'diamond' : 'circle',
+        symbolSize: onFrontier ? 18 : 13,
+        data: plotted.filter((point) => point.frontier === onFrontier).map((point) => ({
           value: [point.cost_per_task_usd, point.performance],
           agentId: point.agent_id,
           label: `${point.agent_name} ${point.agent_version}`,
-          itemStyle: point.frontier ? { borderColor: '#1f2937', borderWidth: 2 } : undefined,
         })),
         tooltip: { formatter: (p: { data: { label: string; value: [number, number] } }) =>
           `${p.data.label}<br/>${formatUsd(p.data.value[0])} per task, performance ${p.data.value[1].toFixed(3)}<br/>Click for its timeline` },
-      },
+      })),
       { name: 'Pareto frontier', type: 'line', step: 'end', symbol: 'none', lineStyle: { type: 'dashed' }, data: frontierLine(points), tooltip: { show: false } },
     ],
   }), [plotted, points]);
@@ -81,7 +81,7 @@ export default function Cost() {
       {points.length > 0 && (
         <section className="card wide" data-testid="cost-scatter" aria-labelledby="cost-heading">
           <h2 id="cost-heading">Cost per task against performance</h2>
-          <p className="muted">Latest successful execution per configuration (version + model configuration) and benchmark. Frontier points (outlined, dashed line) are not beaten on both cost and performance by any other.</p>
+          <p className="muted">Latest successful execution per configuration (version + model configuration) and benchmark. Frontier points (diamonds, joined by the dashed line) are not beaten on both cost and performance by any other.</p>
           <EChart option={option} onClick={onClick} height={380} label="Scatter of cost per task against performance, one point per agent configuration, with the Pareto frontier" />
           <div className="table-scroll">
             <table>

@@ -80,7 +80,7 @@ function LatestAlerts() {
   const alerts = usePoll([], (signal) => loadAlerts(signal, 20));
   const latest = alerts.data?.alerts.slice(0, 5) ?? [];
   return (
-    <section aria-labelledby="latest-alerts-heading" className="card">
+    <section aria-labelledby="latest-alerts-heading" className="card wide">
       <h2 id="latest-alerts-heading">Latest regression alerts</h2>
       {alerts.error && <ErrorBox error={alerts.error} />}
       {alerts.loading && !alerts.data && <Loading what="the alerts" />}

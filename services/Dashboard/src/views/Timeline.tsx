@@ -37,7 +37,7 @@ export default function Timeline() {
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'item' },
     legend: { bottom: 0, type: 'scroll' },
-    grid: { left: 48, right: 16, top: 16, bottom: 56 },
+    grid: { left: 48, right: 16, top: 36, bottom: 56 },
     xAxis: { type: 'time' },
     yAxis: { type: 'value', min: 0, max: 1, name: `${metric} score` },
     series: [
