@@ -40,5 +40,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // A ceiling, not a timing assertion: the first render transforms the lazy views, slow on a busy 2-core machine.
+    testTimeout: 30000,
   },
 });
