@@ -3,7 +3,7 @@ import { SCORE_METRICS, type LeaderboardEntry } from '../api/types';
 import { entryKey } from '../shaping/leaderboard';
 import { formatScore } from '../shaping/format';
 import { DataTableDetails } from './States';
-import { EChart, type ChartOption } from './EChart';
+import { Chart, type ChartOption } from './Chart';
 
 const LABELS = { accuracy: 'Accuracy', speed: 'Speed', efficiency: 'Efficiency', cost: 'Cost', reliability: 'Reliability' } as const;
 
@@ -26,7 +26,7 @@ export function PerformanceRadar({ entries }: { entries: readonly LeaderboardEnt
     <div data-testid="radar-chart">
       {entries.length === 0
         ? <p className="empty">Tick up to five rows of the leaderboard to compare their scores here.</p>
-        : <EChart option={option} label="Radar chart of accuracy, speed, efficiency, cost and reliability for the selected agents" />}
+        : <Chart option={option} label="Radar chart of accuracy, speed, efficiency, cost and reliability for the selected agents" />}
       <DataTableDetails summary="Radar data as a table">
         <table>
           <thead>

@@ -4,7 +4,7 @@ import { getJson, withQuery } from '../api/client';
 import type { CostFrontier, RunList, SuiteList } from '../api/types';
 import { usePoll } from '../api/usePoll';
 import { Empty, ErrorBox, Loading } from '../components/States';
-import { EChart, type ChartClick, type ChartOption } from '../components/EChart';
+import { Chart, type ChartClick, type ChartOption } from '../components/Chart';
 import { formatDateTime, formatScore, formatUsd } from '../shaping/format';
 import { frontierLine, markFrontier } from '../shaping/pareto';
 
@@ -82,7 +82,7 @@ export default function Cost() {
         <section className="card wide" data-testid="cost-scatter" aria-labelledby="cost-heading">
           <h2 id="cost-heading">Cost per task against performance</h2>
           <p className="muted">Latest successful execution per configuration (version + model configuration) and benchmark. Frontier points (diamonds, joined by the dashed line) are not beaten on both cost and performance by any other.</p>
-          <EChart option={option} onClick={onClick} height={380} label="Scatter of cost per task against performance, one point per agent configuration, with the Pareto frontier" />
+          <Chart option={option} onClick={onClick} height={380} label="Scatter of cost per task against performance, one point per agent configuration, with the Pareto frontier" />
           <div className="table-scroll">
             <table>
               <thead><tr><th scope="col">Agent</th><th scope="col">Version</th><th scope="col">Cost per task</th><th scope="col">Performance</th>

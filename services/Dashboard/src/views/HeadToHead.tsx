@@ -5,7 +5,7 @@ import type { Agent, AgentList, AgentResults, HeadToHead as HeadToHeadResult, Su
 import { usePoll } from '../api/usePoll';
 import { NoAgentsYet } from '../components/Empties';
 import { DataTableDetails, ErrorBox, Loading } from '../components/States';
-import { EChart, type ChartOption } from '../components/EChart';
+import { Chart, type ChartOption } from '../components/Chart';
 import { formatEffect, formatP, formatScore } from '../shaping/format';
 import { h2hRows, overallWinner, sideLabel } from '../shaping/headToHead';
 
@@ -124,7 +124,7 @@ export default function HeadToHead() {
           <h2 id="h2h-heading">A: {sideLabel(result.agent_a)} vs B: {sideLabel(result.agent_b)}</h2>
           <p>Overall winner: <strong data-testid="h2h-overall-winner">{overallWinner(result)}</strong>.
             <span className="muted"> {result.agent_a.executions} vs {result.agent_b.executions} executions; a metric has a winner only when the difference is significant (Benjamini-Hochberg q ≤ 0.05 and at least 1 point).</span></p>
-          <EChart option={option} label="Bar chart of both sides' mean scores per metric" height={260} />
+          <Chart option={option} label="Bar chart of both sides' mean scores per metric" height={260} />
           <div className="table-scroll">
             <table>
               <thead>

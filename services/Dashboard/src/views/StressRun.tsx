@@ -4,7 +4,7 @@ import { getJson } from '../api/client';
 import type { StressRun } from '../api/types';
 import { usePoll } from '../api/usePoll';
 import { DataTableDetails, ErrorBox, Loading } from '../components/States';
-import { EChart, type ChartOption } from '../components/EChart';
+import { Chart, type ChartOption } from '../components/Chart';
 import { formatDateTime, formatMs, formatPercent, formatScore } from '../shaping/format';
 
 /** The per-second series of every phase, one after another on one time axis (seconds from the run's start). */
@@ -105,7 +105,7 @@ export default function StressRunView() {
               <section className="card wide" aria-labelledby="latency-heading">
                 <h2 id="latency-heading">Latency percentiles, throughput and errors over time</h2>
                 <div data-testid="stress-latency-chart">
-                  <EChart option={option} height={340} label="Per-second p50 and p99 latency, throughput and errors over the run" />
+                  <Chart option={option} height={340} label="Per-second p50 and p99 latency, throughput and errors over the run" />
                   <DataTableDetails summary="Per-second figures as a table">
                     <table>
                       <thead><tr><th scope="col">Second</th><th scope="col">Phase</th><th scope="col">p50</th><th scope="col">p99</th><th scope="col">Requests</th><th scope="col">Errors</th></tr></thead>

@@ -4,7 +4,7 @@ import { getJson, withQuery } from '../api/client';
 import type { Agent, AgentResults, RegressionReport } from '../api/types';
 import { usePoll } from '../api/usePoll';
 import { DataTableDetails, Empty, ErrorBox, Loading } from '../components/States';
-import { EChart, type ChartClick, type ChartOption } from '../components/EChart';
+import { Chart, type ChartClick, type ChartOption } from '../components/Chart';
 import { formatDateTime, formatEffect, formatP, formatScore } from '../shaping/format';
 import { timelineEvents, verdictsFor, versionSeries, type TimelineEvent, type TimelineMetric } from '../shaping/timeline';
 
@@ -98,7 +98,7 @@ export default function Timeline() {
         )}
         <div data-testid="timeline-chart">
           {executions.length > 0 && (
-            <EChart option={option} onClick={onChartClick} height={360}
+            <Chart option={option} onClick={onChartClick} height={360}
               label={`${metric} score of each execution of ${name} over time, one line per version, regressions and improvements marked`} />
           )}
           <DataTableDetails summary="Scores as a table">
