@@ -5,7 +5,7 @@ import { formatDateTime, formatEffect, formatP } from '../shaping/format';
 /** §10.1 RegressionAlerts: one row per regression, linking to the agent's timeline. */
 export function AlertsTable({ alerts }: { alerts: readonly Alert[] }) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table data-testid="alerts-list">
         <thead>
           <tr>

@@ -33,7 +33,7 @@ export function LeaderboardTable({ entries, metric, selected, onToggle, selectio
   const top = useMemo(() => topThree(entries, metric), [entries, metric]);
 
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table data-testid="leaderboard-table" className="leaderboard">
         <caption className="visually-hidden">Leaderboard, sorted by {COLUMNS.find((c) => c.key === sort.key)?.label} ({sort.direction})</caption>
         <thead>

@@ -83,7 +83,7 @@ export default function Cost() {
           <h2 id="cost-heading">Cost per task against performance</h2>
           <p className="muted">Latest successful execution per configuration (version + model configuration) and benchmark. Frontier points (diamonds, joined by the dashed line) are not beaten on both cost and performance by any other.</p>
           <Chart option={option} onClick={onClick} height={380} label="Scatter of cost per task against performance, one point per agent configuration, with the Pareto frontier" />
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table>
               <thead><tr><th scope="col">Agent</th><th scope="col">Version</th><th scope="col">Cost per task</th><th scope="col">Performance</th>
                 <th scope="col">Accuracy</th><th scope="col">Speed</th><th scope="col">Frontier</th><th scope="col">Efficiency</th><th scope="col">Latest</th></tr></thead>

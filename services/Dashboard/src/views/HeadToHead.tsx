@@ -125,7 +125,7 @@ export default function HeadToHead() {
           <p>Overall winner: <strong data-testid="h2h-overall-winner">{overallWinner(result)}</strong>.
             <span className="muted"> {result.agent_a.executions} vs {result.agent_b.executions} executions; a metric has a winner only when the difference is significant (Benjamini-Hochberg q ≤ 0.05 and at least 1 point).</span></p>
           <Chart option={option} label="Bar chart of both sides' mean scores per metric" height={260} />
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table>
               <thead>
                 <tr><th scope="col">Metric</th><th scope="col">A</th><th scope="col">B</th><th scope="col">A − B</th><th scope="col">%</th>

@@ -18,7 +18,7 @@ export default function StressList() {
         <Empty><p>No stress runs yet: start one with <code>POST /stress/runs</code> and <code>{'{"agent_id": "…", "agent_version": "1.0", "scenario": "spike"}'}</code>.</p></Empty>
       )}
       {list.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table data-testid="stress-results">
             <thead>
               <tr><th scope="col">Scenario</th><th scope="col">Agent</th><th scope="col">Status</th><th scope="col">Requests</th>

@@ -119,7 +119,7 @@ export default function StressRunView() {
               </section>
               <section className="card wide" aria-labelledby="phases-heading">
                 <h2 id="phases-heading">Phases</h2>
-                <div className="table-scroll">
+                <div className="table-scroll" tabIndex={0}>
                   <table>
                     <thead><tr><th scope="col">Phase</th><th scope="col">Target</th><th scope="col">Achieved</th><th scope="col">Error rate</th>
                       <th scope="col">p50</th><th scope="col">p90</th><th scope="col">p95</th><th scope="col">p99</th><th scope="col">p99.9</th><th scope="col">max</th></tr></thead>

@@ -117,7 +117,7 @@ export default function Timeline() {
           {report.data?.note && <p className="muted">{report.data.note}</p>}
           {report.data && events.length === 0 && !report.data.note && <p className="muted">No regression or improvement in the latest version's verdicts.</p>}
           {events.length > 0 && (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table>
                 <thead>
                   <tr><th scope="col">Kind</th><th scope="col">Benchmark</th><th scope="col">Metric</th><th scope="col">Versions</th>
@@ -148,7 +148,7 @@ export default function Timeline() {
         <section className="card wide" aria-labelledby="verdicts-heading" data-testid="timeline-verdicts">
           <h2 id="verdicts-heading">Verdicts on {opened[0]?.benchmark_name ?? openBenchmark}</h2>
           <button type="button" onClick={() => setOpenBenchmark(null)}>Close</button>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table>
               <thead><tr><th scope="col">Metric</th><th scope="col">Verdict</th><th scope="col">Effect [95 %]</th><th scope="col">p</th>
                 <th scope="col">q</th><th scope="col">Detectable</th><th scope="col">Reason</th></tr></thead>
