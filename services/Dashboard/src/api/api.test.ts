@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_KEY_STORAGE, authorizationHeaders, captureKeyFromFragment, getApiKey, keyState, resetKeyStateForTests, setApiKey } from './apiKey';
 import { ApiError, getJson, withQuery } from './client';
-import { fakeGateway, leaderboard } from '../test/fixtures';
+import { agents, CHAT, fakeGateway, JSON_AGENT, leaderboard, noRegressions, regressions } from '../test/fixtures';
+import { loadAlerts } from './loaders';
 
 describe('API key handling', () => {
   beforeEach(() => {
@@ -91,5 +92,42 @@ describe('API client', () => {
 
   it('builds queries from set values only', () => {
     expect(withQuery('/benchmarks/runs', { status: 'running', limit: 20, cursor: null, agent_id: '' })).toBe('/benchmarks/runs?status=running&limit=20');
+  });
+});
+
+describe('alert source', () => {
+  const perAgent = {
+    '/agents': agents,
+    [`/benchmarks/agents/${CHAT}/regressions`]: regressions,
+    [`/benchmarks/agents/${JSON_AGENT}/regressions`]: noRegressions,
+  };
+
+  it('uses the workspace-wide list when the gateway has it', async () => {
+    const gateway = fakeGateway({ '/benchmarks/regressions': { regressions: [{ agent_id: CHAT, metric: 'accuracy', severity: 'major' }], next_cursor: null } });
+    vi.stubGlobal('fetch', gateway.fetch);
+    const source = await loadAlerts(new AbortController().signal, 20);
+    expect(source.source).toBe('workspace');
+    expect(source.alerts.map((a) => a.severity)).toEqual(['major']);
+    expect(gateway.calls.map((c) => c.url)).toEqual(['/benchmarks/regressions?limit=20']);
+    vi.unstubAllGlobals();
+  });
+
+  it("falls back to each agent's judgement on a 404 or an answer of another shape", async () => {
+    for (const workspace of [undefined, { items: [] }]) {
+      const gateway = fakeGateway({ ...perAgent, ...(workspace ? { '/benchmarks/regressions': workspace } : {}) });
+      vi.stubGlobal('fetch', gateway.fetch);
+      const source = await loadAlerts(new AbortController().signal);
+      expect(source.source).toBe('per_agent');
+      expect(source.alerts.map((a) => [a.metric, a.severity])).toEqual([['accuracy', 'critical'], ['latency_ms', 'major']]);
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('reports other failures instead of hiding them', async () => {
+    vi.stubGlobal('fetch', fakeGateway({
+      '/benchmarks/regressions': () => new Response(JSON.stringify({ title: 'Service Unavailable', status: 503 }), { status: 503, headers: { 'content-type': 'application/problem+json' } }),
+    }).fetch);
+    await expect(loadAlerts(new AbortController().signal)).rejects.toMatchObject({ status: 503 });
+    vi.unstubAllGlobals();
   });
 });

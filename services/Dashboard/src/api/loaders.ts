@@ -12,7 +12,8 @@ export interface AlertSource {
 export async function loadAlerts(signal: AbortSignal, limit = 100): Promise<AlertSource> {
   try {
     const list = await getJson<WorkspaceRegressionList>(withQuery('/benchmarks/regressions', { limit }), signal);
-    return { alerts: fromWorkspaceList(list.regressions), source: 'workspace' };
+    // Read leniently: an answer without a `regressions` array is not the list this dashboard knows; use the fallback.
+    if (Array.isArray(list?.regressions)) return { alerts: fromWorkspaceList(list.regressions), source: 'workspace' };
   } catch (error) {
     if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
   }

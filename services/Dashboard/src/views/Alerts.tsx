@@ -22,7 +22,7 @@ function Filter({ name, label, options, value, onChange }: { name: string; label
 /** `/alerts?severity=&health=&action=`: §10.1 RegressionAlerts, newest first, filterable; each links to its timeline. */
 export default function Alerts() {
   const [params, setParams] = useSearchParams();
-  const alerts = usePoll([], (signal) => loadAlerts(signal, 200));
+  const alerts = usePoll([], (signal) => loadAlerts(signal, 100));
   const filter = { severity: params.get('severity') ?? '', health: params.get('health') ?? '', action: params.get('action') ?? '' };
   const shown = useMemo(() => filterAlerts(alerts.data?.alerts ?? [], filter),
     [alerts.data, filter.severity, filter.health, filter.action]);
