@@ -13,6 +13,12 @@ function signed(value: number, digits = 1): string {
   return `${value < 0 ? '−' : '+'}${text}`;
 }
 
+/** A single change in the metric's unit: `21.0 %` (relative metrics) or `21.0 points`. */
+export function formatChange(metric: string, value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return isRelativeMetric(metric) ? `${(value * 100).toFixed(1)} %` : `${(value * 100).toFixed(1)} points`;
+}
+
 /** `+175.5 % [+130.3 %, +199.6 %]` or `−45.0 points [−63.1, −26.9]`. */
 export function formatEffect(metric: string, effect: Effect | null | undefined): string {
   if (!effect) return '—';

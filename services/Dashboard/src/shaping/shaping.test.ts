@@ -6,7 +6,7 @@ import { frontierLine, markFrontier, paretoFrontier } from './pareto';
 import { timelineEvents, verdictsFor, versionSeries } from './timeline';
 import { h2hRows, overallWinner } from './headToHead';
 import { filterAlerts, fromAgentReports, fromWorkspaceList } from './alerts';
-import { formatEffect } from './format';
+import { formatChange, formatEffect } from './format';
 
 describe('leaderboard shaping', () => {
   const shuffled = [leaderboard.entries[2]!, leaderboard.entries[0]!, leaderboard.entries[1]!];
@@ -105,6 +105,8 @@ describe('timeline shaping', () => {
     expect(formatEffect('accuracy', { estimate: -0.45, lower: -0.631, upper: -0.269 })).toBe('−45.0 points [−63.1, −26.9]');
     expect(formatEffect('latency_ms', { estimate: 1.755, lower: 1.303, upper: 1.996 })).toBe('+175.5 % [+130.3 %, +199.6 %]');
     expect(formatEffect('latency_ms', null)).toBe('—');
+    expect(formatChange('tokens_per_task', 0.05)).toBe('5.0 %');
+    expect(formatChange('accuracy', 0.1)).toBe('10.0 points');
   });
 });
 

@@ -5,7 +5,7 @@ import type { Agent, AgentResults, RegressionReport } from '../api/types';
 import { usePoll } from '../api/usePoll';
 import { DataTableDetails, Empty, ErrorBox, Loading } from '../components/States';
 import { Chart, type ChartClick, type ChartOption } from '../components/Chart';
-import { formatDateTime, formatEffect, formatP, formatScore } from '../shaping/format';
+import { formatChange, formatDateTime, formatEffect, formatP, formatScore } from '../shaping/format';
 import { timelineEvents, verdictsFor, versionSeries, type TimelineEvent, type TimelineMetric } from '../shaping/timeline';
 
 const METRICS: TimelineMetric[] = ['overall', 'accuracy', 'speed', 'efficiency', 'cost', 'reliability'];
@@ -125,7 +125,8 @@ export default function Timeline() {
                 </thead>
                 <tbody>
                   {events.map((event) => (
-                    <tr key={`${event.benchmarkId}:${event.metric}`} data-testid="timeline-event" data-kind={event.kind} data-metric={event.metric}>
+                    <tr key={`${event.benchmarkId}:${event.metric}`} data-testid="timeline-event" data-kind={event.kind} data-metric={event.metric}
+                      title={event.reason ?? undefined}>
                       <td><span className={`severity severity-${event.kind === 'regression' ? event.severity ?? 'major' : 'improvement'}`}>
                         {event.kind}{event.severity ? ` (${event.severity})` : ''}</span></td>
                       <td>{event.benchmarkName}</td>
@@ -151,14 +152,14 @@ export default function Timeline() {
           <div className="table-scroll" tabIndex={0}>
             <table>
               <thead><tr><th scope="col">Metric</th><th scope="col">Verdict</th><th scope="col">Effect [95 %]</th><th scope="col">p</th>
-                <th scope="col">q</th><th scope="col">Detectable</th><th scope="col">Reason</th></tr></thead>
+                <th scope="col">q</th><th scope="col">Detectable change</th><th scope="col">Reason</th></tr></thead>
               <tbody>
                 {opened.map((verdict) => (
                   <tr key={verdict.metric} data-testid="verdict-row" data-verdict={verdict.verdict}>
                     <td>{verdict.metric}</td><td>{verdict.verdict}</td>
                     <td className="num">{formatEffect(verdict.metric, verdict.effect)}</td>
                     <td className="num">{formatP(verdict.p_value)}</td><td className="num">{formatP(verdict.q_value)}</td>
-                    <td className="num">{verdict.minimum_detectable_effect === null ? '—' : formatEffect(verdict.metric, { estimate: verdict.minimum_detectable_effect, lower: 0, upper: verdict.minimum_detectable_effect }).split(' [')[0]}</td>
+                    <td className="num">{formatChange(verdict.metric, verdict.minimum_detectable_effect)}</td>
                     <td>{verdict.reason ?? '—'}{verdict.additional_runs ? ` (${verdict.additional_runs} more runs would settle it)` : ''}</td>
                   </tr>
                 ))}
