@@ -47,7 +47,7 @@ export function LeaderboardTable({ entries, metric, selected, onToggle, selectio
                 </button>
               </th>
             ))}
-            <th scope="col">Accuracy rank 95 %</th>
+            <th scope="col" title="95 % interval of the accuracy rank">Acc. rank 95 %</th>
           </tr>
         </thead>
         <tbody>
@@ -75,7 +75,7 @@ export function LeaderboardTable({ entries, metric, selected, onToggle, selectio
                   <td key={m} className="num">{formatScore(entry.scores_and_ranks[m]?.score)}</td>
                 ))}
                 <td className="num">{entry.benchmarks_completed}</td>
-                <td className="nowrap">{formatDateTime(entry.last_benchmark_date)}</td>
+                <td>{formatDateTime(entry.last_benchmark_date)}</td>
                 <td className="num">
                   {formatRankInterval(entry)}
                   {entry.tied_with_leader && (
