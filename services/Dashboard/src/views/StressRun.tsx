@@ -83,23 +83,25 @@ export default function StressRunView() {
               {data.progress.shares_total ? ` · ${data.progress.shares_done ?? 0} of ${data.progress.shares_total} shares reported` : ''}
             </p>
           )}
-          <table data-testid="stress-results">
-            <thead>
-              <tr><th scope="col">Scenario</th><th scope="col">Resilience</th><th scope="col">Throughput</th><th scope="col">Error rate</th>
-                <th scope="col">Worst p99</th><th scope="col">Breaking point</th><th scope="col">Requests</th></tr>
-            </thead>
-            <tbody>
-              <tr data-testid="stress-scenario" data-scenario={data.scenario} data-status={data.status} data-run-id={data.stress_run_id}>
-                <th scope="row">{data.scenario}</th>
-                <td className="num" data-testid="resilience-score">{result ? formatScore(result.resilience_score, 2) : '—'}</td>
-                <td className="num">{totals.throughput === null ? '—' : `${totals.throughput.toFixed(1)} req/s`}</td>
-                <td className="num">{formatPercent(totals.errorRate, 2)}</td>
-                <td className="num">{formatMs(totals.p99)}</td>
-                <td className="num">{breaking === null ? (result ? 'not reached' : '—') : `${breaking.toFixed(0)} req/s`}</td>
-                <td className="num">{(result ? totals.requests : data.progress.requests_completed).toLocaleString('en')}</td>
-              </tr>
-            </tbody>
-          </table>
+          <div className="table-scroll" tabIndex={0}>
+            <table data-testid="stress-results">
+              <thead>
+                <tr><th scope="col">Scenario</th><th scope="col">Resilience</th><th scope="col">Throughput</th><th scope="col">Error rate</th>
+                  <th scope="col">Worst p99</th><th scope="col">Breaking point</th><th scope="col">Requests</th></tr>
+              </thead>
+              <tbody>
+                <tr data-testid="stress-scenario" data-scenario={data.scenario} data-status={data.status} data-run-id={data.stress_run_id}>
+                  <th scope="row">{data.scenario}</th>
+                  <td className="num" data-testid="resilience-score">{result ? formatScore(result.resilience_score, 2) : '—'}</td>
+                  <td className="num">{totals.throughput === null ? '—' : `${totals.throughput.toFixed(1)} req/s`}</td>
+                  <td className="num">{formatPercent(totals.errorRate, 2)}</td>
+                  <td className="num">{formatMs(totals.p99)}</td>
+                  <td className="num">{breaking === null ? (result ? 'not reached' : '—') : `${breaking.toFixed(0)} req/s`}</td>
+                  <td className="num">{(result ? totals.requests : data.progress.requests_completed).toLocaleString('en')}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
           {result && (
             <>
               <section className="card wide" aria-labelledby="latency-heading">
