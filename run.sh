@@ -2,7 +2,8 @@
 # Runs BenchMesh: starts PostgreSQL, RabbitMQ and Redis on loopback (deploy/local/up.sh), every service
 # through the Aspire app host (the runner with two replicas), registers the sample agents and a sample
 # suite, runs the suite for two versions of a sample agent, prints the leaderboard and the regression
-# found, and keeps serving until stopped (Ctrl-C or SIGTERM stops everything it started). The runner may start
+# found, serves the benchmark dashboard at the gateway's / (built from services/Dashboard when needed), and keeps
+# serving until stopped (Ctrl-C or SIGTERM stops everything it started). The runner may start
 # the sample process agents (services/SampleAgents/process/, enabled by the app host; docs/api.md "Process agents"),
 # and the runner and stress service may reach loopback, where the sample agents listen (docs/runner.md "Outbound guard").
 # Every API call needs a key: the gateway makes an operator key on its first start and writes it to .benchmesh/admin-key
@@ -49,6 +50,8 @@ deploy/local/up.sh
 echo "building..."
 dotnet build BenchMesh.sln -c Release -v q -nologo 2>&1 | grep -E " error |Build succeeded" | sort -u
 if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "the build failed"; exit 1; fi
+# The benchmark dashboard (services/Dashboard), served by the gateway at /: rebuilt only when its sources changed.
+deploy/local/build-dashboard.sh || echo "(the dashboard did not build; the API works without it and / says how to build it)"
 
 echo "starting the app host (logs: $LOG_DIR/apphost.log)..."
 ASPNETCORE_URLS="$DASHBOARD_URL" \
@@ -82,6 +85,12 @@ if [ "${BENCHMESH_NO_DEMO:-0}" != 1 ]; then
 fi
 
 echo
+# The operator key, when the gateway wrote one, goes in the link's fragment: the app stores it and drops it from the URL.
+if [ -s "$LOG_DIR/admin-key" ]; then
+  echo "Benchmark dashboard: $GATEWAY_URL/#key=$(cat "$LOG_DIR/admin-key")"
+else
+  echo "Benchmark dashboard: $GATEWAY_URL/"
+fi
 echo "BenchMesh is serving on $GATEWAY_URL (API: docs/api.md). Ctrl-C or SIGTERM stops it."
 set +e
 wait "$APPHOST_PID"

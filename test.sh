@@ -49,9 +49,28 @@ dotnet test BenchMesh.sln -c Release --no-build -m:1 --logger "console;verbosity
 status=${PIPESTATUS[0]}
 set -e
 
-# One closing line for the whole run, summed over the test assemblies' summaries.
+# The dashboard: its unit tests (Vitest), then its browser tests against a private stack of their own
+# (tests/Dashboard.Browser/run-browser-tests.sh: Playwright in Debian's Chromium, on the Release build made above).
+JS_LOG="$ROOT/.benchmesh-dashboard-test.log"
+set +e
+echo "dashboard unit tests..."
+(cd services/Dashboard && npm ci --no-audit --no-fund --loglevel=error && npm test) 2>&1 | tee "$JS_LOG"
+dashboard_status=${PIPESTATUS[0]}
+echo "dashboard browser tests..."
+BM_BROWSER_NO_BUILD=1 tests/Dashboard.Browser/run-browser-tests.sh 2>&1 | tee -a "$JS_LOG"
+browser_status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 0 ]; then status=$dashboard_status; fi
+if [ "$status" -eq 0 ]; then status=$browser_status; fi
+
+# One closing line for the whole run, summed over the test assemblies' summaries and the dashboard's
+# (Vitest: "Tests  1 failed | 41 passed (42)"; Playwright: "  12 passed (1.5m)", "  1 failed").
 count() { { grep -oE "^ +$1: +[0-9]+" "$LOG" || true; } | awk '{s+=$2} END {print s+0}'; }
-passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
+# (Colour codes are taken out first: Vitest colours its summary even into a pipe.)
+js_count() { { sed -E 's/\x1b\[[0-9;]*m//g' "$JS_LOG" | grep -E "^ +(Tests +.*\([0-9]+\)|[0-9]+ (passed|failed|flaky|skipped|did not run))" || true; } \
+  | grep -oE "[0-9]+ $1" | awk '{s+=$1} END {print s+0}'; }
+passed=$(( $(count Passed) + $(js_count passed) )); failed=$(( $(count Failed) + $(js_count failed) ))
+skipped=$(( $(count Skipped) + $(js_count skipped) ))
 if grep -q "Test Run Aborted" "$LOG"; then echo "a test run was aborted (see above)"; [ "$status" -ne 0 ] || status=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -67,8 +67,21 @@ var stress = builder.AddProject<Projects.BenchMesh_Stress>(ResourceNames.Stress)
     .WithReference(suites).WaitFor(suites)
     .WithEnvironment("Outbound__AllowLoopback", "true");
 
-builder.AddProject<Projects.BenchMesh_SampleAgents>(ResourceNames.SampleAgents)
+var sampleAgents = builder.AddProject<Projects.BenchMesh_SampleAgents>(ResourceNames.SampleAgents)
     .WithHttpHealthCheck(ServiceDefaultsExtensions.HealthPath);
+// The sample agents listen on 5161 (their appsettings.json); a second stack on the same machine (the dashboard's browser
+// tests) moves them with --BenchMesh:SampleAgentsPort=N, since the demo registers their address.
+if (int.TryParse(builder.Configuration["BenchMesh:SampleAgentsPort"], out var sampleAgentsPort) && sampleAgentsPort > 0)
+{
+    var url = "http://127.0.0.1:" + sampleAgentsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    sampleAgents.WithEnvironment("Kestrel__Endpoints__http__Url", url)
+        .WithEndpoint("http", e =>
+        {
+            e.Port = sampleAgentsPort;
+            e.TargetPort = sampleAgentsPort;
+            e.IsProxied = false;
+        });
+}
 
 // The public API: one gateway in front of every service. It waits for them so that the first request
 // a user sends after start-up is answered.
@@ -100,5 +113,11 @@ foreach (var service in new IResourceBuilder<ProjectResource>[] { suites, runner
 {
     service.WithEnvironment("BenchMesh__InternalToken", infrastructure.InternalToken);
 }
+
+// The benchmark dashboard (services/Dashboard): the gateway serves its Vite build, which ./run.sh makes with npm
+// (docs/dashboard.md); --BenchMesh:DashboardPath points it at another build (the browser tests use this).
+var dashboardPath = builder.Configuration["BenchMesh:DashboardPath"]
+    ?? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(new Projects.BenchMesh_Gateway().ProjectPath)!, "..", "Dashboard", "dist"));
+gateway.WithEnvironment("Gateway__DashboardPath", dashboardPath);
 
 builder.Build().Run();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs PostgreSQL, RabbitMQ and Redis (and what the sample agents use) from Debian's packages when they are missing. Idempotent.
+# Installs PostgreSQL, RabbitMQ and Redis (and what the sample agents and the tests use) from Debian's packages when they are missing. Idempotent.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
@@ -11,6 +11,8 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v bc >/dev/null 2>&1 || missing+=(bc)
 # The offline Kubernetes checks (tests/BenchMesh.Deploy.Tests) run a Node validator; kubectl comes with the machine.
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The dashboard's browser tests (tests/Dashboard.Browser) drive Debian's Chromium; Playwright downloads no browser.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 echo "installing: ${missing[*]}"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

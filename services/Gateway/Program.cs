@@ -15,6 +15,7 @@ builder.Services.AddHostedService<OperatorKeyBootstrap>();
 builder.AddApiKeyAuthentication();
 builder.AddPublicApiRateLimit();
 builder.AddPublicApiProxy();
+builder.AddApiETags();
 
 var app = builder.Build();
 
@@ -27,5 +28,6 @@ app.MapDefaultEndpoints();
 app.MapGatewayIndex();
 app.MapWorkspacesApi();
 app.MapReverseProxy();
+app.MapDashboard();
 
 app.Run();

@@ -5,7 +5,8 @@ namespace BenchMesh.Cli.Commands;
 
 /// <summary>
 /// benchmesh demo (what ./run.sh shows): registers two sample agents — one with a good version 1.0 and a
-/// slower, less accurate 1.1 — and a sample suite, runs the suite for each, and prints the leaderboard and
+/// slower, less accurate 1.1 — and a sample suite, runs the suite for each, puts a few seconds of load on the chat
+/// agent 1.0 through the Stress service (so a stress run has results to show), and prints the leaderboard and
 /// the regression found. Re-running it reuses what an earlier run registered. Everything goes to the workspace of the
 /// API key it runs with (./run.sh: the operator key, workspace default).
 /// </summary>
@@ -14,6 +15,9 @@ internal static class DemoCommand
     private const string ChatAgentName = "sample-chat-agent";
     private const string JsonAgentName = "sample-json-agent";
     private const string SuiteName = "BenchMesh sample suite";
+    private const string StressScenario = "high_load";
+    private const int StressRate = 20;
+    private const int StressSeconds = 3;
 
     public static async Task<int> ExecuteAsync(CommandContext context, string sampleAgentsUrl, CancellationToken ct)
     {
@@ -57,12 +61,53 @@ internal static class DemoCommand
         }
 
         console.WriteLine();
+        console.MarkupLine($"[bold]Stress test of {ChatAgentName} 1.0[/] ({StressScenario}, {StressRate} req/s for {StressSeconds} s)");
+        await StressAsync(context, chatAgent, ct);
+
+        console.WriteLine();
         console.MarkupLine("[bold]Leaderboard[/]");
         await QueryCommands.LeaderboardAsync(context, "overall", "overall", 10, ct, groupBy: "version");
         console.WriteLine();
         console.MarkupLine($"[bold]Regressions of {ChatAgentName} 1.1 against 1.0[/]");
         await QueryCommands.RegressionsAsync(context, chatAgent, "1.0", null, ct);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// A few seconds of load on the sample agent through the Stress service, so that a stress run's results can be seen
+    /// (the dashboard's stress view). Kept short and gentle: the demo runs on the machine it measures.
+    /// </summary>
+    private static async Task StressAsync(CommandContext context, string agentId, CancellationToken ct)
+    {
+        var accepted = await context.Gateway.PostJsonAsync("stress/runs", new
+        {
+            agent_id = agentId,
+            agent_version = "1.0",
+            scenario = StressScenario,
+            parameters = new { rate = StressRate, duration_s = StressSeconds, connections = 4 },
+        }, ct);
+        var runId = accepted["stress_run_id"]!.GetValue<string>();
+        var run = accepted;
+        // The run's own plan (3 s) plus its start and the engine's graceful stop; a run still going after a minute is
+        // left running and reported as such rather than holding the demo up.
+        for (var wait = 0; wait < 120 && run["status"]?.GetValue<string>() == "running"; wait++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            run = await context.Gateway.GetJsonAsync($"stress/runs/{runId}", ct);
+        }
+
+        var status = run["status"]?.GetValue<string>();
+        var phase = run["result"]?["phases"]?.AsArray().FirstOrDefault()?["result"];
+        if (status != "completed" || phase is null)
+        {
+            context.Out.MarkupLine($"stress run {runId}: {Markup.Escape(status ?? "?")} {Markup.Escape(run["error"]?.ToString() ?? "")}");
+            return;
+        }
+
+        context.Out.MarkupLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"stress run {runId}: {phase["requests"]} requests at {phase["achieved_rps"]?.GetValue<double>():0.#} req/s, " +
+            $"p99 {phase["latency_ms"]?["p99"]?.GetValue<double>():0.##} ms, error rate {phase["error_rate"]?.GetValue<double>():0.##%}, " +
+            $"resilience score {run["result"]?["resilience_score"]}"));
     }
 
     private static async Task<string> EnsureAgentAsync(CommandContext context, string name, object registration, CancellationToken ct)

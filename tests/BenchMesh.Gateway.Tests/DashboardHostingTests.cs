@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BenchMesh.Gateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BenchMesh.Gateway.Tests;
+
+/// <summary>
+/// The dashboard served by the gateway from a built folder on disk (index.html and a hashed asset, as Vite writes
+/// them), in front of a real stand-in service: the app's pages and files are served, its client routes fall back to
+/// index.html for browsers, and the API's routes and 404 problems are untouched.
+/// </summary>
+public sealed class DashboardHostingTests : IAsyncLifetime
+{
+    private const string IndexHtml = "<!doctype html><html><body><div id=\"root\"></div><script src=\"/assets/index-B3x9kQ1a.js\"></script></body></html>";
+    private const string Script = "console.log('dashboard');";
+
+    private readonly string _dist = Path.Combine(Path.GetTempPath(), $"bm-dashboard-{Guid.NewGuid():N}");
+    private WebApplication _service = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.Combine(_dist, "assets"));
+        await File.WriteAllTextAsync(Path.Combine(_dist, "index.html"), IndexHtml);
+        await File.WriteAllTextAsync(Path.Combine(_dist, "assets", "index-B3x9kQ1a.js"), Script);
+        await File.WriteAllTextAsync(Path.Combine(_dist, "favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _service = builder.Build();
+        _service.Run(context => context.Response.WriteAsJsonAsync(new { received = context.Request.Path.Value }));
+        await _service.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        Directory.Delete(_dist, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/timeline/0b1c7ad0-1111-4111-8111-000000000001")]
+    [InlineData("/head-to-head?a=x@1.0&b=x@1.1")]
+    [InlineData("/stress-tests/r1")]
+    public async Task A_browser_gets_the_app_at_the_root_and_at_its_client_routes_revalidated_every_time(string path)
+    {
+        await using var gateway = CreateGateway(_dist);
+
+        using var response = await Browse(gateway.CreateClient(), path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(IndexHtml, await response.Content.ReadAsStringAsync());
+        Assert.True(response.Headers.CacheControl?.NoCache);
+    }
+
+    [Fact]
+    public async Task Hashed_assets_are_cached_as_immutable_and_other_files_are_revalidated()
+    {
+        await using var gateway = CreateGateway(_dist);
+        var client = gateway.CreateClient();
+
+        using var script = await client.GetAsync("/assets/index-B3x9kQ1a.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal(Script, await script.Content.ReadAsStringAsync());
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.True(script.Headers.CacheControl?.Public);
+        Assert.Equal(TimeSpan.FromDays(365), script.Headers.CacheControl?.MaxAge);
+        Assert.Contains(script.Headers.CacheControl!.Extensions, e => e.Name == "immutable");
+
+        using var icon = await client.GetAsync("/favicon.svg");
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.True(icon.Headers.CacheControl?.NoCache);
+    }
+
+    [Fact]
+    public async Task Api_routes_keep_priority_even_for_a_browser()
+    {
+        await using var gateway = CreateGateway(_dist);
+
+        using var response = await Browse(gateway.CreateClient(), "/benchmarks/leaderboard");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("/benchmarks/leaderboard", answer.GetProperty("received").GetString());
+    }
+
+    [Fact]
+    public async Task The_api_index_moved_to_slash_api()
+    {
+        await using var gateway = CreateGateway(_dist);
+
+        var index = await gateway.CreateClient().GetFromJsonAsync<JsonElement>("/api");
+
+        Assert.Equal("BenchMesh", index.GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("GET", "/timeline/x", "application/json")]
+    [InlineData("GET", "/assets/missing-0000.js", "text/html")]
+    [InlineData("POST", "/timeline/x", "text/html")]
+    public async Task What_is_neither_a_file_nor_a_page_request_stays_a_404_problem(string method, string path, string accept)
+    {
+        await using var gateway = CreateGateway(_dist);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Accept.ParseAdd(accept);
+
+        using var response = await gateway.CreateClient().SendAsync(request);
+
+        Assert.Contains(response.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("/nowhere/dist")]
+    public async Task Without_a_build_the_root_says_how_to_build_the_dashboard(string? path)
+    {
+        await using var gateway = CreateGateway(path);
+
+        using var response = await Browse(gateway.CreateClient(), "/");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("npm ci &amp;&amp; npm run build", await response.Content.ReadAsStringAsync());
+
+        using var api = await gateway.CreateClient().GetAsync("/benchmarks/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task<HttpResponseMessage> Browse(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
+        return await client.SendAsync(request);
+    }
+
+    private WebApplicationFactory<Program> CreateGateway(string? dashboardPath)
+    {
+        var address = _service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Gateway:RateLimit:PermitsPerMinute", "0");
+            builder.UseSetting(DashboardHosting.PathSetting, dashboardPath ?? "");
+            foreach (var name in GatewayRoutes.PathsByService.Keys)
+            {
+                builder.UseSetting($"services:{name}:http:0", address);
+            }
+        });
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text;
+using BenchMesh.Gateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BenchMesh.Gateway.Tests;
+
+/// <summary>
+/// Conditional GETs through the gateway, in front of one real stand-in service whose leaderboard the test changes:
+/// a JSON answer carries a weak ETag of its body, the same ETag in If-None-Match gets 304 without a body, and a
+/// changed body gets a new ETag and the body again.
+/// </summary>
+public sealed class ETagTests : IAsyncLifetime
+{
+    private WebApplication _service = null!;
+    private WebApplicationFactory<Program> _gateway = null!;
+    private volatile string _leaderboard = """{"rankings":[{"agent_name":"a","score":0.9}]}""";
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _service = builder.Build();
+        _service.MapGet("/benchmarks/leaderboard", () => Results.Text(_leaderboard, "application/json"));
+        _service.MapGet("/agents", () => Results.Text("not json", "text/plain"));
+        _service.MapGet("/suites/missing", () => Results.Problem(statusCode: 404, title: "No such suite."));
+        _service.MapPost("/benchmarks/run", () => Results.Text("""{"run_id":"r1"}""", "application/json"));
+        await _service.StartAsync();
+
+        var address = _service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(gateway =>
+        {
+            gateway.UseSetting("Gateway:RateLimit:PermitsPerMinute", "0");
+            foreach (var name in GatewayRoutes.PathsByService.Keys)
+            {
+                gateway.UseSetting($"services:{name}:http:0", address);
+            }
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _service.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_json_get_carries_a_weak_etag_of_its_body_revalidation_headers_and_vary_authorization()
+    {
+        using var response = await _gateway.CreateClient().GetAsync("/benchmarks/leaderboard");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(_leaderboard, Encoding.UTF8.GetString(body));
+        Assert.NotNull(response.Headers.ETag);
+        Assert.True(response.Headers.ETag.IsWeak);
+        Assert.Equal(ApiETags.ETagOf(body), response.Headers.ETag.ToString());
+        Assert.True(response.Headers.CacheControl?.NoCache);
+        Assert.True(response.Headers.CacheControl?.Private);
+        Assert.Contains("Authorization", response.Headers.Vary);
+    }
+
+    [Fact]
+    public async Task The_same_etag_in_if_none_match_gets_304_without_a_body_until_the_body_changes()
+    {
+        var client = _gateway.CreateClient();
+        using var first = await client.GetAsync("/benchmarks/leaderboard");
+        var etag = first.Headers.ETag!;
+
+        using var unchanged = await Conditional(client, $"W/\"0000\", {etag}");
+        Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+        Assert.Empty(await unchanged.Content.ReadAsByteArrayAsync());
+        Assert.Equal(etag, unchanged.Headers.ETag);
+        Assert.True(unchanged.Headers.CacheControl?.NoCache);
+
+        _leaderboard = """{"rankings":[{"agent_name":"a","score":0.8}]}""";
+        using var changed = await Conditional(client, etag.ToString());
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(_leaderboard, await changed.Content.ReadAsStringAsync());
+        Assert.NotEqual(etag, changed.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task A_strong_form_of_the_same_tag_also_matches_because_the_comparison_is_weak()
+    {
+        var client = _gateway.CreateClient();
+        using var first = await client.GetAsync("/benchmarks/leaderboard");
+        var strong = first.Headers.ETag!.Tag;
+
+        using var revalidated = await Conditional(client, strong);
+
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET", "/agents")]            // not JSON
+    [InlineData("GET", "/suites/missing")]    // not a 200
+    [InlineData("POST", "/benchmarks/run")]   // not a GET
+    public async Task Only_successful_json_gets_get_an_etag(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+
+        using var response = await _gateway.CreateClient().SendAsync(request);
+
+        Assert.Null(response.Headers.ETag);
+        Assert.NotEqual(HttpStatusCode.NotModified, response.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> Conditional(HttpClient client, string ifNoneMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/benchmarks/leaderboard");
+        request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        return await client.SendAsync(request);
+    }
+}
