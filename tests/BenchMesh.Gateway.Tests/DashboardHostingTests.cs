@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
+using BenchMesh.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,7 +20,7 @@ namespace BenchMesh.Gateway.Tests;
 /// them), in front of a real stand-in service: the app's pages and files are served, its client routes fall back to
 /// index.html for browsers, and the API's routes and 404 problems are untouched.
 /// </summary>
-public sealed class DashboardHostingTests : IAsyncLifetime
+public sealed class DashboardHostingTests(Infrastructure infrastructure) : IAsyncLifetime, IClassFixture<Infrastructure>
 {
     private const string IndexHtml = "<!doctype html><html><body><div id=\"root\"></div><script src=\"/assets/index-B3x9kQ1a.js\"></script></body></html>";
     private const string Script = "console.log('dashboard');";
@@ -92,7 +92,7 @@ public sealed class DashboardHostingTests : IAsyncLifetime
     {
         await using var gateway = CreateGateway(_dist);
 
-        using var response = await Browse(gateway.CreateClient(), "/benchmarks/leaderboard");
+        using var response = await Browse(gateway.ClientWithKey(gateway.OperatorKey), "/benchmarks/leaderboard");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -151,17 +151,11 @@ public sealed class DashboardHostingTests : IAsyncLifetime
         return await client.SendAsync(request);
     }
 
-    private WebApplicationFactory<Program> CreateGateway(string? dashboardPath)
+    private GatewayApp CreateGateway(string? dashboardPath)
     {
         var address = _service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Gateway:RateLimit:PermitsPerMinute", "0");
-            builder.UseSetting(DashboardHosting.PathSetting, dashboardPath ?? "");
-            foreach (var name in GatewayRoutes.PathsByService.Keys)
-            {
-                builder.UseSetting($"services:{name}:http:0", address);
-            }
-        });
+        return new GatewayApp(
+            infrastructure.CreateDatabase("dashboard"), GatewayRoutes.PathsByService.Keys.ToDictionary(name => name, _ => address),
+            dashboardPath: dashboardPath);
     }
 }

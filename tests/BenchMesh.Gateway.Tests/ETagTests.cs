@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
+using BenchMesh.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,10 +18,10 @@ namespace BenchMesh.Gateway.Tests;
 /// a JSON answer carries a weak ETag of its body, the same ETag in If-None-Match gets 304 without a body, and a
 /// changed body gets a new ETag and the body again.
 /// </summary>
-public sealed class ETagTests : IAsyncLifetime
+public sealed class ETagTests(Infrastructure infrastructure) : IAsyncLifetime, IClassFixture<Infrastructure>
 {
     private WebApplication _service = null!;
-    private WebApplicationFactory<Program> _gateway = null!;
+    private GatewayApp _gateway = null!;
     private volatile string _leaderboard = """{"rankings":[{"agent_name":"a","score":0.9}]}""";
 
     public async Task InitializeAsync()
@@ -39,14 +39,8 @@ public sealed class ETagTests : IAsyncLifetime
         await _service.StartAsync();
 
         var address = _service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(gateway =>
-        {
-            gateway.UseSetting("Gateway:RateLimit:PermitsPerMinute", "0");
-            foreach (var name in GatewayRoutes.PathsByService.Keys)
-            {
-                gateway.UseSetting($"services:{name}:http:0", address);
-            }
-        });
+        _gateway = new GatewayApp(
+            infrastructure.CreateDatabase("etag"), GatewayRoutes.PathsByService.Keys.ToDictionary(name => name, _ => address));
     }
 
     public async Task DisposeAsync()
@@ -58,7 +52,7 @@ public sealed class ETagTests : IAsyncLifetime
     [Fact]
     public async Task A_json_get_carries_a_weak_etag_of_its_body_revalidation_headers_and_vary_authorization()
     {
-        using var response = await _gateway.CreateClient().GetAsync("/benchmarks/leaderboard");
+        using var response = await Client().GetAsync("/benchmarks/leaderboard");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsByteArrayAsync();
@@ -74,7 +68,7 @@ public sealed class ETagTests : IAsyncLifetime
     [Fact]
     public async Task The_same_etag_in_if_none_match_gets_304_without_a_body_until_the_body_changes()
     {
-        var client = _gateway.CreateClient();
+        var client = Client();
         using var first = await client.GetAsync("/benchmarks/leaderboard");
         var etag = first.Headers.ETag!;
 
@@ -94,7 +88,7 @@ public sealed class ETagTests : IAsyncLifetime
     [Fact]
     public async Task A_strong_form_of_the_same_tag_also_matches_because_the_comparison_is_weak()
     {
-        var client = _gateway.CreateClient();
+        var client = Client();
         using var first = await client.GetAsync("/benchmarks/leaderboard");
         var strong = first.Headers.ETag!.Tag;
 
@@ -115,11 +109,14 @@ public sealed class ETagTests : IAsyncLifetime
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         }
 
-        using var response = await _gateway.CreateClient().SendAsync(request);
+        using var response = await Client().SendAsync(request);
 
         Assert.Null(response.Headers.ETag);
         Assert.NotEqual(HttpStatusCode.NotModified, response.StatusCode);
     }
+
+    /// <summary>A client with the operator key: the API's routes need one.</summary>
+    private HttpClient Client() => _gateway.ClientWithKey(_gateway.OperatorKey);
 
     private static async Task<HttpResponseMessage> Conditional(HttpClient client, string ifNoneMatch)
     {

@@ -21,12 +21,23 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     private readonly int _permitsPerMinute;
     private readonly string? _internalToken;
     private readonly bool _ownsKeyFolder;
+    private readonly string? _dashboardPath;
 
     public GatewayApp(
         string connectionString, StandInServices services, string? operatorKeyFile = null, int permitsPerMinute = 0, string? internalToken = null)
+        : this(connectionString, services.Addresses, operatorKeyFile, permitsPerMinute, internalToken)
+    {
+    }
+
+    /// <param name="services">The address of each service by its resource name.</param>
+    /// <param name="dashboardPath">The dashboard's build folder (none: the gateway says how to build it).</param>
+    public GatewayApp(
+        string connectionString, IReadOnlyDictionary<string, string> services, string? operatorKeyFile = null, int permitsPerMinute = 0,
+        string? internalToken = null, string? dashboardPath = null)
     {
         ConnectionString = connectionString;
-        _services = services.Addresses;
+        _services = services;
+        _dashboardPath = dashboardPath;
         _permitsPerMinute = permitsPerMinute;
         _internalToken = internalToken;
         _ownsKeyFolder = operatorKeyFile is null;
@@ -53,6 +64,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         builder.UseSetting("Gateway:OperatorKeyFile", OperatorKeyFile);
         builder.UseSetting("Gateway:RateLimit:PermitsPerMinute", _permitsPerMinute.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting(CallerEndpointExtensions.InternalTokenKey, _internalToken ?? "");
+        builder.UseSetting(DashboardHosting.PathSetting, _dashboardPath ?? "");
         foreach (var (name, address) in _services)
         {
             builder.UseSetting($"services:{name}:http:0", address);
