@@ -67,8 +67,9 @@ if [ "$status" -eq 0 ]; then status=$browser_status; fi
 # (Vitest: "Tests  1 failed | 41 passed (42)"; Playwright: "  12 passed (1.5m)", "  1 failed").
 count() { { grep -oE "^ +$1: +[0-9]+" "$LOG" || true; } | awk '{s+=$2} END {print s+0}'; }
 # (Colour codes are taken out first: Vitest colours its summary even into a pipe.)
+# (Each grep may find nothing, e.g. no "skipped": "|| true", or pipefail would end this script without its summary.)
 js_count() { { sed -E 's/\x1b\[[0-9;]*m//g' "$JS_LOG" | grep -E "^ +(Tests +.*\([0-9]+\)|[0-9]+ (passed|failed|flaky|skipped|did not run))" || true; } \
-  | grep -oE "[0-9]+ $1" | awk '{s+=$1} END {print s+0}'; }
+  | { grep -oE "[0-9]+ $1" || true; } | awk '{s+=$1} END {print s+0}'; }
 passed=$(( $(count Passed) + $(js_count passed) )); failed=$(( $(count Failed) + $(js_count failed) ))
 skipped=$(( $(count Skipped) + $(js_count skipped) ))
 if grep -q "Test Run Aborted" "$LOG"; then echo "a test run was aborted (see above)"; [ "$status" -ne 0 ] || status=1; fi

@@ -25,7 +25,7 @@ public sealed class AgentCredentialTests(Infrastructure infrastructure) : IClass
         Assert.NotNull(agentVersion.ProtectedApiKey);
         Assert.DoesNotContain(secret, agentVersion.ProtectedApiKey, StringComparison.Ordinal);
 
-        using var response = await host.CreateClient().PostAsJsonAsync("/benchmarks/run", new
+        using var response = await host.CreateClient().WithCaller().PostAsJsonAsync("/benchmarks/run", new
         {
             agent_id = agentVersion.Snapshot.AgentId,
             suite_id = suite.SuiteId,

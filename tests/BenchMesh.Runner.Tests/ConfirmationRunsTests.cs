@@ -107,7 +107,7 @@ public sealed class ConfirmationRunsTests(Infrastructure infrastructure) : IClas
         var runs = new List<JsonElement>();
         foreach (var step in steps)
         {
-            runs.Add(await host.CreateClient().GetFromJsonAsync<JsonElement>($"/benchmarks/runs/{step}"));
+            runs.Add(await host.CreateClient().WithCaller().GetFromJsonAsync<JsonElement>($"/benchmarks/runs/{step}"));
         }
 
         for (var i = 1; i < runs.Count; i++)

@@ -16,7 +16,7 @@ public sealed class StressCredentialTests(StressServiceFixture service) : IClass
         await using var suites = await KeyRingHost.StartAsync(service.Database, KeyRingAccess.ManagesKeys);
         var secret = $"sk-stress-{Guid.NewGuid():N}";
         var agent = service.Catalog.Register("http-json", $"{service.Agent.Address}/json", protectedApiKey: suites.Credentials.Protect(secret));
-        using var http = service.App.CreateClient();
+        using var http = service.App.CreateClient().WithCaller();
 
         using var response = await http.PostAsJsonAsync("/stress/runs", new
         {

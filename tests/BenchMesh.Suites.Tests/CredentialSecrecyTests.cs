@@ -26,7 +26,7 @@ public sealed class CredentialSecrecyTests(Infrastructure infrastructure) : ICla
     {
         await using var app = new SuitesApp(infrastructure, "secrets");
         var secret = $"sk-live-{Guid.NewGuid():N}";
-        var client = app.CreateClient();
+        var client = app.CreateClient().WithCaller("team-a");
 
         var created = await client.PostAsync("/agents", Json($$"""
             { "name": "paid-bot", "workspace_id": "team-a", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
@@ -116,7 +116,7 @@ public sealed class CredentialSecrecyTests(Infrastructure infrastructure) : ICla
         // A second start finds nothing to do: the ciphertext is left as it is.
         await using (var again = new SuitesApp(connectionString))
         {
-            var read = await again.CreateClient().GetStringAsync($"/agents/{withKey}");
+            var read = await again.CreateClient().WithCaller("team-a").GetStringAsync($"/agents/{withKey}");
             Assert.Contains("\"has_api_key\":true", read, StringComparison.Ordinal);
         }
 
@@ -158,7 +158,7 @@ public sealed class CredentialSecrecyTests(Infrastructure infrastructure) : ICla
 
     private static async Task<string> RegisterAsync(SuitesApp app)
     {
-        var response = await app.CreateClient().PostAsync("/agents", Json("""
+        var response = await app.CreateClient().WithCaller(Callers.Of("team-a"), app.InternalToken).PostAsync("/agents", Json("""
             { "name": "guarded", "workspace_id": "team-a", "protocol": "http-json", "endpoint": "http://127.0.0.1:5161/json",
               "api_key": "sk-abc", "versions": [ { "version": "1.0" } ] }
             """));

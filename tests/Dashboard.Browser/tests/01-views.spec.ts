@@ -50,7 +50,7 @@ test('the alerts list the 1.1 regression with a link to the timeline', async ({ 
   await expect(alert).toBeVisible();
   await expect(alert).toContainText('1.1');
   await expect(alert.locator(`a[href*="/timeline/${demo.chatAgentId}"]`).first()).toBeVisible();
-  expect(await alert.getAttribute('data-severity')).toMatch(/^(low|medium|high|critical)$/);
+  expect(await alert.getAttribute('data-severity')).toMatch(/^(minor|major|critical)$/);
 });
 
 test('head to head, chat agent 1.1 against 1.0: 1.0 wins accuracy and the recommendations say so', async ({ page, demo }) => {
