@@ -6,7 +6,7 @@
 # check and Scoring's pipeline through the services' own HTTP routes and queue, printing one GOAL line per goal.
 # Then it stops exactly the servers it started (by their pids) and deletes the data folder.
 # Arguments go to the program, e.g. --executions 100000 for a quick run (see the program's Program.cs for the rest).
-# Needs about 40 GB free under /tmp for the full 10 M (BM_SCALE_DIR chooses another parent folder).
+# Needs about 50 GB free under /tmp for the full 10 M (BM_SCALE_DIR chooses another parent folder).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
