@@ -10,7 +10,8 @@
 #   BENCHMESH_DASHBOARD_SOURCE  the dashboard's npm project (default services/Dashboard)
 #   BM_BROWSER_NO_BUILD=1       use the Release build as it is (./test.sh has just built it)
 #   CHROMIUM_PATH               the browser (default /usr/bin/chromium, Debian's package `chromium`)
-# Extra arguments go to `playwright test`.
+# Extra arguments go to `playwright test`. With --first-view as the first argument, the same stack and data are measured
+# instead of tested: first-view.mjs (the dashboard's first-view timings) gets the remaining arguments (e.g. --runs 20).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -116,8 +117,14 @@ dotnet cli/BenchMesh.Cli/bin/Release/net10.0/benchmesh.dll demo --gateway "$GATE
   || { echo "the demo failed:"; cat "$WORK/demo.log"; exit 1; }
 grep -E "^stress run|Regressions of" "$WORK/demo.log" || true
 
-say "running the browser tests..."
 cd "$HERE"
+if [ "${1:-}" = "--first-view" ]; then
+  shift
+  say "measuring the first view..."
+  BENCHMESH_GATEWAY_URL="$GATEWAY" CHROMIUM_PATH="$CHROMIUM_PATH" node first-view.mjs "$@"
+  exit
+fi
+say "running the browser tests..."
 set +e
 BENCHMESH_GATEWAY_URL="$GATEWAY" CHROMIUM_PATH="$CHROMIUM_PATH" npx --no-install playwright test "$@"
 status=$?
