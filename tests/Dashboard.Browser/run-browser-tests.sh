@@ -10,6 +10,7 @@
 #   BENCHMESH_DASHBOARD_SOURCE  the dashboard's npm project (default services/Dashboard)
 #   BM_BROWSER_NO_BUILD=1       use the Release build as it is (./test.sh has just built it)
 #   CHROMIUM_PATH               the browser (default /usr/bin/chromium, Debian's package `chromium`)
+#   BM_BROWSER_FIRST_VIEW_RUNS=N after the tests, also measure the first view on the same stack (first-view.mjs --runs N)
 # Extra arguments go to `playwright test`. With --first-view as the first argument, the same stack and data are measured
 # instead of tested: first-view.mjs (the dashboard's first-view timings) gets the remaining arguments (e.g. --runs 20).
 set -euo pipefail
@@ -128,6 +129,10 @@ say "running the browser tests..."
 set +e
 BENCHMESH_GATEWAY_URL="$GATEWAY" CHROMIUM_PATH="$CHROMIUM_PATH" npx --no-install playwright test "$@"
 status=$?
+if [ -n "${BM_BROWSER_FIRST_VIEW_RUNS:-}" ]; then
+  say "measuring the first view..."
+  BENCHMESH_GATEWAY_URL="$GATEWAY" CHROMIUM_PATH="$CHROMIUM_PATH" node first-view.mjs --runs "$BM_BROWSER_FIRST_VIEW_RUNS" || status=1
+fi
 set -e
 say "browser tests finished ($status); screenshots in $HERE/test-results/screenshots/"
 exit "$status"
