@@ -106,7 +106,8 @@ APPHOST_PID=$!
 key_header() { if [ -s "$KEY_FILE" ]; then echo "Authorization: Bearer $(cat "$KEY_FILE")"; else echo "X-No-Key: 1"; fi; }
 up=0
 for _ in $(seq 1 300); do
-  if curl -sf -o /dev/null -H "$(key_header)" "$GATEWAY/benchmarks/leaderboard" && curl -sf -o /dev/null "$SAMPLE_AGENTS/health"; then up=1; break; fi
+  # -m: a gateway that accepts the connection but does not answer yet must not hold the loop (it did, 29 min at load 120).
+  if curl -sf -m 10 -o /dev/null -H "$(key_header)" "$GATEWAY/benchmarks/leaderboard" && curl -sf -m 10 -o /dev/null "$SAMPLE_AGENTS/health"; then up=1; break; fi
   kill -0 "$APPHOST_PID" 2>/dev/null || { echo "the app host exited"; exit 1; }
   sleep 1
 done
