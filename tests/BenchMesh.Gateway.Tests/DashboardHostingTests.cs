@@ -1,48 +1,43 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
-using BenchMesh.Gateway;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using BenchMesh.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace BenchMesh.Gateway.Tests;
 
 /// <summary>
-/// The dashboard served by the gateway from a built folder on disk (index.html and a hashed asset, as Vite writes
-/// them), in front of a real stand-in service: the app's pages and files are served, its client routes fall back to
-/// index.html for browsers, and the API's routes and 404 problems are untouched.
+/// The dashboard served by the gateway from a built folder on disk (index.html and a hashed asset with its brotli and
+/// gzip forms, as the Vite build writes them), in front of a real stand-in service: the app's pages and files are
+/// served, compressed for clients that accept it, its client routes fall back to index.html for browsers, and the
+/// API's routes and 404 problems are untouched.
 /// </summary>
 public sealed class DashboardHostingTests(Infrastructure infrastructure) : IAsyncLifetime, IClassFixture<Infrastructure>
 {
     private const string IndexHtml = "<!doctype html><html><body><div id=\"root\"></div><script src=\"/assets/index-B3x9kQ1a.js\"></script></body></html>";
     private const string Script = "console.log('dashboard');";
+    private const string ScriptPath = "/assets/index-B3x9kQ1a.js";
 
     private readonly string _dist = Path.Combine(Path.GetTempPath(), $"bm-dashboard-{Guid.NewGuid():N}");
-    private WebApplication _service = null!;
+    private StandInService _service = null!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Path.Combine(_dist, "assets"));
         await File.WriteAllTextAsync(Path.Combine(_dist, "index.html"), IndexHtml);
-        await File.WriteAllTextAsync(Path.Combine(_dist, "assets", "index-B3x9kQ1a.js"), Script);
+        var script = Path.Combine(_dist, "assets", "index-B3x9kQ1a.js");
+        await File.WriteAllTextAsync(script, Script);
+        await File.WriteAllBytesAsync(script + ".br", Compress(Script, stream => new BrotliStream(stream, CompressionLevel.SmallestSize)));
+        await File.WriteAllBytesAsync(script + ".gz", Compress(Script, stream => new GZipStream(stream, CompressionLevel.SmallestSize)));
+        await File.WriteAllTextAsync(Path.Combine(_dist, "assets", "logo-C4y2.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         await File.WriteAllTextAsync(Path.Combine(_dist, "favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _service = builder.Build();
-        _service.Run(context => context.Response.WriteAsJsonAsync(new { received = context.Request.Path.Value }));
-        await _service.StartAsync();
+        _service = await StandInService.StartAsync(service =>
+            service.Run(context => context.Response.WriteAsJsonAsync(new { received = context.Request.Path.Value })));
     }
 
     public async Task DisposeAsync()
@@ -74,7 +69,7 @@ public sealed class DashboardHostingTests(Infrastructure infrastructure) : IAsyn
         await using var gateway = CreateGateway(_dist);
         var client = gateway.CreateClient();
 
-        using var script = await client.GetAsync("/assets/index-B3x9kQ1a.js");
+        using var script = await client.GetAsync(ScriptPath);
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         Assert.Equal(Script, await script.Content.ReadAsStringAsync());
         Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
@@ -85,6 +80,70 @@ public sealed class DashboardHostingTests(Infrastructure infrastructure) : IAsyn
         using var icon = await client.GetAsync("/favicon.svg");
         Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
         Assert.True(icon.Headers.CacheControl?.NoCache);
+    }
+
+    [Theory]
+    [InlineData("gzip, deflate, br, zstd", "br")]
+    [InlineData("gzip", "gzip")]
+    [InlineData("br;q=0, gzip;q=0.5", "gzip")]
+    [InlineData("*", "br")]
+    public async Task A_hashed_asset_is_sent_precompressed_in_the_best_encoding_the_client_accepts(string acceptEncoding, string expected)
+    {
+        await using var gateway = CreateGateway(_dist);
+        using var request = new HttpRequestMessage(HttpMethod.Get, ScriptPath);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+
+        using var response = await gateway.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([expected], response.Content.Headers.ContentEncoding);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.Contains(response.Headers.CacheControl!.Extensions, e => e.Name == "immutable");
+        Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl.MaxAge);
+        var body = await response.Content.ReadAsStreamAsync();
+        await using Stream decoded = expected == "br" ? new BrotliStream(body, CompressionMode.Decompress) : new GZipStream(body, CompressionMode.Decompress);
+        Assert.Equal(Script, await new StreamReader(decoded).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task A_client_that_accepts_no_compression_gets_the_file_as_it_is_and_is_told_it_varies()
+    {
+        await using var gateway = CreateGateway(_dist);
+        var client = gateway.CreateClient();
+
+        using var identity = await client.GetAsync(ScriptPath);
+        Assert.Empty(identity.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", identity.Headers.Vary);
+        Assert.Equal(Script, await identity.Content.ReadAsStringAsync());
+
+        // A file built without compressed forms (too small to gain) does not vary.
+        using var logo = new HttpRequestMessage(HttpMethod.Get, "/assets/logo-C4y2.svg");
+        logo.Headers.TryAddWithoutValidation("Accept-Encoding", "br, gzip");
+        using var plain = await client.SendAsync(logo);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.DoesNotContain("Accept-Encoding", plain.Headers.Vary);
+    }
+
+    [Fact]
+    public async Task The_compressed_form_is_revalidated_by_its_own_etag()
+    {
+        await using var gateway = CreateGateway(_dist);
+        var client = gateway.CreateClient();
+        using var first = new HttpRequestMessage(HttpMethod.Get, ScriptPath);
+        first.Headers.TryAddWithoutValidation("Accept-Encoding", "br");
+        using var brotli = await client.SendAsync(first);
+        using var identity = await client.GetAsync(ScriptPath);
+        Assert.NotEqual(identity.Headers.ETag, brotli.Headers.ETag);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, ScriptPath);
+        again.Headers.TryAddWithoutValidation("Accept-Encoding", "br");
+        again.Headers.IfNoneMatch.Add(brotli.Headers.ETag!);
+        using var revalidated = await client.SendAsync(again);
+
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Contains("Accept-Encoding", revalidated.Headers.Vary);
     }
 
     [Fact]
@@ -151,11 +210,16 @@ public sealed class DashboardHostingTests(Infrastructure infrastructure) : IAsyn
         return await client.SendAsync(request);
     }
 
-    private GatewayApp CreateGateway(string? dashboardPath)
+    private static byte[] Compress(string text, Func<Stream, Stream> compressor)
     {
-        var address = _service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GatewayApp(
-            infrastructure.CreateDatabase("dashboard"), GatewayRoutes.PathsByService.Keys.ToDictionary(name => name, _ => address),
-            dashboardPath: dashboardPath);
+        using var buffer = new MemoryStream();
+        using (var compressed = compressor(buffer))
+        {
+            compressed.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return buffer.ToArray();
     }
+
+    private GatewayApp CreateGateway(string? dashboardPath) => _service.CreateGateway(infrastructure, "dashboard", dashboardPath);
 }

@@ -1,15 +1,9 @@
 using System.Net;
 using System.Text;
 using BenchMesh.Gateway;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using BenchMesh.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace BenchMesh.Gateway.Tests;
 
@@ -20,27 +14,20 @@ namespace BenchMesh.Gateway.Tests;
 /// </summary>
 public sealed class ETagTests(Infrastructure infrastructure) : IAsyncLifetime, IClassFixture<Infrastructure>
 {
-    private WebApplication _service = null!;
+    private StandInService _service = null!;
     private GatewayApp _gateway = null!;
     private volatile string _leaderboard = """{"rankings":[{"agent_name":"a","score":0.9}]}""";
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _service = builder.Build();
-        _service.MapGet("/benchmarks/leaderboard", () => Results.Text(_leaderboard, "application/json"));
-        _service.MapGet("/agents", () => Results.Text("not json", "text/plain"));
-        _service.MapGet("/suites/missing", () => Results.Problem(statusCode: 404, title: "No such suite."));
-        _service.MapPost("/benchmarks/run", () => Results.Text("""{"run_id":"r1"}""", "application/json"));
-        await _service.StartAsync();
-
-        var address = _service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _gateway = new GatewayApp(
-            infrastructure.CreateDatabase("etag"), GatewayRoutes.PathsByService.Keys.ToDictionary(name => name, _ => address));
+        _service = await StandInService.StartAsync(service =>
+        {
+            service.MapGet("/benchmarks/leaderboard", () => Results.Text(_leaderboard, "application/json"));
+            service.MapGet("/agents", () => Results.Text("not json", "text/plain"));
+            service.MapGet("/suites/missing", () => Results.Problem(statusCode: 404, title: "No such suite."));
+            service.MapPost("/benchmarks/run", () => Results.Text("""{"run_id":"r1"}""", "application/json"));
+        });
+        _gateway = _service.CreateGateway(infrastructure, "etag");
     }
 
     public async Task DisposeAsync()

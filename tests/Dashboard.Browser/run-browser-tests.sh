@@ -10,7 +10,9 @@
 #   BENCHMESH_DASHBOARD_SOURCE  the dashboard's npm project (default services/Dashboard)
 #   BM_BROWSER_NO_BUILD=1       use the Release build as it is (./test.sh has just built it)
 #   CHROMIUM_PATH               the browser (default /usr/bin/chromium, Debian's package `chromium`)
-# Extra arguments go to `playwright test`.
+#   BM_BROWSER_FIRST_VIEW_RUNS=N after the tests, also measure the first view on the same stack (first-view.mjs --runs N)
+# Extra arguments go to `playwright test`. With --first-view as the first argument, the same stack and data are measured
+# instead of tested: first-view.mjs (the dashboard's first-view timings) gets the remaining arguments (e.g. --runs 20).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -104,7 +106,8 @@ APPHOST_PID=$!
 key_header() { if [ -s "$KEY_FILE" ]; then echo "Authorization: Bearer $(cat "$KEY_FILE")"; else echo "X-No-Key: 1"; fi; }
 up=0
 for _ in $(seq 1 300); do
-  if curl -sf -o /dev/null -H "$(key_header)" "$GATEWAY/benchmarks/leaderboard" && curl -sf -o /dev/null "$SAMPLE_AGENTS/health"; then up=1; break; fi
+  # -m: a gateway that accepts the connection but does not answer yet must not hold the loop (it did, 29 min at load 120).
+  if curl -sf -m 10 -o /dev/null -H "$(key_header)" "$GATEWAY/benchmarks/leaderboard" && curl -sf -m 10 -o /dev/null "$SAMPLE_AGENTS/health"; then up=1; break; fi
   kill -0 "$APPHOST_PID" 2>/dev/null || { echo "the app host exited"; exit 1; }
   sleep 1
 done
@@ -116,11 +119,21 @@ dotnet cli/BenchMesh.Cli/bin/Release/net10.0/benchmesh.dll demo --gateway "$GATE
   || { echo "the demo failed:"; cat "$WORK/demo.log"; exit 1; }
 grep -E "^stress run|Regressions of" "$WORK/demo.log" || true
 
-say "running the browser tests..."
 cd "$HERE"
+if [ "${1:-}" = "--first-view" ]; then
+  shift
+  say "measuring the first view..."
+  BENCHMESH_GATEWAY_URL="$GATEWAY" CHROMIUM_PATH="$CHROMIUM_PATH" node first-view.mjs "$@"
+  exit
+fi
+say "running the browser tests..."
 set +e
 BENCHMESH_GATEWAY_URL="$GATEWAY" CHROMIUM_PATH="$CHROMIUM_PATH" npx --no-install playwright test "$@"
 status=$?
+if [ -n "${BM_BROWSER_FIRST_VIEW_RUNS:-}" ]; then
+  say "measuring the first view..."
+  BENCHMESH_GATEWAY_URL="$GATEWAY" CHROMIUM_PATH="$CHROMIUM_PATH" node first-view.mjs --runs "$BM_BROWSER_FIRST_VIEW_RUNS" || status=1
+fi
 set -e
 say "browser tests finished ($status); screenshots in $HERE/test-results/screenshots/"
 exit "$status"

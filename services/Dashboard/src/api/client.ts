@@ -1,5 +1,6 @@
 import type { ProblemDetails } from './types';
-import { authorizationHeaders, markKeyNeeded } from './apiKey';
+import { authorizationHeaders, getApiKey, markKeyNeeded } from './apiKey';
+import { takeEarlyResponse } from './earlyRequests';
 
 /** A failed API call, saying which route failed, with what status and the ProblemDetails' words. */
 export class ApiError extends Error {
@@ -36,14 +37,21 @@ export interface RawAnswer {
 /**
  * One request to the gateway (same origin). The browser's HTTP cache does the ETag work: the gateway answers with
  * `Cache-Control: no-cache` and an ETag, so a repeated GET is revalidated with If-None-Match and a 304 comes back
- * to us as the cached 200 body, which the polling hook then recognises as unchanged text.
+ * to us as the cached 200 body, which the polling hook then recognises as unchanged text. A GET that index.html
+ * already started (earlyRequests.ts) is answered by that request.
  */
 export async function requestRaw(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<RawAnswer> {
   const headers: Record<string, string> = { Accept: 'application/json', ...authorizationHeaders() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    const early = method === 'GET' ? takeEarlyResponse(path, getApiKey()) : undefined;
+    if (early) {
+      response = await early;
+      signal?.throwIfAborted(); // what fetch would have done: a request for a view the user has left is not used
+    } else {
+      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    }
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(method, path, 0, '', { detail: (error as Error).message });

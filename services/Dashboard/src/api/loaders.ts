@@ -2,6 +2,11 @@ import { ApiError, getJson, withQuery } from './client';
 import type { AgentList, RegressionReport, WorkspaceRegressionList } from './types';
 import { fromAgentReports, fromWorkspaceList, type Alert } from '../shaping/alerts';
 
+/** The leaderboard's route with the overview's pickers: rows per agent or per version, up to 100. */
+export function leaderboardPath(category: string, metric: string, groupBy: string): string {
+  return withQuery('/benchmarks/leaderboard', { category, metric, group_by: groupBy, limit: 100 });
+}
+
 export interface AlertSource {
   alerts: Alert[];
   /** Which API answered: the workspace-wide list, or each agent's latest judgement (before the list existed). */

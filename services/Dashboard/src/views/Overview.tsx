@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { getJson, withQuery } from '../api/client';
-import { loadAlerts } from '../api/loaders';
+import { leaderboardPath, loadAlerts } from '../api/loaders';
 import type { Leaderboard, RunList } from '../api/types';
 import { usePoll } from '../api/usePoll';
 import { AlertsTable } from '../components/AlertsTable';
@@ -32,8 +32,7 @@ function LeaderboardSection() {
   const [category, setCategory] = useState('overall');
   const [metric, setMetric] = useState('all');
   const [groupBy, setGroupBy] = useState('agent');
-  const board = usePoll([category, metric, groupBy], (signal) =>
-    getJson<Leaderboard>(withQuery('/benchmarks/leaderboard', { category, metric, group_by: groupBy, limit: 100 }), signal));
+  const board = usePoll([category, metric, groupBy], (signal) => getJson<Leaderboard>(leaderboardPath(category, metric, groupBy), signal));
   const entries = useMemo(() => board.data?.entries ?? [], [board.data]);
 
   // The radar starts with the first rows (up to five) and keeps the user's choice afterwards.
