@@ -100,27 +100,25 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         _pending = null;
         var strong = qWorse <= options.FalseDiscoveryRate && gate.PWorse <= options.AlertLevel && gate.Worsening >= threshold;
         var borderline = !strong && gate.PWorse <= options.ScreenLevel && gate.Worsening >= threshold / 2;
-        if ((strong || borderline) && confirmation is not null && CanRerun())
+        if ((strong || borderline) && confirmation is not null && CanRerun() && Current > 0
+            && ConfirmInterleaved(confirmation, gate) is { } confirmed)
         {
-            var fresh = confirmation.MoreRuns(Series, Series.Versions.ToList().FindIndex(v => v.Version == VersionName(Current)), _observations[Current].RunCount);
-            if (fresh is { Count: > 0 })
+            judgement.Comparison = confirmed.Comparison;
+            if (confirmed.Verdict == Engine.Verdict.Regressed)
             {
-                var freshAlone = Compare(Observations.Of([new VersionSample(VersionName(Current), fresh)]), _baseline, _segment);
-                _observations[Current].AddRuns(fresh);
-                _locations[Current] = Location(_observations[Current]);
-                var pooled = Compare(_observations[Current], _baseline, _segment);
-                judgement.Comparison = pooled;
-                var replicated = freshAlone.PWorse <= options.ReplicationLevel && freshAlone.Worsening >= threshold / 2;
-                if (replicated && pooled.PWorse <= (strong ? options.AlertLevel : options.ConfirmLevel) && pooled.Worsening >= threshold)
-                {
-                    Raise(strong ? AlertPath.Gate : AlertPath.Confirm, Current, pooled, strong ? qWorse : pooled.PWorse);
-                    return;
-                }
-
-                // Re-running answered the question: not reproduced, so a transient (or too small to matter). Nothing is pending.
-                judgement.AdditionalRunsNeeded = replicated ? RunsToSettle(pooled) : null;
-                return;
+                Raise(strong ? AlertPath.Gate : AlertPath.Confirm, Current, confirmed.Comparison, confirmed.Comparison.PWorse);
             }
+            else if (confirmed.Verdict == Engine.Verdict.Inconclusive)
+            {
+                // Undecided after the last round: borderline, so the next version may still confirm it (as the service's
+                // history, which does not see confirmation runs, does).
+                SetPending(_baseline, _segment);
+                judgement.AdditionalRunsNeeded = confirmed.AdditionalRunsNeeded;
+            }
+
+            // Improved or no change: the interleaved runs did not reproduce the screen (a transient, or a batch offset
+            // between the original runs), and nothing is pending.
+            return;
         }
 
         if (strong)
@@ -179,6 +177,82 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         {
             judgement.AdditionalRunsNeeded = RunsToSettle(gate);
         }
+    }
+
+    /// <summary>
+    /// Confirms a screen the way the Regression service does (docs/regression.md, "Confirmation in the service"): rounds
+    /// of interleaved runs, the candidate and the version before it (A B A B, <see cref="RegressionEngineOptions.ConfirmationPairs"/>
+    /// pairs), judged on those runs alone — the history's runs left out, so an offset between the original runs cannot pass
+    /// as a regression — as a two-version comparison at the one-shot level: regressed when p ≤ the false-discovery rate (one
+    /// cell: BH is the raw p) and the worsening reaches the threshold. A round still inconclusive that more runs would settle
+    /// asks for another with those runs, all rounds pooled, up to <see cref="RegressionEngineOptions.MaxConfirmationRounds"/>.
+    /// The first round asks for the runs that would settle the screen, or, when those are none or cannot be said, as many
+    /// runs as the version has. Null when the source has no runs.
+    /// </summary>
+    private ConfirmationOutcome? ConfirmInterleaved(IConfirmationSource source, Comparison gate)
+    {
+        var candidateIndex = SeriesIndexOf(Current);
+        var baselineIndex = SeriesIndexOf(Current - 1);
+        var needed = RunsToSettle(gate) is { } settle && settle > 0 ? settle : _observations[Current].RunCount;
+        var candidate = new List<double>();
+        var baseline = new List<double>();
+        ConfirmationOutcome? outcome = null;
+        for (var round = 1; round <= options.MaxConfirmationRounds; round++)
+        {
+            var passes = Math.Max(2, (Math.Min(needed, options.MaxConfirmationPasses) + options.ConfirmationPairs - 1) / options.ConfirmationPairs);
+            var runs = source.Interleave(Series, candidateIndex, baselineIndex, options.ConfirmationPairs, passes, round);
+            if (runs is null || runs.Candidate.Sum(r => r.Count) == 0 || runs.Baseline.Sum(r => r.Count) == 0)
+            {
+                return outcome;
+            }
+
+            // Pooled per side into one batch, as the service pools a version's executions: the pairs were made side by side,
+            // so whatever offset a moment gives one side it gives the other.
+            candidate.AddRange(runs.Candidate.SelectMany(r => r));
+            baseline.AddRange(runs.Baseline.SelectMany(r => r));
+            var candidateRuns = Observations.Of([new VersionSample(VersionName(Current), candidate.ToArray())]);
+            var baselineRuns = Observations.Of([new VersionSample(VersionName(Current - 1), baseline.ToArray())]);
+            var comparison = Comparator.Compare(Metric, candidateRuns, baselineRuns, options.FalseDiscoveryRate, options.Power, baselineRuns, itemsFixed: true);
+            if (comparison.PWorse <= options.FalseDiscoveryRate && comparison.Worsening >= Metric.Threshold)
+            {
+                return new ConfirmationOutcome(Engine.Verdict.Regressed, comparison, null);
+            }
+
+            if ((comparison.PBetter <= options.FalseDiscoveryRate && -comparison.Worsening >= Metric.Threshold) || RulesOutThreshold(comparison))
+            {
+                return new ConfirmationOutcome(Engine.Verdict.NoChange, comparison, null);
+            }
+
+            var more = comparison.Floor > options.FalseDiscoveryRate
+                ? RunsToReachFloor(comparison, options.FalseDiscoveryRate, options.FalseDiscoveryRate)
+                : RunsToSettle(comparison, options.FalseDiscoveryRate);
+            outcome = new ConfirmationOutcome(Engine.Verdict.Inconclusive, comparison, more);
+            if (more is not > 0)
+            {
+                break;
+            }
+
+            needed = more.Value;
+        }
+
+        return outcome;
+    }
+
+    private sealed record ConfirmationOutcome(Verdict Verdict, Comparison Comparison, int? AdditionalRunsNeeded);
+
+    /// <summary>The index in the series' input of the version judged at position <paramref name="index"/>.</summary>
+    private int SeriesIndexOf(int index)
+    {
+        var name = VersionName(index);
+        for (var i = 0; i < Series.Versions.Count; i++)
+        {
+            if (string.Equals(Series.Versions[i].Version, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"Version '{name}' is not in series '{Series.Id}'.");
     }
 
     /// <summary>The change-point pass over per-version locations; raises an alert for a new change in the bad direction.</summary>
@@ -387,9 +461,9 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     /// the test's smallest p-value (1/C(n + m, n) without ties) reach it and its MDE reach the threshold (or the
     /// observed worsening); null beyond <see cref="RegressionEngineOptions.MaxAdditionalRuns"/>.
     /// </summary>
-    private int? RunsToReachFloor(Comparison comparison, double level)
+    private int? RunsToReachFloor(Comparison comparison, double level, double? alpha = null)
     {
-        var settle = RunsToSettle(comparison) ?? 0;
+        var settle = RunsToSettle(comparison, alpha) ?? 0;
         for (var extra = 1; extra <= options.MaxAdditionalRuns; extra++)
         {
             var n = comparison.CandidateCount + extra;
@@ -403,8 +477,9 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         return null;
     }
 
-    private int? RunsToSettle(Comparison comparison)
+    private int? RunsToSettle(Comparison comparison, double? alpha = null)
     {
+        var at = alpha ?? Alpha;
         var target = Math.Max(Metric.Threshold, Math.Abs(comparison.Worsening));
         if (comparison.Test == TestKind.BatchMeans)
         {
@@ -426,11 +501,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 // More runs per item shrink the per-item differences' noise roughly as 1/√runs.
                 var runsPerItem = Math.Max(1, _observations[Current].RunCount);
                 var sd = comparison.Sigma * Math.Sqrt(runsPerItem / (double)(runsPerItem + extra));
-                mde = Power.MinimumDetectablePairedShift(sd, comparison.CandidateCount, Alpha, options.Power);
+                mde = Power.MinimumDetectablePairedShift(sd, comparison.CandidateCount, at, options.Power);
             }
             else
             {
-                mde = Power.MinimumDetectableShift(comparison.Sigma, comparison.CandidateCount + extra, comparison.BaselineCount, Alpha, options.Power);
+                mde = Power.MinimumDetectableShift(comparison.Sigma, comparison.CandidateCount + extra, comparison.BaselineCount, at, options.Power);
             }
 
             if (mde <= targetInTestUnits)

@@ -220,11 +220,14 @@ public class RegressionEngineTests
     {
         var series = LatencySeries("real", seed: 11, count: 30, runs: 10, v => v >= 20 ? 130 : 100);
 
-        var verdict = _engine.Analyze([series], new RerunSource(new Random(12), v => v >= 20 ? 130 : 100)).Single();
+        var reruns = new RerunSource(new Random(12), v => v >= 20 ? 130 : 100);
+        var verdict = _engine.Analyze([series], reruns).Single();
 
         var alert = Assert.Single(verdict.Alerts);
         Assert.Equal("21", alert.BlamedVersion);
         Assert.Equal("21", alert.AtVersion);
+        // Confirmed as the service confirms: the candidate interleaved with the version before it, in one round.
+        Assert.Equal((20, 19, 1), Assert.Single(reruns.Rounds));
     }
 
     [Fact]
@@ -315,21 +318,48 @@ public class RegressionEngineTests
         Assert.True(runLevelAlarms >= 10 * Math.Max(alerts, 1), $"a run-level gate: {runLevelAlarms} false alarms, the engine {alerts}");
     }
 
-    /// <summary>Re-runs of a version with a batch effect: each re-run is a batch of its own, with its own offset.</summary>
+    /// <summary>
+    /// Interleaved re-runs of a history with a batch effect: every version sits at the same level, and each round's runs —
+    /// the candidate's and the baseline's, made side by side — share one fresh offset.
+    /// </summary>
     private sealed class BatchRerunSource(Random random) : IConfirmationSource
     {
-        public IReadOnlyList<double> MoreRuns(SeriesInput series, int versionIndex, int count) => BatchRuns(random, 100, 0.05, 0.03, count);
+        public InterleavedRound Interleave(SeriesInput series, int candidateIndex, int baselineIndex, int pairs, int passesPerRun, int round)
+        {
+            var offset = 0.05 * Gaussian(random);
+            IReadOnlyList<double> Runs() => [.. Enumerable.Range(0, passesPerRun).Select(_ => 100 * Math.Exp(offset + 0.03 * Gaussian(random)))];
+            var candidate = new List<IReadOnlyList<double>>();
+            var baseline = new List<IReadOnlyList<double>>();
+            for (var pair = 0; pair < pairs; pair++)
+            {
+                candidate.Add(Runs());
+                baseline.Add(Runs());
+            }
+
+            return new InterleavedRound(candidate, baseline);
+        }
     }
 
-    /// <summary>Re-runs drawn at each version's true level (<paramref name="levelOf"/>), as re-running the benchmark would.</summary>
+    /// <summary>Interleaved re-runs drawn at each version's true level (<paramref name="levelOf"/>), as re-running the benchmark would.</summary>
     private sealed class RerunSource(Random random, Func<int, double> levelOf) : IConfirmationSource
     {
         public int Requested { get; private set; }
 
-        public IReadOnlyList<double> MoreRuns(SeriesInput series, int versionIndex, int count)
+        public List<(int Candidate, int Baseline, int Round)> Rounds { get; } = [];
+
+        public InterleavedRound Interleave(SeriesInput series, int candidateIndex, int baselineIndex, int pairs, int passesPerRun, int round)
         {
-            Requested += count;
-            return LogNormalRuns(random, levelOf(versionIndex), 0.1, count);
+            Requested += 2 * pairs * passesPerRun;
+            Rounds.Add((candidateIndex, baselineIndex, round));
+            var candidate = new List<IReadOnlyList<double>>();
+            var baseline = new List<IReadOnlyList<double>>();
+            for (var pair = 0; pair < pairs; pair++)
+            {
+                candidate.Add(LogNormalRuns(random, levelOf(candidateIndex), 0.1, passesPerRun));
+                baseline.Add(LogNormalRuns(random, levelOf(baselineIndex), 0.1, passesPerRun));
+            }
+
+            return new InterleavedRound(candidate, baseline);
         }
     }
 }
