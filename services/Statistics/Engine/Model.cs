@@ -107,6 +107,9 @@ public sealed record Alert(
 
     /// <summary>What <see cref="CandidateRuns"/> and <see cref="BaselineRuns"/> count: "runs", or "items" for a paired test.</summary>
     public string CountUnit { get; init; } = "runs";
+
+    /// <summary>The confidence of <see cref="Effect"/>'s interval (<see cref="SeriesVerdict.IntervalConfidence"/>).</summary>
+    public double IntervalConfidence { get; init; } = 0.95;
 }
 
 /// <summary>
@@ -128,6 +131,13 @@ public sealed record SeriesVerdict(
 {
     /// <summary>The budget the verdict answers to.</summary>
     public DecisionLevel DecisionLevel { get; init; } = DecisionLevel.Monitor;
+
+    /// <summary>
+    /// The confidence of <see cref="Effect"/>'s interval: 0.95 at the monitor level; 0.90 at the one-shot level, whose
+    /// one-sided decision at 5 % its bounds match (each is a one-sided 95 % bound); less when the runs are too few for a
+    /// distribution-free interval that wide (3 runs against 3: 0.90 at most).
+    /// </summary>
+    public double IntervalConfidence { get; init; } = 0.95;
 }
 
 /// <summary>

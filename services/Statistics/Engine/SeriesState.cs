@@ -98,7 +98,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         }
 
         _pending = null;
-        var strong = qWorse <= options.FalseDiscoveryRate && gate.PWorse <= options.AlertLevel && gate.Worsening >= threshold;
+        var strong = qWorse <= options.FalseDiscoveryRate && gate.PWorse <= options.AlertLevel && gate.Worsening >= threshold && RulesOutNoWorsening(gate);
         var borderline = !strong && gate.PWorse <= options.ScreenLevel && gate.Worsening >= threshold / 2;
         if ((strong || borderline) && confirmation is not null && CanRerun() && Current > 0
             && ConfirmInterleaved(confirmation, gate) is { } confirmed)
@@ -134,7 +134,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             return;
         }
 
-        judgement.Improved = qBetter <= options.FalseDiscoveryRate && gate.PBetter <= options.AlertLevel && -gate.Worsening >= threshold;
+        judgement.Improved = qBetter <= options.FalseDiscoveryRate && gate.PBetter <= options.AlertLevel && -gate.Worsening >= threshold && RulesOutNoImprovement(gate);
         var level = Math.Min(options.AlertLevel, BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate));
         judgement.CannotPass = gate.Floor > level;
         if (judgement.CannotPass)
@@ -160,13 +160,13 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var judgement = _last!;
         var threshold = Metric.Threshold;
         _pending = null;
-        if (qWorse <= options.FalseDiscoveryRate && gate.Worsening >= threshold)
+        if (qWorse <= options.FalseDiscoveryRate && gate.Worsening >= threshold && RulesOutNoWorsening(gate))
         {
             Raise(AlertPath.Gate, Current, gate, qWorse);
             return;
         }
 
-        judgement.Improved = qBetter <= options.FalseDiscoveryRate && -gate.Worsening >= threshold;
+        judgement.Improved = qBetter <= options.FalseDiscoveryRate && -gate.Worsening >= threshold && RulesOutNoImprovement(gate);
         var level = BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate);
         judgement.CannotPass = gate.Floor > level;
         if (judgement.CannotPass)
@@ -212,13 +212,15 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             baseline.AddRange(runs.Baseline.SelectMany(r => r));
             var candidateRuns = Observations.Of([new VersionSample(VersionName(Current), candidate.ToArray())]);
             var baselineRuns = Observations.Of([new VersionSample(VersionName(Current - 1), baseline.ToArray())]);
-            var comparison = Comparator.Compare(Metric, candidateRuns, baselineRuns, options.FalseDiscoveryRate, options.Power, baselineRuns, itemsFixed: true);
-            if (comparison.PWorse <= options.FalseDiscoveryRate && comparison.Worsening >= Metric.Threshold)
+            var comparison = Comparator.Compare(
+                Metric, candidateRuns, baselineRuns, options.FalseDiscoveryRate, options.Power, baselineRuns, itemsFixed: true, OneShotIntervalMisrate);
+            if (comparison.PWorse <= options.FalseDiscoveryRate && comparison.Worsening >= Metric.Threshold && RulesOutNoWorsening(comparison))
             {
                 return new ConfirmationOutcome(Engine.Verdict.Regressed, comparison, null);
             }
 
-            if ((comparison.PBetter <= options.FalseDiscoveryRate && -comparison.Worsening >= Metric.Threshold) || RulesOutThreshold(comparison))
+            if ((comparison.PBetter <= options.FalseDiscoveryRate && -comparison.Worsening >= Metric.Threshold && RulesOutNoImprovement(comparison))
+                || RulesOutThreshold(comparison))
             {
                 return new ConfirmationOutcome(Engine.Verdict.NoChange, comparison, null);
             }
@@ -292,7 +294,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             }
 
             var comparison = Compare(Pool(after), Pool(CapToNewest(before)), Pool(before));
-            if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.AlertLevel)
+            if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.AlertLevel && RulesOutNoWorsening(comparison))
             {
                 Raise(AlertPath.ChangePoint, k, comparison, changePoint.PValue, pValue: changePoint.PValue);
             }
@@ -319,7 +321,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 : Describe(alertNow.Path);
             return new SeriesVerdict(Series.Id, Engine.Verdict.Regressed, lastVersion, _alerts, alertNow.Effect, alertNow.PValue, alertNow.QValue,
                 comparison?.MinimumDetectableEffect, null, $"{how}, against {alertNow.BaselineRuns} baseline {alertNow.CountUnit} since {alertNow.BaselineFromVersion}")
-            { DecisionLevel = last.Level };
+            { DecisionLevel = last.Level, IntervalConfidence = alertNow.IntervalConfidence };
         }
 
         if (comparison is null)
@@ -334,7 +336,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             _ when last.Improved => (Engine.Verdict.Improved, "better than the baseline beyond the practical threshold"),
             // Runs that tie (a cost or token count the same on every run) leave the test no p-value to reach, yet their
             // interval can still rule a worsening out: that is an answer, not a lack of runs.
-            _ when RulesOutThreshold(comparison) && comparison.EffectMisrate <= Comparator.IntervalMisrate + 1e-12 =>
+            _ when RulesOutThreshold(comparison) && comparison.EffectMisrate <= IntervalMisrate + 1e-12 =>
                 (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
             _ when last.CannotPass => (Engine.Verdict.Inconclusive, $"insufficient runs: the smallest p-value this test can reach with {comparison.CandidateCount} vs {comparison.BaselineCount} {comparison.CountUnit} ({comparison.Floor:G3}) is above the level"),
             _ when RulesOutThreshold(comparison) => (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
@@ -349,7 +351,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         return new SeriesVerdict(Series.Id, verdict, lastVersion, _alerts, comparison.Effect, comparison.PWorse, last.QValue,
             comparison.MinimumDetectableEffect, verdict == Engine.Verdict.Inconclusive ? last.AdditionalRunsNeeded : null, reason)
-        { DecisionLevel = last.Level };
+        { DecisionLevel = last.Level, IntervalConfidence = 1 - comparison.EffectMisrate };
     }
 
     private static string Describe(AlertPath path) => path switch
@@ -364,7 +366,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var baseline = _pendingBaseline!;
         var pooled = Compare(Pool([pending, Current]), baseline, _pendingEvidence);
         var next = Compare(_observations[Current], baseline, _pendingEvidence);
-        if (pooled.PWorse <= options.ConfirmLevel && pooled.Worsening >= Metric.Threshold
+        if (pooled.PWorse <= options.ConfirmLevel && pooled.Worsening >= Metric.Threshold && RulesOutNoWorsening(pooled)
             && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2)
         {
             _last!.Comparison = pooled;
@@ -392,7 +394,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         _alerts.Add(new Alert(
             VersionName(Current), VersionName(blamed), path, comparison.Effect, pValue ?? comparison.PWorse, qValue,
             SeverityOf(comparison.Worsening), comparison.CandidateCount, comparison.BaselineCount, VersionName(from))
-        { DecisionLevel = _level, CountUnit = comparison.CountUnit });
+        { DecisionLevel = _level, CountUnit = comparison.CountUnit, IntervalConfidence = 1 - comparison.EffectMisrate });
         _segmentStart = blamed;
         _pending = null;
     }
@@ -519,7 +521,31 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
     /// <summary>Compares with the baseline; <paramref name="evidence"/>, the whole stable segment, sizes a batch effect.</summary>
     private Comparison Compare(Observations candidate, Observations baseline, Observations? evidence = null) =>
-        Comparator.Compare(Metric, candidate, baseline, Alpha, options.Power, evidence, itemsFixed: true);
+        Comparator.Compare(Metric, candidate, baseline, Alpha, options.Power, evidence, itemsFixed: true, IntervalMisrate);
+
+    /// <summary>
+    /// The effect interval a verdict reports: at the one-shot level, whose decision is one-sided at the false-discovery rate,
+    /// its bounds are the one-sided bounds at that level (a two-sided 90 % interval for 5 %), so a cell called regressed
+    /// always has an interval on the bad side of 0; at the monitor level (one-sided p ≤ 0.001) the usual 95 %.
+    /// </summary>
+    private double IntervalMisrate => _level == DecisionLevel.OneShot ? OneShotIntervalMisrate : Comparator.IntervalMisrate;
+
+    private double OneShotIntervalMisrate => 2 * options.FalseDiscoveryRate;
+
+    /// <summary>
+    /// True when the interval's bound nearest "no worsening" is on the bad side of 0. A regression needs it besides its
+    /// p-value: where the test and the interval come from different procedures (Welch's p with a Hodges-Lehmann interval,
+    /// an exact test's p with a normal interval) or the runs tie, they can disagree, and a regressed verdict whose own
+    /// interval holds 0 is not one to act on.
+    /// </summary>
+    private bool RulesOutNoWorsening(Comparison comparison) => Metric.Direction == MetricDirection.LowerIsBetter
+        ? comparison.Effect.Lower > 0
+        : comparison.Effect.Upper < 0;
+
+    /// <summary>The same for an improvement: the interval's bound nearest 0 is on the good side.</summary>
+    private bool RulesOutNoImprovement(Comparison comparison) => Metric.Direction == MetricDirection.LowerIsBetter
+        ? comparison.Effect.Upper < 0
+        : comparison.Effect.Lower > 0;
 
     /// <summary>The one-sided level minimum detectable effects are stated at: the one-shot FDR for a single cell, or the monitor's alert level.</summary>
     private double Alpha => _level == DecisionLevel.OneShot ? options.FalseDiscoveryRate : options.AlertLevel;
