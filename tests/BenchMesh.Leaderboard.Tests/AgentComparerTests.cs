@@ -117,4 +117,51 @@ public class AgentComparerTests
             "Neither wins overall: a 1.0 is significantly better on accuracy, b 1.0 on cost; choose by what matters most for the work.",
             ComparisonAdvice.Recommendations(outcome)[0]);
     }
+
+    /// <summary>An agent version with one execution per (benchmark, speed score) given: accuracy 0.9 throughout, no item outcomes.</summary>
+    private static AgentExecutions Speeds(string name, params (Guid Benchmark, double Speed)[] executions) => new(
+        Guid.NewGuid(), name, "1.0",
+        [.. executions.Select(e => new ExecutionScores(
+            e.Benchmark, "general", new ScoreSet(0.8, 0.9, e.Speed, 0.5, 0.5, 1), [0.9], [1.0], new Dictionary<string, int[]>(),
+            new ExecutionFigures(0.002, 100, 20, 0)))]);
+
+    [Fact]
+    public void A_rank_interval_that_cannot_reach_95_percent_says_its_level_and_agrees_with_the_p_value_and_the_verdict()
+    {
+        // The demo's case: two benchmarks, 1.0 ran each once, 1.1 ran one twice — speed −24.5 points on every execution.
+        // Mann-Whitney on 2 against 3 executions: two-sided p = 2/C(5, 2) = 0.2 at best, and the widest distribution-free
+        // interval has 80 %. It is clear of 0 at 80 % exactly as p ≤ 0.2 says; it used to be shown as a 95 % interval
+        // beside "p 0.2, tied".
+        Guid first = Guid.NewGuid(), second = Guid.NewGuid();
+        var candidate = Speeds("agent", (first, 0.500), (second, 0.505));
+        var baseline = Speeds("agent", (first, 0.745), (second, 0.749), (first, 0.752));
+
+        var speed = _comparer.Compare(candidate, baseline).DetailedMetrics.Single(m => m.Metric == ComparedMetrics.Speed);
+
+        var s = speed.StatisticalSignificance;
+        Assert.Equal(AgentComparer.PerExecution, s.Basis);
+        Assert.Equal("mann_whitney", s.Test);
+        Assert.Equal(0.2, s.PValue, 12);
+        Assert.Equal(AgentComparer.NoSignificantDifference, s.Verdict);
+        Assert.Null(speed.Winner);
+        Assert.Equal(0.8, s.IntervalConfidence, 12);
+        Assert.True(s.Effect.Upper < 0, "the 80 % interval is clear of 0");
+        Assert.Equal(s.Effect.Upper < 0 || s.Effect.Lower > 0, s.PValue <= 1 - s.IntervalConfidence + 1e-12);
+        Assert.Contains("The interval (-25.2 to -24.0 points) has only 80 % confidence, the most 2 vs 3 executions allow; a 95 % interval would include 0.", speed.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_winner_always_has_an_interval_clear_of_0_at_its_stated_level()
+    {
+        var first = Agent("first", 100, i => i < 60, 0.60);
+        var second = Agent("second", 100, i => i < 80, 0.80);
+
+        var metrics = _comparer.Compare(first, second).DetailedMetrics;
+
+        Assert.Contains(metrics, m => m.StatisticalSignificance.Significant);
+        Assert.All(metrics.Where(m => m.StatisticalSignificance.Significant), m =>
+            Assert.True(m.StatisticalSignificance.Effect.Lower > 0 || m.StatisticalSignificance.Effect.Upper < 0));
+        // Accuracy item by item reaches its 95 %; one execution against one has a single difference, a 0 % interval.
+        Assert.Equal(0.95, metrics.Single(m => m.Metric == ComparedMetrics.Accuracy).StatisticalSignificance.IntervalConfidence, 12);
+    }
 }

@@ -39,8 +39,11 @@ public sealed record AgentExecutions(Guid AgentId, string AgentName, string Agen
 /// <summary>
 /// The evidence on one metric. <see cref="PValue"/> is two-sided (twice the smaller one-sided p of the engine's test),
 /// <see cref="QValue"/> its Benjamini-Hochberg adjustment across the comparison's family. <see cref="Effect"/> is
-/// agent a − agent b in score points with its 95 % interval, from the test (paired where the data allow);
-/// <see cref="AgentASamples"/> and <see cref="AgentBSamples"/> are what the test counted, in <see cref="SampleUnit"/>.
+/// agent a − agent b in score points with its interval, from the same procedure as the p-value (paired where the data
+/// allow); <see cref="IntervalConfidence"/> is that interval's confidence: 0.95, or less when a rank test's samples are too
+/// few for a distribution-free 95 % interval (2 executions against 3: the widest has 80 %, the level at which its two-sided
+/// p-value of 0.2 excludes 0). <see cref="AgentASamples"/> and <see cref="AgentBSamples"/> are what the test counted, in
+/// <see cref="SampleUnit"/>.
 /// </summary>
 public sealed record SignificanceResult(
     string Test,
@@ -49,6 +52,7 @@ public sealed record SignificanceResult(
     double QValue,
     bool Significant,
     EffectInterval Effect,
+    double IntervalConfidence,
     double MinimumDetectableEffect,
     int AgentASamples,
     int AgentBSamples,
@@ -159,11 +163,13 @@ public sealed class AgentComparer
         var meanA = a.Executions.Average(e => e.Scores.Get(score));
         var meanB = b.Executions.Average(e => e.Scores.Get(score));
         var effect = cell.Comparison.Effect;
-        var significant = q <= FalseDiscoveryRate && Math.Abs(effect.Estimate) >= PracticalThreshold;
+        // A winner also needs its interval clear of 0: the verdict, the p-value and the interval then never disagree.
+        var significant = q <= FalseDiscoveryRate && Math.Abs(effect.Estimate) >= PracticalThreshold && (effect.Lower > 0 || effect.Upper < 0);
         var verdict = !significant ? NoSignificantDifference : effect.Estimate > 0 ? AgentABetter : AgentBBetter;
         var winner = verdict switch { AgentABetter => a.Ref, AgentBBetter => b.Ref, _ => null };
         var result = new SignificanceResult(
-            TestName(cell.Comparison.Test), cell.Basis, cell.PTwoSided, q, significant, effect, cell.Comparison.MinimumDetectableEffect,
+            TestName(cell.Comparison.Test), cell.Basis, cell.PTwoSided, q, significant, effect, 1 - cell.Comparison.EffectMisrate,
+            cell.Comparison.MinimumDetectableEffect,
             cell.Comparison.CandidateCount, cell.Comparison.BaselineCount, SampleUnit(cell.Basis), verdict);
         // §3.2's (a − b) / b × 100 has no value when b scored 0; null says so rather than an infinity.
         double? percentage = meanB == 0 ? null : (meanA - meanB) / meanB * 100;

@@ -21,12 +21,17 @@ public static class ComparisonAdvice
         {
             // The interval is a − b; turned around when b wins, so it reads as the winner's lead.
             var (winner, lower, upper) = metric.Winner == a.Ref ? (a, s.Effect.Lower, s.Effect.Upper) : (b, -s.Effect.Upper, -s.Effect.Lower);
-            return $"{winner.Label} is better by {Points(Math.Abs(s.Effect.Estimate))} points (95 % CI {Points(lower)} to {Points(upper)}), q{Bound(s.QValue)}.";
+            return $"{winner.Label} is better by {Points(Math.Abs(s.Effect.Estimate))} points ({Confidence(s)} CI {Points(lower)} to {Points(upper)}), q{Bound(s.QValue)}.";
         }
 
-        return s.QValue > AgentComparer.FalseDiscoveryRate
+        var why = s.QValue > AgentComparer.FalseDiscoveryRate
             ? $"No significant difference (q={P(s.QValue)} > {P(AgentComparer.FalseDiscoveryRate)}): {Detectable(s.MinimumDetectableEffect, "a difference")}."
             : $"No significant difference: the {Points(Math.Abs(s.Effect.Estimate))}-point difference is below the {Points(AgentComparer.PracticalThreshold)}-point threshold.";
+        // The interval of a rank test on a handful of executions cannot reach 95 %: say which it is, so that one clear of 0
+        // beside a large p is not read as a contradiction.
+        return s.IntervalConfidence < 0.95 - 1e-9
+            ? why + $" The interval ({Points(s.Effect.Lower)} to {Points(s.Effect.Upper)} points) has only {Confidence(s)} confidence, the most {s.AgentASamples} vs {s.AgentBSamples} {s.SampleUnit} allow; a 95 % interval would include 0."
+            : why;
     }
 
     public static IReadOnlyList<string> Recommendations(PairOutcome outcome)
@@ -159,6 +164,8 @@ public static class ComparisonAdvice
         1 => names[0],
         _ => string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1],
     };
+
+    private static string Confidence(SignificanceResult s) => Math.Round(s.IntervalConfidence * 100).ToString("0", Invariant) + " %";
 
     private static string Points(double fraction) => (fraction * 100).ToString("0.0", Invariant);
 

@@ -283,9 +283,11 @@ public static class RegressionJudge
     public static string ImpactOf(MetricDefinition metric, Alert alert, string benchmark)
     {
         var e = alert.Effect;
+        // One-shot alerts carry the 90 % interval whose bounds match their one-sided decision at 5 % (docs/regression.md).
+        var level = Math.Round(alert.IntervalConfidence * 100);
         var change = metric.Scale == MetricScale.Log
-            ? FormattableString.Invariant($"{e.Estimate:+0.#%;-0.#%} (95 % interval {e.Lower:+0.#%;-0.#%} to {e.Upper:+0.#%;-0.#%})")
-            : FormattableString.Invariant($"{e.Estimate * 100:+0.#;-0.#} points (95 % interval {e.Lower * 100:+0.#;-0.#} to {e.Upper * 100:+0.#;-0.#})");
+            ? FormattableString.Invariant($"{e.Estimate:+0.#%;-0.#%} ({level} % interval {e.Lower:+0.#%;-0.#%} to {e.Upper:+0.#%;-0.#%})")
+            : FormattableString.Invariant($"{e.Estimate * 100:+0.#;-0.#} points ({level} % interval {e.Lower * 100:+0.#;-0.#} to {e.Upper * 100:+0.#;-0.#})");
         var blame = alert.BlamedVersion == alert.AtVersion ? "" : $", first seen in {alert.BlamedVersion}";
         return FormattableString.Invariant($"{metric.Name} on {benchmark} moved {change} against the baseline since {alert.BaselineFromVersion}{blame} (p = {alert.PValue:G2}, q = {alert.QValue:G2}, {alert.CandidateRuns} vs {alert.BaselineRuns} {alert.CountUnit}).");
     }

@@ -38,7 +38,8 @@ public sealed record Comparison(
     double MinimumDetectableEffect)
 {
     /// <summary>
-    /// The misrate the effect interval actually has: <see cref="Comparator.IntervalMisrate"/>, or more when the samples
+    /// The misrate the effect interval actually has: the one asked for (<see cref="Comparator.IntervalMisrate"/> unless
+    /// the caller decides one-sided at another level), or more when the samples
     /// are too small for a distribution-free interval that tight (3 runs against 3: [min, max] of the differences, 10 %).
     /// </summary>
     public double EffectMisrate { get; init; } = Comparator.IntervalMisrate;
@@ -74,25 +75,31 @@ public static class Comparator
     /// is the newest part). They only serve to see and size a batch effect — more versions make the test for one far
     /// more powerful than the capped baseline alone — while the location is still judged against <paramref name="baseline"/>.
     /// </param>
+    /// <param name="intervalMisrate">
+    /// The two-sided misrate of the effect interval: <see cref="IntervalMisrate"/> (95 %) by default. A one-sided decision at
+    /// level α reports 2α (0.10 for α = 0.05: its bounds are the one-sided 95 % bounds the decision is taken at), so that the
+    /// verdict and the interval cannot disagree.
+    /// </param>
     /// <param name="itemsFixed">
     /// True to treat the items as the benchmark itself rather than a sample of possible items (the regression engine's
     /// question: did this agent get worse on this suite?): binary outcomes with several attempts per item then go to the
     /// exact item-stratified test instead of the paired t. The head-to-head of two agents keeps the paired t.
     /// </param>
     public static Comparison Compare(
-        MetricDefinition metric, Observations candidate, Observations baseline, double alpha, double power = 0.8, Observations? batchEvidence = null, bool itemsFixed = false)
+        MetricDefinition metric, Observations candidate, Observations baseline, double alpha, double power = 0.8, Observations? batchEvidence = null, bool itemsFixed = false,
+        double intervalMisrate = IntervalMisrate)
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(baseline);
         if (candidate.Items is { } candidateItems && baseline.Items is { } baselineItems
-            && TryPaired(metric, candidateItems, baselineItems, alpha, power, itemsFixed) is { } paired)
+            && TryPaired(metric, candidateItems, baselineItems, alpha, power, itemsFixed, intervalMisrate) is { } paired)
         {
             return paired;
         }
 
-        var comparison = Unpaired(metric, candidate.RunValues(), baseline.RunValues(), alpha, power);
-        return BatchEffectAdjusted(metric, comparison, candidate, baseline, batchEvidence ?? baseline, alpha, power);
+        var comparison = Unpaired(metric, candidate.RunValues(), baseline.RunValues(), alpha, power, intervalMisrate);
+        return BatchEffectAdjusted(metric, comparison, candidate, baseline, batchEvidence ?? baseline, alpha, power, intervalMisrate);
     }
 
     /// <summary>Below this p-value, a side's batches differ by more than their runs' noise explains (one-way ANOVA within sides).</summary>
@@ -108,7 +115,7 @@ public static class Comparator
     /// batch of the evidence). A re-run of the candidate is a batch of its own, so even a short history can reveal one.
     /// </summary>
     private static Comparison BatchEffectAdjusted(
-        MetricDefinition metric, Comparison comparison, Observations candidate, Observations baseline, Observations evidence, double alpha, double power)
+        MetricDefinition metric, Comparison comparison, Observations candidate, Observations baseline, Observations evidence, double alpha, double power, double intervalMisrate)
     {
         if (comparison.Test is TestKind.McNemar or TestKind.PairedT or TestKind.ItemStratified)
         {
@@ -155,7 +162,7 @@ public static class Comparator
         var pLess = MathNet.Numerics.Distributions.StudentT.CDF(0, 1, dof, t);
         var lowerIsBetter = metric.Direction == MetricDirection.LowerIsBetter;
         var mdeInTestUnits = Power.MinimumDetectableShift(spread, candidateMeans.Length, baselineMeans.Length, alpha, power);
-        var half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, dof, 1 - IntervalMisrate / 2) * standardError;
+        var half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, dof, 1 - intervalMisrate / 2) * standardError;
         var effect = log
             ? new EffectInterval(Math.Exp(difference) - 1, Math.Exp(difference - half) - 1, Math.Exp(difference + half) - 1)
             : new EffectInterval(difference, difference - half, difference + half);
@@ -166,6 +173,7 @@ public static class Comparator
             PBetter = lowerIsBetter ? pLess : pGreater,
             Worsening = Worsening(effect.Estimate, log, lowerIsBetter),
             Effect = effect,
+            EffectMisrate = intervalMisrate,
             Floor = 0,
             Sigma = spread,
             MinimumDetectableEffect = log ? Math.Exp(mdeInTestUnits) - 1 : mdeInTestUnits,
@@ -190,7 +198,7 @@ public static class Comparator
         return values.Sum(v => (v - mean) * (v - mean));
     }
 
-    private static Comparison Unpaired(MetricDefinition metric, double[] candidateRuns, double[] baselineRuns, double alpha, double power)
+    private static Comparison Unpaired(MetricDefinition metric, double[] candidateRuns, double[] baselineRuns, double alpha, double power, double intervalMisrate)
     {
         if (candidateRuns.Length == 0 || baselineRuns.Length == 0)
         {
@@ -203,7 +211,7 @@ public static class Comparator
         var lowerIsBetter = metric.Direction == MetricDirection.LowerIsBetter;
 
         var mwu = MannWhitney.Test(x, y);
-        var shift = HodgesLehmann.Shift(x, y, IntervalMisrate);
+        var shift = HodgesLehmann.Shift(x, y, intervalMisrate);
         var sigma = PooledSd(x, y);
         double pWorse = lowerIsBetter ? mwu.PGreater : mwu.PLess;
         double pBetter = lowerIsBetter ? mwu.PLess : mwu.PGreater;
@@ -256,7 +264,8 @@ public static class Comparator
         IReadOnlyDictionary<string, IReadOnlyList<double>> baseline,
         double alpha,
         double power,
-        bool itemsFixed)
+        bool itemsFixed,
+        double intervalMisrate)
     {
         var common = candidate.Keys.Where(id => baseline.ContainsKey(id) && candidate[id].Count > 0 && baseline[id].Count > 0).ToList();
         if (common.Count < MinimumPairedItems)
@@ -279,14 +288,15 @@ public static class Comparator
             // "Worse" for a higher-is-better proportion is losing items the baseline got right.
             var pWorse = lowerIsBetter ? mcnemar.PCandidateBetter : mcnemar.PCandidateWorse;
             var pBetter = lowerIsBetter ? mcnemar.PCandidateWorse : mcnemar.PCandidateBetter;
-            var interval = NormalInterval(meanDifference, sd / Math.Sqrt(differences.Length));
+            var interval = NormalInterval(meanDifference, sd / Math.Sqrt(differences.Length), intervalMisrate);
             return new Comparison(TestKind.McNemar, pWorse, pBetter, lowerIsBetter ? meanDifference : -meanDifference,
-                interval, Math.Pow(0.5, Math.Max(1, baselineOnly + candidateOnly)), differences.Length, differences.Length, sd, mde);
+                interval, Math.Pow(0.5, Math.Max(1, baselineOnly + candidateOnly)), differences.Length, differences.Length, sd, mde)
+            { EffectMisrate = intervalMisrate };
         }
 
         if (itemsFixed && !singleBinary && common.All(id => candidate[id].All(IsBinary) && baseline[id].All(IsBinary)))
         {
-            return ItemStratifiedComparison(common.Select(id => (candidate[id], baseline[id])).ToList(), meanDifference, lowerIsBetter, alpha, power);
+            return ItemStratifiedComparison(common.Select(id => (candidate[id], baseline[id])).ToList(), meanDifference, lowerIsBetter, alpha, power, intervalMisrate);
         }
 
         if (sd == 0)
@@ -295,19 +305,21 @@ public static class Comparator
             var worse = lowerIsBetter ? meanDifference > 0 : meanDifference < 0;
             var better = meanDifference != 0 && !worse;
             return new Comparison(TestKind.PairedT, worse ? 0 : 1, better ? 0 : 1, lowerIsBetter ? meanDifference : -meanDifference,
-                new EffectInterval(meanDifference, meanDifference, meanDifference), 0, differences.Length, differences.Length, 0, mde);
+                new EffectInterval(meanDifference, meanDifference, meanDifference), 0, differences.Length, differences.Length, 0, mde)
+            { EffectMisrate = intervalMisrate };
         }
 
         var t = PairedTests.PairedT(differences);
         var tInterval = new EffectInterval(
             t.Estimate,
-            t.Estimate - StudentQuantile(t.DegreesOfFreedom) * t.StandardError,
-            t.Estimate + StudentQuantile(t.DegreesOfFreedom) * t.StandardError);
+            t.Estimate - StudentQuantile(t.DegreesOfFreedom, intervalMisrate) * t.StandardError,
+            t.Estimate + StudentQuantile(t.DegreesOfFreedom, intervalMisrate) * t.StandardError);
         return new Comparison(TestKind.PairedT,
             lowerIsBetter ? t.PGreater : t.PLess,
             lowerIsBetter ? t.PLess : t.PGreater,
             lowerIsBetter ? t.Estimate : -t.Estimate,
-            tInterval, 0, differences.Length, differences.Length, sd, mde);
+            tInterval, 0, differences.Length, differences.Length, sd, mde)
+        { EffectMisrate = intervalMisrate };
     }
 
     /// <summary>
@@ -317,7 +329,7 @@ public static class Comparator
     /// versions that agree item by item have an interval of exactly 0, as a paired t with no spread had.
     /// </summary>
     private static Comparison ItemStratifiedComparison(
-        List<(IReadOnlyList<double> Candidate, IReadOnlyList<double> Baseline)> items, double meanDifference, bool lowerIsBetter, double alpha, double power)
+        List<(IReadOnlyList<double> Candidate, IReadOnlyList<double> Baseline)> items, double meanDifference, bool lowerIsBetter, double alpha, double power, double intervalMisrate)
     {
         var counts = items.Select(i => new ItemCounts((int)i.Candidate.Sum(), i.Candidate.Count, (int)i.Baseline.Sum(), i.Baseline.Count)).ToList();
         var test = ItemStratified.Exact(counts);
@@ -334,15 +346,16 @@ public static class Comparator
         var pWorse = lowerIsBetter ? test.PCandidateBetter : test.PCandidateWorse;
         var pBetter = lowerIsBetter ? test.PCandidateWorse : test.PCandidateBetter;
         return new Comparison(TestKind.ItemStratified, pWorse, pBetter, lowerIsBetter ? meanDifference : -meanDifference,
-            NormalInterval(meanDifference, standardError), test.Floor, m, m, sigma, Power.MinimumDetectablePairedShift(sigma, m, alpha, power));
+            NormalInterval(meanDifference, standardError, intervalMisrate), test.Floor, m, m, sigma, Power.MinimumDetectablePairedShift(sigma, m, alpha, power))
+        { EffectMisrate = intervalMisrate };
     }
 
-    private static double StudentQuantile(double degreesOfFreedom) =>
-        MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, degreesOfFreedom, 1 - IntervalMisrate / 2);
+    private static double StudentQuantile(double degreesOfFreedom, double misrate) =>
+        MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, degreesOfFreedom, 1 - misrate / 2);
 
-    private static EffectInterval NormalInterval(double estimate, double standardError)
+    private static EffectInterval NormalInterval(double estimate, double standardError, double misrate)
     {
-        var z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 1 - IntervalMisrate / 2);
+        var z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 1 - misrate / 2);
         return new EffectInterval(estimate, estimate - z * standardError, estimate + z * standardError);
     }
 

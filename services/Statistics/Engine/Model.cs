@@ -107,6 +107,9 @@ public sealed record Alert(
 
     /// <summary>What <see cref="CandidateRuns"/> and <see cref="BaselineRuns"/> count: "runs", or "items" for a paired test.</summary>
     public string CountUnit { get; init; } = "runs";
+
+    /// <summary>The confidence of <see cref="Effect"/>'s interval (<see cref="SeriesVerdict.IntervalConfidence"/>).</summary>
+    public double IntervalConfidence { get; init; } = 0.95;
 }
 
 /// <summary>
@@ -128,13 +131,34 @@ public sealed record SeriesVerdict(
 {
     /// <summary>The budget the verdict answers to.</summary>
     public DecisionLevel DecisionLevel { get; init; } = DecisionLevel.Monitor;
+
+    /// <summary>
+    /// The confidence of <see cref="Effect"/>'s interval: 0.95 at the monitor level; 0.90 at the one-shot level, whose
+    /// one-sided decision at 5 % its bounds match (each is a one-sided 95 % bound); less when the runs are too few for a
+    /// distribution-free interval that wide (3 runs against 3: 0.90 at most).
+    /// </summary>
+    public double IntervalConfidence { get; init; } = 0.95;
 }
 
 /// <summary>
-/// Supplies more runs of a version when a screen is borderline (the service re-runs the benchmark; the evaluation
-/// program draws from the generator). Returns null when none can be had.
+/// One round of interleaved confirmation runs, made the way the Regression service asks the Runner for them
+/// (<c>ConfirmationRunsRequested</c>): pairs of runs, the candidate then its baseline version, A B A B, each run started
+/// when the one before it has finished, so that whatever the testbed or the moment does to one side it does to the other.
+/// <see cref="Candidate"/> and <see cref="Baseline"/> hold one list of per-pass values per run, in the order they were made.
+/// </summary>
+public sealed record InterleavedRound(IReadOnlyList<IReadOnlyList<double>> Candidate, IReadOnlyList<IReadOnlyList<double>> Baseline);
+
+/// <summary>
+/// Re-runs a screened version interleaved with its baseline version when the monitor asks for confirmation (the service
+/// re-runs the benchmark through the Runner; the evaluation program draws from its generator). Returns null when no
+/// re-runs can be had.
 /// </summary>
 public interface IConfirmationSource
 {
-    IReadOnlyList<double>? MoreRuns(SeriesInput series, int versionIndex, int count);
+    /// <summary>
+    /// Round <paramref name="round"/> (1, 2, ...) of interleaved runs of version <paramref name="candidateIndex"/> and
+    /// version <paramref name="baselineIndex"/> of <paramref name="series"/>: <paramref name="pairs"/> pairs of runs,
+    /// each of <paramref name="passesPerRun"/> passes.
+    /// </summary>
+    InterleavedRound? Interleave(SeriesInput series, int candidateIndex, int baselineIndex, int pairs, int passesPerRun, int round);
 }

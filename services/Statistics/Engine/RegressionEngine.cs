@@ -12,9 +12,10 @@ namespace BenchMesh.Statistics.Engine;
 /// needs a q-value within the FDR, a raw p within <see cref="RegressionEngineOptions.AlertLevel"/>, and an estimated
 /// worsening of at least the metric's practical threshold.</item>
 /// <item><b>Confirmation.</b> Screens that pass (or come close: p within the screen level, half the threshold) are
-/// re-run when an <see cref="IConfirmationSource"/> is given: the fresh runs must show the worsening on their own and
-/// the pooled runs pass the stricter <see cref="RegressionEngineOptions.ConfirmLevel"/>, so a transient does not
-/// alert. Without re-runs, a borderline version is pooled with the next one when that one is as bad.</item>
+/// re-run when an <see cref="IConfirmationSource"/> is given, the way the Regression service confirms: rounds of
+/// interleaved runs of the candidate and the version before it (A B A B), judged on those runs alone at the one-shot
+/// level, so neither a transient nor a batch offset between the original runs alerts. Without re-runs, a borderline
+/// version is pooled with the next one when that one is as bad.</item>
 /// <item><b>Change points.</b> E-divisive means with Student's t significance (Otava's algorithm, p 1e-4) over the
 /// per-version locations of the last 50 versions, single-version outliers replaced first (Hampel): a slow drift or a
 /// shift the gate missed is found late but blamed on the right version.</item>
@@ -127,6 +128,18 @@ public sealed record RegressionEngineOptions
 
     /// <summary>What the pooled runs must reach to confirm a screen.</summary>
     public double ConfirmLevel { get; init; } = 2e-4;
+
+    /// <summary>
+    /// Interleaved pairs (candidate, baseline) per confirmation round, as the service asks the Runner for them
+    /// (<c>ConfirmationRunsRequested.InterleavedPairs</c>).
+    /// </summary>
+    public int ConfirmationPairs { get; init; } = 2;
+
+    /// <summary>Rounds of interleaved confirmation runs per screen, as the service runs them (<c>ExecutionScoredConsumer.MaxConfirmationRounds</c>).</summary>
+    public int MaxConfirmationRounds { get; init; } = 3;
+
+    /// <summary>The most runs a confirmation round asks for per side: the Runner's iteration limit (<c>RunLimits.MaxIterations</c>).</summary>
+    public int MaxConfirmationPasses { get; init; } = 100;
 
     /// <summary>Power at which minimum detectable effects are stated.</summary>
     public double Power { get; init; } = 0.8;

@@ -261,7 +261,7 @@ public static class SeriesJson
                 writer.WriteString("blamed_version", alert.BlamedVersion);
                 writer.WriteString("path", Name(alert.Path));
                 writer.WriteString("decision_level", Name(alert.DecisionLevel));
-                WriteEffect(writer, alert.Effect);
+                WriteEffect(writer, alert.Effect, alert.IntervalConfidence);
                 Number(writer, "p_value", alert.PValue);
                 Number(writer, "q_value", alert.QValue);
                 writer.WriteString("severity", Name(alert.Severity));
@@ -274,7 +274,7 @@ public static class SeriesJson
             writer.WriteEndArray();
             if (verdict.Effect is { } effect)
             {
-                WriteEffect(writer, effect);
+                WriteEffect(writer, effect, verdict.IntervalConfidence);
             }
 
             Number(writer, "p_value", verdict.PValue);
@@ -320,12 +320,13 @@ public static class SeriesJson
         _ => "critical",
     };
 
-    private static void WriteEffect(Utf8JsonWriter writer, EffectInterval effect)
+    private static void WriteEffect(Utf8JsonWriter writer, EffectInterval effect, double confidence)
     {
         writer.WriteStartObject("effect");
         Number(writer, "estimate", effect.Estimate);
         Number(writer, "lower", effect.Lower);
         Number(writer, "upper", effect.Upper);
+        Number(writer, "confidence", confidence);
         writer.WriteEndObject();
     }
 

@@ -98,29 +98,27 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         }
 
         _pending = null;
-        var strong = qWorse <= options.FalseDiscoveryRate && gate.PWorse <= options.AlertLevel && gate.Worsening >= threshold;
+        var strong = qWorse <= options.FalseDiscoveryRate && gate.PWorse <= options.AlertLevel && gate.Worsening >= threshold && RulesOutNoWorsening(gate);
         var borderline = !strong && gate.PWorse <= options.ScreenLevel && gate.Worsening >= threshold / 2;
-        if ((strong || borderline) && confirmation is not null && CanRerun())
+        if ((strong || borderline) && confirmation is not null && CanRerun() && Current > 0
+            && ConfirmInterleaved(confirmation, gate) is { } confirmed)
         {
-            var fresh = confirmation.MoreRuns(Series, Series.Versions.ToList().FindIndex(v => v.Version == VersionName(Current)), _observations[Current].RunCount);
-            if (fresh is { Count: > 0 })
+            judgement.Comparison = confirmed.Comparison;
+            if (confirmed.Verdict == Engine.Verdict.Regressed)
             {
-                var freshAlone = Compare(Observations.Of([new VersionSample(VersionName(Current), fresh)]), _baseline, _segment);
-                _observations[Current].AddRuns(fresh);
-                _locations[Current] = Location(_observations[Current]);
-                var pooled = Compare(_observations[Current], _baseline, _segment);
-                judgement.Comparison = pooled;
-                var replicated = freshAlone.PWorse <= options.ReplicationLevel && freshAlone.Worsening >= threshold / 2;
-                if (replicated && pooled.PWorse <= (strong ? options.AlertLevel : options.ConfirmLevel) && pooled.Worsening >= threshold)
-                {
-                    Raise(strong ? AlertPath.Gate : AlertPath.Confirm, Current, pooled, strong ? qWorse : pooled.PWorse);
-                    return;
-                }
-
-                // Re-running answered the question: not reproduced, so a transient (or too small to matter). Nothing is pending.
-                judgement.AdditionalRunsNeeded = replicated ? RunsToSettle(pooled) : null;
-                return;
+                Raise(strong ? AlertPath.Gate : AlertPath.Confirm, Current, confirmed.Comparison, confirmed.Comparison.PWorse);
             }
+            else if (confirmed.Verdict == Engine.Verdict.Inconclusive)
+            {
+                // Undecided after the last round: borderline, so the next version may still confirm it (as the service's
+                // history, which does not see confirmation runs, does).
+                SetPending(_baseline, _segment);
+                judgement.AdditionalRunsNeeded = confirmed.AdditionalRunsNeeded;
+            }
+
+            // Improved or no change: the interleaved runs did not reproduce the screen (a transient, or a batch offset
+            // between the original runs), and nothing is pending.
+            return;
         }
 
         if (strong)
@@ -136,7 +134,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             return;
         }
 
-        judgement.Improved = qBetter <= options.FalseDiscoveryRate && gate.PBetter <= options.AlertLevel && -gate.Worsening >= threshold;
+        judgement.Improved = qBetter <= options.FalseDiscoveryRate && gate.PBetter <= options.AlertLevel && -gate.Worsening >= threshold && RulesOutNoImprovement(gate);
         var level = Math.Min(options.AlertLevel, BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate));
         judgement.CannotPass = gate.Floor > level;
         if (judgement.CannotPass)
@@ -162,13 +160,13 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var judgement = _last!;
         var threshold = Metric.Threshold;
         _pending = null;
-        if (qWorse <= options.FalseDiscoveryRate && gate.Worsening >= threshold)
+        if (qWorse <= options.FalseDiscoveryRate && gate.Worsening >= threshold && RulesOutNoWorsening(gate))
         {
             Raise(AlertPath.Gate, Current, gate, qWorse);
             return;
         }
 
-        judgement.Improved = qBetter <= options.FalseDiscoveryRate && -gate.Worsening >= threshold;
+        judgement.Improved = qBetter <= options.FalseDiscoveryRate && -gate.Worsening >= threshold && RulesOutNoImprovement(gate);
         var level = BenjaminiHochberg.CriticalValue(1, cells, options.FalseDiscoveryRate);
         judgement.CannotPass = gate.Floor > level;
         if (judgement.CannotPass)
@@ -179,6 +177,84 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         {
             judgement.AdditionalRunsNeeded = RunsToSettle(gate);
         }
+    }
+
+    /// <summary>
+    /// Confirms a screen the way the Regression service does (docs/regression.md, "Confirmation in the service"): rounds
+    /// of interleaved runs, the candidate and the version before it (A B A B, <see cref="RegressionEngineOptions.ConfirmationPairs"/>
+    /// pairs), judged on those runs alone — the history's runs left out, so an offset between the original runs cannot pass
+    /// as a regression — as a two-version comparison at the one-shot level: regressed when p ≤ the false-discovery rate (one
+    /// cell: BH is the raw p) and the worsening reaches the threshold. A round still inconclusive that more runs would settle
+    /// asks for another with those runs, all rounds pooled, up to <see cref="RegressionEngineOptions.MaxConfirmationRounds"/>.
+    /// The first round asks for the runs that would settle the screen, or, when those are none or cannot be said, as many
+    /// runs as the version has. Null when the source has no runs.
+    /// </summary>
+    private ConfirmationOutcome? ConfirmInterleaved(IConfirmationSource source, Comparison gate)
+    {
+        var candidateIndex = SeriesIndexOf(Current);
+        var baselineIndex = SeriesIndexOf(Current - 1);
+        var needed = RunsToSettle(gate) is { } settle && settle > 0 ? settle : _observations[Current].RunCount;
+        var candidate = new List<double>();
+        var baseline = new List<double>();
+        ConfirmationOutcome? outcome = null;
+        for (var round = 1; round <= options.MaxConfirmationRounds; round++)
+        {
+            var passes = Math.Max(2, (Math.Min(needed, options.MaxConfirmationPasses) + options.ConfirmationPairs - 1) / options.ConfirmationPairs);
+            var runs = source.Interleave(Series, candidateIndex, baselineIndex, options.ConfirmationPairs, passes, round);
+            if (runs is null || runs.Candidate.Sum(r => r.Count) == 0 || runs.Baseline.Sum(r => r.Count) == 0)
+            {
+                return outcome;
+            }
+
+            // Pooled per side into one batch, as the service pools a version's executions: the pairs were made side by side,
+            // so whatever offset a moment gives one side it gives the other.
+            candidate.AddRange(runs.Candidate.SelectMany(r => r));
+            baseline.AddRange(runs.Baseline.SelectMany(r => r));
+            var candidateRuns = Observations.Of([new VersionSample(VersionName(Current), candidate.ToArray())]);
+            var baselineRuns = Observations.Of([new VersionSample(VersionName(Current - 1), baseline.ToArray())]);
+            var comparison = Comparator.Compare(
+                Metric, candidateRuns, baselineRuns, options.FalseDiscoveryRate, options.Power, baselineRuns, itemsFixed: true, OneShotIntervalMisrate);
+            if (comparison.PWorse <= options.FalseDiscoveryRate && comparison.Worsening >= Metric.Threshold && RulesOutNoWorsening(comparison))
+            {
+                return new ConfirmationOutcome(Engine.Verdict.Regressed, comparison, null);
+            }
+
+            if ((comparison.PBetter <= options.FalseDiscoveryRate && -comparison.Worsening >= Metric.Threshold && RulesOutNoImprovement(comparison))
+                || RulesOutThreshold(comparison))
+            {
+                return new ConfirmationOutcome(Engine.Verdict.NoChange, comparison, null);
+            }
+
+            var more = comparison.Floor > options.FalseDiscoveryRate
+                ? RunsToReachFloor(comparison, options.FalseDiscoveryRate, options.FalseDiscoveryRate)
+                : RunsToSettle(comparison, options.FalseDiscoveryRate);
+            outcome = new ConfirmationOutcome(Engine.Verdict.Inconclusive, comparison, more);
+            if (more is not > 0)
+            {
+                break;
+            }
+
+            needed = more.Value;
+        }
+
+        return outcome;
+    }
+
+    private sealed record ConfirmationOutcome(Verdict Verdict, Comparison Comparison, int? AdditionalRunsNeeded);
+
+    /// <summary>The index in the series' input of the version judged at position <paramref name="index"/>.</summary>
+    private int SeriesIndexOf(int index)
+    {
+        var name = VersionName(index);
+        for (var i = 0; i < Series.Versions.Count; i++)
+        {
+            if (string.Equals(Series.Versions[i].Version, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"Version '{name}' is not in series '{Series.Id}'.");
     }
 
     /// <summary>The change-point pass over per-version locations; raises an alert for a new change in the bad direction.</summary>
@@ -218,7 +294,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             }
 
             var comparison = Compare(Pool(after), Pool(CapToNewest(before)), Pool(before));
-            if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.AlertLevel)
+            if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.AlertLevel && RulesOutNoWorsening(comparison))
             {
                 Raise(AlertPath.ChangePoint, k, comparison, changePoint.PValue, pValue: changePoint.PValue);
             }
@@ -245,7 +321,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 : Describe(alertNow.Path);
             return new SeriesVerdict(Series.Id, Engine.Verdict.Regressed, lastVersion, _alerts, alertNow.Effect, alertNow.PValue, alertNow.QValue,
                 comparison?.MinimumDetectableEffect, null, $"{how}, against {alertNow.BaselineRuns} baseline {alertNow.CountUnit} since {alertNow.BaselineFromVersion}")
-            { DecisionLevel = last.Level };
+            { DecisionLevel = last.Level, IntervalConfidence = alertNow.IntervalConfidence };
         }
 
         if (comparison is null)
@@ -260,7 +336,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             _ when last.Improved => (Engine.Verdict.Improved, "better than the baseline beyond the practical threshold"),
             // Runs that tie (a cost or token count the same on every run) leave the test no p-value to reach, yet their
             // interval can still rule a worsening out: that is an answer, not a lack of runs.
-            _ when RulesOutThreshold(comparison) && comparison.EffectMisrate <= Comparator.IntervalMisrate + 1e-12 =>
+            _ when RulesOutThreshold(comparison) && comparison.EffectMisrate <= IntervalMisrate + 1e-12 =>
                 (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
             _ when last.CannotPass => (Engine.Verdict.Inconclusive, $"insufficient runs: the smallest p-value this test can reach with {comparison.CandidateCount} vs {comparison.BaselineCount} {comparison.CountUnit} ({comparison.Floor:G3}) is above the level"),
             _ when RulesOutThreshold(comparison) => (Engine.Verdict.NoChange, "the interval rules out a worsening as large as the practical threshold"),
@@ -275,7 +351,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         return new SeriesVerdict(Series.Id, verdict, lastVersion, _alerts, comparison.Effect, comparison.PWorse, last.QValue,
             comparison.MinimumDetectableEffect, verdict == Engine.Verdict.Inconclusive ? last.AdditionalRunsNeeded : null, reason)
-        { DecisionLevel = last.Level };
+        { DecisionLevel = last.Level, IntervalConfidence = 1 - comparison.EffectMisrate };
     }
 
     private static string Describe(AlertPath path) => path switch
@@ -290,7 +366,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var baseline = _pendingBaseline!;
         var pooled = Compare(Pool([pending, Current]), baseline, _pendingEvidence);
         var next = Compare(_observations[Current], baseline, _pendingEvidence);
-        if (pooled.PWorse <= options.ConfirmLevel && pooled.Worsening >= Metric.Threshold
+        if (pooled.PWorse <= options.ConfirmLevel && pooled.Worsening >= Metric.Threshold && RulesOutNoWorsening(pooled)
             && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2)
         {
             _last!.Comparison = pooled;
@@ -318,7 +394,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         _alerts.Add(new Alert(
             VersionName(Current), VersionName(blamed), path, comparison.Effect, pValue ?? comparison.PWorse, qValue,
             SeverityOf(comparison.Worsening), comparison.CandidateCount, comparison.BaselineCount, VersionName(from))
-        { DecisionLevel = _level, CountUnit = comparison.CountUnit });
+        { DecisionLevel = _level, CountUnit = comparison.CountUnit, IntervalConfidence = 1 - comparison.EffectMisrate });
         _segmentStart = blamed;
         _pending = null;
     }
@@ -387,9 +463,9 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     /// the test's smallest p-value (1/C(n + m, n) without ties) reach it and its MDE reach the threshold (or the
     /// observed worsening); null beyond <see cref="RegressionEngineOptions.MaxAdditionalRuns"/>.
     /// </summary>
-    private int? RunsToReachFloor(Comparison comparison, double level)
+    private int? RunsToReachFloor(Comparison comparison, double level, double? alpha = null)
     {
-        var settle = RunsToSettle(comparison) ?? 0;
+        var settle = RunsToSettle(comparison, alpha) ?? 0;
         for (var extra = 1; extra <= options.MaxAdditionalRuns; extra++)
         {
             var n = comparison.CandidateCount + extra;
@@ -403,8 +479,9 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         return null;
     }
 
-    private int? RunsToSettle(Comparison comparison)
+    private int? RunsToSettle(Comparison comparison, double? alpha = null)
     {
+        var at = alpha ?? Alpha;
         var target = Math.Max(Metric.Threshold, Math.Abs(comparison.Worsening));
         if (comparison.Test == TestKind.BatchMeans)
         {
@@ -426,11 +503,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 // More runs per item shrink the per-item differences' noise roughly as 1/√runs.
                 var runsPerItem = Math.Max(1, _observations[Current].RunCount);
                 var sd = comparison.Sigma * Math.Sqrt(runsPerItem / (double)(runsPerItem + extra));
-                mde = Power.MinimumDetectablePairedShift(sd, comparison.CandidateCount, Alpha, options.Power);
+                mde = Power.MinimumDetectablePairedShift(sd, comparison.CandidateCount, at, options.Power);
             }
             else
             {
-                mde = Power.MinimumDetectableShift(comparison.Sigma, comparison.CandidateCount + extra, comparison.BaselineCount, Alpha, options.Power);
+                mde = Power.MinimumDetectableShift(comparison.Sigma, comparison.CandidateCount + extra, comparison.BaselineCount, at, options.Power);
             }
 
             if (mde <= targetInTestUnits)
@@ -444,7 +521,31 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
     /// <summary>Compares with the baseline; <paramref name="evidence"/>, the whole stable segment, sizes a batch effect.</summary>
     private Comparison Compare(Observations candidate, Observations baseline, Observations? evidence = null) =>
-        Comparator.Compare(Metric, candidate, baseline, Alpha, options.Power, evidence, itemsFixed: true);
+        Comparator.Compare(Metric, candidate, baseline, Alpha, options.Power, evidence, itemsFixed: true, IntervalMisrate);
+
+    /// <summary>
+    /// The effect interval a verdict reports: at the one-shot level, whose decision is one-sided at the false-discovery rate,
+    /// its bounds are the one-sided bounds at that level (a two-sided 90 % interval for 5 %), so a cell called regressed
+    /// always has an interval on the bad side of 0; at the monitor level (one-sided p ≤ 0.001) the usual 95 %.
+    /// </summary>
+    private double IntervalMisrate => _level == DecisionLevel.OneShot ? OneShotIntervalMisrate : Comparator.IntervalMisrate;
+
+    private double OneShotIntervalMisrate => 2 * options.FalseDiscoveryRate;
+
+    /// <summary>
+    /// True when the interval's bound nearest "no worsening" is on the bad side of 0. A regression needs it besides its
+    /// p-value: where the test and the interval come from different procedures (Welch's p with a Hodges-Lehmann interval,
+    /// an exact test's p with a normal interval) or the runs tie, they can disagree, and a regressed verdict whose own
+    /// interval holds 0 is not one to act on.
+    /// </summary>
+    private bool RulesOutNoWorsening(Comparison comparison) => Metric.Direction == MetricDirection.LowerIsBetter
+        ? comparison.Effect.Lower > 0
+        : comparison.Effect.Upper < 0;
+
+    /// <summary>The same for an improvement: the interval's bound nearest 0 is on the good side.</summary>
+    private bool RulesOutNoImprovement(Comparison comparison) => Metric.Direction == MetricDirection.LowerIsBetter
+        ? comparison.Effect.Upper < 0
+        : comparison.Effect.Lower > 0;
 
     /// <summary>The one-sided level minimum detectable effects are stated at: the one-shot FDR for a single cell, or the monitor's alert level.</summary>
     private double Alpha => _level == DecisionLevel.OneShot ? options.FalseDiscoveryRate : options.AlertLevel;

@@ -104,8 +104,12 @@ public static class Corpus
         return task with { Series = new SeriesInput($"h{seed}", null, Latency, versions) };
     }
 
-    /// <summary>n runs around <paramref name="level"/> under a noise model; <paramref name="spread"/> scales the noise (variance-only changes).</summary>
-    public static double[] Draw(Random random, NoiseModel noise, double level, int n, double spread = 1)
+    /// <summary>
+    /// n runs around <paramref name="level"/> under a noise model; <paramref name="spread"/> scales the noise (variance-only
+    /// changes). <paramref name="batchOffset"/>: the batch offset of <see cref="NoiseModel.VersionBatch"/> when the runs share
+    /// one with others (an interleaved round); a fresh one is drawn otherwise.
+    /// </summary>
+    public static double[] Draw(Random random, NoiseModel noise, double level, int n, double spread = 1, double? batchOffset = null)
     {
         var runs = new double[n];
         if (RunItemSigmas(noise) is var (sigmaRun, sigmaItem))
@@ -119,7 +123,7 @@ public static class Corpus
         }
 
         // The batch offset is shared by the runs of one version (or of one re-run of it): σ_b = 5 %, per-run σ 10 %.
-        var batch = noise == NoiseModel.VersionBatch ? VersionBatchSigma * Gaussian(random) * spread : 0;
+        var batch = noise == NoiseModel.VersionBatch ? batchOffset ?? VersionBatchSigma * Gaussian(random) * spread : 0;
         for (var i = 0; i < n; i++)
         {
             var value = noise switch
@@ -216,22 +220,32 @@ public static class Corpus
 }
 
 /// <summary>
-/// Re-runs for the engine's confirmation path, drawn deterministically per (series, version, request) at the level a
-/// re-run would see. Counts the runs it hands out.
+/// Interleaved confirmation runs for the engine's confirmation path, made as the service's Runner makes them: in round r,
+/// pairs of runs of the candidate then its baseline version (A B A B), each at the level a re-run of that version would
+/// see. Under <see cref="NoiseModel.VersionBatch"/> the round's runs share one fresh batch offset — they are made one
+/// after the other on one testbed at one moment, which is the point of interleaving — and every round draws its own.
+/// Drawn deterministically per (series, candidate, round); counts the runs it hands out.
 /// </summary>
 public sealed class RerunSource(IReadOnlyDictionary<string, HistoryTask> tasks) : IConfirmationSource
 {
     private long _runs;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), int> _requests = new();
 
     public long Runs => Interlocked.Read(ref _runs);
 
-    public IReadOnlyList<double>? MoreRuns(SeriesInput series, int versionIndex, int count)
+    public InterleavedRound? Interleave(SeriesInput series, int candidateIndex, int baselineIndex, int pairs, int passesPerRun, int round)
     {
         var task = tasks[series.Id];
-        var request = _requests.AddOrUpdate((series.Id, versionIndex), 1, (_, n) => n + 1);
-        var random = new Random(unchecked(task.Seed * 1_000_003 + versionIndex * 1_009 + request * 7));
-        Interlocked.Add(ref _runs, count);
-        return Corpus.Draw(random, task.Noise, Corpus.RerunLevel(task, versionIndex), count);
+        var random = new Random(unchecked(task.Seed * 1_000_003 + candidateIndex * 1_009 + round * 7));
+        var offset = task.Noise == NoiseModel.VersionBatch ? Corpus.VersionBatchSigma * Corpus.Gaussian(random) : 0;
+        var candidate = new List<IReadOnlyList<double>>();
+        var baseline = new List<IReadOnlyList<double>>();
+        for (var pair = 0; pair < pairs; pair++)
+        {
+            candidate.Add(Corpus.Draw(random, task.Noise, Corpus.RerunLevel(task, candidateIndex), passesPerRun, batchOffset: offset));
+            baseline.Add(Corpus.Draw(random, task.Noise, Corpus.RerunLevel(task, baselineIndex), passesPerRun, batchOffset: offset));
+        }
+
+        Interlocked.Add(ref _runs, 2L * pairs * passesPerRun);
+        return new InterleavedRound(candidate, baseline);
     }
 }
