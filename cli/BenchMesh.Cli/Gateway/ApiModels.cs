@@ -162,7 +162,7 @@ public sealed record RegressionReport(
     string? Note = null,
     IReadOnlyList<RegressionVerdict>? Verdicts = null);
 
-/// <summary>An effect with its 95 % interval: relative on latency, cost and tokens (0.10 = +10 %), in points on accuracy and error rate.</summary>
+/// <summary>An effect with its interval (90 % on one-shot verdicts, 95 % on monitored ones; docs/regression.md): relative on latency, cost and tokens (0.10 = +10 %), in points on accuracy and error rate.</summary>
 public sealed record EffectInterval(double Estimate, double Lower, double Upper);
 
 /// <summary>The engine's verdict on one benchmark × metric of the current version (regressed, improved, no_change, inconclusive).</summary>

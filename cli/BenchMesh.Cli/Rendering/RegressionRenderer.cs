@@ -69,7 +69,7 @@ internal static class RegressionRenderer
         table.AddColumn("Benchmark");
         table.AddColumn("Metric");
         table.AddColumn("Verdict");
-        table.AddColumn(new TableColumn("Effect [[95 % CI]]").RightAligned());
+        table.AddColumn(new TableColumn("Effect [[interval]]").RightAligned());
         table.AddColumn(new TableColumn("p").RightAligned());
         table.AddColumn(new TableColumn("q").RightAligned());
         table.AddColumn(new TableColumn("MDE").RightAligned());

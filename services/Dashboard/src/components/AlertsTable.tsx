@@ -10,7 +10,7 @@ export function AlertsTable({ alerts }: { alerts: readonly Alert[] }) {
         <thead>
           <tr>
             <th scope="col">Severity</th><th scope="col">Agent</th><th scope="col">Benchmark</th><th scope="col">Metric</th>
-            <th scope="col">Effect [95 %]</th><th scope="col">q</th><th scope="col">Health</th><th scope="col">Action</th>
+            <th scope="col" title="90 % interval on one-shot verdicts, 95 % on monitored ones">Effect [interval]</th><th scope="col">q</th><th scope="col">Health</th><th scope="col">Action</th>
             <th scope="col">Detected</th>
           </tr>
         </thead>

@@ -129,7 +129,7 @@ export default function HeadToHead() {
             <table>
               <thead>
                 <tr><th scope="col">Metric</th><th scope="col">A</th><th scope="col">B</th><th scope="col">A − B</th><th scope="col">%</th>
-                  <th scope="col">Effect [95 %]</th><th scope="col">p</th><th scope="col">q</th><th scope="col">Winner</th></tr>
+                  <th scope="col" title="95 % interval, or less where too few executions allow it (the row's note says)">Effect [interval]</th><th scope="col">p</th><th scope="col">q</th><th scope="col">Winner</th></tr>
               </thead>
               <tbody>
                 {rows.map((row) => (

@@ -121,7 +121,7 @@ export default function Timeline() {
               <table>
                 <thead>
                   <tr><th scope="col">Kind</th><th scope="col">Benchmark</th><th scope="col">Metric</th><th scope="col">Versions</th>
-                    <th scope="col">Effect [95 %]</th><th scope="col">q</th><th scope="col">Verdicts</th></tr>
+                    <th scope="col" title="90 % interval on one-shot verdicts, 95 % on monitored ones">Effect [interval]</th><th scope="col">q</th><th scope="col">Verdicts</th></tr>
                 </thead>
                 <tbody>
                   {events.map((event) => (
@@ -151,7 +151,7 @@ export default function Timeline() {
           <button type="button" onClick={() => setOpenBenchmark(null)}>Close</button>
           <div className="table-scroll" tabIndex={0}>
             <table>
-              <thead><tr><th scope="col">Metric</th><th scope="col">Verdict</th><th scope="col">Effect [95 %]</th><th scope="col">p</th>
+              <thead><tr><th scope="col">Metric</th><th scope="col">Verdict</th><th scope="col" title="90 % interval on one-shot verdicts, 95 % on monitored ones">Effect [interval]</th><th scope="col">p</th>
                 <th scope="col">q</th><th scope="col">Detectable change</th><th scope="col">Reason</th></tr></thead>
               <tbody>
                 {opened.map((verdict) => (
