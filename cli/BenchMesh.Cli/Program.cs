@@ -117,7 +117,7 @@ namespace BenchMesh.Cli
                 DemoCommandDefinition(environment, gateway, json),
                 CostCommand.Definition((parseResult, command, ct) => InvokeAsync(environment, parseResult, gateway, json, command, ct)),
             };
-            return root;
+            return root.ParseNumbersClearly();
         }
 
         private static Command RunCommandDefinition(CliEnvironment environment, Option<string?> gateway, Option<bool> json)
@@ -138,13 +138,7 @@ namespace BenchMesh.Cli
 
             foreach (var option in new[] { iterations, warmup, concurrency, timeout })
             {
-                option.Validators.Add(result =>
-                {
-                    if (result.GetValueOrDefault<int?>() is < 0)
-                    {
-                        result.AddError($"{option.Name} must not be negative.");
-                    }
-                });
+                NumericOptions.NotNegative(option);
             }
 
             var command = new Command("run", "Run a suite against an agent, follow its progress, print the report and check for regressions")
@@ -286,13 +280,7 @@ namespace BenchMesh.Cli
             };
             foreach (var price in new[] { inputPrice, outputPrice, callPrice })
             {
-                price.Validators.Add(result =>
-                {
-                    if (result.GetValueOrDefault<decimal?>() is < 0)
-                    {
-                        result.AddError($"{price.Name} must not be negative.");
-                    }
-                });
+                NumericOptions.NotNegative(price);
             }
 
             register.Validators.Add(result =>

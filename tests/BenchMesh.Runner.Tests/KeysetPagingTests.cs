@@ -1,12 +1,16 @@
 using System.Buffers.Text;
 using System.Text;
+using BenchMesh.Persistence;
+using BenchMesh.Runner.Data;
 using BenchMesh.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 
 namespace BenchMesh.Runner.Tests;
 
 /// <summary>
-/// The cursor and page reading every list shares (ServiceDefaults: KeysetCursor, KeysetPage, TimeRange). Here because the
-/// Runner's list is their first user; the lists of Runner, Stress and Scoring test them again through their APIs.
+/// The cursor and page reading every list shares (ServiceDefaults: KeysetCursor, KeysetPage, TimeRange; Persistence:
+/// KeysetQueries). Here because the Runner's list is their first user; the lists of Runner, Stress, Regression and
+/// Scoring test them again through their APIs on a real PostgreSQL.
 /// </summary>
 public sealed class KeysetPagingTests
 {
@@ -154,6 +158,39 @@ public sealed class KeysetPagingTests
         Assert.Equal(rows[..2], last);
         Assert.Null(none);
     }
+
+    [Fact]
+    public void The_first_page_query_orders_newest_first_by_the_key_and_reads_one_row_more()
+    {
+        using var db = SqlOnly();
+
+        var sql = db.Runs.AfterCursor(new KeysetPage("runs", 10, null), r => r.CreatedAt, r => r.RunId).ToQueryString();
+
+        Assert.Contains("ORDER BY r.created_at DESC, r.run_id DESC", sql);
+        Assert.Contains("LIMIT @p", sql);
+        Assert.Contains("@p='11'", sql);
+        Assert.DoesNotContain("WHERE", sql);
+    }
+
+    [Fact]
+    public void A_next_page_query_compares_the_key_as_a_row_value_with_the_cursor_as_parameters()
+    {
+        using var db = SqlOnly();
+        var page = new KeysetPage("runs", 10, Position);
+
+        var sql = db.Runs.Where(r => r.WorkspaceId == "default").AfterCursor(page, r => r.CreatedAt, r => r.RunId).ToQueryString();
+
+        // One row-value comparison the (created_at, run_id) index serves; the cursor's values are parameters, not literals.
+        Assert.Matches(@"\(r\.created_at, r\.run_id\) < \(@\w+, @\w+\)", sql);
+        Assert.Contains(Position.Id.ToString(), sql);
+        Assert.DoesNotContain($"'{Position.Id}'::uuid", sql);
+        Assert.Contains("r.workspace_id = 'default'", sql);
+        Assert.Contains("ORDER BY r.created_at DESC, r.run_id DESC", sql);
+    }
+
+    /// <summary>A context that only translates queries (ToQueryString opens no connection).</summary>
+    private static RunnerDbContext SqlOnly() =>
+        new(new DbContextOptionsBuilder<RunnerDbContext>().UseNpgsql("Host=unused;Database=unused").Options);
 
     [Theory]
     [InlineData("2026-12-01", "2026-12-01T00:00:00+00:00")]

@@ -154,13 +154,18 @@ public sealed class ProcessAgentClientTests : IDisposable
         Assert.Equal(3, pids.Count);
         var worker = Assert.Single(pids.Distinct()); // one long-lived process answered all three
 
-        // The worker dies between tasks: the next task starts a new one.
+        // The worker dies between tasks: the next task starts a new one. The client starts a new worker when its Process
+        // says HasExited, which turns true only once .NET has reaped the child (its SIGCHLD handler), some time after /proc
+        // already shows the worker gone. So waiting on /proc raced with that handler, and a task sent in between went to
+        // the dead worker. GetProcessById of a child shares the client's wait state: once WaitForExitAsync returns, the
+        // client's HasExited is true as well.
         using (var process = System.Diagnostics.Process.GetProcessById(worker))
         {
             process.Kill();
+            using var killed = new CancellationTokenSource(Generous);
+            await process.WaitForExitAsync(killed.Token);
         }
 
-        await Eventually.TrueAsync(() => System.Threading.Tasks.Task.FromResult(!SampleProcessAgents.IsRunning(worker)), Generous, "the worker killed");
         var afterRestart = await client.CallAsync(Task("What is 6 * 7?"), CancellationToken.None);
         Assert.True(afterRestart.Succeeded, afterRestart.Error);
         Assert.Equal("42", afterRestart.Output);

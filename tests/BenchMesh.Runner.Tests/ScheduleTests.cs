@@ -139,6 +139,75 @@ public sealed class ScheduleTests(Infrastructure infrastructure, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_schedule_whose_trigger_cannot_be_stored_is_not_created_and_leaves_no_row()
+    {
+        var (database, agentId, suiteId, host) = await ReplicaAsync("sched_fail");
+        await using var _ = host;
+        var http = host.CreateClient().WithCaller();
+
+        // Quartz's job table gone for the request: the row is written, the trigger fails, and the row is taken back.
+        await ExecuteAsync(database, "ALTER TABLE quartz.qrtz_job_details RENAME TO qrtz_job_details_away");
+        try
+        {
+            using var response = await http.PostAsJsonAsync("/benchmarks/schedules", new { agent_id = agentId, suite_id = suiteId, cron_expression = "0 3 1 * *" });
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        }
+        finally
+        {
+            await ExecuteAsync(database, "ALTER TABLE quartz.qrtz_job_details_away RENAME TO qrtz_job_details");
+        }
+
+        Assert.Equal(0, await CountAsync(database, "schedules"));
+        var listed = await http.GetFromJsonAsync<JsonElement>("/benchmarks/schedules");
+        Assert.Empty(listed.GetProperty("schedules").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_interrupted_create_or_delete_is_completed_by_the_reconciliation()
+    {
+        var (database, agentId, suiteId, host) = await ReplicaAsync("sched_reconcile");
+        await using var _ = host;
+        var http = host.CreateClient().WithCaller();
+        var triggers = host.Services.GetRequiredService<ScheduleTriggers>();
+        var reconciler = host.Services.GetRequiredService<ScheduleReconciler>();
+
+        // A create that died after its row: the row is there, its trigger is not (the schedule would never fire).
+        var created = await CreateAsync(http, agentId, suiteId, "0 3 1 * *");
+        Assert.True(await triggers.RemoveAsync(created, CancellationToken.None));
+        var halfCreated = await http.GetFromJsonAsync<JsonElement>($"/benchmarks/schedules/{created}");
+        Assert.Equal(JsonValueKind.Null, halfCreated.GetProperty("next_fire_time").ValueKind);
+
+        // A delete that died after the row: the trigger is there, its row is not (it would keep firing).
+        var deleted = await CreateAsync(http, agentId, suiteId, "0 4 1 * *");
+        await ExecuteAsync(database, $"DELETE FROM runner.schedules WHERE schedule_id = '{deleted}'");
+
+        // The host's own pass (at its start) may have run meanwhile and repaired part of it: the end state is what counts.
+        await reconciler.ReconcileAsync(CancellationToken.None);
+
+        var completed = await http.GetFromJsonAsync<JsonElement>($"/benchmarks/schedules/{created}");
+        Assert.Equal(JsonValueKind.String, completed.GetProperty("next_fire_time").ValueKind);
+        Assert.Equal([created], await triggers.ScheduleIdsAsync(CancellationToken.None));
+        // A second pass finds nothing to do.
+        Assert.Equal(new ScheduleReconciler.Repairs(0, 0), await reconciler.ReconcileAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_trigger_whose_schedule_is_gone_removes_itself_when_it_fires()
+    {
+        var (database, agentId, suiteId, host) = await ReplicaAsync("sched_orphan");
+        await using var _ = host;
+        var schedule = await CreateAsync(host.CreateClient().WithCaller(), agentId, suiteId, "0 3 1 * *");
+        await ExecuteAsync(database, $"DELETE FROM runner.schedules WHERE schedule_id = '{schedule}'");
+
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.TriggerJob(ScheduleTriggers.JobKeyOf(schedule));
+
+        await Eventually.TrueAsync(async () => !await scheduler.Exists(ScheduleTriggers.JobKeyOf(schedule)), Wait, "the orphaned job to remove itself");
+        Assert.Equal(0, await CountAsync(database, "schedule_firings"));
+        Assert.Equal(0, await CountAsync(database, "runs"));
+    }
+
+    [Fact]
     public async Task Coverage_counts_an_agent_benchmarked_by_its_schedule_and_lists_the_stale_one()
     {
         var database = infrastructure.CreateDatabase("sched_coverage");
@@ -263,6 +332,24 @@ public sealed class ScheduleTests(Infrastructure infrastructure, ITestOutputHelp
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"SELECT count(*) FROM runner.{table}", connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A replica on its own database and virtual host, with an agent and a suite to schedule.</summary>
+    private async Task<(string Database, Guid AgentId, Guid SuiteId, RunnerHost Host)> ReplicaAsync(string name)
+    {
+        var database = infrastructure.CreateDatabase(name);
+        var rabbitMq = await infrastructure.CreateVirtualHostAsync(name);
+        var catalog = new FakeSuiteCatalog();
+        var (agentId, suiteId) = AddAgentAndSuite(catalog);
+        return (database, agentId, suiteId, RunnerHost.StartReplica(database, rabbitMq, catalog, name));
+    }
+
+    private static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private sealed record Firing(DateTimeOffset ScheduledFor, string Outcome, Guid? RunId, string InstanceId);

@@ -1,4 +1,5 @@
 using BenchMesh.Contracts.Regression;
+using BenchMesh.Persistence;
 using BenchMesh.Regression.Data;
 using BenchMesh.Regression.Detection;
 using BenchMesh.ServiceDefaults;
@@ -118,23 +119,12 @@ public static class RegressionListApi
             regressions = regressions.Where(r => r.DetectedAt >= since);
         }
 
-        if (page.After is { } after)
-        {
-            // A row-value comparison, (detected_at, regression_id) < (t, id): the keyset order's own, which the index serves.
-            regressions = regressions.Where(r => EF.Functions.LessThan(
-                ValueTuple.Create(r.DetectedAt, r.RegressionId), ValueTuple.Create(after.Timestamp, after.Id)));
-        }
-
-        var rows = await regressions
-            .OrderByDescending(r => r.DetectedAt).ThenByDescending(r => r.RegressionId)
-            .Take(page.Limit + 1)
-            .Select(r => new RegressionAlert(
+        var (items, next) = await regressions.ToKeysetPageAsync(page, r => r.DetectedAt, r => r.RegressionId,
+            r => new RegressionAlert(
                 r.RegressionId, r.AgentId, r.AgentName, r.WorkspaceId, r.SuiteId, r.BenchmarkId, r.BenchmarkName,
                 r.CandidateVersion, r.BaselineVersion, r.BlamedVersion, r.Metric, r.Direction, r.BaselineValue, r.CurrentValue,
-                r.RegressionPercentage, r.Threshold, r.Severity, r.Path, r.ImpactAnalysis, r.ExecutionId, r.RunId, r.DetectedAt))
-            .ToListAsync(ct);
-
-        var (items, next) = page.Slice(rows, r => KeysetCursor.After(r.DetectedAt, r.RegressionId));
+                r.RegressionPercentage, r.Threshold, r.Severity, r.Path, r.ImpactAnalysis, r.ExecutionId, r.RunId, r.DetectedAt),
+            r => KeysetCursor.After(r.DetectedAt, r.RegressionId), ct);
         return TypedResults.Ok(new RegressionList(items, next));
     }
 }

@@ -1,3 +1,4 @@
+using BenchMesh.Persistence;
 using BenchMesh.Runner.Data;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.ServiceDefaults.Workspaces;
@@ -86,23 +87,12 @@ public static class RunListApi
             runs = runs.Where(r => r.CreatedAt < until);
         }
 
-        if (page.After is { } after)
-        {
-            // A row-value comparison, (created_at, run_id) < (t, id): the keyset order's own, which the indexes serve.
-            runs = runs.Where(r => EF.Functions.LessThan(
-                ValueTuple.Create(r.CreatedAt, r.RunId), ValueTuple.Create(after.Timestamp, after.Id)));
-        }
-
-        var rows = await runs
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.RunId)
-            .Take(page.Limit + 1)
-            .Select(r => new RunSummary(
+        var (items, next) = await runs.ToKeysetPageAsync(page, r => r.CreatedAt, r => r.RunId,
+            r => new RunSummary(
                 r.RunId, r.AgentId, r.AgentName, r.AgentVersion, r.SuiteId, r.Status,
                 new RunSummaryProgress(r.TotalBenchmarks, r.CompletedBenchmarks, r.Benchmarks.Count(b => b.Status == RunStatuses.Failed)),
-                r.OverallScore, r.CreatedAt, r.StartedAt, r.CompletedAt, "/benchmarks/runs/" + r.RunId))
-            .ToListAsync(ct);
-
-        var (items, next) = page.Slice(rows, r => KeysetCursor.After(r.CreatedAt, r.RunId));
+                r.OverallScore, r.CreatedAt, r.StartedAt, r.CompletedAt, "/benchmarks/runs/" + r.RunId),
+            r => KeysetCursor.After(r.CreatedAt, r.RunId), ct);
         return TypedResults.Ok(new RunList(items, next));
     }
 

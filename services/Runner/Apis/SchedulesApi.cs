@@ -67,7 +67,8 @@ public static class SchedulesApi
         await db.SaveChangesAsync(ct);
 
         // Quartz keeps its own tables on its own connections, so the row and the trigger cannot share a transaction:
-        // the row goes first (a firing needs it), and is taken back when the trigger cannot be stored.
+        // the row goes first (a firing needs it), and is taken back when the trigger cannot be stored. A process that
+        // dies in between leaves a row without a trigger, which ScheduleReconciler completes.
         try
         {
             await triggers.AddAsync(schedule, cron, ct);
@@ -131,10 +132,12 @@ public static class SchedulesApi
             return NotFound(schedule_id);
         }
 
-        // The trigger first: once it is gone nothing fires, and the row (with its firings) can go.
-        await triggers.RemoveAsync(schedule_id, ct);
+        // The row first (with its firings), the trigger after: a process that dies in between leaves a trigger without a
+        // row, which fires nothing (ScheduledRunJob finds no schedule and removes its own job) and which
+        // ScheduleReconciler removes. The other order would leave a row that looks like a schedule and never fires.
         db.Schedules.Remove(schedule);
         await db.SaveChangesAsync(ct);
+        await triggers.RemoveAsync(schedule_id, CancellationToken.None);
         return TypedResults.NoContent();
     }
 

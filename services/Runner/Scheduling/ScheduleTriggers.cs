@@ -23,7 +23,24 @@ public sealed class ScheduleTriggers(ISchedulerFactory schedulers)
             // skipping it would leave the agent unbenchmarked until the next fire time.
             .WithCronSchedule(cron, b => b.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
             .Build();
-        await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
+        // Replace: adding the trigger of a schedule that has one changes nothing, so that the API and a reconciliation
+        // (ScheduleReconciler) may both add it without either failing.
+        await scheduler.ScheduleJob(job, trigger, ScheduleJobOptions.Replacing, ct);
+    }
+
+    /// <summary>The schedule's cron expression in its time zone, as stored (five fields are crontab's, as the API reads them).</summary>
+    public static CronExpression CronOf(BenchmarkSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var format = schedule.CronExpression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 5 ? CronFormat.Unix : CronFormat.Quartz;
+        return CronExpression.Parse(schedule.CronExpression, format).WithTimeZone(TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone));
+    }
+
+    /// <summary>The ids of the schedules Quartz has a job for.</summary>
+    public async Task<IReadOnlyList<Guid>> ScheduleIdsAsync(CancellationToken ct)
+    {
+        var keys = await (await schedulers.GetScheduler(ct)).GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), ct);
+        return [.. keys.Select(k => Guid.TryParse(k.Name, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty)];
     }
 
     /// <returns>False when Quartz had no such job.</returns>

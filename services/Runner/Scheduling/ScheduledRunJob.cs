@@ -26,8 +26,10 @@ public sealed class ScheduledRunJob(IServiceScopeFactory scopes, TimeProvider ti
         var schedule = await db.Schedules.AsNoTracking().SingleOrDefaultAsync(s => s.ScheduleId == scheduleId, cancellationToken);
         if (schedule is null)
         {
-            // Deleted between the trigger's acquisition and now: DELETE removes the row and the job together.
-            logger.LogInformation("Schedule {ScheduleId} no longer exists; firing at {ScheduledFor} skipped", scheduleId, scheduledFor);
+            // Deleted: DELETE removes the row, then the job. The job is still here when it fired in between, or when the
+            // deletion was interrupted after the row; it removes itself so that it stops firing (idempotent with DELETE).
+            logger.LogInformation("Schedule {ScheduleId} no longer exists; firing at {ScheduledFor} skipped and its job removed", scheduleId, scheduledFor);
+            await context.Scheduler.DeleteJob(context.JobDetail.Key, cancellationToken);
             return;
         }
 

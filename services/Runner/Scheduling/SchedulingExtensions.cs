@@ -44,6 +44,9 @@ public static class SchedulingExtensions
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<ScheduleTriggers>();
+        // After Quartz's hosted service and the migrations (registered before): its first pass finds the tables there.
+        builder.Services.AddSingleton<ScheduleReconciler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleReconciler>());
         return builder;
     }
 }

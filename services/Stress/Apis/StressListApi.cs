@@ -1,4 +1,5 @@
 using BenchMesh.LoadEngine.Scenarios;
+using BenchMesh.Persistence;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Stress.Data;
@@ -101,22 +102,11 @@ public static class StressListApi
             runs = runs.Where(r => r.CreatedAt < until);
         }
 
-        if (page.After is { } after)
-        {
-            // A row-value comparison, (created_at, stress_run_id) < (t, id): the keyset order's own, which the indexes serve.
-            runs = runs.Where(r => EF.Functions.LessThan(
-                ValueTuple.Create(r.CreatedAt, r.StressRunId), ValueTuple.Create(after.Timestamp, after.Id)));
-        }
-
-        var rows = await runs
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.StressRunId)
-            .Take(page.Limit + 1)
-            .Select(r => new StressRunSummary(
+        var (items, next) = await runs.ToKeysetPageAsync(page, r => r.CreatedAt, r => r.StressRunId,
+            r => new StressRunSummary(
                 r.StressRunId, r.AgentId, r.AgentName, r.AgentVersion, r.Scenario, r.Status, r.Workers, r.RequestsCompleted,
-                r.SuiteId, r.BenchmarkId, r.Error, r.CreatedAt, r.StartedAt, r.CompletedAt, "/stress/runs/" + r.StressRunId))
-            .ToListAsync(ct);
-
-        var (items, next) = page.Slice(rows, r => KeysetCursor.After(r.CreatedAt, r.StressRunId));
+                r.SuiteId, r.BenchmarkId, r.Error, r.CreatedAt, r.StartedAt, r.CompletedAt, "/stress/runs/" + r.StressRunId),
+            r => KeysetCursor.After(r.CreatedAt, r.StressRunId), ct);
         return TypedResults.Ok(new StressRunList(items, next));
     }
 }
