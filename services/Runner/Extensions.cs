@@ -51,6 +51,8 @@ public static class Extensions
                 MaxConnectionsPerServer = int.MaxValue,
             })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // Plain http:// agents are called on the socket path (keep-alive pool, timestamps at the socket, docs/timing.md).
+        services.AddSingleton<AgentSocketTransport>();
         services.AddSingleton<IAgentClient, HttpJsonAgentClient>();
         services.AddSingleton<IAgentClient, OpenAiChatAgentClient>();
         // Process agents: off unless the operator enables them (Runner:ProcessAgents, docs/api.md "Process agents").

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,11 +14,20 @@ namespace BenchMesh.Runner.Agents;
 
 /// <summary>
 /// What every HTTP protocol shares: the per-call timeout, the Bearer credential, the clock and the mapping of
-/// failures to <see cref="SampleErrorKinds"/>. The client comes from the named <see cref="HttpClientName"/>
-/// registration, which has no retry or resilience handlers (a retried call would hide the agent's real latency
-/// and error rate) and connects through the <see cref="OutboundGuard"/>. Every call's connection wait and request write are timed by <see cref="HttpCallPhases"/>.
+/// failures to <see cref="SampleErrorKinds"/>. A call takes one of two paths (docs/timing.md):
+/// <list type="bullet">
+/// <item>plain <c>http://</c> (the usual agent, and every benchmark figure): <see cref="AgentSocketTransport"/>, whose
+/// timestamps are taken at the socket. Latency = request written → last byte of the answer; the connection wait and
+/// the request write are reported apart (<see cref="AgentCallResult.ConnectMs"/>, <see cref="AgentCallResult.RequestWriteMs"/>).</item>
+/// <item><c>https://</c>, and a request whose header values the socket path will not write as they are: the named
+/// <see cref="HttpClientName"/> HttpClient. Latency = from handing the request to HttpClient to the answer's end, with
+/// the connection wait and request write read from its telemetry (<see cref="HttpCallPhases"/>).</item>
+/// </list>
+/// Both have no retry or resilience handlers (a retried call would hide the agent's real latency and error rate) and
+/// connect through the <see cref="OutboundGuard"/>. A client made without a socket transport (tests) always takes the
+/// HttpClient path.
 /// </summary>
-public abstract class HttpAgentClient(IHttpClientFactory httpClients) : IAgentClient
+public abstract class HttpAgentClient(IHttpClientFactory httpClients, AgentSocketTransport? socket = null) : IAgentClient
 {
     public const string HttpClientName = "agents";
     private const int MaxErrorBodyChars = 500;
@@ -32,12 +42,16 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients) : IAgentCl
 
     public abstract string Protocol { get; }
 
-    protected abstract HttpRequestMessage CreateRequest(AgentCall call);
+    /// <summary>The call's request: target, body and accepted media types (the credential is added here).</summary>
+    protected abstract AgentRequest CreateRequest(AgentCall call);
 
-    /// <summary>Reads a 2xx response; <paramref name="clock"/> runs since the request was sent (for TTFT).</summary>
-    protected abstract Task<AgentCallResult> ReadResponseAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct);
+    /// <summary>
+    /// Reads a 2xx answer's body of media type <paramref name="mediaType"/>; <paramref name="elapsedMs"/> says how long
+    /// after the request was sent what has been read so far arrived (for TTFT).
+    /// </summary>
+    protected abstract Task<AgentCallResult> ReadResponseAsync(Stream body, string? mediaType, Func<double> elapsedMs, CancellationToken ct);
 
-    /// <summary>The runner's HttpClient speaks HTTP/1.1 to agents (its default version, never upgraded).</summary>
+    /// <summary>The runner speaks HTTP/1.1 to agents on both paths (HttpClient's default version, never upgraded).</summary>
     public string DescribeTransport(AgentSnapshot agent) =>
         AgentProtocols.TryGetHttpUri(agent.Endpoint, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             ? $"https/{HttpVersion.Version11}"
@@ -45,52 +59,16 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients) : IAgentCl
 
     public async Task<AgentCallResult> CallAsync(AgentCall call, CancellationToken ct)
     {
-        var phases = HttpCallPhases.Begin();
-        var result = await SendAsync(call, ct);
-        return result with { ConnectMs = phases.ConnectMs, RequestWriteMs = phases.RequestWriteMs };
-    }
-
-    /// <summary>
-    /// A JSON request body with a <c>Content-Length</c>: serialized up front into bytes. <c>JsonContent</c> would
-    /// stream it with <c>Transfer-Encoding: chunked</c>, which servers that read exactly <c>Content-Length</c> bytes
-    /// (Python's <c>http.server</c>, many small agents) see as an empty body, and then read the chunks as the next
-    /// request on the kept-alive connection.
-    /// </summary>
-    protected static HttpContent JsonBody(JsonNode body)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, RequestJson));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return content;
-    }
-
-    private async Task<AgentCallResult> SendAsync(AgentCall call, CancellationToken ct)
-    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(call.Timeout);
         var clock = Stopwatch.StartNew();
         try
         {
-            using var request = CreateRequest(call);
-            if (!string.IsNullOrEmpty(call.ApiKey))
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", call.ApiKey);
-            }
-
-            var http = httpClients.CreateClient(HttpClientName);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                var body = await response.Content.ReadAsStringAsync(timeout.Token);
-                var status = (int)response.StatusCode;
-                return AgentCallResult.Failure(
-                    SampleErrorKinds.HttpStatus,
-                    $"HTTP {status}: {(body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] : body)}",
-                    clock.Elapsed.TotalMilliseconds,
-                    status);
-            }
-
-            var result = await ReadResponseAsync(response, clock, timeout.Token);
-            return result with { DurationMs = clock.Elapsed.TotalMilliseconds, HttpStatus = (int)response.StatusCode };
+            // Encoded before any clock that is reported starts.
+            var request = CreateRequest(call) with { ApiKey = string.IsNullOrEmpty(call.ApiKey) ? null : call.ApiKey };
+            return socket is not null && AgentSocketTransport.CanSend(request)
+                ? await SendOnSocketAsync(socket, request, timeout.Token)
+                : await SendWithHttpClientAsync(request, clock, timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -100,9 +78,15 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients) : IAgentCl
         {
             return AgentCallResult.Failure(SampleErrorKinds.InvalidResponse, e.Message, clock.Elapsed.TotalMilliseconds);
         }
-        catch (HttpRequestException e) when (e.InnerException is OutboundAddressRefusedException refused)
+        catch (HttpIOException e) when (e.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded)
+        {
+            // The socket path's words for the same two failures.
+            return AgentCallResult.Failure(SampleErrorKinds.InvalidResponse, e.Message, clock.Elapsed.TotalMilliseconds);
+        }
+        catch (Exception e) when (e is OutboundAddressRefusedException || e.InnerException is OutboundAddressRefusedException)
         {
             // The guard's own words: they name the host and the kind of range, not the address.
+            var refused = e as OutboundAddressRefusedException ?? (OutboundAddressRefusedException)e.InnerException!;
             return AgentCallResult.Failure(SampleErrorKinds.AddressNotAllowed, refused.Message, clock.Elapsed.TotalMilliseconds);
         }
         catch (HttpRequestException e)
@@ -124,6 +108,79 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients) : IAgentCl
             return AgentCallResult.Failure(SampleErrorKinds.Connection, e.Message, clock.Elapsed.TotalMilliseconds);
         }
     }
+
+    /// <summary>
+    /// A JSON request body as UTF-8 bytes, sent with a <c>Content-Length</c>. <c>JsonContent</c> would stream it with
+    /// <c>Transfer-Encoding: chunked</c>, which servers that read exactly <c>Content-Length</c> bytes (Python's
+    /// <c>http.server</c>, many small agents) see as an empty body, and then read the chunks as the next request on the
+    /// kept-alive connection.
+    /// </summary>
+    protected static byte[] JsonBody(JsonNode body) => JsonSerializer.SerializeToUtf8Bytes(body, RequestJson);
+
+    /// <summary>The socket path: every figure comes from <see cref="AgentAnswer"/>'s socket timestamps.</summary>
+    private async Task<AgentCallResult> SendOnSocketAsync(AgentSocketTransport transport, AgentRequest request, CancellationToken ct)
+    {
+        var answer = await transport.SendAsync(request, ct);
+        AgentCallResult result;
+        if (answer.Status is < 200 or > 299)
+        {
+            var body = Encoding.UTF8.GetString(answer.Body, 0, Math.Min(answer.BodyLength, MaxErrorBodyChars * 4));
+            result = HttpFailure(answer.Status, body, answer.LatencyMs);
+        }
+        else
+        {
+            var (stream, elapsedMs) = answer.OpenBody();
+            result = await ReadResponseAsync(stream, MediaType(answer.ContentType), elapsedMs, ct);
+            result = result with { DurationMs = answer.LatencyMs, HttpStatus = answer.Status };
+        }
+
+        return result with { ConnectMs = answer.ConnectMs, RequestWriteMs = answer.RequestWriteMs };
+    }
+
+    /// <summary>The HttpClient path (https://, and what the socket path does not send): timed from the request's hand-over.</summary>
+    private async Task<AgentCallResult> SendWithHttpClientAsync(AgentRequest request, Stopwatch clock, CancellationToken ct)
+    {
+        var phases = HttpCallPhases.Begin();
+        clock.Restart();
+        using var message = new HttpRequestMessage(HttpMethod.Post, request.Uri) { Content = new ByteArrayContent(request.Body) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        foreach (var accept in request.Accept)
+        {
+            message.Headers.Accept.ParseAdd(accept);
+        }
+
+        if (request.ApiKey is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.ApiKey);
+        }
+
+        var http = httpClients.CreateClient(HttpClientName);
+        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
+        AgentCallResult result;
+        if (!response.IsSuccessStatusCode)
+        {
+            result = HttpFailure((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct), clock.Elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            result = await ReadResponseAsync(body, response.Content.Headers.ContentType?.MediaType, () => clock.Elapsed.TotalMilliseconds, ct);
+            result = result with { DurationMs = clock.Elapsed.TotalMilliseconds, HttpStatus = (int)response.StatusCode };
+        }
+
+        return result with { ConnectMs = phases.ConnectMs, RequestWriteMs = phases.RequestWriteMs };
+    }
+
+    private static AgentCallResult HttpFailure(int status, string body, double durationMs) =>
+        AgentCallResult.Failure(
+            SampleErrorKinds.HttpStatus,
+            $"HTTP {status}: {(body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] : body)}",
+            durationMs,
+            status);
+
+    /// <summary>The media type of a Content-Type header value (parameters dropped); null when there is none.</summary>
+    private static string? MediaType(string? contentType) =>
+        contentType is null ? null : MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType : contentType.Split(';')[0].Trim();
 
     /// <summary>The model configuration as a JSON object (anything else counts as empty).</summary>
     protected static JsonElement ModelConfiguration(string json)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchMesh.Contracts.Agents;
@@ -9,24 +8,23 @@ namespace BenchMesh.Runner.Agents;
 /// <c>http-json</c>: <c>POST {endpoint}</c> with <c>{input, configuration}</c>, answered by
 /// <c>{output, usage?: {input_tokens, output_tokens, cached_tokens?}}</c>.
 /// </summary>
-public sealed class HttpJsonAgentClient(IHttpClientFactory httpClients) : HttpAgentClient(httpClients)
+public sealed class HttpJsonAgentClient(IHttpClientFactory httpClients, AgentSocketTransport? socket = null) : HttpAgentClient(httpClients, socket)
 {
     public override string Protocol => AgentProtocols.HttpJson;
 
-    protected override HttpRequestMessage CreateRequest(AgentCall call)
+    protected override AgentRequest CreateRequest(AgentCall call)
     {
         var body = new JsonObject
         {
             ["input"] = call.Input,
             ["configuration"] = JsonNode.Parse(ModelConfiguration(call.ModelConfigurationJson).GetRawText()),
         };
-        return new HttpRequestMessage(HttpMethod.Post, call.Endpoint) { Content = JsonBody(body) };
+        return new AgentRequest(new Uri(call.Endpoint, UriKind.Absolute), JsonBody(body), [], call.ApiKey);
     }
 
-    protected override async Task<AgentCallResult> ReadResponseAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
+    protected override async Task<AgentCallResult> ReadResponseAsync(Stream body, string? mediaType, Func<double> elapsedMs, CancellationToken ct)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        using var doc = await JsonDocument.ParseAsync(body, cancellationToken: ct);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("output", out var output) || output.ValueKind == JsonValueKind.Null)
         {

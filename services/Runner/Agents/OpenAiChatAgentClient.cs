@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +12,7 @@ namespace BenchMesh.Runner.Agents;
 /// instead is read as a non-streaming completion. An item's message list (<see cref="AgentCall.MessagesJson"/>) is sent
 /// as the messages; otherwise the input is one user message.
 /// </summary>
-public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : HttpAgentClient(httpClients)
+public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients, AgentSocketTransport? socket = null) : HttpAgentClient(httpClients, socket)
 {
     /// <summary>Model configuration keys that are OpenAI request parameters; others stay BenchMesh's.</summary>
     private static readonly string[] RequestParameters =
@@ -21,7 +20,7 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
 
     public override string Protocol => AgentProtocols.OpenAiChat;
 
-    protected override HttpRequestMessage CreateRequest(AgentCall call)
+    protected override AgentRequest CreateRequest(AgentCall call)
     {
         var body = new JsonObject();
         var configuration = ModelConfiguration(call.ModelConfigurationJson);
@@ -43,10 +42,8 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
         body["stream"] = true;
         body["stream_options"] = new JsonObject { ["include_usage"] = true };
 
-        var request = new HttpRequestMessage(HttpMethod.Post, AgentProtocols.ChatCompletionsUrl(call.Endpoint)) { Content = JsonBody(body) };
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        request.Headers.Accept.ParseAdd("application/json");
-        return request;
+        return new AgentRequest(
+            new Uri(AgentProtocols.ChatCompletionsUrl(call.Endpoint), UriKind.Absolute), JsonBody(body), ["text/event-stream", "application/json"], call.ApiKey);
     }
 
     /// <summary>
@@ -72,25 +69,24 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
         return new JsonArray(new JsonObject { ["role"] = "user", ["content"] = call.Input });
     }
 
-    protected override async Task<AgentCallResult> ReadResponseAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
+    protected override async Task<AgentCallResult> ReadResponseAsync(Stream body, string? mediaType, Func<double> elapsedMs, CancellationToken ct)
     {
-        var mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
+        mediaType ??= "";
         if (mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
-            return await ReadStreamAsync(response, clock, ct);
+            return await ReadStreamAsync(body, elapsedMs, ct);
         }
 
         if (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
         {
-            return await ReadCompletionAsync(response, ct);
+            return await ReadCompletionAsync(body, ct);
         }
 
         throw new InvalidAgentResponseException($"Unexpected content type '{mediaType}'.");
     }
 
-    private static async Task<AgentCallResult> ReadCompletionAsync(HttpResponseMessage response, CancellationToken ct)
+    private static async Task<AgentCallResult> ReadCompletionAsync(Stream stream, CancellationToken ct)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
         using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object
@@ -105,9 +101,13 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
         return new AgentCallResult { Output = content.GetString(), InputTokens = input, OutputTokens = output, CachedInputTokens = cached };
     }
 
-    private static async Task<AgentCallResult> ReadStreamAsync(HttpResponseMessage response, Stopwatch clock, CancellationToken ct)
+    /// <summary>
+    /// A streamed completion. TTFT is the arrival of the first chunk that carries content (not the role-only opener
+    /// nor the first byte of the headers): that is when a user would see the first token. On the socket path
+    /// <paramref name="elapsedMs"/> dates a chunk by the receive that completed it, measured from the request written.
+    /// </summary>
+    private static async Task<AgentCallResult> ReadStreamAsync(Stream stream, Func<double> elapsedMs, CancellationToken ct)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
         var text = new StringBuilder();
         double? firstToken = null;
         long? inputTokens = null, outputTokens = null, cachedTokens = null;
@@ -148,7 +148,7 @@ public sealed class OpenAiChatAgentClient(IHttpClientFactory httpClients) : Http
                         && content.GetString() is { Length: > 0 } piece)
                     {
                         // Time to first token: the first chunk that carries content, not the role-only opener.
-                        firstToken ??= clock.Elapsed.TotalMilliseconds;
+                        firstToken ??= elapsedMs();
                         text.Append(piece);
                     }
 

@@ -65,7 +65,10 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
 
     /// <summary>
     /// One pass: each item is called unless the monitor has tripped (<paramref name="record"/> then gets null),
-    /// observed, then graded by <paramref name="grade"/> if given.
+    /// observed, then graded by <paramref name="grade"/> if given. Grading is off the agent's hot path: the slot that
+    /// made the call moves on to the next item at once, and the judge's calls run beside (at most
+    /// <paramref name="concurrency"/> at a time), all finished before the pass ends. A slow judge therefore never shows
+    /// as idle time between the agent's calls, nor delays a limit that the observation tripped.
     /// </summary>
     private static async Task RunPassAsync(
         IReadOnlyList<DatasetItem> items, int concurrency, TerminationMonitor monitor,
@@ -74,6 +77,8 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
         Func<int, RawSample, CancellationToken, Task<RawSample>>? grade,
         CancellationToken ct)
     {
+        using var judges = grade is null ? null : new SemaphoreSlim(concurrency);
+        var grading = grade is null ? null : new Task[items.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, items.Count),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
@@ -87,8 +92,32 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
 
                 var (sample, exceeded) = await call(index, token);
                 monitor.Observe(sample, exceeded);
-                record(index, grade is null ? sample : await grade(index, sample, token));
+                if (grade is null)
+                {
+                    record(index, sample);
+                    return;
+                }
+
+                grading![index] = GradeAsync(index, sample);
             });
+
+        if (grading is not null)
+        {
+            await Task.WhenAll(grading.Where(t => t is not null));
+        }
+
+        async Task GradeAsync(int index, RawSample sample)
+        {
+            await judges!.WaitAsync(ct);
+            try
+            {
+                record(index, await grade!(index, sample, ct));
+            }
+            finally
+            {
+                judges.Release();
+            }
+        }
     }
 
     private static RawSample Skipped(int iteration, DatasetItem item, Termination? termination) => new()

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The runner's benchmark (issue 14, part 1): how fast one runner worker calls an agent, and how honestly it times it,
+# each against an anchor measured in the same run on the same machine.
+#  1. Throughput: nginx (one worker) answers {"output":"5"} to every POST; wrk -t1 POSTs to it at concurrency 1, 8, 32
+#     and 64, and so does the runner (tests/Benchmarks/BenchMesh.Runner.Benchmark: BenchmarkExecutor + the http-json
+#     client composed as the Runner composes them). Goal: the runner's best calls/s >= 0.40x wrk's best req/s.
+#  2. Timing: a 50 ms agent nobody here wrote (Node's http server answering after setTimeout 50 ms); hey (Debian's
+#     package) and the runner at concurrency 1, 32 and 64. Goals: runner median - hey median <= 0.2 ms at 1, <= 1 ms at
+#     32 and 64; runner calls/s >= 0.95x hey's at 32.
+#  3. Profile (docs/timing.md): the runner at concurrency 1 on nginx on its socket path, on the HttpClient path it
+#     replaced, and with no agent call at all (the executor's own cost per call).
+# Prints COMMON.md's GOAL lines. Installs nginx-light, wrk and hey from Debian's packages when missing; starts nginx and
+# the Node agent on free loopback ports and stops exactly those (by pid). Exits 0 when a goal is SHORT, non-zero only
+# when a measurement failed. RUNNER_BENCH_SECONDS (default 5) sets each throughput measurement's length.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+seconds="${RUNNER_BENCH_SECONDS:-5}"
+
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v hey >/dev/null 2>&1 || missing+=(hey)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null
+  # Without starting the distribution's own nginx service on port 80.
+  $SUDO env RUNLEVEL=1 apt-get install -y -q -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+  case " ${missing[*]} " in *" nginx-light "*) $SUDO service nginx stop >/dev/null 2>&1 || true ;; esac
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+dir="$(mktemp -d /tmp/benchmesh-runner-bench.XXXXXX)"
+nginx_port="$(free_port)"
+node_port="$(free_port)"
+cat > "$dir/nginx.conf" <<CONF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type application/json; return 200 '{"output":"5"}'; }
+  }
+}
+CONF
+cat > "$dir/agent50.js" <<'JS'
+// Answers every request {"output":"5"} 50 ms after reading it (keep-alive, Node's own http server).
+const port = Number(process.argv[2]);
+require('http').createServer((req, res) => {
+  req.resume();
+  req.on('end', () => setTimeout(() => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"output":"5"}');
+  }, 50));
+}).listen(port, '127.0.0.1', () => console.log('listening ' + port));
+JS
+body='{"input":"What is 2 + 3?","configuration":{}}'
+cat > "$dir/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+"$NGINX" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+node "$dir/agent50.js" "$node_port" > "$dir/node.log" 2>&1 &
+node_pid=$!
+cleanup() {
+  kill -TERM "$nginx_pid" "$node_pid" 2>/dev/null || true
+  wait "$nginx_pid" "$node_pid" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+for _ in $(seq 100); do
+  curl -fs -X POST "http://127.0.0.1:$nginx_port/" >/dev/null 2>&1 && curl -fs -X POST "http://127.0.0.1:$node_port/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fs -X POST "http://127.0.0.1:$nginx_port/" >/dev/null || { echo "nginx did not start:"; cat "$dir/error.log"; exit 1; }
+curl -fs -X POST "http://127.0.0.1:$node_port/" >/dev/null || { echo "the Node agent did not start:"; cat "$dir/node.log"; exit 1; }
+
+dotnet build "$repo/tests/Benchmarks/BenchMesh.Runner.Benchmark" -c Release -v q -nologo >/dev/null
+bench=(dotnet "$repo/tests/Benchmarks/BenchMesh.Runner.Benchmark/bin/Release/net10.0/BenchMesh.Runner.Benchmark.dll")
+machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $machine; load average $(load)"
+echo "nginx on 127.0.0.1:$nginx_port, the 50 ms Node agent on 127.0.0.1:$node_port"
+
+# 1. Throughput.
+wrk_best=0; wrk_best_c=0
+for c in 1 8 32 64; do
+  rps="$(wrk -t1 -c"$c" -d"${seconds}s" -s "$dir/post.lua" "http://127.0.0.1:$nginx_port/" | awk '/Requests\/sec/ {print $2}')"
+  echo "wrk c=$c: $rps req/s"
+  if python3 -c "import sys; sys.exit(0 if $rps > $wrk_best else 1)"; then wrk_best="$rps"; wrk_best_c="$c"; fi
+done
+throughput_load="$(load)"
+"${bench[@]}" --url "http://127.0.0.1:$nginx_port/" --concurrency 1,8,32,64 --seconds "$seconds" | tee "$dir/runner.txt" | grep -v '^RESULT'
+read -r runner_best runner_best_c < <(awk -F'\t' '/^RESULT/ {print $4, $3}' "$dir/runner.txt" | sort -g -r | head -n1)
+
+# 3. Profile at concurrency 1 (where the per-call cost shows undiluted).
+for path in socket httpclient none; do
+  "${bench[@]}" --url "http://127.0.0.1:$nginx_port/" --concurrency 1 --seconds 3 --path "$path" | tee -a "$dir/profile.txt" | grep -v '^RESULT'
+done
+
+# 2. Timing on the 50 ms agent.
+hey_run() { # concurrency, requests -> "median_ms calls_per_s"
+  hey -c "$1" -n "$2" -m POST -T application/json -d "$body" "http://127.0.0.1:$node_port/" > "$dir/hey.txt"
+  awk '/Requests\/sec/ {rps=$2} /50% in/ {median=$3*1000} END {printf "%.4f %.1f\n", median, rps}' "$dir/hey.txt"
+}
+declare -A hey_median hey_rps runner_median runner_rps
+for c in 1 32 64; do
+  calls=$(( c == 1 ? 200 : c * 100 ))
+  read -r hey_median[$c] hey_rps[$c] < <(hey_run "$c" "$calls")
+  "${bench[@]}" --url "http://127.0.0.1:$node_port/" --concurrency "$c" --calls "$calls" > "$dir/timing.txt"
+  grep -v '^RESULT' "$dir/timing.txt"
+  read -r runner_rps[$c] runner_median[$c] < <(awk -F'\t' '/^RESULT/ {print $4, $5}' "$dir/timing.txt")
+  echo "hey c=$c: median ${hey_median[$c]} ms, ${hey_rps[$c]} req/s"
+done
+timing_load="$(load)"
+
+python3 - "$wrk_best" "$wrk_best_c" "$runner_best" "$runner_best_c" "$throughput_load" "$timing_load" \
+  "${hey_median[1]}" "${runner_median[1]}" "${hey_median[32]}" "${runner_median[32]}" "${hey_median[64]}" "${runner_median[64]}" \
+  "${hey_rps[32]}" "${runner_rps[32]}" <<'PY'
+import sys
+a = sys.argv[1:]
+wrk, wrk_c, runner, runner_c = float(a[0]), a[1], float(a[2]), a[3]
+tload, hload = a[4], a[5]
+def goal(what, figure, target, met, note):
+    print("\t".join(["GOAL", "runner", what, figure, target, "MET" if met else "SHORT", note]))
+ratio = runner / wrk
+goal("one worker's calls/s on a trivial agent vs wrk, best concurrency of each",
+     f"{ratio:.2f}x ({runner:,.0f} / {wrk:,.0f} req/s)", ">= 0.40x", ratio >= 0.40,
+     f"runner best at c={runner_c}, wrk -t1 at c={wrk_c}; nginx 1 worker; BenchmarkExecutor + http-json client as composed by the Runner (not through the bus/API); load {tload}")
+for c, limit, i in (("1", 0.2, 6), ("32", 1.0, 8), ("64", 1.0, 10)):
+    hey_m, run_m = float(a[i]), float(a[i + 1])
+    d = run_m - hey_m
+    goal(f"median latency minus hey's on a 50 ms Node agent, concurrency {c}", f"{d:+.2f} ms ({run_m:.2f} vs {hey_m:.2f} ms)",
+         f"<= {limit:g} ms", d <= limit, f"runner latency = request written to last byte; load {hload}")
+hey_rps, run_rps = float(a[12]), float(a[13])
+r = run_rps / hey_rps
+goal("calls/s vs hey on the 50 ms agent at concurrency 32", f"{r:.2f}x ({run_rps:,.0f} / {hey_rps:,.0f})", ">= 0.95x", r >= 0.95, f"load {hload}")
+PY
