@@ -90,12 +90,12 @@ for service in suites runner scoring regression stress; do addresses+=("services
   dotnet BenchMesh.Gateway.dll >"$dir/gateway.log" 2>&1) &
 pids+=($!)
 
-wait_for() { # url, what
-  for _ in $(seq 1 240); do
+wait_for() { # url, what (5 minutes: a first start migrates, and this machine may be loaded by others)
+  for _ in $(seq 1 600); do
     if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
     sleep 0.5
   done
-  echo "$2 did not answer $1 within 2 minutes; logs in $dir" >&2; exit 1
+  echo "$2 did not answer $1 within 5 minutes; logs in $dir" >&2; exit 1
 }
 wait_for "$lb/health" "the Leaderboard service (migrations)"
 wait_for "$gw/health" "the gateway"
