@@ -8,9 +8,10 @@ using BenchMesh.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGatewayTraceSampling();
 builder.Services.AddSingleton(TimeProvider.System);
 // Workspaces and API keys (migrations first), then the operator key bootstrap that needs them.
-builder.AddBenchMeshDbContext<GatewayDbContext>(ResourceNames.GatewayDb, "benchmesh_gateway");
+builder.AddBenchMeshDbContext<GatewayDbContext>(ResourceNames.GatewayDb, GatewayDbContext.DefaultDatabase);
 builder.Services.AddHostedService<OperatorKeyBootstrap>();
 builder.AddApiKeyAuthentication();
 builder.AddPublicApiRateLimit();

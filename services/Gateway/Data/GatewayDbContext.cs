@@ -16,6 +16,9 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 {
     public const string Schema = "gateway";
 
+    /// <summary>The database's name on a server given as <c>ConnectionStrings:postgres</c> only.</summary>
+    public const string DefaultDatabase = "benchmesh_gateway";
+
     /// <summary>Workspace ids are the services' <c>workspace_id</c> values, which they store in 200 characters.</summary>
     public const int IdLength = 64;
 

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The gateway's cost (issue 14, part 2; docs/gateway.md): the cached leaderboard straight from the Leaderboard service
+# against the same request through the gateway (YARP, Bearer key, rate limiter, ETag), in the same run, and p99 at a
+# fixed 1,000 req/s through the gateway. Prints the GOAL lines of the one benchmark command (COMMON.md format).
+#
+# It builds the gateway, the Leaderboard service and the fixed-rate client in Release; starts PostgreSQL, Redis and
+# RabbitMQ on private ports when nothing answers there (GW_BENCH_PG_PORT 29432, GW_BENCH_REDIS_PORT 29379,
+# GW_BENCH_RABBIT_PORT 29672 + management 29673; never the shared defaults); runs both services from their build output
+# as the app host configures them (connection strings, services:*:http:0, an internal token, their own appsettings.json:
+# logging and telemetry as shipped); seeds the leaderboard through the service's own data path (rows in its scores table,
+# which its view refresh at start publishes); creates a member API key with the operator key; measures with wrk; and
+# stops exactly what it started, by PID.
+#
+# The rate limit stays on (its cost is part of what is measured) with a budget that allows the runs:
+# Gateway:RateLimit:PermitsPerMinute = GW_BENCH_PERMITS (default 1,000,000 a minute per key; 1,000 req/s needs 60,000).
+# Options (environment): GW_BENCH_DURATION (wrk seconds per run, default 10), GW_BENCH_ROUNDS (default 3; the median
+# round of each side is reported, the sides taken in turn so a noisy neighbour hurts both alike), GW_BENCH_AGENTS (100).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+duration="${GW_BENCH_DURATION:-10}"
+rounds="${GW_BENCH_ROUNDS:-3}"
+agents="${GW_BENCH_AGENTS:-100}"
+permits="${GW_BENCH_PERMITS:-1000000}"
+export BM_INFRA_DIR="${GW_BENCH_INFRA_DIR:-/tmp/benchmesh-gateway-bench-infra}" PG_PORT="${GW_BENCH_PG_PORT:-29432}" \
+  REDIS_PORT="${GW_BENCH_REDIS_PORT:-29379}" RABBIT_PORT="${GW_BENCH_RABBIT_PORT:-29672}" \
+  RABBIT_MGMT_PORT="${GW_BENCH_RABBIT_MGMT_PORT:-29673}"
+unset RABBIT_NODENAME BM_PG_FAST
+. "$repo/deploy/local/env.sh"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "installing: wrk"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null
+  $SUDO apt-get install -y -q -o DPkg::Lock::Timeout=300 wrk >/dev/null
+fi
+
+echo "building the gateway, the Leaderboard service and the fixed-rate client (Release)..."
+dotnet build "$here/BenchMesh.Gateway.Benchmark" -c Release -v q -nologo >/dev/null
+
+dir="$(mktemp -d /tmp/benchmesh-gateway-bench.XXXXXX)"
+pids=()
+ours="$(bm_stopped_servers)"   # the servers that do not answer now are the ones this script starts, and stops
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$ours" ]; then "$repo/deploy/local/down.sh" $ours >>"$dir/infra.log" 2>&1 || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if [ -n "$ours" ]; then
+  echo "starting private servers ($ours) under $BM_INFRA_DIR..."
+  "$repo/deploy/local/up.sh" $ours >>"$dir/infra.log" 2>&1
+fi
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+psql_() { PGPASSWORD=postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+leaderboard_db=benchmesh_gwbench_leaderboard
+gateway_db=benchmesh_gwbench_gateway
+for db in "$leaderboard_db" "$gateway_db"; do psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; done
+
+token="$(openssl rand -hex 32)"
+lb_port="$(free_port)"; gw_port="$(free_port)"
+lb="http://127.0.0.1:$lb_port"; gw="http://127.0.0.1:$gw_port"
+common=(
+  "ConnectionStrings__postgres=$BM_PG_CONNECTION" "ConnectionStrings__redis=$BM_REDIS_CONNECTION"
+  "ConnectionStrings__rabbitmq=$BM_RABBIT_CONNECTION" "BenchMesh__InternalToken=$token"
+)
+
+# Leaderboard: its periodic view refresh (which also empties its Redis cache) is set to an hour, so that the cached
+# page stays cached through the runs; the refresh at start publishes the seeded rows (see below: started twice).
+out="$repo/services/Leaderboard/bin/Release/net10.0"
+start_leaderboard() {
+  (cd "$out" && exec env "${common[@]}" "ConnectionStrings__leaderboarddb=$BM_PG_CONNECTION;Database=$leaderboard_db" \
+    ASPNETCORE_URLS="$lb" Leaderboard__Views__Period=01:00:00 dotnet BenchMesh.Leaderboard.dll >>"$dir/leaderboard.log" 2>&1) &
+  leaderboard_pid=$!
+  pids+=("$leaderboard_pid")
+}
+start_leaderboard
+
+# Gateway: every service address is required; only the Leaderboard's is used here.
+out="$repo/services/Gateway/bin/Release/net10.0"
+addresses=()
+for service in suites runner scoring regression stress; do addresses+=("services__${service}__http__0=http://127.0.0.1:9"); done
+(cd "$out" && exec env "${common[@]}" "${addresses[@]}" "services__leaderboard__http__0=$lb" \
+  "ConnectionStrings__gatewaydb=$BM_PG_CONNECTION;Database=$gateway_db" ASPNETCORE_URLS="$gw" \
+  Gateway__OperatorKeyFile="$dir/operator.key" Gateway__RateLimit__PermitsPerMinute="$permits" \
+  dotnet BenchMesh.Gateway.dll >"$dir/gateway.log" 2>&1) &
+pids+=($!)
+
+wait_for() { # url, what (5 minutes: a first start migrates, and this machine may be loaded by others)
+  for _ in $(seq 1 600); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  echo "$2 did not answer $1 within 5 minutes; logs in $dir" >&2; exit 1
+}
+wait_for "$lb/health" "the Leaderboard service (migrations)"
+wait_for "$gw/health" "the gateway"
+
+# Seed: $agents agents, each with executions in every category over the last three weeks, in the service's own table
+# (migrated by its first start); its second start refreshes the views over them. Default workspace, as the key below.
+psql_ -d "$leaderboard_db" >/dev/null <<SQL
+INSERT INTO leaderboard.agent_benchmark_scores (
+  execution_id, run_id, agent_id, agent_name, agent_version, workspace_id, suite_id, suite_category, benchmark_id,
+  benchmark_name, benchmark_category, status, execution_status, accuracy_score, speed_score, efficiency_score,
+  cost_score, reliability_score, overall_score, samples, error_rate, median_latency_ms, p95_latency_ms,
+  mean_tokens_per_task, mean_cost_per_task_usd, tokens_used, total_cost_usd, api_calls_made, per_iteration,
+  item_outcomes, scored_at)
+SELECT gen_random_uuid(), gen_random_uuid(),
+  ('00000000-0000-0000-0000-' || lpad(to_hex(a), 12, '0'))::uuid, 'agent-' || a, '1.' || (a % 3), 'default',
+  ('00000000-0000-0000-0001-' || lpad(to_hex(c), 12, '0'))::uuid, cat, gen_random_uuid(), 'benchmark-' || c, cat,
+  'completed', 'success', random(), random(), random(), random(), random(), random(), 20, random() / 10,
+  50 + random() * 100, 150 + random() * 200, 500, 0.002, 10000, 0.04, 20, '[]', '{}',
+  now() - (random() * interval '21 days')
+FROM generate_series(1, $agents) AS a,
+  unnest(ARRAY['speed','accuracy','efficiency','reliability','cost','scalability','comprehensive']) WITH ORDINALITY AS k(cat, c),
+  generate_series(1, 3) AS e;
+SQL
+kill -TERM "$leaderboard_pid"; wait "$leaderboard_pid" 2>/dev/null || true
+start_leaderboard
+wait_for "$lb/health" "the Leaderboard service"
+
+# The API key: a member key of the default workspace, made with the operator key the gateway wrote at its first start.
+operator="$(cat "$dir/operator.key")"
+key="$(curl -fsS -X POST "$gw/workspaces/default/keys" -H "Authorization: Bearer $operator" -H 'Content-Type: application/json' \
+  -d '{"name":"gateway-benchmark","role":"member"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+key_id="$(echo "$key" | cut -d_ -f2)"
+# What the gateway sends the service for that key: the direct runs send the same headers.
+direct_headers=(-H "X-BenchMesh-Workspace: default" -H "X-BenchMesh-Role: member" -H "X-BenchMesh-Key-Id: $key_id"
+  -H "X-BenchMesh-Internal-Token: $token")
+gateway_headers=(-H "Authorization: Bearer $key")
+
+for _ in $(seq 1 120); do
+  entries="$(curl -fsS "${direct_headers[@]}" "$lb/benchmarks/leaderboard?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["entries"]))')"
+  [ "$entries" -gt 0 ] && break
+  sleep 0.5
+done
+[ "$entries" -gt 0 ] || { echo "the leaderboard stayed empty; logs in $dir" >&2; exit 1; }
+size_default="$(curl -fsS "${gateway_headers[@]}" "$gw/benchmarks/leaderboard" | wc -c)"
+size_100="$(curl -fsS "${gateway_headers[@]}" "$gw/benchmarks/leaderboard?limit=100" | wc -c)"
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+# wrk -t2 -c10 for $duration s: prints "req/s p50 p99" (wrk's own latency figures, in ms).
+run_wrk() { # url, headers...
+  local url="$1"; shift
+  wrk -t2 -c10 -d"${duration}s" --timeout 10s --latency "$@" "$url" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+def ms(name):
+    m = re.search(r"^\s*" + name + r"\s+([0-9.]+)(us|ms|s)\s*$", text, re.M)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+if non2xx: sys.exit("wrk saw %s non-2xx answers:\n%s" % (non2xx.group(1), text))
+print("%.1f %.3f %.3f" % (float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1)), ms("50%"), ms("99%")))'
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo
+echo "Gateway benchmark: $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(load)"
+echo "  leaderboard: $entries entries at limit=100 ($size_100 bytes), $size_default bytes at the default limit (20); Redis-cached"
+echo "  wrk -t2 -c10, ${duration} s per run, $rounds rounds, direct and gateway in turn; rate limit on, $permits permits a minute"
+declare -A rps p50 p99
+for query in "" "?limit=100"; do
+  # Warm-up of both paths (JIT, caches, connection pools); one request first, so that Redis holds the page before
+  # ten connections ask for it at once.
+  curl -fsS -o /dev/null "${direct_headers[@]}" "$lb/benchmarks/leaderboard$query"
+  wrk -t2 -c10 -d3s "${direct_headers[@]}" "$lb/benchmarks/leaderboard$query" >/dev/null
+  wrk -t2 -c10 -d3s "${gateway_headers[@]}" "$gw/benchmarks/leaderboard$query" >/dev/null
+  for round in $(seq 1 "$rounds"); do
+    figures="$(run_wrk "$lb/benchmarks/leaderboard$query" "${direct_headers[@]}")"; read -r r a b <<<"$figures"
+    rps[direct$query]+="$r "; p50[direct$query]+="$a "; p99[direct$query]+="$b "
+    printf '  round %d %-12s direct  %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  load %s\n' "$round" "${query:-default}" "$r" "$a" "$b" "$(load)"
+    figures="$(run_wrk "$gw/benchmarks/leaderboard$query" "${gateway_headers[@]}")"; read -r r a b <<<"$figures"
+    rps[gateway$query]+="$r "; p50[gateway$query]+="$a "; p99[gateway$query]+="$b "
+    printf '  round %d %-12s gateway %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  load %s\n' "$round" "${query:-default}" "$r" "$a" "$b" "$(load)"
+  done
+done
+
+echo "  fixed rate through the gateway: 1,000 req/s, 20 s, open model (the load engine's constant-arrival-rate)"
+fixed="$(dotnet "$here/BenchMesh.Gateway.Benchmark/bin/Release/net10.0/BenchMesh.Gateway.Benchmark.dll" \
+  --url "$gw/benchmarks/leaderboard" --bearer "$key" --rate 1000 --duration 20s)"
+echo "  $fixed   load $(load)"
+fixed_p99="$(echo "$fixed" | awk '{for (i = 1; i < NF; i++) if ($i == "p99") print $(i + 1)}')"
+achieved="$(echo "$fixed" | awk '{for (i = 1; i < NF; i++) if ($i == "achieved") print $(i + 1)}')"
+
+echo
+after="$(load)"
+for query in "" "?limit=100"; do
+  d="$(echo ${rps[direct$query]} | tr ' ' '\n' | median)"; g="$(echo ${rps[gateway$query]} | tr ' ' '\n' | median)"
+  dp="$(echo ${p50[direct$query]} | tr ' ' '\n' | median)"; gp="$(echo ${p50[gateway$query]} | tr ' ' '\n' | median)"
+  python3 - "$d" "$g" "$dp" "$gp" "${query:-default limit}" "$after" "$duration" "$rounds" <<'PY'
+import sys
+d, g, dp, gp = map(float, sys.argv[1:5]); what, load, duration, rounds = sys.argv[5:9]
+ratio = g / d
+print("GOAL\tgateway\tcached leaderboard (%s) req/s through the gateway / direct, 10 connections\t%.2fx (%s / %s req/s)\t>= 0.75x\t%s\twrk -t2 -c10, median of %s rounds of %s s in turn; p50 %.2f vs %.2f ms; load %s"
+      % (what.replace("?", ""), ratio, f"{g:,.0f}", f"{d:,.0f}", "MET" if ratio >= 0.75 else "SHORT", rounds, duration, gp, dp, load))
+PY
+done
+python3 - "$fixed_p99" "$achieved" "$after" <<'PY'
+import sys
+p99, achieved, load = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+print("GOAL\tgateway\tp99 at a fixed 1,000 req/s through the gateway (cached leaderboard)\t%.2f ms\t<= 5 ms\t%s\topen model, 20 s, achieved %.1f req/s; rate limit 1,000,000/min per key; load %s"
+      % (p99, "MET" if p99 <= 5 else "SHORT", achieved, load))
+PY
+echo "logs: $dir"
