@@ -4,7 +4,7 @@
 # the date, the machine (cores, CPU model, memory) and the load average at the start and at the end.
 #   tests/Benchmarks/benchmarks.sh [--only runner,gateway,...] [--quick] [--args AREA='ARGS'] ...
 #   --only      areas to run, comma-separated (default: runner, gateway, stress, scale, scale-out, in that order)
-#   --quick     exports BENCHMESH_BENCH_QUICK=1 (scripts that honour it take shorter runs: scaleout-benchmark.sh does)
+#   --quick     exports BENCHMESH_BENCH_QUICK=1 (scripts that honour it take shorter runs)
 #               and gives stress-benchmark.sh short settings (2 rounds of 5 s)
 #   --args      extra arguments for one area's script, e.g. --args stress='--rounds 1 --only cli' (repeatable)
 # A script that is missing is skipped with a line saying so; one that fails (non-zero exit) is reported as FAILED in
