@@ -6,6 +6,8 @@ using BenchMesh.Cli.Gateway;
 using BenchMesh.Cli.Rendering;
 using Spectre.Console;
 
+// Before anything opens a socket: the socket engine reads these once, at its first socket (SocketEngineDefaults).
+SocketEngineDefaults.ApplyToProcess();
 return await Cli.RunAsync(args, CliEnvironment.FromProcess());
 
 namespace BenchMesh.Cli

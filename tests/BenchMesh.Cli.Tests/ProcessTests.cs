@@ -35,6 +35,23 @@ public sealed class ProcessTests(ITestOutputHelper output)
         Assert.Contains("regression(s)", stderr);
     }
 
+    [Fact]
+    public async Task Stress_runs_the_closed_model_in_its_own_process_with_the_socket_engine_defaults_it_sets_itself()
+    {
+        await using var target = await FakeGateway.StartAsync(app => app.MapGet("/", () => "ok"));
+
+        // The socket settings removed from the child's environment: the process must apply them itself, and its
+        // request loop then runs on the epoll thread (SocketEngineDefaults).
+        var (exitCode, stdout, stderr) = await RunProcessAsync(target.Url, "stress", "--url", target.Url, "--executor", "constant-concurrency",
+            "--connections", "4", "--duration", "1s", "--json");
+        output.WriteLine(stderr);
+
+        Assert.True(exitCode == 0, stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.True(report.RootElement.GetProperty("requests").GetInt64() > 0, stdout);
+        Assert.Equal(0, report.RootElement.GetProperty("error_count").GetInt64());
+    }
+
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string gateway, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -52,6 +69,8 @@ public sealed class ProcessTests(ITestOutputHelper output)
 
         start.Environment[Cli.GatewayEnvironmentVariable] = gateway;
         start.Environment.Remove("COLUMNS");
+        start.Environment.Remove(SocketEngineDefaults.InlineCompletions);
+        start.Environment.Remove(SocketEngineDefaults.ThreadCount);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -2,7 +2,10 @@
 # The stress engine's speed benchmark (issue 4): installs nginx-light and wrk from Debian's packages when missing,
 # starts nginx on a free loopback port (one worker, a small 200 answer, no access log) with a temporary config,
 # runs tests/Benchmarks/BenchMesh.Stress.Benchmark against it, and stops nginx again (by its pid).
-# Extra arguments go to the program, e.g. --connections 100 --duration 5s.
+# Extra arguments go to the program, e.g. --connections 100 --duration 5s, or --only cli for part 4 alone.
+# 4. (issue 14) `benchmesh stress` with its defaults, built in Release and run as a user runs it: its own process, none of
+# the settings below in its environment (the CLI applies them itself: cli/BenchMesh.Cli/SocketEngineDefaults.cs).
+# Every goal is also printed as a tab-separated GOAL line (tests/Benchmarks/benchmarks.sh collects them).
 # Socket continuations run inline on the epoll threads (the load-testing notes' biggest lever for a .NET generator on
 # 2 cores: less CPU per request, so more is left for the target); DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 turns
 # it off. The engine's request path never blocks, which is what this setting needs.
@@ -73,5 +76,6 @@ done
 echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$port (master $master, worker $worker); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
 
 dotnet build "$repo/tests/Benchmarks/BenchMesh.Stress.Benchmark" -c Release -v q -nologo >/dev/null
+dotnet build "$repo/cli/BenchMesh.Cli" -c Release -v q -nologo >/dev/null
 dotnet "$repo/tests/Benchmarks/BenchMesh.Stress.Benchmark/bin/Release/net10.0/BenchMesh.Stress.Benchmark.dll" \
-  --url "http://127.0.0.1:$port/" --nginx-worker-pid "$worker" "$@"
+  --url "http://127.0.0.1:$port/" --nginx-worker-pid "$worker" --cli "$repo/cli/BenchMesh.Cli/bin/Release/net10.0/benchmesh.dll" "$@"

@@ -10,22 +10,28 @@ using BenchMesh.LoadEngine.Transport;
 //   dotnet run -c Release --project tests/Benchmarks/BenchMesh.Stress.Benchmark -- --url URL --nginx-worker-pid PID
 //     [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission]   (open also runs closed, for its maximum)
 //     [--transport auto|socket|httpclient]   (the engine's transport; auto, the default, is the socket transport for http://)
+//     [--cli PATH/benchmesh.dll]   (adds 4., and is what --only cli runs)
 // 1. closed model: rounds of wrk -t1, wrk -t2 and the engine's constant-concurrency at the same connections, taken in
 //    turn so that a noisy neighbour hurts both alike; best of each (goal: engine ≥ 0.80 × wrk);
 // 2. open model: constant-arrival-rate at 20, 40, 60, 80 % of the engine's closed maximum (goal: achieved within 1 %);
 // 3. coordinated omission: 1,000 req/s while the nginx worker is frozen 500 ms (SIGSTOP/SIGCONT) mid-run: the open
 //    model's p99 must show the stall (hundreds of ms); a closed loop over the same stall is printed beside it.
+// 4. the CLI with its defaults (issue 14): rounds of wrk -t1, wrk -t2 and `benchmesh stress --executor
+//    constant-concurrency` as a user runs it, in its own process with no runtime setting in its environment; each
+//    round's ratio against that round's best wrk (goal: ≥ 0.90 in every round).
+// Each goal is also printed as one tab-separated GOAL line, which tests/Benchmarks/benchmarks.sh collects.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var arguments = Arguments.Parse(args);
 if (arguments is null)
 {
-    Console.Error.WriteLine("usage: --url URL --nginx-worker-pid PID [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission] [--transport auto|socket|httpclient]");
+    Console.Error.WriteLine("usage: --url URL --nginx-worker-pid PID [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission|cli] [--transport auto|socket|httpclient] [--cli PATH/benchmesh.dll]");
     return 2;
 }
 
-var (url, workerPid, connections, duration, rounds, only, transport) = arguments.Value;
+var (url, workerPid, connections, duration, rounds, only, transport, cli) = arguments.Value;
+var conditions = $"nginx on loopback, {connections} connections, {duration.TotalSeconds:0} s runs, {Environment.ProcessorCount} cores";
 Console.WriteLine($"Stress engine benchmark: {url}, {connections} connections, {duration.TotalSeconds:0} s runs, {Environment.ProcessorCount} cores");
 Console.WriteLine($"Machine before: load average {LoadAverage()}; busy {await BusyCoresAsync(TimeSpan.FromSeconds(1)):0.00} of {Environment.ProcessorCount} cores over 1 s (/proc/stat)");
 Console.WriteLine($"Engine: transport {Transports.NameOf(transport)} ({Transports.NameOf(Transports.Resolve(transport, url))} for this URL), workstation non-concurrent GC, "
@@ -36,15 +42,30 @@ Console.WriteLine();
 // Warm-up: JIT and connections.
 await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Connections = connections, Duration = TimeSpan.FromSeconds(2), Transport = transport });
 
-var maximum = await ClosedAsync();
-if (only is null or "open")
+if (only is not "cli")
 {
-    await OpenAsync(maximum);
+    var maximum = await ClosedAsync();
+    if (only is null or "open")
+    {
+        await OpenAsync(maximum);
+    }
+
+    if (only is null or "omission")
+    {
+        await OmissionAsync();
+    }
 }
 
-if (only is null or "omission")
+if (only is null or "cli")
 {
-    await OmissionAsync();
+    if (cli is null)
+    {
+        Console.WriteLine("4. The CLI with its defaults: skipped (no --cli PATH/benchmesh.dll given)");
+    }
+    else
+    {
+        await CliDefaultsAsync(cli);
+    }
 }
 
 Console.WriteLine($"Machine after: load average {LoadAverage()}");
@@ -70,6 +91,8 @@ async Task<double> ClosedAsync()
 
     var ratio = engineBest / wrkBest;
     Console.WriteLine($"   best: wrk {wrkBest:N0} req/s, engine {engineBest:N0} req/s; ratio engine : wrk = {ratio:0.00}  (goal ≥ 0.80: {(ratio >= 0.80 ? "met" : "NOT met")})");
+    Goal("closed model, engine in-process with the script's socket settings, best of rounds : best wrk",
+        $"{ratio:0.00}x ({engineBest:N0} / {wrkBest:N0} req/s)", ">= 0.80x", ratio >= 0.80, $"{conditions}, {rounds} rounds");
     Console.WriteLine();
     return engineBest;
 }
@@ -78,16 +101,20 @@ async Task OpenAsync(double closedMaximum)
 {
     Console.WriteLine($"2. Open model, constant-arrival-rate, targets up to 80 % of the engine's closed maximum ({closedMaximum:N0} req/s)");
     var met = true;
+    var worst = 0.0;
     foreach (var share in new[] { 0.2, 0.4, 0.6, 0.8 })
     {
         var target = Math.Round(closedMaximum * share / 100) * 100;
         var open = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Rate = target, Duration = duration, Connections = connections, Transport = transport });
         var off = open.AchievedRps / target - 1;
         met &= Math.Abs(off) <= 0.01;
+        worst = Math.Max(worst, Math.Abs(off));
         Console.WriteLine($"   {share,4:P0}: target {target,8:N0}  achieved {open.AchievedRps,10:N1} ({off,7:+0.00%;-0.00%})  dropped {open.Dropped}  late {open.Late}  errors {open.ErrorCount}  latency p50 {open.LatencyMs.P50:0.##} p99 {open.LatencyMs.P99:0.##} ms (service p99 {open.ServiceTimeMs.P99:0.##}, schedule lag p99 {open.ScheduleLagMs.P99:0.##})  generator {open.Generator.CpuCores:0.00} cores  load {LoadAverage(1)}");
     }
 
     Console.WriteLine($"   goal: within 1 % at every target: {(met ? "met" : "NOT met")}");
+    Goal("open model, achieved rate at 20-80 % of the closed maximum", $"{worst:0.00%} off at worst", "within 1 %", met,
+        $"{conditions}; targets up to {Math.Round(closedMaximum * 0.8 / 100) * 100:N0} req/s");
     Console.WriteLine();
 }
 
@@ -99,8 +126,50 @@ async Task OmissionAsync()
     var closed = await WithStallAsync(() => LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Concurrency = 10, Duration = duration, Connections = 10, Transport = transport }));
     Console.WriteLine($"   closed loop, 10 users:    requests {closed.Requests:N0}  p50 {closed.LatencyMs.P50:0.##}  p90 {closed.LatencyMs.P90:0.##}  p99 {closed.LatencyMs.P99:0.##}  p99.9 {closed.LatencyMs.P999:0.##}  max {closed.LatencyMs.Max:0.##} ms");
     Console.WriteLine($"   goal: the open model's p99 shows the stall (hundreds of ms): {(open.LatencyMs.P99 >= 100 ? "met" : "NOT met")} ({open.LatencyMs.P99:0} ms)");
+    Goal("coordinated omission: open-model p99 over a 500 ms stall", $"{open.LatencyMs.P99:0} ms", ">= 100 ms", open.LatencyMs.P99 >= 100,
+        $"1,000 req/s, nginx worker SIGSTOPped 500 ms; a closed loop shows p99 {closed.LatencyMs.P99:0.##} ms");
     Console.WriteLine();
 }
+
+async Task CliDefaultsAsync(string cliPath)
+{
+    Console.WriteLine($"4. The CLI with its defaults: `benchmesh stress --executor constant-concurrency` in its own process, no runtime setting in its environment; {rounds} rounds, each against that round's best wrk");
+    var ratios = new List<double>();
+    (double Cli, double Wrk) lowest = (0, 0);
+    var startLoad = LoadAverage(1);
+    for (var round = 1; round <= rounds; round++)
+    {
+        var wrkBest = 0.0;
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var wrk = await Wrk.RunAsync(url, threads, connections, duration);
+            Console.WriteLine($"   round {round}  wrk -t{threads} -c{connections}            {wrk.Rps,9:N0} req/s   p50 {wrk.P50}, p99 {wrk.P99}   load {LoadAverage(1)}");
+            wrkBest = Math.Max(wrkBest, wrk.Rps);
+        }
+
+        var run = await Cli.StressAsync(cliPath, url, connections, duration);
+        var ratio = run.Rps / wrkBest;
+        ratios.Add(ratio);
+        if (ratio <= ratios.Min())
+        {
+            lowest = (run.Rps, wrkBest);
+        }
+
+        Console.WriteLine($"   round {round}  benchmesh stress (defaults) {run.Rps,9:N0} req/s   p50 {run.P50Ms:0.###} ms, p99 {run.P99Ms:0.###} ms   {run.CpuMicrosPerRequest:0.0} µs CPU/req, errors {run.Errors}   ratio {ratio:0.00}   load {LoadAverage(1)}");
+    }
+
+    var met = ratios.Count(r => r >= 0.90);
+    Console.WriteLine($"   ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}: {met} of {ratios.Count} ≥ 0.90 (goal: every round)");
+    Goal("closed model, `benchmesh stress` with its defaults : best wrk of the same round",
+        $"{string.Join(" ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture) + "x"))} (lowest {lowest.Cli:N0} / {lowest.Wrk:N0} req/s)",
+        $">= 0.90x, {ratios.Count} of {ratios.Count}", met == ratios.Count,
+        $"{conditions}, no env vars; load {startLoad} -> {LoadAverage(1)}");
+    Console.WriteLine();
+}
+
+// One goal as the line tests/Benchmarks/benchmarks.sh collects (tab-separated, tabs in the fields replaced).
+static void Goal(string what, string figure, string goal, bool met, string note) =>
+    Console.WriteLine(string.Join('\t', new[] { "GOAL", "stress", what, figure, goal, met ? "MET" : "SHORT", note }.Select(f => f.Replace('\t', ' '))));
 
 async Task<LoadResult> WithStallAsync(Func<Task<LoadResult>> run)
 {
@@ -143,7 +212,7 @@ static async Task<double> BusyCoresAsync(TimeSpan over)
 /// <summary>The command line.</summary>
 internal static class Arguments
 {
-    public static (Uri Url, int WorkerPid, int Connections, TimeSpan Duration, int Rounds, string? Only, TransportKind Transport)? Parse(string[] args)
+    public static (Uri Url, int WorkerPid, int Connections, TimeSpan Duration, int Rounds, string? Only, TransportKind Transport, string? Cli)? Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -167,7 +236,7 @@ internal static class Arguments
             return null;
         }
 
-        return only is null or "closed" or "open" or "omission" ? (uri, pid, connections, duration, rounds, only, transport) : null;
+        return only is null or "closed" or "open" or "omission" or "cli" ? (uri, pid, connections, duration, rounds, only, transport, values.GetValueOrDefault("--cli")) : null;
     }
 }
 
@@ -198,4 +267,56 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RequestsPerSecond();
+}
+
+/// <summary><c>benchmesh stress</c> run as a user runs it: its own process, its own defaults, report read from --json.</summary>
+internal static class Cli
+{
+    public static async Task<(double Rps, double P50Ms, double P99Ms, double CpuMicrosPerRequest, long Errors)> StressAsync(
+        string cliPath, Uri url, int connections, TimeSpan duration)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { cliPath, "stress", "--url", url.ToString(), "--executor", "constant-concurrency", "--json" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Only what the measurement needs beyond the defaults (50 connections, 10 s are the CLI's own).
+        if (connections != 50)
+        {
+            start.ArgumentList.Add("--connections");
+            start.ArgumentList.Add(connections.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (duration != TimeSpan.FromSeconds(10))
+        {
+            start.ArgumentList.Add("--duration");
+            start.ArgumentList.Add($"{(int)duration.TotalMilliseconds}ms");
+        }
+
+        // The script exports socket settings for the in-process engine: a user's shell has none of them (nor GC or JIT ones).
+        foreach (var name in start.Environment.Keys.Where(IsRuntimeSetting).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"benchmesh stress failed ({process.ExitCode}): {await errors}");
+        }
+
+        using var report = System.Text.Json.JsonDocument.Parse(await output);
+        var root = report.RootElement;
+        return (root.GetProperty("achieved_rps").GetDouble(), root.GetProperty("latency_ms").GetProperty("p50").GetDouble(),
+            root.GetProperty("latency_ms").GetProperty("p99").GetDouble(), root.GetProperty("generator").GetProperty("cpu_micros_per_request").GetDouble(),
+            root.GetProperty("error_count").GetInt64());
+    }
+
+    private static bool IsRuntimeSetting(string name) =>
+        new[] { "DOTNET_SYSTEM_NET_SOCKETS_", "DOTNET_gc", "DOTNET_GC", "DOTNET_Tiered", "DOTNET_TC_", "DOTNET_ReadyToRun", "COMPlus_" }
+            .Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
 }
