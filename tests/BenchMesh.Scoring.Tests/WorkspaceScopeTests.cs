@@ -106,7 +106,7 @@ public sealed class WorkspaceScopeTests(Infrastructure infra) : IClassFixture<In
         using var forA = await JsonAsync(await _teamA.GetAsync($"/benchmarks/cost-frontier?suite_id={_suite}"));
         using var forB = await JsonAsync(await _teamB.GetAsync($"/benchmarks/cost-frontier?suite_id={_suite}"));
 
-        Assert.Equal([a1, a2], AgentsOf(forA).Order());
+        Assert.Equal(new[] { a1, a2 }.Order(), AgentsOf(forA).Order());
         Assert.Equal([b], AgentsOf(forB));
     }
 

@@ -28,8 +28,9 @@ public static class ComparisonAdvice
             ? $"No significant difference (q={P(s.QValue)} > {P(AgentComparer.FalseDiscoveryRate)}): {Detectable(s.MinimumDetectableEffect, "a difference")}."
             : $"No significant difference: the {Points(Math.Abs(s.Effect.Estimate))}-point difference is below the {Points(AgentComparer.PracticalThreshold)}-point threshold.";
         // The interval of a rank test on a handful of executions cannot reach 95 %: say which it is, so that one clear of 0
-        // beside a large p is not read as a contradiction.
-        return s.IntervalConfidence < 0.95 - 1e-9
+        // beside a large p is not read as a contradiction. One value per side has no interval worth quoting: "too few"
+        // (Detectable) already says it all.
+        return s.IntervalConfidence < 0.95 - 1e-9 && double.IsFinite(s.MinimumDetectableEffect) && s.MinimumDetectableEffect > 0
             ? why + $" The interval ({Points(s.Effect.Lower)} to {Points(s.Effect.Upper)} points) has only {Confidence(s)} confidence, the most {s.AgentASamples} vs {s.AgentBSamples} {s.SampleUnit} allow; a 95 % interval would include 0."
             : why;
     }
