@@ -77,7 +77,7 @@ async function loadOnce(context) {
 const quantile = (values, q) => {
   const sorted = values.filter((v) => v !== null).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))];
 };
 const ms = (v) => (Number.isNaN(v) ? 'n/a' : `${Math.round(v)} ms`);
 const kb = (v) => `${(v / 1024).toFixed(1)} kB`;
