@@ -71,9 +71,9 @@ common=(
 
 # Leaderboard: its periodic view refresh (which also empties its Redis cache) is set to an hour, so that the cached
 # page stays cached through the runs; the refresh at start publishes the seeded rows (see below: started twice).
-out="$repo/services/Leaderboard/bin/Release/net10.0"
+leaderboard_out="$repo/services/Leaderboard/bin/Release/net10.0"
 start_leaderboard() {
-  (cd "$out" && exec env "${common[@]}" "ConnectionStrings__leaderboarddb=$BM_PG_CONNECTION;Database=$leaderboard_db" \
+  (cd "$leaderboard_out" && exec env "${common[@]}" "ConnectionStrings__leaderboarddb=$BM_PG_CONNECTION;Database=$leaderboard_db" \
     ASPNETCORE_URLS="$lb" Leaderboard__Views__Period=01:00:00 dotnet BenchMesh.Leaderboard.dll >>"$dir/leaderboard.log" 2>&1) &
   leaderboard_pid=$!
   pids+=("$leaderboard_pid")
@@ -81,10 +81,10 @@ start_leaderboard() {
 start_leaderboard
 
 # Gateway: every service address is required; only the Leaderboard's is used here.
-out="$repo/services/Gateway/bin/Release/net10.0"
+gateway_out="$repo/services/Gateway/bin/Release/net10.0"
 addresses=()
 for service in suites runner scoring regression stress; do addresses+=("services__${service}__http__0=http://127.0.0.1:9"); done
-(cd "$out" && exec env "${common[@]}" "${addresses[@]}" "services__leaderboard__http__0=$lb" \
+(cd "$gateway_out" && exec env "${common[@]}" "${addresses[@]}" "services__leaderboard__http__0=$lb" \
   "ConnectionStrings__gatewaydb=$BM_PG_CONNECTION;Database=$gateway_db" ASPNETCORE_URLS="$gw" \
   Gateway__OperatorKeyFile="$dir/operator.key" Gateway__RateLimit__PermitsPerMinute="$permits" \
   dotnet BenchMesh.Gateway.dll >"$dir/gateway.log" 2>&1) &
