@@ -14,7 +14,8 @@
 # The rate limit stays on (its cost is part of what is measured) with a budget that allows the runs:
 # Gateway:RateLimit:PermitsPerMinute = GW_BENCH_PERMITS (default 1,000,000 a minute per key; 1,000 req/s needs 60,000).
 # Options (environment): GW_BENCH_DURATION (wrk seconds per run, default 10), GW_BENCH_ROUNDS (default 3; the median
-# round of each side is reported, the sides taken in turn so a noisy neighbour hurts both alike), GW_BENCH_AGENTS (100).
+# round of each side is reported, the sides taken in turn so a noisy neighbour hurts both alike), GW_BENCH_AGENTS (100),
+# GW_BENCH_PROFILE (set: also trace the gateway's stacks during one more run and print where its time goes).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -88,7 +89,8 @@ for service in suites runner scoring regression stress; do addresses+=("services
   "ConnectionStrings__gatewaydb=$BM_PG_CONNECTION;Database=$gateway_db" ASPNETCORE_URLS="$gw" \
   Gateway__OperatorKeyFile="$dir/operator.key" Gateway__RateLimit__PermitsPerMinute="$permits" \
   dotnet BenchMesh.Gateway.dll >"$dir/gateway.log" 2>&1) &
-pids+=($!)
+gateway_pid=$!
+pids+=("$gateway_pid")
 
 wait_for() { # url, what (5 minutes: a first start migrates, and this machine may be loaded by others)
   for _ in $(seq 1 600); do
@@ -154,15 +156,43 @@ def ms(name):
     return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 if non2xx: sys.exit("wrk saw %s non-2xx answers:\n%s" % (non2xx.group(1), text))
-print("%.1f %.3f %.3f" % (float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1)), ms("50%"), ms("99%")))'
+print("%.1f %.3f %.3f %d" % (float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1)), ms("50%"), ms("99%"),
+                             int(re.search(r"(\d+) requests in", text).group(1))))'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# CPU per request, by process: less sensitive to a busy machine than req/s (a process that gets a smaller share of the
+# cores serves fewer requests, but each one costs about the same CPU). Ticks (utime + stime, /proc/PID/stat) of the
+# gateway, the Leaderboard service, PostgreSQL (the listener and its backends: the key lookup) and Redis (the cached
+# page), read before and after each wrk run.
+listener_pid() { ss -ltnpH "sport = :$1" | grep -oP 'pid=\K[0-9]+' | head -n 1; }
+pg_pid="$(listener_pid "$PG_PORT")"; redis_pid="$(listener_pid "$REDIS_PORT")"
+echo "  pids: gateway $gateway_pid, leaderboard $leaderboard_pid, postgres $pg_pid, redis $redis_pid" >>"$dir/infra.log"
+ticks() { # pid... -> summed utime + stime
+  local total=0 pid fields
+  for pid in "$@"; do
+    [[ "$pid" =~ ^[0-9]+$ ]] || continue   # an empty pid would read /proc//stat, the whole machine's
+    fields="$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null)" || continue
+    total=$((total + $(echo "$fields" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}
+cpu_snapshot() { # -> "gateway leaderboard postgres redis" ticks
+  echo "$(ticks "$gateway_pid") $(ticks "$leaderboard_pid") $(ticks "$pg_pid" $(pgrep -P "$pg_pid")) $(ticks "$redis_pid")"
+}
+cpu_per_request() { # before after requests -> "gw lb pg redis" in microseconds of CPU per request
+  python3 - "$1" "$2" "$3" "$(getconf CLK_TCK)" <<'PY'
+import sys
+before, after = (list(map(int, s.split())) for s in sys.argv[1:3]); requests, hz = float(sys.argv[3]), int(sys.argv[4])
+print(" ".join("%.0f" % ((a - b) / hz * 1e6 / requests) for b, a in zip(before, after)))
+PY
+}
 
 echo
 echo "Gateway benchmark: $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(load)"
 echo "  leaderboard: $entries entries at limit=100 ($size_100 bytes), $size_default bytes at the default limit (20); Redis-cached"
 echo "  wrk -t2 -c10, ${duration} s per run, $rounds rounds, direct and gateway in turn; rate limit on, $permits permits a minute"
-declare -A rps p50 p99
+declare -A rps p50 p99 gw_cpu pg_cpu
 for query in "" "?limit=100"; do
   # Warm-up of both paths (JIT, caches, connection pools); one request first, so that Redis holds the page before
   # ten connections ask for it at once.
@@ -170,14 +200,38 @@ for query in "" "?limit=100"; do
   wrk -t2 -c10 -d3s "${direct_headers[@]}" "$lb/benchmarks/leaderboard$query" >/dev/null
   wrk -t2 -c10 -d3s "${gateway_headers[@]}" "$gw/benchmarks/leaderboard$query" >/dev/null
   for round in $(seq 1 "$rounds"); do
-    figures="$(run_wrk "$lb/benchmarks/leaderboard$query" "${direct_headers[@]}")"; read -r r a b <<<"$figures"
+    before="$(cpu_snapshot)"
+    figures="$(run_wrk "$lb/benchmarks/leaderboard$query" "${direct_headers[@]}")"; read -r r a b n <<<"$figures"
+    read -r _ c_lb c_pg c_redis <<<"$(cpu_per_request "$before" "$(cpu_snapshot)" "$n")"
     rps[direct$query]+="$r "; p50[direct$query]+="$a "; p99[direct$query]+="$b "
-    printf '  round %d %-12s direct  %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  load %s\n' "$round" "${query:-default}" "$r" "$a" "$b" "$(load)"
-    figures="$(run_wrk "$gw/benchmarks/leaderboard$query" "${gateway_headers[@]}")"; read -r r a b <<<"$figures"
-    rps[gateway$query]+="$r "; p50[gateway$query]+="$a "; p99[gateway$query]+="$b "
-    printf '  round %d %-12s gateway %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  load %s\n' "$round" "${query:-default}" "$r" "$a" "$b" "$(load)"
+    printf '  round %d %-12s direct  %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU µs/req: service %s, postgres %s, redis %s  load %s\n' \
+      "$round" "${query:-default}" "$r" "$a" "$b" "$c_lb" "$c_pg" "$c_redis" "$(load)"
+    before="$(cpu_snapshot)"
+    figures="$(run_wrk "$gw/benchmarks/leaderboard$query" "${gateway_headers[@]}")"; read -r r a b n <<<"$figures"
+    read -r c_gw c_lb c_pg c_redis <<<"$(cpu_per_request "$before" "$(cpu_snapshot)" "$n")"
+    rps[gateway$query]+="$r "; p50[gateway$query]+="$a "; p99[gateway$query]+="$b "; gw_cpu[q$query]+="$c_gw "; pg_cpu[q$query]+="$c_pg "
+    printf '  round %d %-12s gateway %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU µs/req: gateway %s, service %s, postgres %s, redis %s  load %s\n' \
+      "$round" "${query:-default}" "$r" "$a" "$b" "$c_gw" "$c_lb" "$c_pg" "$c_redis" "$(load)"
   done
 done
+
+if [ -n "${GW_BENCH_PROFILE:-}" ]; then
+  # Where the gateway's time goes: a sampled-stack trace of the gateway (dotnet-trace, ~100 Hz per thread) during one
+  # more wrk run through it; the trace stays in the logs folder (open it in PerfView or speedscope), and the methods
+  # with the most inclusive samples are printed.
+  if ! command -v dotnet-trace >/dev/null 2>&1 && [ ! -x "$HOME/.dotnet/tools/dotnet-trace" ]; then
+    dotnet tool install -g dotnet-trace >/dev/null
+  fi
+  trace_tool="$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")"
+  "$trace_tool" collect -p "$gateway_pid" --profile dotnet-sampled-thread-time --format Speedscope \
+    -o "$dir/gateway.nettrace" --duration 00:00:00:08 >"$dir/trace.log" 2>&1 &
+  trace_pid=$!
+  sleep 1
+  wrk -t2 -c10 -d8s "${gateway_headers[@]}" "$gw/benchmarks/leaderboard" >/dev/null
+  wait "$trace_pid" || true
+  echo "  profile of the gateway under wrk (inclusive samples, top 40): $dir/gateway.nettrace"
+  "$trace_tool" report "$dir/gateway.nettrace" topN -n 40 --inclusive 2>&1 | sed 's/^/    /'
+fi
 
 echo "  fixed rate through the gateway: 1,000 req/s, 20 s, open model (the load engine's constant-arrival-rate)"
 fixed="$(dotnet "$here/BenchMesh.Gateway.Benchmark/bin/Release/net10.0/BenchMesh.Gateway.Benchmark.dll" \
@@ -191,12 +245,13 @@ after="$(load)"
 for query in "" "?limit=100"; do
   d="$(echo ${rps[direct$query]} | tr ' ' '\n' | median)"; g="$(echo ${rps[gateway$query]} | tr ' ' '\n' | median)"
   dp="$(echo ${p50[direct$query]} | tr ' ' '\n' | median)"; gp="$(echo ${p50[gateway$query]} | tr ' ' '\n' | median)"
-  python3 - "$d" "$g" "$dp" "$gp" "${query:-default limit}" "$after" "$duration" "$rounds" <<'PY'
+  gc="$(echo ${gw_cpu[q$query]} | tr ' ' '\n' | median)"; pc="$(echo ${pg_cpu[q$query]} | tr ' ' '\n' | median)"
+  python3 - "$d" "$g" "$dp" "$gp" "${query:-default limit}" "$after" "$duration" "$rounds" "$gc" "$pc" <<'PY'
 import sys
-d, g, dp, gp = map(float, sys.argv[1:5]); what, load, duration, rounds = sys.argv[5:9]
+d, g, dp, gp = map(float, sys.argv[1:5]); what, load, duration, rounds, gc, pc = sys.argv[5:11]
 ratio = g / d
-print("GOAL\tgateway\tcached leaderboard (%s) req/s through the gateway / direct, 10 connections\t%.2fx (%s / %s req/s)\t>= 0.75x\t%s\twrk -t2 -c10, median of %s rounds of %s s in turn; p50 %.2f vs %.2f ms; load %s"
-      % (what.replace("?", ""), ratio, f"{g:,.0f}", f"{d:,.0f}", "MET" if ratio >= 0.75 else "SHORT", rounds, duration, gp, dp, load))
+print("GOAL\tgateway\tcached leaderboard (%s) req/s through the gateway / direct, 10 connections\t%.2fx (%s / %s req/s)\t>= 0.75x\t%s\twrk -t2 -c10, median of %s rounds of %s s in turn; p50 %.2f vs %.2f ms; gateway CPU %s µs/req + key lookup in postgres %s µs/req; load %s"
+      % (what.replace("?", ""), ratio, f"{g:,.0f}", f"{d:,.0f}", "MET" if ratio >= 0.75 else "SHORT", rounds, duration, gp, dp, gc, pc, load))
 PY
 done
 python3 - "$fixed_p99" "$achieved" "$after" <<'PY'
