@@ -206,16 +206,18 @@ public sealed class ExecutionScoredConsumer(
     }
 
     /// <summary>
-    /// Asks for confirmation runs (ConfirmationRunsRequested, through the outbox) where a version judged now is borderline
-    /// on a benchmark — inconclusive, with the number of runs that would settle it — once per version and benchmark; its
-    /// cells are then pending (<paramref name="states"/>).
+    /// Asks for confirmation runs (ConfirmationRunsRequested, through the outbox) where a version judged now is undecided
+    /// on a benchmark — inconclusive with the number of runs that would settle it, and at the monitor level a borderline
+    /// screen (the engine's rule: only screens are confirmed) — once per version and benchmark; its cells are then pending
+    /// (<paramref name="states"/>).
     /// </summary>
     private async Task<int> RequestConfirmationsAsync(
         Guid agentId, IReadOnlyList<CellJudgement> judgements, List<string> order, int from,
         Dictionary<(string Version, Guid BenchmarkId, string Metric), InterleavedState> states, DateTimeOffset now, CancellationToken ct)
     {
         var borderline = judgements
-            .Where(c => order.IndexOf(c.Verdict.Version) >= from && c.Verdict.Verdict == Verdict.Inconclusive && c.Verdict.AdditionalRunsNeeded > 0)
+            .Where(c => order.IndexOf(c.Verdict.Version) >= from && c.Verdict.Verdict == Verdict.Inconclusive && c.Verdict.AdditionalRunsNeeded > 0
+                && (c.Verdict.DecisionLevel == DecisionLevel.OneShot || c.Verdict.Borderline))
             .GroupBy(c => (c.Verdict.Version, c.BenchmarkId))
             .ToList();
         if (borderline.Count == 0)

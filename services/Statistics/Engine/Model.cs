@@ -138,6 +138,13 @@ public sealed record SeriesVerdict(
     /// distribution-free interval that wide (3 runs against 3: 0.90 at most).
     /// </summary>
     public double IntervalConfidence { get; init; } = 0.95;
+
+    /// <summary>
+    /// A monitor-level screen not yet confirmed (worse at the screening level with at least half the threshold, short of an
+    /// alert): the one kind of monitor verdict whose confirmation runs the Regression service asks for. Other inconclusive
+    /// monitor verdicts still state the runs that would settle them, for the reader, but are not re-run.
+    /// </summary>
+    public bool Borderline { get; init; }
 }
 
 /// <summary>

@@ -13,8 +13,9 @@ namespace BenchMesh.Statistics.Engine;
 /// worsening of at least the metric's practical threshold.</item>
 /// <item><b>Confirmation.</b> Screens that pass (or come close: p within the screen level, half the threshold) are
 /// re-run when an <see cref="IConfirmationSource"/> is given, the way the Regression service confirms: rounds of
-/// interleaved runs of the candidate and the version before it (A B A B), judged on those runs alone at the one-shot
-/// level, so neither a transient nor a batch offset between the original runs alerts. Without re-runs, a borderline
+/// interleaved runs of the candidate and the version before it (A B A B): an alert needs those runs alone to show the
+/// regression at the one-shot level, so neither a transient nor a batch offset between the original runs alerts, and the
+/// candidate's runs pooled with its re-runs to show it against the baseline at the monitor level. Without re-runs, a borderline
 /// version is pooled with the next one when that one is as bad.</item>
 /// <item><b>Change points.</b> E-divisive means with Student's t significance (Otava's algorithm, p 1e-4) over the
 /// per-version locations of the last 50 versions, single-version outliers replaced first (Hampel): a slow drift or a

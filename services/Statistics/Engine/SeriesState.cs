@@ -182,10 +182,18 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     /// <summary>
     /// Confirms a screen the way the Regression service does (docs/regression.md, "Confirmation in the service"): rounds
     /// of interleaved runs, the candidate and the version before it (A B A B, <see cref="RegressionEngineOptions.ConfirmationPairs"/>
-    /// pairs), judged on those runs alone — the history's runs left out, so an offset between the original runs cannot pass
-    /// as a regression — as a two-version comparison at the one-shot level: regressed when p ≤ the false-discovery rate (one
-    /// cell: BH is the raw p) and the worsening reaches the threshold. A round still inconclusive that more runs would settle
-    /// asks for another with those runs, all rounds pooled, up to <see cref="RegressionEngineOptions.MaxConfirmationRounds"/>.
+    /// pairs). A regression needs both:
+    /// <list type="bullet">
+    /// <item>the confirming runs alone — the history's runs left out, so an offset between the original runs cannot pass as a
+    /// regression — as a two-version comparison at the one-shot level: p ≤ the false-discovery rate (one cell: BH is the raw
+    /// p), the worsening at the threshold, the interval clear of 0;</item>
+    /// <item>the pooled evidence at the monitor level: the candidate's own runs and its re-runs (a batch per round) against
+    /// the history's baseline, p ≤ <see cref="RegressionEngineOptions.AlertLevel"/> with the threshold. The confirming
+    /// runs alone answer to one comparison's 5 %, too loose for a check repeated at every version of a history: every
+    /// screen would then become an alert one time in twenty, and a batch model's screens are frequent.</item>
+    /// </list>
+    /// A round still inconclusive that more runs would settle (or reproduced with the pooled evidence still short) asks for
+    /// another, all rounds pooled, up to <see cref="RegressionEngineOptions.MaxConfirmationRounds"/>.
     /// The first round asks for the runs that would settle the screen, or, when those are none or cannot be said, as many
     /// runs as the version has. Null when the source has no runs.
     /// </summary>
@@ -196,6 +204,10 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var needed = RunsToSettle(gate) is { } settle && settle > 0 ? settle : _observations[Current].RunCount;
         var candidate = new List<double>();
         var baseline = new List<double>();
+        // The pooled evidence: the candidate's own runs and its re-runs (each round a batch of its own: another moment)
+        // against the history's baseline, judged at the monitor's level.
+        var pooledCandidate = new Observations();
+        pooledCandidate.Merge(_observations[Current]);
         ConfirmationOutcome? outcome = null;
         for (var round = 1; round <= options.MaxConfirmationRounds; round++)
         {
@@ -214,9 +226,12 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             var baselineRuns = Observations.Of([new VersionSample(VersionName(Current - 1), baseline.ToArray())]);
             var comparison = Comparator.Compare(
                 Metric, candidateRuns, baselineRuns, options.FalseDiscoveryRate, options.Power, baselineRuns, itemsFixed: true, OneShotIntervalMisrate);
-            if (comparison.PWorse <= options.FalseDiscoveryRate && comparison.Worsening >= Metric.Threshold && RulesOutNoWorsening(comparison))
+            pooledCandidate.AddRuns(runs.Candidate.SelectMany(r => r));
+            var pooled = Compare(pooledCandidate, _baseline, _segment);
+            var reproduced = comparison.PWorse <= options.FalseDiscoveryRate && comparison.Worsening >= Metric.Threshold && RulesOutNoWorsening(comparison);
+            if (reproduced && pooled.PWorse <= options.AlertLevel && pooled.Worsening >= Metric.Threshold && RulesOutNoWorsening(pooled))
             {
-                return new ConfirmationOutcome(Engine.Verdict.Regressed, comparison, null);
+                return new ConfirmationOutcome(Engine.Verdict.Regressed, pooled, null);
             }
 
             if ((comparison.PBetter <= options.FalseDiscoveryRate && -comparison.Worsening >= Metric.Threshold && RulesOutNoImprovement(comparison))
@@ -225,7 +240,9 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 return new ConfirmationOutcome(Engine.Verdict.NoChange, comparison, null);
             }
 
-            var more = comparison.Floor > options.FalseDiscoveryRate
+            // Reproduced, but the pooled evidence is short of the monitor's level: another round adds to both.
+            var more = reproduced ? _observations[Current].RunCount
+                : comparison.Floor > options.FalseDiscoveryRate
                 ? RunsToReachFloor(comparison, options.FalseDiscoveryRate, options.FalseDiscoveryRate)
                 : RunsToSettle(comparison, options.FalseDiscoveryRate);
             outcome = new ConfirmationOutcome(Engine.Verdict.Inconclusive, comparison, more);
@@ -351,7 +368,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         return new SeriesVerdict(Series.Id, verdict, lastVersion, _alerts, comparison.Effect, comparison.PWorse, last.QValue,
             comparison.MinimumDetectableEffect, verdict == Engine.Verdict.Inconclusive ? last.AdditionalRunsNeeded : null, reason)
-        { DecisionLevel = last.Level, IntervalConfidence = 1 - comparison.EffectMisrate };
+        { DecisionLevel = last.Level, IntervalConfidence = 1 - comparison.EffectMisrate, Borderline = _pending == last.VersionIndex };
     }
 
     private static string Describe(AlertPath path) => path switch

@@ -238,6 +238,54 @@ public class RegressionEngineTests
     }
 
     [Fact]
+    public void A_screen_the_interleaved_runs_reproduce_but_the_pooled_evidence_does_not_reach_the_monitor_level_does_not_alert()
+    {
+        // Version 21 is 8 % slow: a screen the gate would raise, which re-runs confirm first. Its re-runs are at the
+        // history's level, while the baseline's interleaved re-runs came out 10 % fast. The confirming runs alone say
+        // "regressed" at the one-shot level (the former rule alerted here); the candidate's runs pooled — its own and its
+        // re-runs — against the history's baseline do not reach the monitor's 0.001, so nothing is raised.
+        var series = LatencySeries("screen", seed: 3, count: 21, runs: 10, v => v == 20 ? 108 : 100);
+        var reruns = new RerunSource(new Random(4), v => v == 20 ? 100 : 90);
+
+        var verdict = _engine.Analyze([series], reruns).Single();
+
+        Assert.NotEmpty(reruns.Rounds);
+        Assert.Empty(verdict.Alerts);
+        Assert.NotEqual(Verdict.Regressed, verdict.Verdict);
+    }
+
+    [Fact]
+    public void A_screen_confirmed_by_both_the_interleaved_runs_and_the_pooled_evidence_alerts_at_the_monitor_level()
+    {
+        // Version 21 is 8 % slow (a screen) and re-runs reproduce it against the version before it; pooled with its re-runs,
+        // the candidate is worse than the history's baseline at the monitor's level: a confirmed alert on version 21.
+        var series = LatencySeries("screen", seed: 3, count: 21, runs: 10, v => v == 20 ? 108 : 100);
+        var reruns = new RerunSource(new Random(4), v => v == 20 ? 108 : 100);
+
+        var verdict = _engine.Analyze([series], reruns).Single();
+
+        var alert = Assert.Single(verdict.Alerts);
+        Assert.Equal("21", alert.BlamedVersion);
+        Assert.Equal(DecisionLevel.Monitor, alert.DecisionLevel);
+        Assert.True(alert.PValue <= new RegressionEngineOptions().AlertLevel, $"pooled p = {alert.PValue}");
+    }
+
+    [Fact]
+    public void Only_a_borderline_screen_is_marked_for_confirmation_at_the_monitor_level()
+    {
+        // Without re-runs the 5 % screen waits (borderline, the service would re-run it); a version at the history's level
+        // may still state runs that would settle it, but it is no screen and is not marked.
+        var screen = _engine.Analyze([LatencySeries("screen", seed: 3, count: 21, runs: 10, v => v == 20 ? 105 : 100)]).Single();
+        var flat = _engine.Analyze([LatencySeries("flat", seed: 3, count: 21, runs: 10, _ => 100)]).Single();
+
+        Assert.Equal(Verdict.Inconclusive, screen.Verdict);
+        Assert.Equal(DecisionLevel.Monitor, screen.DecisionLevel);
+        Assert.True(screen.Borderline);
+        Assert.True(screen.AdditionalRunsNeeded > 0);
+        Assert.False(flat.Borderline);
+    }
+
+    [Fact]
     public void A_slow_drift_is_found_by_the_change_point_pass()
     {
         // +1 % a version for 40 versions: no single step clears the 3 % threshold, the level moves 40 %.
