@@ -99,13 +99,7 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
     private static void WriteExecution(NpgsqlBinaryImporter w, SyntheticExecution e)
     {
         w.StartRow();
-        w.Write(e.ExecutionId, NpgsqlDbType.Uuid);
-        w.Write(e.RunId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.AgentId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.Name, NpgsqlDbType.Varchar);
-        w.Write(e.Version, NpgsqlDbType.Varchar);
-        w.Write(e.Agent.WorkspaceId, NpgsqlDbType.Text);
-        w.Write(e.Benchmark.SuiteId, NpgsqlDbType.Uuid);
+        WriteIdentityColumns(w, e);
         w.Write(e.Benchmark.Category, NpgsqlDbType.Varchar);
         w.Write(e.Benchmark.BenchmarkId, NpgsqlDbType.Uuid);
         w.Write(e.Benchmark.Name, NpgsqlDbType.Varchar);
@@ -113,12 +107,7 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
         w.Write(e.StartedAt, NpgsqlDbType.TimestampTz);
         w.Write(e.ScoredAt, NpgsqlDbType.TimestampTz);
         w.Write(e.DurationMs, NpgsqlDbType.Bigint);
-        w.Write(e.Accuracy, NpgsqlDbType.Double);
-        w.Write(e.Speed, NpgsqlDbType.Double);
-        w.Write(e.Efficiency, NpgsqlDbType.Double);
-        w.Write(e.Cost, NpgsqlDbType.Double);
-        w.Write(e.Reliability, NpgsqlDbType.Double);
-        w.Write(e.Overall, NpgsqlDbType.Double);
+        WriteScoreColumns(w, e);
         w.Write(e.TokensUsed, NpgsqlDbType.Bigint);
         w.Write(e.Samples, NpgsqlDbType.Integer);
         w.Write(e.TotalCostUsd, NpgsqlDbType.Numeric);
@@ -151,25 +140,14 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
     private static void WriteScore(NpgsqlBinaryImporter w, SyntheticExecution e)
     {
         w.StartRow();
-        w.Write(e.ExecutionId, NpgsqlDbType.Uuid);
-        w.Write(e.RunId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.AgentId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.Name, NpgsqlDbType.Varchar);
-        w.Write(e.Version, NpgsqlDbType.Varchar);
-        w.Write(e.Agent.WorkspaceId, NpgsqlDbType.Varchar);
-        w.Write(e.Benchmark.SuiteId, NpgsqlDbType.Uuid);
+        WriteIdentityColumns(w, e);
         w.Write(e.Benchmark.Category, NpgsqlDbType.Varchar);
         w.Write(e.Benchmark.BenchmarkId, NpgsqlDbType.Uuid);
         w.Write(e.Benchmark.Name, NpgsqlDbType.Varchar);
         w.Write(e.Benchmark.Category, NpgsqlDbType.Varchar);
         w.Write(e.Status == "failed" ? "failed" : "completed", NpgsqlDbType.Varchar);
         w.Write(e.Status, NpgsqlDbType.Varchar);
-        w.Write(e.Accuracy, NpgsqlDbType.Double);
-        w.Write(e.Speed, NpgsqlDbType.Double);
-        w.Write(e.Efficiency, NpgsqlDbType.Double);
-        w.Write(e.Cost, NpgsqlDbType.Double);
-        w.Write(e.Reliability, NpgsqlDbType.Double);
-        w.Write(e.Overall, NpgsqlDbType.Double);
+        WriteScoreColumns(w, e);
         w.Write(e.Samples, NpgsqlDbType.Integer);
         w.Write(e.ErrorRate, NpgsqlDbType.Double);
         w.Write(e.MedianLatencyMs, NpgsqlDbType.Double);
@@ -194,13 +172,7 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
     private static void WriteResult(NpgsqlBinaryImporter w, SyntheticExecution e)
     {
         w.StartRow();
-        w.Write(e.ExecutionId, NpgsqlDbType.Uuid);
-        w.Write(e.RunId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.AgentId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.Name, NpgsqlDbType.Varchar);
-        w.Write(e.Version, NpgsqlDbType.Varchar);
-        w.Write(e.Agent.WorkspaceId, NpgsqlDbType.Varchar);
-        w.Write(e.Benchmark.SuiteId, NpgsqlDbType.Uuid);
+        WriteIdentityColumns(w, e);
         w.Write(e.Benchmark.BenchmarkId, NpgsqlDbType.Uuid);
         w.Write(e.Benchmark.Name, NpgsqlDbType.Varchar);
         w.Write(e.Status == "failed" ? "failed" : "completed", NpgsqlDbType.Varchar);
@@ -214,6 +186,36 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
         w.Write(e.ScoredAt, NpgsqlDbType.TimestampTz);
         w.Write(e.PerIterationJson, NpgsqlDbType.Jsonb);
         w.Write(e.ItemOutcomesJson, NpgsqlDbType.Jsonb);
+    }
+
+    /// <summary>
+    /// The columns every table starts with, in this order: execution_id (Scoring's <c>id</c>), run_id, agent_id,
+    /// agent_name, agent_version, workspace_id, suite_id.
+    /// </summary>
+    private static void WriteIdentityColumns(NpgsqlBinaryImporter w, SyntheticExecution e)
+    {
+        w.Write(e.ExecutionId, NpgsqlDbType.Uuid);
+        w.Write(e.RunId, NpgsqlDbType.Uuid);
+        w.Write(e.Agent.AgentId, NpgsqlDbType.Uuid);
+        w.Write(e.Agent.Name, NpgsqlDbType.Varchar);
+        w.Write(e.Version, NpgsqlDbType.Varchar);
+        // Varchar and text share their binary form, so one write fits Scoring's text column and the others' varchar.
+        w.Write(e.Agent.WorkspaceId, NpgsqlDbType.Varchar);
+        w.Write(e.Benchmark.SuiteId, NpgsqlDbType.Uuid);
+    }
+
+    /// <summary>
+    /// The six scores, in the order Scoring's and the leaderboard's tables hold them: accuracy_score, speed_score,
+    /// efficiency_score, cost_score, reliability_score, overall_score (Regression keeps only the accuracy).
+    /// </summary>
+    private static void WriteScoreColumns(NpgsqlBinaryImporter w, SyntheticExecution e)
+    {
+        w.Write(e.Accuracy, NpgsqlDbType.Double);
+        w.Write(e.Speed, NpgsqlDbType.Double);
+        w.Write(e.Efficiency, NpgsqlDbType.Double);
+        w.Write(e.Cost, NpgsqlDbType.Double);
+        w.Write(e.Reliability, NpgsqlDbType.Double);
+        w.Write(e.Overall, NpgsqlDbType.Double);
     }
 
     /// <summary>The raw samples of the newest executions: one per item and pass, with its verdict.</summary>
