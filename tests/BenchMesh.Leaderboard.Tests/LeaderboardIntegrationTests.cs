@@ -105,6 +105,56 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     }
 
     [Fact]
+    public async Task Rank_intervals_are_stored_once_per_refresh_and_the_boards_in_use_get_them_again_after_the_next()
+    {
+        var benchmark = Guid.NewGuid();
+        var agents = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        await PublishAndWaitAsync(agents.Select((a, i) => Scored(a, $"agent-{i}", benchmark, overall: 0.5 + 0.1 * i, speed: 0.5,
+            items: new Dictionary<string, int[]> { ["q1"] = [i, 2], ["q2"] = [1, 2], ["q3"] = [2 - i / 2, 2] })).ToArray());
+
+        // Each answer below has its own limit, so none is served from Redis: each reads the board from PostgreSQL.
+        var computed = Intervals(await GetStringAsync("/benchmarks/leaderboard?limit=5"));
+        var generation = await GenerationAsync();
+        var stored = await StoredAsync(generation);
+        Assert.Equal(computed, stored.ToDictionary(r => r.AgentId, r => (r.Low, r.High)));
+
+        // The next answer of the board reads the stored rows (a marked row shows through), whatever its metric.
+        await ExecuteAsync(db => db.RankIntervals.Where(r => r.AgentId == agents[0])
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Low, 99).SetProperty(r => r.High, 99)));
+        Assert.Equal((99, 99), Intervals(await GetStringAsync("/benchmarks/leaderboard?limit=6&metric=speed"))[agents[0]]);
+
+        // A new score refreshes the views: the board, asked under the previous refresh, gets intervals of the new one from
+        // the refresher, before any answer asks, and the previous refresh's rows go.
+        await PublishAndWaitAsync(Scored(agents[0], "agent-0", benchmark, overall: 0.9, speed: 0.5));
+        await Eventually.TrueAsync(async () => await GenerationAsync() > generation && (await StoredAsync(await GenerationAsync())).Count == 3
+            && (await StoredAsync(generation)).Count == 0, Timeout, "the board's intervals of the new refresh");
+        var after = Intervals(await GetStringAsync("/benchmarks/leaderboard?limit=7"));
+        Assert.NotEqual((99, 99), after[agents[0]]);
+        Assert.Equal(after, (await StoredAsync(await GenerationAsync())).ToDictionary(r => r.AgentId, r => (r.Low, r.High)));
+    }
+
+    private static Dictionary<Guid, (int Low, int High)> Intervals(string answer)
+    {
+        using var doc = JsonDocument.Parse(answer);
+        return doc.RootElement.GetProperty("entries").EnumerateArray().ToDictionary(
+            e => e.GetProperty("agent_id").GetGuid(),
+            e => (e.GetProperty("rank_interval").GetProperty("low").GetInt32(), e.GetProperty("rank_interval").GetProperty("high").GetInt32()));
+    }
+
+    private Task<long> GenerationAsync() => ExecuteAsync(db => db.ViewGenerations.Select(g => g.Generation).SingleAsync());
+
+    /// <summary>The stored intervals of the default board (every status, per agent, overall) of the caller's workspace.</summary>
+    private Task<List<StoredRankInterval>> StoredAsync(long generation) => ExecuteAsync(db => db.RankIntervals.AsNoTracking()
+        .Where(r => r.WorkspaceId == "default" && r.Statuses == "all" && !r.ByVersion && r.BenchmarkCategory == "overall" && r.Generation == generation)
+        .ToListAsync());
+
+    private async Task<T> ExecuteAsync<T>(Func<LeaderboardDbContext, Task<T>> query)
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<LeaderboardDbContext>());
+    }
+
+    [Fact]
     public async Task A_duplicate_ExecutionScored_changes_nothing()
     {
         var agent = Guid.NewGuid();

@@ -98,14 +98,9 @@ public static class LeaderboardApi
         }
 
         // The workspace's whole board: ranks and rank intervals are among all of its rows, whatever the limit.
+        // Their intervals are computed once per view refresh and stored (StoredRankIntervals).
         var byVersion = group == GroupByVersion;
-        var visible = db.VisibleAgents(caller);
-        var board = await db.Leaderboard
-            .Where(r => r.Statuses == statuses && r.ByVersion == byVersion && r.BenchmarkCategory == cat && visible.Contains(r.AgentId))
-            .AsNoTracking()
-            .ToListAsync(ct);
-        WorkspaceRanks.RankBoard(board);
-        var uncertainty = await RankUncertainty.ForBoardAsync(db, board, ct);
+        var (board, uncertainty) = await StoredRankIntervals.BoardAsync(db, new BoardKey(caller.WorkspaceId, statuses, byVersion, cat), ct);
 
         var metrics = canonicalMetric == BoardMetrics.All ? BoardMetrics.Scores : [canonicalMetric!];
         var entries = Enumerable.Range(0, board.Count)

@@ -11,6 +11,8 @@ public sealed class LeaderboardDbContext(DbContextOptions<LeaderboardDbContext> 
     public const string ScoresTable = "agent_benchmark_scores";
     public const string LeaderboardView = "benchmark_leaderboard";
     public const string ComparisonMatrixView = "agent_comparison_matrix";
+    public const string RankIntervalsTable = "rank_intervals";
+    public const string ViewGenerationsTable = "view_generations";
 
     /// <summary>Suites' limit on a workspace id (its <c>Limits.NameLength</c>).</summary>
     public const int WorkspaceIdLength = 200;
@@ -22,6 +24,12 @@ public sealed class LeaderboardDbContext(DbContextOptions<LeaderboardDbContext> 
 
     /// <summary>The §3.1 materialized view.</summary>
     public DbSet<ComparisonMatrixRow> ComparisonMatrix => Set<ComparisonMatrixRow>();
+
+    /// <summary>The boards' rank intervals, computed once per view refresh (Ranking/StoredRankIntervals).</summary>
+    public DbSet<StoredRankInterval> RankIntervals => Set<StoredRankInterval>();
+
+    /// <summary>The views' refresh number (one row).</summary>
+    public DbSet<ViewGeneration> ViewGenerations => Set<ViewGeneration>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -46,6 +54,31 @@ public sealed class LeaderboardDbContext(DbContextOptions<LeaderboardDbContext> 
             e.HasIndex(x => new { x.SuiteId, x.AgentId }).HasDatabaseName("ix_scores_suite_agent");
             // The agents a workspace sees (WorkspaceScope.VisibleAgents).
             e.HasIndex(x => new { x.WorkspaceId, x.AgentId }).HasDatabaseName("ix_scores_workspace_agent");
+            // The §5.1 view's 30-day window (a refresh reads the window, not the table).
+            e.HasIndex(x => x.ScoredAt).HasDatabaseName("ix_scores_scored_at");
+            // The §5.1 view's latest name of an agent: one backward probe per agent instead of sorting every execution.
+            e.HasIndex(x => new { x.AgentId, x.ScoredAt, x.ExecutionId }).IncludeProperties(x => x.AgentName)
+                .HasDatabaseName("ix_scores_agent_latest_name");
+        });
+
+        modelBuilder.Entity<StoredRankInterval>(e =>
+        {
+            e.ToTable(RankIntervalsTable);
+            // A board's rows of one refresh are read (and deleted) by this key's prefix.
+            e.HasKey(x => new { x.WorkspaceId, x.Statuses, x.ByVersion, x.BenchmarkCategory, x.Generation, x.AgentId, x.AgentVersion });
+            e.Property(x => x.WorkspaceId).HasMaxLength(WorkspaceIdLength);
+            e.Property(x => x.Statuses).HasMaxLength(20);
+            e.Property(x => x.BenchmarkCategory).HasMaxLength(100);
+            e.Property(x => x.AgentVersion).HasMaxLength(100);
+            e.HasIndex(x => x.Generation).HasDatabaseName("ix_rank_intervals_generation");
+        });
+
+        modelBuilder.Entity<ViewGeneration>(e =>
+        {
+            e.ToTable(ViewGenerationsTable);
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasData(new ViewGeneration { Id = ViewGeneration.SingleId, Generation = 0 });
         });
 
         // Views are not created by EF (ToView): their SQL is in the migration.

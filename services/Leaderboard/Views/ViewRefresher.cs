@@ -1,5 +1,6 @@
 using BenchMesh.Leaderboard.Caching;
 using BenchMesh.Leaderboard.Data;
+using BenchMesh.Leaderboard.Ranking;
 using BenchMesh.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -85,16 +86,22 @@ public sealed class ViewRefresher(
             var db = scope.ServiceProvider.GetRequiredService<LeaderboardDbContext>();
             // One snapshot for both views (so they always show the same executions), under the execution strategy:
             // with retry on failure a transaction must be its unit (PersistenceExtensions.InTransactionAsync).
-            await db.InTransactionAsync(System.Data.IsolationLevel.RepeatableRead, async token =>
+            // The refresh number moves in the same transaction, so stored rank intervals match the views they came from.
+            var generation = await db.InTransactionAsync(System.Data.IsolationLevel.RepeatableRead, async token =>
             {
                 await db.Database.ExecuteSqlRawAsync(
                     $"REFRESH MATERIALIZED VIEW CONCURRENTLY {LeaderboardDbContext.Schema}.{LeaderboardDbContext.ComparisonMatrixView}", token);
                 await db.Database.ExecuteSqlRawAsync(
                     $"REFRESH MATERIALIZED VIEW CONCURRENTLY {LeaderboardDbContext.Schema}.{LeaderboardDbContext.LeaderboardView}", token);
-                return true;
+                var single = db.ViewGenerations.Where(g => g.Id == ViewGeneration.SingleId);
+                await single.ExecuteUpdateAsync(s => s.SetProperty(g => g.Generation, g => g.Generation + 1), token);
+                return await single.Select(g => g.Generation).SingleAsync(token);
             }, ct);
-        }
 
-        await cache.InvalidateAsync();
+            // Invalidated first (answers are current at once: one that comes before the intervals below computes its own),
+            // then the boards in use get their intervals of this refresh.
+            await cache.InvalidateAsync();
+            await StoredRankIntervals.RecomputeAskedAsync(db, generation, ct);
+        }
     }
 }

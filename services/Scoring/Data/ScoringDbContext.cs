@@ -40,6 +40,9 @@ public sealed class ScoringDbContext(DbContextOptions<ScoringDbContext> options)
             e.Property(x => x.WorkerId).HasMaxLength(200);
             e.HasIndex(x => new { x.AgentId, x.CreatedAt }).HasDatabaseName("idx_benchmark_exec_agent");
             e.HasIndex(x => new { x.SuiteId, x.BenchmarkId }).HasDatabaseName("idx_benchmark_exec_suite");
+            // The percentile rank's peers (a suite benchmark's executions of the last 30 days): an index-only range scan.
+            e.HasIndex(x => new { x.SuiteId, x.BenchmarkId, x.CreatedAt }).IncludeProperties(x => x.OverallScore)
+                .HasDatabaseName("ix_benchmark_executions_percentile_peers");
             e.HasIndex(x => new { x.AccuracyScore, x.SpeedScore }).HasDatabaseName("idx_benchmark_exec_scores");
             e.HasIndex(x => x.RunId).HasDatabaseName("ix_benchmark_executions_run");
         });

@@ -82,6 +82,8 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
         var refresh = Stopwatch.StartNew();
         await ExecuteAsync(leaderboard, "REFRESH MATERIALIZED VIEW leaderboard.agent_comparison_matrix", ct);
         await ExecuteAsync(leaderboard, "REFRESH MATERIALIZED VIEW leaderboard.benchmark_leaderboard", ct);
+        // A new refresh number, as the service's refresh sets one: rank intervals stored before the fill are not the views'.
+        await ExecuteAsync(leaderboard, "UPDATE leaderboard.view_generations SET generation = generation + 1", ct);
         log.WriteLine($"  materialized views refreshed in {refresh.Elapsed.TotalSeconds:0} s");
         await Task.WhenAll(ExecuteAsync(scoring, "ANALYZE", ct), ExecuteAsync(leaderboard, "ANALYZE", ct), ExecuteAsync(regression, "ANALYZE", ct));
         log.WriteLine($"  filled in {total.Elapsed.TotalSeconds:0} s");
@@ -99,13 +101,7 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
     private static void WriteExecution(NpgsqlBinaryImporter w, SyntheticExecution e)
     {
         w.StartRow();
-        w.Write(e.ExecutionId, NpgsqlDbType.Uuid);
-        w.Write(e.RunId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.AgentId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.Name, NpgsqlDbType.Varchar);
-        w.Write(e.Version, NpgsqlDbType.Varchar);
-        w.Write(e.Agent.WorkspaceId, NpgsqlDbType.Text);
-        w.Write(e.Benchmark.SuiteId, NpgsqlDbType.Uuid);
+        WriteIdentityColumns(w, e);
         w.Write(e.Benchmark.Category, NpgsqlDbType.Varchar);
         w.Write(e.Benchmark.BenchmarkId, NpgsqlDbType.Uuid);
         w.Write(e.Benchmark.Name, NpgsqlDbType.Varchar);
@@ -113,12 +109,7 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
         w.Write(e.StartedAt, NpgsqlDbType.TimestampTz);
         w.Write(e.ScoredAt, NpgsqlDbType.TimestampTz);
         w.Write(e.DurationMs, NpgsqlDbType.Bigint);
-        w.Write(e.Accuracy, NpgsqlDbType.Double);
-        w.Write(e.Speed, NpgsqlDbType.Double);
-        w.Write(e.Efficiency, NpgsqlDbType.Double);
-        w.Write(e.Cost, NpgsqlDbType.Double);
-        w.Write(e.Reliability, NpgsqlDbType.Double);
-        w.Write(e.Overall, NpgsqlDbType.Double);
+        WriteScoreColumns(w, e);
         w.Write(e.TokensUsed, NpgsqlDbType.Bigint);
         w.Write(e.Samples, NpgsqlDbType.Integer);
         w.Write(e.TotalCostUsd, NpgsqlDbType.Numeric);
@@ -151,25 +142,14 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
     private static void WriteScore(NpgsqlBinaryImporter w, SyntheticExecution e)
     {
         w.StartRow();
-        w.Write(e.ExecutionId, NpgsqlDbType.Uuid);
-        w.Write(e.RunId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.AgentId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.Name, NpgsqlDbType.Varchar);
-        w.Write(e.Version, NpgsqlDbType.Varchar);
-        w.Write(e.Agent.WorkspaceId, NpgsqlDbType.Varchar);
-        w.Write(e.Benchmark.SuiteId, NpgsqlDbType.Uuid);
+        WriteIdentityColumns(w, e);
         w.Write(e.Benchmark.Category, NpgsqlDbType.Varchar);
         w.Write(e.Benchmark.BenchmarkId, NpgsqlDbType.Uuid);
         w.Write(e.Benchmark.Name, NpgsqlDbType.Varchar);
         w.Write(e.Benchmark.Category, NpgsqlDbType.Varchar);
         w.Write(e.Status == "failed" ? "failed" : "completed", NpgsqlDbType.Varchar);
         w.Write(e.Status, NpgsqlDbType.Varchar);
-        w.Write(e.Accuracy, NpgsqlDbType.Double);
-        w.Write(e.Speed, NpgsqlDbType.Double);
-        w.Write(e.Efficiency, NpgsqlDbType.Double);
-        w.Write(e.Cost, NpgsqlDbType.Double);
-        w.Write(e.Reliability, NpgsqlDbType.Double);
-        w.Write(e.Overall, NpgsqlDbType.Double);
+        WriteScoreColumns(w, e);
         w.Write(e.Samples, NpgsqlDbType.Integer);
         w.Write(e.ErrorRate, NpgsqlDbType.Double);
         w.Write(e.MedianLatencyMs, NpgsqlDbType.Double);
@@ -194,13 +174,7 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
     private static void WriteResult(NpgsqlBinaryImporter w, SyntheticExecution e)
     {
         w.StartRow();
-        w.Write(e.ExecutionId, NpgsqlDbType.Uuid);
-        w.Write(e.RunId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.AgentId, NpgsqlDbType.Uuid);
-        w.Write(e.Agent.Name, NpgsqlDbType.Varchar);
-        w.Write(e.Version, NpgsqlDbType.Varchar);
-        w.Write(e.Agent.WorkspaceId, NpgsqlDbType.Varchar);
-        w.Write(e.Benchmark.SuiteId, NpgsqlDbType.Uuid);
+        WriteIdentityColumns(w, e);
         w.Write(e.Benchmark.BenchmarkId, NpgsqlDbType.Uuid);
         w.Write(e.Benchmark.Name, NpgsqlDbType.Varchar);
         w.Write(e.Status == "failed" ? "failed" : "completed", NpgsqlDbType.Varchar);
@@ -214,6 +188,36 @@ public sealed class Filler(World world, Databases databases, TextWriter log)
         w.Write(e.ScoredAt, NpgsqlDbType.TimestampTz);
         w.Write(e.PerIterationJson, NpgsqlDbType.Jsonb);
         w.Write(e.ItemOutcomesJson, NpgsqlDbType.Jsonb);
+    }
+
+    /// <summary>
+    /// The columns every table starts with, in this order: execution_id (Scoring's <c>id</c>), run_id, agent_id,
+    /// agent_name, agent_version, workspace_id, suite_id.
+    /// </summary>
+    private static void WriteIdentityColumns(NpgsqlBinaryImporter w, SyntheticExecution e)
+    {
+        w.Write(e.ExecutionId, NpgsqlDbType.Uuid);
+        w.Write(e.RunId, NpgsqlDbType.Uuid);
+        w.Write(e.Agent.AgentId, NpgsqlDbType.Uuid);
+        w.Write(e.Agent.Name, NpgsqlDbType.Varchar);
+        w.Write(e.Version, NpgsqlDbType.Varchar);
+        // Varchar and text share their binary form, so one write fits Scoring's text column and the others' varchar.
+        w.Write(e.Agent.WorkspaceId, NpgsqlDbType.Varchar);
+        w.Write(e.Benchmark.SuiteId, NpgsqlDbType.Uuid);
+    }
+
+    /// <summary>
+    /// The six scores, in the order Scoring's and the leaderboard's tables hold them: accuracy_score, speed_score,
+    /// efficiency_score, cost_score, reliability_score, overall_score (Regression keeps only the accuracy).
+    /// </summary>
+    private static void WriteScoreColumns(NpgsqlBinaryImporter w, SyntheticExecution e)
+    {
+        w.Write(e.Accuracy, NpgsqlDbType.Double);
+        w.Write(e.Speed, NpgsqlDbType.Double);
+        w.Write(e.Efficiency, NpgsqlDbType.Double);
+        w.Write(e.Cost, NpgsqlDbType.Double);
+        w.Write(e.Reliability, NpgsqlDbType.Double);
+        w.Write(e.Overall, NpgsqlDbType.Double);
     }
 
     /// <summary>The raw samples of the newest executions: one per item and pass, with its verdict.</summary>

@@ -172,11 +172,19 @@ namespace BenchMesh.Leaderboard.Data.Migrations
 
                     b.HasKey("ExecutionId");
 
+                    b.HasIndex("ScoredAt")
+                        .HasDatabaseName("ix_scores_scored_at");
+
                     b.HasIndex("SuiteId", "AgentId")
                         .HasDatabaseName("ix_scores_suite_agent");
 
                     b.HasIndex("WorkspaceId", "AgentId")
                         .HasDatabaseName("ix_scores_workspace_agent");
+
+                    b.HasIndex("AgentId", "ScoredAt", "ExecutionId")
+                        .HasDatabaseName("ix_scores_agent_latest_name");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("AgentId", "ScoredAt", "ExecutionId"), new[] { "AgentName" });
 
                     b.HasIndex("AgentId", "AgentVersion", "BenchmarkId", "ScoredAt")
                         .HasDatabaseName("ix_scores_latest");
@@ -354,6 +362,82 @@ namespace BenchMesh.Leaderboard.Data.Migrations
                     b.ToTable((string)null);
 
                     b.ToView("benchmark_leaderboard", "leaderboard");
+                });
+
+            modelBuilder.Entity("BenchMesh.Leaderboard.Data.StoredRankInterval", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<string>("Statuses")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("statuses");
+
+                    b.Property<bool>("ByVersion")
+                        .HasColumnType("boolean")
+                        .HasColumnName("by_version");
+
+                    b.Property<string>("BenchmarkCategory")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("benchmark_category");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("AgentVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("agent_version");
+
+                    b.Property<int>("High")
+                        .HasColumnType("integer")
+                        .HasColumnName("high");
+
+                    b.Property<int>("Low")
+                        .HasColumnType("integer")
+                        .HasColumnName("low");
+
+                    b.Property<bool>("TiedWithLeader")
+                        .HasColumnType("boolean")
+                        .HasColumnName("tied_with_leader");
+
+                    b.HasKey("WorkspaceId", "Statuses", "ByVersion", "BenchmarkCategory", "Generation", "AgentId", "AgentVersion");
+
+                    b.HasIndex("Generation")
+                        .HasDatabaseName("ix_rank_intervals_generation");
+
+                    b.ToTable("rank_intervals", "leaderboard");
+                });
+
+            modelBuilder.Entity("BenchMesh.Leaderboard.Data.ViewGeneration", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("view_generations", "leaderboard");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Generation = 0L
+                        });
                 });
 #pragma warning restore 612, 618
         }

@@ -355,6 +355,11 @@ namespace BenchMesh.Scoring.Data.Migrations
                     b.HasIndex("SuiteId", "BenchmarkId")
                         .HasDatabaseName("idx_benchmark_exec_suite");
 
+                    b.HasIndex("SuiteId", "BenchmarkId", "CreatedAt")
+                        .HasDatabaseName("ix_benchmark_executions_percentile_peers");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SuiteId", "BenchmarkId", "CreatedAt"), new[] { "OverallScore" });
+
                     b.ToTable("benchmark_executions", "scoring");
                 });
 
