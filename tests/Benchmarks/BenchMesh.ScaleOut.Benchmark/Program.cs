@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using BenchMesh.FaultInjection;
@@ -8,11 +7,17 @@ using BenchMesh.ScaleOut.Benchmark;
 // A private PostgreSQL, RabbitMQ and Redis, Suites + one Scoring + N Runner processes from their Release build output
 // (the fault-injection program's ServiceFleet), a Python agent answering after 200 ms, one suite of 6 benchmarks
 // (each worker executes Runner:Worker:ConcurrentBenchmarks = 2 at once, so 3 workers have work for one wave). Each round
-// runs the same run on 1 worker (the others stopped) and on N; the goal compares the runs' wall times, from POST to
-// "completed" (every benchmark executed, stored and scored). Prints one GOAL line; stops everything it started by PID.
+// runs the same run on N warm workers, then on 1 (the others stopped); the goal compares the runs' wall times, from POST
+// to "completed" (every benchmark executed, stored and scored). Prints one GOAL line; stops everything it started by PID.
 //   tests/Benchmarks/scaleout-benchmark.sh [--replicas 3] [--benchmarks 6] [--items 20] [--rounds 1] ...
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (!OperatingSystem.IsLinux())
+{
+    Console.Error.WriteLine("Linux only: the program reads /proc and starts processes through util-linux setsid.");
+    return 2;
+}
 
 if (args is ["--help"] or ["-h"])
 {
@@ -68,14 +73,27 @@ try
         var measure = new ScaleOutRun(api, agent, http);
 
         // Warm-up: one call per benchmark on every worker (JIT, connections, queues), not measured.
-        var warm = await measure.RunAsync(await api.CreateSuiteAsync(options.Benchmarks, 1, cancel.Token), "warm-up", 0, 1, cancel.Token);
+        var warmSuite = await api.CreateSuiteAsync(options.Benchmarks, 1, cancel.Token);
+        var warm = await measure.RunAsync(warmSuite, "warm-up-1", 0, 1, cancel.Token);
         Console.WriteLine($"  warm-up on {options.Replicas} workers: {warm.Status} in {warm.Wall.TotalSeconds:0.0} s");
 
         var suite = await api.CreateSuiteAsync(options.Benchmarks, options.Items, cancel.Token);
         var results = new List<(ScaleOutResult One, ScaleOutResult Many)>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            // One worker: the others stopped (SIGTERM; their queued benchmarks stay on the broker), then started again.
+            // N workers first, every one of them warm: the workers stopped in the previous round start again and take a
+            // warm-up run before the measured one (a restarted worker's first benchmark pays JIT and connection set-up,
+            // seconds on a loaded machine, which the single warm worker would not).
+            if (round > 1)
+            {
+                await fleet.EnsureHealthyAsync(http, cancel.Token);
+                await measure.RunAsync(warmSuite, $"warm-up-{round}", 0, 1, cancel.Token);
+            }
+
+            var many = await measure.RunAsync(suite, $"many-{round}", options.Warmups, options.Iterations, cancel.Token);
+            Console.WriteLine($"  round {round}, {options.Replicas} workers: {many.Describe(options.CallsPerRun)}   load {LoadAverage(1)}");
+
+            // Then one worker: the others stopped (SIGTERM, idle by now).
             foreach (var runner in fleet.Runners.Skip(1))
             {
                 await runner.StopAsync(TimeSpan.FromSeconds(15));
@@ -83,9 +101,6 @@ try
 
             var one = await measure.RunAsync(suite, $"one-{round}", options.Warmups, options.Iterations, cancel.Token);
             Console.WriteLine($"  round {round}, 1 worker:  {one.Describe(options.CallsPerRun)}   load {LoadAverage(1)}");
-            await fleet.EnsureHealthyAsync(http, cancel.Token);
-            var many = await measure.RunAsync(suite, $"many-{round}", options.Warmups, options.Iterations, cancel.Token);
-            Console.WriteLine($"  round {round}, {options.Replicas} workers: {many.Describe(options.CallsPerRun)}   load {LoadAverage(1)}");
             results.Add((one, many));
             if (!one.Complete(options.CallsPerRun) || !many.Complete(options.CallsPerRun))
             {
