@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using BenchMesh.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BenchMesh.Cli.Tests;
 
@@ -16,42 +13,47 @@ namespace BenchMesh.Cli.Tests;
 /// </summary>
 public sealed class FakeGateway : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer? _server;
 
-    private FakeGateway(WebApplication app) => _app = app;
+    private FakeGateway()
+    {
+    }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    public string Url { get; private set; } = "";
+    public string Url => _server?.Address ?? "";
 
     public static async Task<FakeGateway> StartAsync(Action<WebApplication> map)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        var app = builder.Build();
-        var gateway = new FakeGateway(app);
-        app.Use(async (context, next) =>
-        {
-            context.Request.EnableBuffering();
-            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-            context.Request.Body.Position = 0;
-            gateway.Requests.Enqueue(new RecordedRequest(
-                context.Request.Method, context.Request.Path + context.Request.QueryString, body, context.Request.Headers.Authorization.ToString()));
-            await next(context);
-        });
-        map(app);
-        await app.StartAsync();
-        gateway.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var gateway = new FakeGateway();
+        gateway._server = await LoopbackServer.StartAsync(
+            app =>
+            {
+                app.Use(async (context, next) =>
+                {
+                    context.Request.EnableBuffering();
+                    var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+                    context.Request.Body.Position = 0;
+                    gateway.Requests.Enqueue(new RecordedRequest(
+                        context.Request.Method, context.Request.Path + context.Request.QueryString, body, context.Request.Headers.Authorization.ToString()));
+                    await next(context);
+                });
+                map(app);
+            },
+            builder =>
+            {
+                builder.Services.AddProblemDetails();
+                builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+            });
         return gateway;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }
 

@@ -104,6 +104,8 @@ public sealed class StressCommandTests : IAsyncLifetime
     [InlineData("'grpc' not recognized", "--rate", "10", "--protocol", "grpc")]
     [InlineData("only the arrival-rate executors", "--executor", "constant-concurrency", "--threshold", "achieved_rate>=0.9*target")]
     [InlineData("'tcp' not recognized", "--rate", "10", "--transport", "tcp")]
+    [InlineData("--rate: 'abc' is not a number", "--rate", "abc")]
+    [InlineData("--max-rate: 'lots' is not a number", "--rate", "10", "--breaking-point", "--max-rate", "lots")]
     public async Task Bad_command_lines_are_usage_errors_with_a_clear_message(string expected, params string[] options)
     {
         var result = await CliHarness.RunAsync(["stress", "--url", Url(), .. options]);

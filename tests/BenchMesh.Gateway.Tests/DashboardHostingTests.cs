@@ -23,7 +23,7 @@ public sealed class DashboardHostingTests(Infrastructure infrastructure) : IAsyn
     private const string ScriptPath = "/assets/index-B3x9kQ1a.js";
 
     private readonly string _dist = Path.Combine(Path.GetTempPath(), $"bm-dashboard-{Guid.NewGuid():N}");
-    private StandInService _service = null!;
+    private StandInServices _service = null!;
 
     public async Task InitializeAsync()
     {
@@ -36,7 +36,7 @@ public sealed class DashboardHostingTests(Infrastructure infrastructure) : IAsyn
         await File.WriteAllTextAsync(Path.Combine(_dist, "assets", "logo-C4y2.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         await File.WriteAllTextAsync(Path.Combine(_dist, "favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
 
-        _service = await StandInService.StartAsync(service =>
+        _service = await StandInServices.OneForAllAsync(service =>
             service.Run(context => context.Response.WriteAsJsonAsync(new { received = context.Request.Path.Value })));
     }
 

@@ -14,13 +14,13 @@ namespace BenchMesh.Gateway.Tests;
 /// </summary>
 public sealed class ETagTests(Infrastructure infrastructure) : IAsyncLifetime, IClassFixture<Infrastructure>
 {
-    private StandInService _service = null!;
+    private StandInServices _service = null!;
     private GatewayApp _gateway = null!;
     private volatile string _leaderboard = """{"rankings":[{"agent_name":"a","score":0.9}]}""";
 
     public async Task InitializeAsync()
     {
-        _service = await StandInService.StartAsync(service =>
+        _service = await StandInServices.OneForAllAsync(service =>
         {
             service.MapGet("/benchmarks/leaderboard", () => Results.Text(_leaderboard, "application/json"));
             service.MapGet("/agents", () => Results.Text("not json", "text/plain"));

@@ -123,10 +123,10 @@ public sealed class LeaderboardWorkspaceTests(Infrastructure infra) : IClassFixt
         Assert.All(agents, x => Assert.Equal(1, Rank(x, "accuracy")));
 
         using var client = Client(TeamA);
-        await AssertSameNotFoundAsync(
+        await NotFoundProblems.AssertSameAsync(
             await client.GetAsync($"/benchmarks/comparison-matrix?agent_ids={a1},{b1}"), b1,
             await client.GetAsync($"/benchmarks/comparison-matrix?agent_ids={a1},{unknown}"), unknown);
-        await AssertSameNotFoundAsync(
+        await NotFoundProblems.AssertSameAsync(
             await client.PostAsJsonAsync("/benchmarks/compare", new { agent_ids = new[] { a1.ToString(), b1.ToString() }, suite_id = _suite }), b1,
             await client.PostAsJsonAsync("/benchmarks/compare", new { agent_ids = new[] { a1.ToString(), unknown.ToString() }, suite_id = _suite }), unknown);
         using var own = await client.PostAsJsonAsync("/benchmarks/compare", new { agent_ids = new[] { a1.ToString(), a2.ToString() }, suite_id = _suite });
@@ -198,23 +198,6 @@ public sealed class LeaderboardWorkspaceTests(Infrastructure infra) : IClassFixt
             return await db.Scores.CountAsync(s => ids.Contains(s.ExecutionId)) == ids.Count;
         }, Timeout, "the scores to be projected");
         await ViewSync.WaitForViewsAsync(_factory.Services, messages);
-    }
-
-    /// <summary>The 404 for another workspace's agent has the body of the 404 for an unknown one, the id and trace id aside.</summary>
-    private static async Task AssertSameNotFoundAsync(HttpResponseMessage hidden, Guid hiddenId, HttpResponseMessage unknown, Guid unknownId)
-    {
-        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        var expected = (await unknown.Content.ReadAsStringAsync()).Replace(unknownId.ToString(), hiddenId.ToString(), StringComparison.Ordinal);
-        Assert.Equal(WithoutTraceId(expected), WithoutTraceId(await hidden.Content.ReadAsStringAsync()));
-    }
-
-    private static string WithoutTraceId(string problem)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(problem)!.AsObject();
-        node.Remove("traceId");
-        node.Remove("trace_id");
-        return node.ToJsonString();
     }
 
     private ExecutionScored Scored(string workspace, Guid agent, string name, double accuracy, double speed) => new()

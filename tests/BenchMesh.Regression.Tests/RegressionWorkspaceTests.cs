@@ -74,8 +74,8 @@ public sealed class RegressionWorkspaceTests(RegressionServiceFixture service) :
 
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Equal(HttpStatusCode.OK, registeredFromB.StatusCode); // registered, nothing scored yet: an empty report
-        await AssertSameNotFoundAsync(fromB, agentA, unknownFromB, unknown);
-        await AssertSameNotFoundAsync(registeredFromA, registeredB, unknownFromB, unknown);
+        await NotFoundProblems.AssertSameAsync(fromB, agentA, unknownFromB, unknown);
+        await NotFoundProblems.AssertSameAsync(registeredFromA, registeredB, unknownFromB, unknown);
     }
 
     [Fact]
@@ -226,22 +226,5 @@ public sealed class RegressionWorkspaceTests(RegressionServiceFixture service) :
         while (cursor is not null);
 
         return pages;
-    }
-
-    /// <summary>The 404 for another workspace's id has the body of the 404 for an unknown id, the id and trace id aside.</summary>
-    private static async Task AssertSameNotFoundAsync(HttpResponseMessage hidden, Guid hiddenId, HttpResponseMessage unknown, Guid unknownId)
-    {
-        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        var expected = (await unknown.Content.ReadAsStringAsync()).Replace(unknownId.ToString(), hiddenId.ToString(), StringComparison.Ordinal);
-        Assert.Equal(WithoutTraceId(expected), WithoutTraceId(await hidden.Content.ReadAsStringAsync()));
-    }
-
-    private static string WithoutTraceId(string problem)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(problem)!.AsObject();
-        node.Remove("traceId");
-        node.Remove("trace_id");
-        return node.ToJsonString();
     }
 }

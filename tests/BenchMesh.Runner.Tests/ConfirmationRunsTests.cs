@@ -44,10 +44,7 @@ public sealed class ConfirmationRunsTests(Infrastructure infrastructure) : IClas
             RequestedAt = DateTimeOffset.UtcNow,
         };
 
-        await bus.PublishAsync(request);
-        await Eventually.TrueAsync(() => Task.FromResult(bus.Executed.Any(e => e.RunId == request.RequestId)), Wait, "the confirmation run to execute");
-        // The same request again (a re-delivery, or a second judgement) starts nothing more.
-        await bus.PublishAsync(request);
+        await RequestTwiceAsync(host, bus, request, () => bus.Executed.Any(e => e.RunId == request.RequestId), "the confirmation run to execute");
 
         var executed = Assert.Single(bus.Executed, e => e.RunId == request.RequestId);
         Assert.Equal("text", executed.Benchmark.Name);
@@ -57,7 +54,6 @@ public sealed class ConfirmationRunsTests(Infrastructure infrastructure) : IClas
         var run = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, run.GetProperty("progress").GetProperty("total_benchmarks").GetInt32());
         Assert.Equal(7, run.GetProperty("configuration").GetProperty("iterations").GetInt32());
-        await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(1, await host.CountAsync("runs"));
     }
 
@@ -91,9 +87,7 @@ public sealed class ConfirmationRunsTests(Infrastructure infrastructure) : IClas
         };
         var steps = Enumerable.Range(0, 2 * request.Pairs).Select(s => ConfirmationRunsRequested.StepRunId(request.RequestId, s)).ToList();
 
-        await bus.PublishAsync(request);
-        await Eventually.TrueAsync(() => Task.FromResult(bus.Completed.Count(c => steps.Contains(c.RunId)) == steps.Count), Wait, "the four confirmation runs to complete");
-        await bus.PublishAsync(request); // a re-delivery starts nothing more
+        await RequestTwiceAsync(host, bus, request, () => bus.Completed.Count(c => steps.Contains(c.RunId)) == steps.Count, "the four confirmation runs to complete");
 
         // In the order they were executed: candidate, baseline, candidate, baseline, each its own run, on the same items in the same order.
         var executed = bus.Executed.Where(e => steps.Contains(e.RunId)).ToList();
@@ -118,5 +112,19 @@ public sealed class ConfirmationRunsTests(Infrastructure infrastructure) : IClas
         }
 
         Assert.Equal(steps.Count, await host.CountAsync("runs"));
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="request"/>, waits until <paramref name="handled"/> holds, then publishes it again (a
+    /// re-delivery, or a second judgement, which must start nothing more) and waits until the Runner has consumed that
+    /// copy too: what the test asserts afterwards is final, with no sleep.
+    /// </summary>
+    private static async Task RequestTwiceAsync(RunnerHost host, BusObserver bus, ConfirmationRunsRequested request, Func<bool> handled, string what)
+    {
+        await bus.PublishAsync(request);
+        await Eventually.TrueAsync(() => Task.FromResult(handled()), Wait, what);
+        await bus.PublishAsync(request);
+        await Eventually.TrueAsync(
+            () => Task.FromResult(host.Consumed.Count<ConfirmationRunsRequested>(r => r.RequestId == request.RequestId) >= 2), Wait, "the request again to be consumed");
     }
 }

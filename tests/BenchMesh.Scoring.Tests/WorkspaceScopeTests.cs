@@ -58,13 +58,13 @@ public sealed class WorkspaceScopeTests(Infrastructure infra) : IClassFixture<In
         {
             Assert.Equal(HttpStatusCode.OK, (await _teamA.GetAsync(string.Format(path, agentA))).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await _teamB.GetAsync(string.Format(path, agentB))).StatusCode);
-            await AssertSameNotFoundAsync(
+            await NotFoundProblems.AssertSameAsync(
                 await _teamA.GetAsync(string.Format(path, agentB)), agentB,
                 await _teamA.GetAsync(string.Format(path, unknownAgent)), unknownAgent);
         }
 
         Assert.Equal(HttpStatusCode.OK, (await _teamA.GetAsync($"/benchmarks/executions/{executionA}/profile")).StatusCode);
-        await AssertSameNotFoundAsync(
+        await NotFoundProblems.AssertSameAsync(
             await _teamA.GetAsync($"/benchmarks/executions/{executionB}/profile"), executionB,
             await _teamA.GetAsync($"/benchmarks/executions/{unknownExecution}/profile"), unknownExecution);
     }
@@ -82,7 +82,7 @@ public sealed class WorkspaceScopeTests(Infrastructure infra) : IClassFixture<In
 
         Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
         Assert.Equal(0, (await JsonAsync(mine)).RootElement.GetProperty("results").GetArrayLength());
-        await AssertSameNotFoundAsync(other, theirs, unknown, unknownId);
+        await NotFoundProblems.AssertSameAsync(other, theirs, unknown, unknownId);
     }
 
     [Fact]
@@ -129,28 +129,6 @@ public sealed class WorkspaceScopeTests(Infrastructure infra) : IClassFixture<In
     {
         Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync("/alive")).StatusCode);
-    }
-
-    /// <summary>
-    /// The 404 for another workspace's id has the body of the 404 for an unknown id, the id aside (and the trace id, which
-    /// differs between any two requests).
-    /// </summary>
-    private static async Task AssertSameNotFoundAsync(HttpResponseMessage hidden, Guid hiddenId, HttpResponseMessage unknown, Guid unknownId)
-    {
-        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal(unknown.Content.Headers.ContentType?.MediaType, hidden.Content.Headers.ContentType?.MediaType);
-        var unknownText = (await unknown.Content.ReadAsStringAsync()).Replace(unknownId.ToString(), hiddenId.ToString(), StringComparison.Ordinal);
-
-        Assert.Equal(WithoutTraceId(unknownText), WithoutTraceId(await hidden.Content.ReadAsStringAsync()));
-    }
-
-    private static string WithoutTraceId(string problem)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(problem)!.AsObject();
-        node.Remove("traceId");
-        node.Remove("trace_id");
-        return node.ToJsonString();
     }
 
     private static List<Guid> AgentsOf(JsonDocument frontier) =>

@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using BenchMesh.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BenchMesh.Stress.Tests;
 
@@ -21,25 +17,19 @@ namespace BenchMesh.Stress.Tests;
 public sealed class TestAgentServer : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, int> _counts = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
 
-    public string Address { get; private set; } = "";
+    public string Address => _server?.Address ?? "";
     public ConcurrentQueue<(string Path, string? Authorization, JsonElement Body)> Received { get; } = new();
 
     public int CountFor(string pathAndQuery) => _counts.GetValueOrDefault(pathAndQuery);
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync(app =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapPost("/json", context => AnswerAsync(context, """{"output":"5","usage":{"input_tokens":12,"output_tokens":1}}"""));
-        _app.MapPost("/openai/v1/chat/completions", context => AnswerAsync(context,
+        app.MapPost("/json", context => AnswerAsync(context, """{"output":"5","usage":{"input_tokens":12,"output_tokens":1}}"""));
+        app.MapPost("/openai/v1/chat/completions", context => AnswerAsync(context,
             """{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"5"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":1}}"""));
-        await _app.StartAsync();
-        Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-    }
+    });
 
     private async Task AnswerAsync(HttpContext context, string answer)
     {
@@ -75,9 +65,9 @@ public sealed class TestAgentServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 }

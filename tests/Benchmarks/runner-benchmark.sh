@@ -31,31 +31,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env RUNLEVEL=1 apt-get install -y -q -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
   case " ${missing[*]} " in *" nginx-light "*) $SUDO service nginx stop >/dev/null 2>&1 || true ;; esac
 fi
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+. "$here/lib/nginx.sh"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 dir="$(mktemp -d /tmp/benchmesh-runner-bench.XXXXXX)"
 nginx_port="$(free_port)"
 node_port="$(free_port)"
-cat > "$dir/nginx.conf" <<CONF
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  client_body_temp_path $dir/body;
-  proxy_temp_path $dir/proxy;
-  fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi;
-  scgi_temp_path $dir/scgi;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { default_type application/json; return 200 '{"output":"5"}'; }
-  }
-}
-CONF
+nginx_write_config "$dir" "$nginx_port" "default_type application/json; return 200 '{\"output\":\"5\"}';"
 cat > "$dir/agent50.js" <<'JS'
 // Answers every request {"output":"5"} 50 ms after reading it (keep-alive, Node's own http server).
 const port = Number(process.argv[2]);
@@ -74,13 +56,13 @@ wrk.body = '$body'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
-"$NGINX" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
-nginx_pid=$!
+nginx_start "$dir"
 node "$dir/agent50.js" "$node_port" > "$dir/node.log" 2>&1 &
 node_pid=$!
 cleanup() {
-  kill -TERM "$nginx_pid" "$node_pid" 2>/dev/null || true
-  wait "$nginx_pid" "$node_pid" 2>/dev/null || true
+  nginx_stop
+  kill -TERM "$node_pid" 2>/dev/null || true
+  wait "$node_pid" 2>/dev/null || true
   rm -rf "$dir"
 }
 trap cleanup EXIT

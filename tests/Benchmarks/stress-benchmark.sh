@@ -32,36 +32,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   # Where the package did start its service anyway, stop it: the benchmark runs its own nginx only.
   case " ${missing[*]} " in *" nginx-light "*) $SUDO service nginx stop >/dev/null 2>&1 || true ;; esac
 fi
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+. "$here/lib/nginx.sh"
 
 dir="$(mktemp -d /tmp/benchmesh-stress-bench.XXXXXX)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-cat > "$dir/nginx.conf" <<CONF
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  client_body_temp_path $dir/body;
-  proxy_temp_path $dir/proxy;
-  fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi;
-  scgi_temp_path $dir/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    location / { return 200 "ok\n"; }
-  }
-}
-CONF
-
-"$NGINX" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
-master=$!
+nginx_write_config "$dir" "$port" 'return 200 "ok\n";'
+nginx_start "$dir"
+master="$nginx_pid"
 cleanup() {
   kill -CONT "${worker:-$master}" 2>/dev/null || true
-  kill -TERM "$master" 2>/dev/null || true
-  wait "$master" 2>/dev/null || true
+  nginx_stop
   rm -rf "$dir"
 }
 trap cleanup EXIT

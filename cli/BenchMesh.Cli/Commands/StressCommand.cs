@@ -103,6 +103,10 @@ public static class StressCommand
         };
         command.Validators.Add(result =>
         {
+            // Whether a number option was given, not its value: asking for the value of one that did not convert
+            // (--rate abc) throws, and its own error (NumericOptions) is the one to report.
+            bool Given(Option option) => result.GetResult(option) is not null;
+
             var kind = ExecutorOf(result.GetValue(executor));
             var ramping = kind is ExecutorKind.RampingArrivalRate or ExecutorKind.RampingConcurrency;
             if (ramping && result.GetValue(stages) is null)
@@ -115,7 +119,7 @@ public static class StressCommand
                 result.AddError("--stages is only for the ramping executors.");
             }
 
-            if (kind == ExecutorKind.ConstantArrivalRate && result.GetValue(rate) is null)
+            if (kind == ExecutorKind.ConstantArrivalRate && !Given(rate))
             {
                 result.AddError("--executor constant-arrival-rate needs --rate.");
             }
@@ -125,7 +129,7 @@ public static class StressCommand
                 result.AddError("--breaking-point steps a constant arrival rate: leave --executor at constant-arrival-rate.");
             }
 
-            if (!result.GetValue(breakingPoint) && (result.GetValue(stepRate) is not null || result.GetValue(maxRate) is not null || result.GetValue(refine) != 0))
+            if (!result.GetValue(breakingPoint) && (Given(stepRate) || Given(maxRate) || Given(refine)))
             {
                 result.AddError("--step-rate, --max-rate and --refine go with --breaking-point.");
             }

@@ -1,11 +1,6 @@
-using Microsoft.Extensions.Configuration;
+using BenchMesh.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BenchMesh.Runner.Tests.Support;
 
@@ -16,35 +11,29 @@ namespace BenchMesh.Runner.Tests.Support;
 /// </summary>
 public sealed class CountingAgent : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer? _server;
     private int _requests;
     private int _answerBeforeHolding = int.MaxValue;
     private TaskCompletionSource _released = NewGate();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _authorizations = new();
 
-    private CountingAgent(WebApplication app) => _app = app;
+    private CountingAgent()
+    {
+    }
 
     public int Requests => Volatile.Read(ref _requests);
 
     /// <summary>The Authorization header of every call received ("" when a call had none).</summary>
     public IReadOnlyCollection<string> Authorizations => _authorizations;
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server?.Address ?? "";
 
     public string Endpoint => $"{BaseUrl}/agent";
 
     public static async Task<CountingAgent> StartAsync(TimeSpan latency)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        // This folder's appsettings.json may be SampleAgents' (both web projects copy theirs here), whose fixed
-        // Kestrel endpoint would win over UseUrls: a stub reads no configuration files at all.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var agent = new CountingAgent(app);
-        app.MapPost("/agent", async (HttpRequest request, CancellationToken ct) =>
+        var agent = new CountingAgent();
+        agent._server = await LoopbackServer.StartAsync(app => app.MapPost("/agent", async (HttpRequest request, CancellationToken ct) =>
         {
             agent._authorizations.Enqueue(request.Headers.Authorization.ToString());
             var number = Interlocked.Increment(ref agent._requests);
@@ -56,9 +45,7 @@ public sealed class CountingAgent : IAsyncDisposable
 
             await Task.Delay(latency, ct);
             return Results.Json(new { output = "2", usage = new { input_tokens = 5, output_tokens = 1 } });
-        });
-        await app.StartAsync();
-        agent.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        }));
         return agent;
     }
 
@@ -79,8 +66,10 @@ public sealed class CountingAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Release();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 
     private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,38 +1,22 @@
-using Microsoft.Extensions.Configuration;
+using BenchMesh.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BenchMesh.Runner.Tests.Support;
 
 /// <summary>A misbehaving agent on a real socket: slow, failing, garbage, or echoing what it was sent.</summary>
 public sealed class StubAgentServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
 
-    private StubAgentServer(WebApplication app, string baseUrl)
+    private StubAgentServer(LoopbackServer server) => _server = server;
+
+    public string BaseUrl => _server.Address;
+
+    public static async Task<StubAgentServer> StartAsync() => new(await LoopbackServer.StartAsync(Map));
+
+    private static void Map(WebApplication app)
     {
-        _app = app;
-        BaseUrl = baseUrl;
-    }
-
-    public string BaseUrl { get; }
-
-    public static async Task<StubAgentServer> StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        // This folder's appsettings.json may be SampleAgents' (both web projects copy theirs here), whose fixed
-        // Kestrel endpoint would win over UseUrls: a stub reads no configuration files at all.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-
         app.MapPost("/slow", async (CancellationToken ct) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(10), ct);
@@ -47,10 +31,6 @@ public sealed class StubAgentServer : IAsyncDisposable
         app.MapPost("/json/v1/chat/completions", () => Results.Text(
             """{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"plain json"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""",
             "application/json"));
-
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StubAgentServer(app, address.TrimEnd('/'));
     }
 
     /// <summary>A loopback URL on which nothing listens (connection refused).</summary>
@@ -66,9 +46,5 @@ public sealed class StubAgentServer : IAsyncDisposable
         return port;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -11,7 +11,8 @@ public sealed class PythonAgent : IAsyncDisposable
     private readonly ManagedProcess _process;
     private readonly Uri _baseUrl;
 
-    public PythonAgent(string workDirectory, string logDirectory)
+    /// <param name="delay">How long the agent takes to answer (agent.py's default: 50 ms).</param>
+    public PythonAgent(string workDirectory, string logDirectory, TimeSpan? delay = null)
     {
         var script = Path.Combine(workDirectory, "agent.py");
         using (var resource = typeof(PythonAgent).Assembly.GetManifestResourceStream("agent.py")
@@ -23,7 +24,13 @@ public sealed class PythonAgent : IAsyncDisposable
 
         var port = LoopbackPorts.Free();
         _baseUrl = new Uri($"http://127.0.0.1:{port}/");
-        _process = new ManagedProcess("agent", workDirectory, ["python3", script, port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        string[] command = ["python3", script, port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (delay is { } answerAfter)
+        {
+            command = [.. command, answerAfter.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        }
+
+        _process = new ManagedProcess("agent", workDirectory, command,
             new Dictionary<string, string>(), Path.Combine(logDirectory, "agent.log"), new Uri(_baseUrl, "clients"));
     }
 
@@ -40,6 +47,10 @@ public sealed class PythonAgent : IAsyncDisposable
     public async Task<IReadOnlyDictionary<string, int>> CallsAsync(HttpClient http, string tag, CancellationToken ct) =>
         await http.GetFromJsonAsync<Dictionary<string, int>>(new Uri(_baseUrl, $"calls/{tag}"), ct) ?? [];
 
+    /// <summary>Calls received for a run's tag and the seconds from the first one's arrival to the last one's answer.</summary>
+    public async Task<CallSpan> SpanAsync(HttpClient http, string tag, CancellationToken ct) =>
+        await http.GetFromJsonAsync<CallSpan>(new Uri(_baseUrl, $"span/{tag}"), ct) ?? new CallSpan(0, 0);
+
     /// <summary>Client ports of the calls answered in the last second: the runner connections that are calling now.</summary>
     public async Task<IReadOnlyList<int>> RecentClientPortsAsync(HttpClient http, CancellationToken ct) =>
         (await http.GetFromJsonAsync<ClientPorts>(new Uri(_baseUrl, "clients"), ct))?.Ports ?? [];
@@ -48,3 +59,6 @@ public sealed class PythonAgent : IAsyncDisposable
 
     private sealed record ClientPorts(IReadOnlyList<int> Ports);
 }
+
+/// <summary>What the agent saw of one tag's calls (GET /span/{tag}).</summary>
+public sealed record CallSpan(int Calls, double Seconds);

@@ -26,7 +26,11 @@ public sealed class ServiceFleet : IAsyncDisposable
     /// <summary>The services' <c>BenchMesh:InternalToken</c>, new for each campaign as the app host makes one per start.</summary>
     public string InternalToken { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
-    public ServiceFleet(string repositoryRoot, PrivateInfrastructure infrastructure, string logDirectory)
+    /// <param name="runnerReplicas">Runner workers (the scale-out benchmark varies them; the campaign runs two).</param>
+    /// <param name="scoringReplicas">Scoring instances.</param>
+    /// <param name="withReadModels">Also Leaderboard and Regression, which only read what Scoring publishes.</param>
+    public ServiceFleet(string repositoryRoot, PrivateInfrastructure infrastructure, string logDirectory,
+        int runnerReplicas = RunnerReplicas, int scoringReplicas = ScoringReplicas, bool withReadModels = true)
     {
         var suitesHttp = LoopbackPorts.Free();
         var suitesGrpc = LoopbackPorts.Free();
@@ -79,10 +83,13 @@ public sealed class ServiceFleet : IAsyncDisposable
             ["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{suitesGrpc}",
         }, suitesHttp);
         SuitesUrl = new Uri($"http://127.0.0.1:{suitesHttp}");
-        Runners = [.. Enumerable.Range(1, RunnerReplicas).Select(i => Web("Runner", $"{ResourceNames.Runner}-{i}"))];
-        Scorings = [.. Enumerable.Range(1, ScoringReplicas).Select(i => Web("Scoring", $"{ResourceNames.Scoring}-{i}"))];
-        Web("Leaderboard", ResourceNames.Leaderboard);
-        Web("Regression", ResourceNames.Regression);
+        Runners = [.. Enumerable.Range(1, runnerReplicas).Select(i => Web("Runner", $"{ResourceNames.Runner}-{i}"))];
+        Scorings = [.. Enumerable.Range(1, scoringReplicas).Select(i => Web("Scoring", $"{ResourceNames.Scoring}-{i}"))];
+        if (withReadModels)
+        {
+            Web("Leaderboard", ResourceNames.Leaderboard);
+            Web("Regression", ResourceNames.Regression);
+        }
     }
 
     public ManagedProcess Suites { get; }
