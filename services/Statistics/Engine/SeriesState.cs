@@ -420,8 +420,17 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     /// Where the level moved: the split k near the provisional blame (±<see cref="LocalizationReach"/> versions, after
     /// the segment start) whose versions k..current differ most from all the segment's versions before k, by Student's t
     /// on the run values (log scale where the metric is) in the bad direction — the maximum-likelihood split for one
-    /// change in mean. A gate that only fired a version late, or a
-    /// change point found on per-version locations, is blamed on the version whose runs show the move.
+    /// change in mean (with a pooled variance, t² grows exactly as the within-segment sum of squares shrinks, each run
+    /// weighing once). A gate that only fired a version late, or a change point found on per-version locations, is blamed
+    /// on the version whose runs show the move.
+    /// <para>
+    /// A split before the provisional blame also claims that the versions between it and the blame had already moved.
+    /// The likelihood alone does not ask that of them: a step at the blamed version drags the best split earlier whenever
+    /// the versions just before it happen to sit on the bad side of the segment, and a regression blamed two to six
+    /// versions early is a miss and a false event. So an earlier split is taken only when those versions alone, against
+    /// the segment before the split, are worse at the monitor level (<see cref="RegressionEngineOptions.AlertLevel"/>,
+    /// beyond the practical threshold) — the evidence an alert on them would have needed.
+    /// </para>
     /// </summary>
     private int Localize(int provisional)
     {
@@ -438,7 +447,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             }
 
             var t = StudentTTest.Test(after, baseline).T * (Metric.Direction == MetricDirection.LowerIsBetter ? 1 : -1);
-            if (t > bestT)
+            if (t > bestT && (k >= provisional || MovedAlready(k, provisional, before)))
             {
                 bestT = t;
                 best = k;
@@ -446,6 +455,13 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         }
 
         return best;
+    }
+
+    /// <summary>True when versions <paramref name="from"/>..<paramref name="to"/> − 1 alone are worse than the segment before them at the monitor level.</summary>
+    private bool MovedAlready(int from, int to, List<int> before)
+    {
+        var comparison = Compare(Pool(Enumerable.Range(from, to - from)), Pool(CapToNewest(before)), Pool(before));
+        return comparison.PWorse <= options.AlertLevel && comparison.Worsening >= Metric.Threshold && RulesOutNoWorsening(comparison);
     }
 
     private const int LocalizationReach = 3;

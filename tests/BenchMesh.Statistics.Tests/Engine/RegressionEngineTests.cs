@@ -211,6 +211,39 @@ public class RegressionEngineTests
     }
 
     [Fact]
+    public void A_gate_is_not_blamed_on_earlier_versions_whose_own_evidence_falls_short_of_the_monitor_level()
+    {
+        // Versions 18–20 sit 1.4 % slow on 30 tight runs each (below the 3 % threshold: no regression on their own);
+        // version 21 is 8 % slow on 2 runs. Student's t alone is largest for the split at 18 (92 runs, 1.5 % worse:
+        // the former localisation blamed 18); those three versions alone do not reach the monitor level beyond the
+        // threshold, so the gate keeps its blame on 21.
+        var random = new Random(21);
+        var versions = Enumerable.Range(0, 21).Select(v => new VersionSample(
+            Name(v), v == 20 ? LogNormalRuns(random, 108, 0.005, 2) : LogNormalRuns(random, v >= 17 ? 101.4 : 100, 0.005, 30))).ToList();
+
+        var verdict = _engine.Analyze([new SeriesInput("late", null, Latency, versions)]).Single();
+
+        var alert = Assert.Single(verdict.Alerts);
+        Assert.Equal(AlertPath.Gate, alert.Path);
+        Assert.Equal("21", alert.BlamedVersion);
+    }
+
+    [Fact]
+    public void A_gate_is_blamed_on_earlier_versions_when_they_alone_are_worse_at_the_monitor_level()
+    {
+        // The same history with versions 18–20 8 % slow on 2 runs each (too few for the gate to alert on any one of them)
+        // and version 21 too: together the earlier versions are worse at the monitor level, so the blame moves to 18.
+        var random = new Random(22);
+        var versions = Enumerable.Range(0, 21).Select(v => new VersionSample(
+            Name(v), v >= 17 ? LogNormalRuns(random, 108, 0.005, 2) : LogNormalRuns(random, 100, 0.005, 30))).ToList();
+
+        var verdict = _engine.Analyze([new SeriesInput("early", null, Latency, versions)]).Single();
+
+        var alert = Assert.Single(verdict.Alerts);
+        Assert.Equal("18", alert.BlamedVersion);
+    }
+
+    [Fact]
     public void A_single_version_excursion_that_reruns_cannot_reproduce_does_not_alert()
     {
         var series = LatencySeries("outlier", seed: 9, count: 30, runs: 10, v => v == 20 ? 130 : 100);
