@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using BenchMesh.Contracts.Scoring;
@@ -213,6 +214,37 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
             using var doc = JsonDocument.Parse(await client.GetStringAsync("/benchmarks/leaderboard"));
             return doc.RootElement.GetProperty("entries").GetArrayLength() == 1;
         }, Timeout, "the leaderboard without Redis");
+    }
+
+    [Fact]
+    public async Task A_redis_that_stops_answering_is_a_cache_miss_and_the_leaderboard_is_served_from_postgres()
+    {
+        var redisAddress = infra.Redis.Split(',')[0];
+        var separator = redisAddress.LastIndexOf(':');
+        await using var relay = new TcpRelay(redisAddress[..separator], int.Parse(redisAddress[(separator + 1)..], CultureInfo.InvariantCulture));
+        await using var factory = await StartAsync($"127.0.0.1:{relay.Port}");
+        using var client = factory.CreateClient().WithCaller();
+        var agent = Guid.NewGuid();
+        await factory.Services.GetRequiredService<IBus>().Publish(Scored(agent, "alpha", Guid.NewGuid(), 0.7, 0.5));
+        await Eventually.TrueAsync(async () =>
+        {
+            using var doc = JsonDocument.Parse(await client.GetStringAsync("/benchmarks/leaderboard"));
+            return doc.RootElement.GetProperty("entries").GetArrayLength() == 1;
+        }, Timeout, "the leaderboard with Redis");
+        Assert.NotEmpty(await CachedBoardKeysAsync());
+
+        // Redis still holds its connection but answers nothing: every cache read times out.
+        relay.Freeze();
+        foreach (var query in new[] { "", "?limit=7" }) // a cached board and one that is not
+        {
+            using var response = await client.GetAsync($"/benchmarks/leaderboard{query}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            using var doc = JsonDocument.Parse(body);
+            Assert.Equal(agent, doc.RootElement.GetProperty("entries")[0].GetProperty("agent_id").GetGuid());
+        }
+
+        relay.Thaw(); // so that the host's Redis connection closes normally when it stops
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class LeaderboardCacheOptions
 /// <summary>
 /// Leaderboard answers cached in Redis. Every key carries a generation number; a new score bumps the generation,
 /// which invalidates every cached answer at once (old keys expire by their TTL). Redis is an optimisation: when it
-/// is unreachable the cache reports a miss, and callers read PostgreSQL.
+/// is unreachable or does not answer in time the cache reports a miss, and callers read PostgreSQL.
 /// </summary>
 public sealed class LeaderboardCache(IConnectionMultiplexer? redis, IOptions<LeaderboardCacheOptions> options, ILogger<LeaderboardCache> logger)
 {
@@ -40,7 +40,7 @@ public sealed class LeaderboardCache(IConnectionMultiplexer? redis, IOptions<Lea
             var value = await db.StringGetAsync(key);
             return (value.HasValue ? value.ToString() : null, key);
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsUnavailable(e))
         {
             logger.LogWarning(e, "Redis is unavailable; serving the leaderboard from PostgreSQL");
             return (null, null);
@@ -58,7 +58,7 @@ public sealed class LeaderboardCache(IConnectionMultiplexer? redis, IOptions<Lea
         {
             await redis.GetDatabase().StringSetAsync(key, value, _options.CacheTtl);
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsUnavailable(e))
         {
             logger.LogWarning(e, "Could not cache the leaderboard in Redis");
         }
@@ -75,10 +75,16 @@ public sealed class LeaderboardCache(IConnectionMultiplexer? redis, IOptions<Lea
         {
             await redis.GetDatabase().StringIncrementAsync(GenerationKey);
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsUnavailable(e))
         {
             // The row is stored; stale answers last at most the TTL.
             logger.LogWarning(e, "Could not invalidate the leaderboard cache; cached answers expire within {Ttl}", _options.CacheTtl);
         }
     }
+
+    /// <summary>
+    /// What a Redis that is down or stalled throws: connection failures are <see cref="RedisException"/>s, but a command
+    /// that got no answer in time throws <see cref="RedisTimeoutException"/>, a <see cref="TimeoutException"/>.
+    /// </summary>
+    private static bool IsUnavailable(Exception e) => e is RedisException or RedisTimeoutException;
 }
