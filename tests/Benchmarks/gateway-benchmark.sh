@@ -15,7 +15,7 @@
 # Gateway:RateLimit:PermitsPerMinute = GW_BENCH_PERMITS (default 1,000,000 a minute per key; 1,000 req/s needs 60,000).
 # Options (environment): GW_BENCH_DURATION (wrk seconds per run, default 10), GW_BENCH_ROUNDS (default 3; the median
 # round of each side is reported, the sides taken in turn so a noisy neighbour hurts both alike), GW_BENCH_AGENTS (100),
-# GW_BENCH_PROFILE (set: also trace the gateway's stacks during one more run and print where its time goes).
+# GW_BENCH_PROFILE (set: also sample the gateway's CPU with perf during one more run and print where it goes).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -88,7 +88,7 @@ for service in suites runner scoring regression stress; do addresses+=("services
 (cd "$gateway_out" && exec env "${common[@]}" "${addresses[@]}" "services__leaderboard__http__0=$lb" \
   "ConnectionStrings__gatewaydb=$BM_PG_CONNECTION;Database=$gateway_db" ASPNETCORE_URLS="$gw" \
   Gateway__OperatorKeyFile="$dir/operator.key" Gateway__RateLimit__PermitsPerMinute="$permits" \
-  dotnet BenchMesh.Gateway.dll >"$dir/gateway.log" 2>&1) &
+  ${GW_BENCH_PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet BenchMesh.Gateway.dll >"$dir/gateway.log" 2>&1) &
 gateway_pid=$!
 pids+=("$gateway_pid")
 
@@ -216,21 +216,21 @@ for query in "" "?limit=100"; do
 done
 
 if [ -n "${GW_BENCH_PROFILE:-}" ]; then
-  # Where the gateway's time goes: a sampled-stack trace of the gateway (dotnet-trace, ~100 Hz per thread) during one
-  # more wrk run through it; the trace stays in the logs folder (open it in PerfView or speedscope), and the methods
-  # with the most inclusive samples are printed.
-  if ! command -v dotnet-trace >/dev/null 2>&1 && [ ! -x "$HOME/.dotnet/tools/dotnet-trace" ]; then
-    dotnet tool install -g dotnet-trace >/dev/null
-  fi
-  trace_tool="$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")"
-  "$trace_tool" collect -p "$gateway_pid" --profile dotnet-sampled-thread-time --format Speedscope \
-    -o "$dir/gateway.nettrace" --duration 00:00:00:08 >"$dir/trace.log" 2>&1 &
-  trace_pid=$!
-  sleep 1
+  # Where the gateway's CPU goes: perf's CPU-clock samples of the gateway process (call graphs; the runtime writes
+  # /tmp/perf-PID.map for JIT-compiled methods: DOTNET_PerfMapEnabled, with W^X off so that perf sees the code where the
+  # map says it is) during one more wrk run through it.
+  # Printed: the symbols with the most samples, self and with their callees (perf report's "children").
+  command -v perf >/dev/null 2>&1 || { echo "GW_BENCH_PROFILE needs perf (apt-get install linux-perf)" >&2; exit 1; }
+  perf record -e cpu-clock -F 999 -g -p "$gateway_pid" -o "$dir/gateway.perf" -- sleep 8 >"$dir/perf.log" 2>&1 &
+  perf_pid=$!
   wrk -t2 -c10 -d8s "${gateway_headers[@]}" "$gw/benchmarks/leaderboard" >/dev/null
-  wait "$trace_pid" || true
-  echo "  profile of the gateway under wrk (inclusive samples, top 40): $dir/gateway.nettrace"
-  "$trace_tool" report "$dir/gateway.nettrace" topN -n 40 --inclusive 2>&1 | sed 's/^/    /'
+  wait "$perf_pid" || true
+  echo "  profile of the gateway under wrk: $dir/gateway.perf (perf report -i it). CPU by binary, then the symbols with"
+  echo "  the most samples (self), then with their callees (inclusive):"
+  report() { perf report -i "$dir/gateway.perf" --stdio "$@" 2>/dev/null | grep -E '^ +[0-9]' | sed 's/^/    /'; }
+  report --no-children --sort dso --percent-limit 1 -g none
+  report --no-children --sort symbol --percent-limit 0.7 -g none | head -n 25
+  report --children --sort symbol --percent-limit 4 -g none | grep -v ' 0x0000' | head -n 40
 fi
 
 echo "  fixed rate through the gateway: 1,000 req/s, 20 s, open model (the load engine's constant-arrival-rate)"
