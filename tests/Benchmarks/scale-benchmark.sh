@@ -10,11 +10,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$here/lib/ports.sh"
 
 dir="$(mktemp -d "${BM_SCALE_DIR:-/tmp}/bm-scale.XXXXXX")"
 chmod 755 "$dir"
-export BM_INFRA_DIR="$dir/infra" PG_PORT="$(free_port)" RABBIT_PORT="$(free_port)" RABBIT_MGMT_PORT="$(free_port)"
+export BM_INFRA_DIR="$dir/infra" PG_PORT="$(free_port)" RABBIT_PORT="$(free_rabbit_port)" RABBIT_MGMT_PORT="$(free_port)"
 export REDIS_PORT="$(free_port)"
 . "$repo/deploy/local/env.sh"
 

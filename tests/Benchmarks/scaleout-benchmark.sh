@@ -12,22 +12,7 @@ repo="$(cd "$here/../.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 "$repo/deploy/local/install.sh"   # PostgreSQL, RabbitMQ, Redis and python3 (the agent) from Debian's packages when missing
 
-# Ports free on 127.0.0.1 now. RabbitMQ's also needs its distribution port (20000 above it) free, so it is drawn
-# from 20000-45535 rather than from the OS's ephemeral range.
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-free_rabbit_port() {
-  python3 - <<'PY'
-import random, socket
-def free(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-print(next(p for p in iter(lambda: random.randint(20000, 45535), None) if free(p) and free(p + 20000)))
-PY
-}
+. "$here/lib/ports.sh"   # free loopback ports now; RabbitMQ's from 20000-45535 (its distribution port is 20000 above)
 
 echo "building the services and the program (Release)..."
 dotnet build "$here/BenchMesh.ScaleOut.Benchmark" -c Release -v q -nologo >/dev/null
