@@ -207,13 +207,7 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     {
         await using var factory = await StartAsync("127.0.0.1:1,connectTimeout=200");
         using var client = factory.CreateClient().WithCaller();
-        var agent = Guid.NewGuid();
-        await factory.Services.GetRequiredService<IBus>().Publish(Scored(agent, "alpha", Guid.NewGuid(), 0.7, 0.5));
-        await Eventually.TrueAsync(async () =>
-        {
-            using var doc = JsonDocument.Parse(await client.GetStringAsync("/benchmarks/leaderboard"));
-            return doc.RootElement.GetProperty("entries").GetArrayLength() == 1;
-        }, Timeout, "the leaderboard without Redis");
+        await ScoreOneAgentAsync(factory, client, "the leaderboard without Redis");
     }
 
     [Fact]
@@ -224,13 +218,7 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
         await using var relay = new TcpRelay(redisAddress[..separator], int.Parse(redisAddress[(separator + 1)..], CultureInfo.InvariantCulture));
         await using var factory = await StartAsync($"127.0.0.1:{relay.Port}");
         using var client = factory.CreateClient().WithCaller();
-        var agent = Guid.NewGuid();
-        await factory.Services.GetRequiredService<IBus>().Publish(Scored(agent, "alpha", Guid.NewGuid(), 0.7, 0.5));
-        await Eventually.TrueAsync(async () =>
-        {
-            using var doc = JsonDocument.Parse(await client.GetStringAsync("/benchmarks/leaderboard"));
-            return doc.RootElement.GetProperty("entries").GetArrayLength() == 1;
-        }, Timeout, "the leaderboard with Redis");
+        var agent = await ScoreOneAgentAsync(factory, client, "the leaderboard with Redis");
         Assert.NotEmpty(await CachedBoardKeysAsync());
 
         // Redis still holds its connection but answers nothing: every cache read times out.
@@ -256,6 +244,19 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
     }
 
     private IBus Bus => _factory.Services.GetRequiredService<IBus>();
+
+    /// <summary>Publishes one agent's score to <paramref name="factory"/>'s host and waits until its board shows it.</summary>
+    private async Task<Guid> ScoreOneAgentAsync(WebApplicationFactory<LeaderboardDbContext> factory, HttpClient client, string what)
+    {
+        var agent = Guid.NewGuid();
+        await factory.Services.GetRequiredService<IBus>().Publish(Scored(agent, "alpha", Guid.NewGuid(), 0.7, 0.5));
+        await Eventually.TrueAsync(async () =>
+        {
+            using var doc = JsonDocument.Parse(await client.GetStringAsync("/benchmarks/leaderboard"));
+            return doc.RootElement.GetProperty("entries").GetArrayLength() == 1;
+        }, Timeout, what);
+        return agent;
+    }
 
     private async Task<string> GetStringAsync(string url)
     {
