@@ -7,12 +7,19 @@
 # Then it stops exactly the servers it started (by their pids) and deletes the data folder.
 # Arguments go to the program, e.g. --executions 100000 for a quick run (see the program's Program.cs for the rest).
 # Needs about 50 GB free under /tmp for the full 10 M (BM_SCALE_DIR chooses another parent folder).
+# BM_SCALE_KEEP=<folder> keeps the servers' data in that folder instead (created when absent, not deleted at the end), so
+# that a 10 M fill (about 20 minutes) can be measured again later: BM_SCALE_KEEP=<same folder> scale-benchmark.sh --no-fill.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 . "$here/lib/ports.sh"
 
-dir="$(mktemp -d "${BM_SCALE_DIR:-/tmp}/bm-scale.XXXXXX")"
+if [ -n "${BM_SCALE_KEEP:-}" ]; then
+  mkdir -p "$BM_SCALE_KEEP"
+  dir="$(cd "$BM_SCALE_KEEP" && pwd)"
+else
+  dir="$(mktemp -d "${BM_SCALE_DIR:-/tmp}/bm-scale.XXXXXX")"
+fi
 chmod 755 "$dir"
 export BM_INFRA_DIR="$dir/infra" PG_PORT="$(free_port)" RABBIT_PORT="$(free_rabbit_port)" RABBIT_MGMT_PORT="$(free_port)"
 export REDIS_PORT="$(free_port)"
@@ -29,7 +36,7 @@ cleanup() {
     { [ -z "$pg_pid" ] || ! kill -0 "$pg_pid" 2>/dev/null; } && { [ -z "$rabbit_pid" ] || ! kill -0 "$rabbit_pid" 2>/dev/null; } && break
     sleep 0.2
   done
-  rm -rf "$dir"
+  [ -n "${BM_SCALE_KEEP:-}" ] || rm -rf "$dir"
 }
 trap cleanup EXIT
 
