@@ -2,15 +2,14 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using BenchMesh.Contracts.Scoring;
-using BenchMesh.Leaderboard.Consumers;
 using BenchMesh.Leaderboard.Data;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -57,6 +56,7 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
             b.UseSetting("Leaderboard:CacheKeyPrefix", _prefix);
             // No periodic refresh during a test: what the views show, the consumer's refresh requests put there.
             b.UseSetting("Leaderboard:Views:Period", "01:00:00");
+            b.ConfigureTestServices(services => services.AddConsumedMessages());
         });
     }
 
@@ -164,8 +164,10 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
         var before = await GetStringAsync("/benchmarks/leaderboard?metric=accuracy");
 
         // Same execution id, different content: a redelivery must not overwrite or add anything.
+        var consumed = _factory.Services.GetRequiredService<ConsumedMessages>();
+        var deliveries = consumed.Of<ExecutionScored>();
         await Bus.Publish(original with { Scores = original.Scores with { OverallScore = 0.1, AccuracyScore = 0.1 }, ScoredAt = DateTimeOffset.UtcNow });
-        await WaitForQueueToDrainAsync();
+        await consumed.WaitForAsync<ExecutionScored>(deliveries + 1, Timeout);
 
         await using var scope = _factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeaderboardDbContext>();
@@ -292,17 +294,6 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
             return await db.Scores.CountAsync(s => ids.Contains(s.ExecutionId)) == ids.Count;
         }, Timeout, "the scores to be projected");
         await ViewSync.WaitForViewsAsync(_factory.Services, messages);
-    }
-
-    /// <summary>Until the consumer's queue is empty (each message delivered), plus a grace period for it to finish.</summary>
-    private async Task WaitForQueueToDrainAsync()
-    {
-        var queue = new KebabCaseEndpointNameFormatter(ResourceNames.Leaderboard, false).Consumer<ExecutionScoredConsumer>();
-        var vhostUri = _factory.Services.GetRequiredService<IConfiguration>().GetConnectionString("rabbitmq")!;
-        await using var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(vhostUri) }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await Eventually.TrueAsync(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, Timeout, "the queue to drain");
-        await Task.Delay(TimeSpan.FromSeconds(2));
     }
 
     private ExecutionScored Scored(

@@ -5,6 +5,7 @@ using BenchMesh.Contracts.Stress;
 using BenchMesh.LoadEngine.Metrics;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.Stress.Data;
+using BenchMesh.Stress.Distributed;
 using BenchMesh.Stress.Runs;
 using BenchMesh.Testing;
 using MassTransit;
@@ -66,8 +67,17 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         return run!.Value;
     }
 
-    /// <summary>Every StressTestCompleted of <paramref name="id"/> published until a quiet second after the first.</summary>
-    private static async Task<List<JsonElement>> EventsOfAsync(ExchangeProbe probe, Guid id)
+    /// <summary>Deliveries of <typeparamref name="T"/> the instances have finished, together (they compete for one queue).</summary>
+    private static int Consumed<T>(params WebApplicationFactory<StressDbContext>[] apps) where T : class =>
+        apps.Sum(app => app.Services.GetRequiredService<ConsumedMessages>().Of<T>());
+
+    /// <summary>
+    /// Every StressTestCompleted of <paramref name="id"/>, read once nothing is left that could publish another: the
+    /// instances have finished <paramref name="shareReports"/> share reports (the only messages that end a run) and the
+    /// outbox has sent every row. The first event is awaited; what arrived by then is all there is.
+    /// </summary>
+    private static async Task<List<JsonElement>> EventsOfAsync(
+        ExchangeProbe probe, Guid id, string database, int shareReports, params WebApplicationFactory<StressDbContext>[] apps)
     {
         var events = new List<JsonElement>();
         while (events.Count == 0)
@@ -79,7 +89,7 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
             }
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await QuiescentAsync(database, shareReports, apps);
         while (await probe.TryGetAsync() is { } more)
         {
             if (more.Message.GetProperty("stressRunId").GetGuid() == id)
@@ -89,6 +99,18 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         }
 
         return events;
+    }
+
+    /// <summary>Until the instances have finished <paramref name="shareReports"/> share reports and the outbox is sent.</summary>
+    private static async Task QuiescentAsync(string database, int shareReports, params WebApplicationFactory<StressDbContext>[] apps)
+    {
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Consumed<StressShareCompleted>(apps) >= shareReports), Timeout, $"{shareReports} share reports to be consumed");
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = Connect(database);
+            return !await db.OutboxMessages.AnyAsync(m => m.SentAt == null);
+        }, Timeout, "the outbox to be sent");
     }
 
     [Fact]
@@ -101,6 +123,10 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         await using var second = StressServiceFixture.CreateApp(database, rabbit, fixture.Catalog, Settings());
         _ = second.Server;
         using var http = first.CreateClient().WithCaller();
+        // Each instance takes one share at a time: both must be consuming before the run starts, or the first takes both
+        // shares, the second one late (a started host is not yet a consuming one on a busy machine).
+        var shareQueue = new KebabCaseEndpointNameFormatter(ResourceNames.Stress, false).Consumer<RunStressShareConsumer>();
+        await Eventually.TrueAsync(async () => await QueueDepth.ConsumersOfAsync(rabbit, shareQueue) >= 2, Timeout, "both instances to consume shares");
         // Every 7th request 40 ms slower: the merged tail must show it.
         var agent = fixture.Catalog.Register("http-json", $"{fixture.Agent.Address}/json?slow_every=7&slow_ms=40&case={Guid.NewGuid():N}");
 
@@ -113,7 +139,7 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         });
         var done = await FinishedAsync(http, id);
 
-        Assert.Equal(StressRunStatuses.Completed, done.GetProperty("status").GetString());
+        Assert.True(done.GetProperty("status").GetString() == StressRunStatuses.Completed, $"the run ended {done}");
         Assert.Equal(2, done.GetProperty("workers").GetInt32());
         var progress = done.GetProperty("progress");
         Assert.Equal(2, progress.GetProperty("shares_done").GetInt32());
@@ -159,7 +185,7 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         Assert.Equal(40, timeline[0].GetProperty("target").GetInt64());
 
         // One end, one event.
-        var events = await EventsOfAsync(probe, id);
+        var events = await EventsOfAsync(probe, id, database, shareReports: 2, first, second);
         var completed = Assert.Single(events);
         Assert.Equal("completed", completed.GetProperty("status").GetString());
         Assert.Equal(120, completed.GetProperty("requests").GetInt64());
@@ -167,6 +193,7 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
 
         // At-least-once delivery: a share and a partial delivered again change nothing.
         var outboxBefore = await db.OutboxMessages.CountAsync();
+        var sharesTaken = Consumed<RunStressShare>(first, second);
         var bus = second.Services.GetRequiredService<IBus>();
         var resultBefore = (await db.StressRuns.AsNoTracking().SingleAsync(r => r.StressRunId == id)).ResultJson;
         await bus.Publish(new RunStressShare
@@ -180,7 +207,9 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
             StressRunId = id, ShareIndex = 2, ShareCount = 2, Worker = "someone-else", Status = StressShareStatuses.Completed,
             Requests = 1, CompletedAt = DateTimeOffset.UtcNow,
         });
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Consumed<RunStressShare>(first, second) > sharesTaken), Timeout, "the share delivered again to be consumed");
+        await QuiescentAsync(database, shareReports: 3, first, second);
         Assert.Equal(outboxBefore, await db.OutboxMessages.CountAsync());
         var after = await db.StressRunShares.AsNoTracking().Where(s => s.StressRunId == id).OrderBy(s => s.ShareIndex).ToListAsync();
         Assert.Equal(shares.Select(s => (s.Worker, s.Requests, s.Status)), after.Select(s => (s.Worker, s.Requests, s.Status)));
@@ -219,7 +248,8 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
         Assert.DoesNotContain("share 1/2", error);
         Assert.Equal(JsonValueKind.Null, failed.GetProperty("result").ValueKind);
 
-        var events = await EventsOfAsync(probe, id);
+        // The first share's report is in; the run was failed by the deadline sweep, not by a report.
+        var events = await EventsOfAsync(probe, id, database, shareReports: 1, app);
         Assert.Equal("failed", Assert.Single(events).GetProperty("status").GetString());
 
         // The late share's report, when it comes, is kept with the share but changes nothing about the ended run.
@@ -235,6 +265,7 @@ public sealed class DistributedRunTests(RecoveryFixture fixture) : IClassFixture
             Assert.Equal(error, run.Error);
         }
 
+        await QuiescentAsync(database, shareReports: 2, app);
         Assert.Null(await probe.TryGetAsync());
     }
 

@@ -113,7 +113,7 @@ public sealed class StressServiceFixture : IAsyncLifetime
                 b.UseSetting(key, value);
             }
 
-            b.ConfigureTestServices(s => s.RemoveAll<IAgentCatalog>().AddSingleton(catalog));
+            b.ConfigureTestServices(s => s.RemoveAll<IAgentCatalog>().AddSingleton(catalog).AddConsumedMessages());
         });
 
     public async Task DisposeAsync()
