@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using BenchMesh.Gateway.Keys;
 using BenchMesh.ServiceDefaults;
 using BenchMesh.ServiceDefaults.Workspaces;
 using BenchMesh.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace BenchMesh.Gateway.Tests;
@@ -47,6 +49,9 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     public string ConnectionString { get; }
     public string OperatorKeyFile { get; }
 
+    /// <summary><c>Gateway:Keys:CacheSeconds</c> (null: the shipped default).</summary>
+    public int? KeyCacheSeconds { get; init; }
+
     /// <summary>The operator key the gateway wrote (or imported) at start.</summary>
     public string OperatorKey
     {
@@ -65,9 +70,28 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         builder.UseSetting("Gateway:RateLimit:PermitsPerMinute", _permitsPerMinute.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting(CallerEndpointExtensions.InternalTokenKey, _internalToken ?? "");
         builder.UseSetting(DashboardHosting.PathSetting, _dashboardPath ?? "");
+        if (KeyCacheSeconds is { } seconds)
+        {
+            builder.UseSetting($"{ApiKeyCacheOptions.Section}:{nameof(ApiKeyCacheOptions.CacheSeconds)}", seconds.ToString(CultureInfo.InvariantCulture));
+        }
+
         foreach (var (name, address) in _services)
         {
             builder.UseSetting($"services:{name}:http:0", address);
+        }
+    }
+
+    /// <summary>
+    /// Waits (30 s at most) until the key cache's change listener is connected, from when keys are cached. A replica
+    /// serves correctly before that too (from PostgreSQL); tests about the cache start from here.
+    /// </summary>
+    public async Task WaitUntilKeysAreCachedAsync()
+    {
+        var cache = Services.GetRequiredService<ApiKeyCache>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!cache.Listening)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
         }
     }
 

@@ -227,10 +227,12 @@ if [ -n "${GW_BENCH_PROFILE:-}" ]; then
   wait "$perf_pid" || true
   echo "  profile of the gateway under wrk: $dir/gateway.perf (perf report -i it). CPU by binary, then the symbols with"
   echo "  the most samples (self), then with their callees (inclusive):"
-  report() { perf report -i "$dir/gateway.perf" --stdio "$@" 2>/dev/null | grep -E '^ +[0-9]' | sed 's/^/    /'; }
+  # awk, not head, keeps the first lines: head would close the pipe early and, under pipefail, end the script (141).
+  # The padding and empty columns perf prints after each symbol are cut.
+  report() { perf report -i "$dir/gateway.perf" --stdio "$@" 2>/dev/null | grep -E '^ +[0-9]' | sed -E 's/^/    /; s/ +(- +- *)?$//'; }
   report --no-children --sort dso --percent-limit 1 -g none
-  report --no-children --sort symbol --percent-limit 0.7 -g none | head -n 25
-  report --children --sort symbol --percent-limit 4 -g none | grep -v ' 0x0000' | head -n 40
+  report --no-children --sort symbol --percent-limit 0.7 -g none | awk 'NR <= 25'
+  report --children --sort symbol --percent-limit 4 -g none | grep -v ' 0x0000' | awk 'NR <= 40'
 fi
 
 echo "  fixed rate through the gateway: 1,000 req/s, 20 s, open model (the load engine's constant-arrival-rate)"

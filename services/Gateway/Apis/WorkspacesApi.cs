@@ -155,6 +155,7 @@ public static class WorkspacesApi
         }
 
         // Revoking twice is not an error: the key is revoked either way, and the first time stays on record.
+        // The row's trigger notifies every gateway replica on commit, which evicts the key from its cache (Keys/ApiKeyCache.cs).
         key.RevokedAt ??= clock.StorageNow();
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();

@@ -24,6 +24,10 @@ public static class ApiKeyAuthentication
     public static IHostApplicationBuilder AddApiKeyAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ApiKeyLookup>();
+        // Keys are cached in memory and evicted by PostgreSQL notifications (ApiKeyCache); Gateway:Keys:CacheSeconds 0 turns it off.
+        builder.Services.Configure<ApiKeyCacheOptions>(builder.Configuration.GetSection(ApiKeyCacheOptions.Section));
+        builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddHostedService<ApiKeyChangeListener>();
         builder.Services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Scheme, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
@@ -51,12 +55,12 @@ public static class ApiKeyAuthentication
 }
 
 /// <summary>
-/// Finds the presented key by its id (the primary key) on every request and checks the secret's hash. Nothing is
-/// cached: a revoked key fails on the very next request at every gateway replica, for the price of one indexed read
-/// (<see cref="ApiKeyLookup"/>, a prepared statement).
+/// Finds the presented key by its id (in <see cref="ApiKeyCache"/>, else one indexed read, <see cref="ApiKeyLookup"/>) and
+/// checks the secret's hash on every request. A revoked key fails at every gateway replica once the revocation's
+/// notification has arrived there (milliseconds), and on the next request wherever the cache is off or not trusted.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyLookup keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string BearerPrefix = "Bearer ";

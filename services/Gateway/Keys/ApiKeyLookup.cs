@@ -9,9 +9,8 @@ namespace BenchMesh.Gateway.Keys;
 public sealed record ActiveApiKey(string Id, string WorkspaceId, CallerRole Role, byte[] SecretHash);
 
 /// <summary>
-/// The read behind every authenticated request: the presented key's row by its id, unless revoked. Nothing is cached,
-/// so a revoked key fails on the very next request at every gateway replica; what is kept cheap is the read itself.
-/// It bypasses EF Core (which the admin API uses for the same table): one statement on a pooled connection, prepared
+/// The read behind an authenticated request whose key is not in <see cref="ApiKeyCache"/>: the presented key's row by
+/// its id, unless revoked. It bypasses EF Core (which the admin API uses for the same table): one statement on a pooled connection, prepared
 /// once per physical connection (<c>Max Auto Prepare</c>), so PostgreSQL neither parses nor plans it again, and no
 /// DbContext, LINQ translation, change tracking or command log line per request (measured: docs/gateway.md).
 /// </summary>
