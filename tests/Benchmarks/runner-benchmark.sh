@@ -9,9 +9,15 @@
 #     32 and 64; runner calls/s >= 0.95x hey's at 32.
 #  3. Profile (docs/timing.md): the runner at concurrency 1 on nginx on its socket path, on the HttpClient path it
 #     replaced, and with no agent call at all (the executor's own cost per call).
-# Prints COMMON.md's GOAL lines. Installs nginx-light, wrk and hey from Debian's packages when missing; starts nginx and
-# the Node agent on free loopback ports and stops exactly those (by pid). Exits 0 when a goal is SHORT, non-zero only
-# when a measurement failed. RUNNER_BENCH_SECONDS (default 5) sets each throughput measurement's length.
+#  4. Worker path (docs/timing.md): the same nginx through a real Runner worker fed through RabbitMQ (--path worker:
+#     private PostgreSQL, RabbitMQ and Redis on free ports, Suites and one Runner from their Release build output, a run
+#     started through the Runner's API), calls/s from the worker's started_at to its results' stored_at, at
+#     concurrency 32 and 64. Goal: its best >= 0.40x wrk's best req/s of part 1.
+# Prints COMMON.md's GOAL lines. Installs nginx-light, wrk and hey from Debian's packages when missing (and PostgreSQL,
+# RabbitMQ and Redis through deploy/local/install.sh); starts nginx, the Node agent and the private servers on free
+# loopback ports and stops exactly those (by pid; the servers with deploy/local/down.sh on their own folder and ports).
+# Exits 0 when a goal is SHORT, non-zero only when a measurement failed. RUNNER_BENCH_SECONDS (default 5) sets each
+# throughput measurement's length; RUNNER_BENCH_WORKER=0 leaves part 4 out.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -32,8 +38,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   case " ${missing[*]} " in *" nginx-light "*) $SUDO service nginx stop >/dev/null 2>&1 || true ;; esac
 fi
 . "$here/lib/nginx.sh"
+worker="${RUNNER_BENCH_WORKER:-1}"
+[ "$worker" = 0 ] || "$repo/deploy/local/install.sh" >/dev/null   # PostgreSQL, RabbitMQ, Redis for part 4 when missing
+. "$here/lib/ports.sh"   # free loopback ports now; RabbitMQ's from 20000-45535 (its distribution port is 20000 above)
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 dir="$(mktemp -d /tmp/benchmesh-runner-bench.XXXXXX)"
 nginx_port="$(free_port)"
 node_port="$(free_port)"
@@ -91,6 +99,16 @@ throughput_load="$(load)"
 "${bench[@]}" --url "http://127.0.0.1:$nginx_port/" --concurrency 1,8,32,64 --seconds "$seconds" | tee "$dir/runner.txt" | grep -v '^RESULT'
 read -r runner_best runner_best_c < <(awk -F'\t' '/^RESULT/ {print $4, $3}' "$dir/runner.txt" | sort -g -r | head -n1)
 
+# 4. Worker path, right after the anchor it is compared with.
+worker_best=0; worker_best_c=0; worker_load="(not run)"
+if [ "$worker" != 0 ]; then
+  "${bench[@]}" --url "http://127.0.0.1:$nginx_port/" --concurrency 32,64 --seconds "$seconds" --path worker \
+    --pg-port "$(free_port)" --redis-port "$(free_port)" --rabbit-port "$(free_rabbit_port)" --rabbit-mgmt-port "$(free_port)" \
+    | tee "$dir/worker.txt" | grep -v '^RESULT'
+  read -r worker_best worker_best_c < <(awk -F'\t' '/^RESULT/ {print $4, $3}' "$dir/worker.txt" | sort -g -r | head -n1)
+  worker_load="$(load)"
+fi
+
 # 3. Profile at concurrency 1 (where the per-call cost shows undiluted).
 for path in socket httpclient none; do
   "${bench[@]}" --url "http://127.0.0.1:$nginx_port/" --concurrency 1 --seconds 3 --path "$path" | tee -a "$dir/profile.txt" | grep -v '^RESULT'
@@ -114,7 +132,7 @@ timing_load="$(load)"
 
 python3 - "$wrk_best" "$wrk_best_c" "$runner_best" "$runner_best_c" "$throughput_load" "$timing_load" \
   "${hey_median[1]}" "${runner_median[1]}" "${hey_median[32]}" "${runner_median[32]}" "${hey_median[64]}" "${runner_median[64]}" \
-  "${hey_rps[32]}" "${runner_rps[32]}" <<'PY'
+  "${hey_rps[32]}" "${runner_rps[32]}" "$worker_best" "$worker_best_c" "$worker_load" <<'PY'
 import sys
 a = sys.argv[1:]
 wrk, wrk_c, runner, runner_c = float(a[0]), a[1], float(a[2]), a[3]
@@ -133,4 +151,10 @@ for c, limit, i in (("1", 0.2, 6), ("32", 1.0, 8), ("64", 1.0, 10)):
 hey_rps, run_rps = float(a[12]), float(a[13])
 r = run_rps / hey_rps
 goal("calls/s vs hey on the 50 ms agent at concurrency 32", f"{r:.2f}x ({run_rps:,.0f} / {hey_rps:,.0f})", ">= 0.95x", r >= 0.95, f"load {hload}")
+worker, worker_c, wload = float(a[14]), a[15], a[16]
+if worker > 0:
+    w = worker / wrk
+    goal("worker through RabbitMQ calls/s vs wrk", f"{w:.2f}x ({worker:,.0f} / {wrk:,.0f} req/s)", ">= 0.40x", w >= 0.40,
+         f"a run started through the Runner's API, one Runner worker, best at c={worker_c}; calls/s from the worker's started_at "
+         f"to its results' stored_at (executing, storing samples + BenchmarkExecuted); wrk -t1 at c={wrk_c}; load {wload}")
 PY

@@ -48,14 +48,15 @@ public sealed class BenchMeshApi(HttpClient http, ServiceFleet fleet)
     }
 
     /// <summary>Starts an asynchronous run on the first runner that accepts it (one may just have been killed).</summary>
-    public async Task<Guid> StartRunAsync(Guid agentId, Guid suiteId, int warmups, int iterations, CancellationToken ct)
+    /// <param name="concurrency">Agent calls in flight at once (the API's default is 1).</param>
+    public async Task<Guid> StartRunAsync(Guid agentId, Guid suiteId, int warmups, int iterations, CancellationToken ct, int concurrency = 1)
     {
         var body = new
         {
             agent_id = agentId,
             suite_id = suiteId,
             async_execution = true,
-            configuration = new { warmup_runs = warmups, iterations },
+            configuration = new { warmup_runs = warmups, iterations, concurrency },
         };
         Exception? last = null;
         foreach (var runner in fleet.Runners.Where(r => r.IsRunning))

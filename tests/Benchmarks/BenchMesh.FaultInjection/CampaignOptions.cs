@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.CommandLine;
+using BenchMesh.Benchmarks.Common;
 
 namespace BenchMesh.FaultInjection;
 
@@ -37,6 +38,20 @@ public sealed record InfrastructurePorts(int Postgres, int Redis, int RabbitMq, 
 
     public IEnumerable<int> All => [Postgres, Redis, RabbitMq, RabbitMqManagement];
 
+    /// <summary>
+    /// --pg-port, --redis-port, --rabbit-port and --rabbit-mgmt-port on <paramref name="commandLine"/>, defaulting to
+    /// <paramref name="defaults"/> (each program its own, so that two programs' servers never meet); the returned
+    /// function reads them from a parsed command line.
+    /// </summary>
+    public static Func<ParseResult, InfrastructurePorts> Options(BenchmarkCommandLine commandLine, InfrastructurePorts defaults)
+    {
+        var postgres = commandLine.Number("pg-port", defaults.Postgres, 1, "The private PostgreSQL's port");
+        var redis = commandLine.Number("redis-port", defaults.Redis, 1, "The private Redis's port");
+        var rabbitMq = commandLine.Number("rabbit-port", defaults.RabbitMq, 1, "The private RabbitMQ's AMQP port (its distribution port is 20000 above)");
+        var management = commandLine.Number("rabbit-mgmt-port", defaults.RabbitMqManagement, 1, "The private RabbitMQ's management port");
+        return parsed => new InfrastructurePorts(parsed.GetValue(postgres), parsed.GetValue(redis), parsed.GetValue(rabbitMq), parsed.GetValue(management));
+    }
+
     public string? Validate()
     {
         var shared = All.FirstOrDefault(SharedDefaults.Contains);
@@ -53,7 +68,12 @@ public sealed record InfrastructurePorts(int Postgres, int Redis, int RabbitMq, 
             return $"port {cli} is in 35672-35682, which RabbitMQ's command-line tools use";
         }
 
-        return All.Distinct().Count() != 4 ? "the four server ports must differ" : null;
+        if (All.Distinct().Count() != 4)
+        {
+            return "the four server ports must differ";
+        }
+
+        return RabbitMq + 20000 > 65535 ? "--rabbit-port must be at most 45535 (RabbitMQ's distribution port is 20000 above it)" : null;
     }
 }
 
@@ -70,86 +90,52 @@ public sealed record CampaignOptions(
     int Seed,
     InfrastructurePorts Ports)
 {
-    public const string Usage =
-        "usage: [--repeats 20] [--benchmarks 4] [--items 100] [--iterations 5] [--warmups 3] "
-        + "[--faults runner-kill,rabbitmq-restart,postgres-stop,redis-stop,scoring-kill] [--run-timeout 300] [--outage 10] [--seed 1] "
-        + "[--pg-port 27432] [--redis-port 27379] [--rabbit-port 27672] [--rabbit-mgmt-port 27673]";
-
     /// <summary>Agent calls one run should make: every item in every warm-up and measured pass of every benchmark.</summary>
     public int ExpectedCallsPerRun => Benchmarks * Items * (Warmups + Iterations);
 
     public int ExpectedCallsPerBenchmark => Items * (Warmups + Iterations);
 
-    public static CampaignOptions? Parse(IReadOnlyList<string> args, out string? error)
+    /// <summary>The options, or null and the first error.</summary>
+    public static CampaignOptions? Parse(IReadOnlyList<string> args, out string? error) => Define(out var bind).Parse(args, bind, out error);
+
+    /// <summary>The options, or null after printing the help or the error (Program.cs exits with <paramref name="exitCode"/>).</summary>
+    public static CampaignOptions? ParseOrExit(IReadOnlyList<string> args, out int exitCode) => Define(out var bind).ParseOrExit(args, bind, out exitCode);
+
+    private static BenchmarkCommandLine Define(out Func<ParseResult, (CampaignOptions?, string?)> bind)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i += 2)
+        var commandLine = new BenchmarkCommandLine("Fault injection against a private copy of the stack (docs/fault-injection.md).");
+        var repeats = commandLine.Number("repeats", 20, 1, "Runs per fault");
+        var benchmarks = commandLine.Number("benchmarks", 4, 1, "Benchmarks in the suite");
+        var items = commandLine.Number("items", 100, 1, "Items per benchmark");
+        var iterations = commandLine.Number("iterations", 5, 1, "Measured passes per benchmark");
+        var warmups = commandLine.Number("warmups", 3, 0, "Warm-up passes per benchmark");
+        var faults = commandLine.Text("faults", string.Join(',', FaultKinds.All.Select(k => k.Name())), "The faults to inject, comma-separated", "FAULT,...");
+        faults.Validators.Add(result =>
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
+            if (result.GetValueOrDefault<string>().Split(',').FirstOrDefault(name => FaultKinds.Parse(name) is null) is { } unknown)
             {
-                error = $"expected --name value pairs, got '{args[i]}'";
-                return null;
+                result.AddError($"unknown fault '{unknown}' (known: {string.Join(", ", FaultKinds.All.Select(k => k.Name()))})");
             }
-
-            values[args[i][2..]] = args[i + 1];
-        }
-
-        var known = new[] { "repeats", "benchmarks", "items", "iterations", "warmups", "faults", "run-timeout", "outage", "seed", "pg-port", "redis-port", "rabbit-port", "rabbit-mgmt-port" };
-        if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+        });
+        var runTimeout = commandLine.Number("run-timeout", 300, 10, "Seconds a run may take");
+        var outage = commandLine.Number("outage", 10, 0, "Seconds a fault lasts");
+        var seed = commandLine.Number("seed", 1, 0, "Seed of the moments faults are injected at");
+        var ports = InfrastructurePorts.Options(commandLine, new InfrastructurePorts(27432, 27379, 27672, 27673));
+        bind = parsed =>
         {
-            error = $"unknown option --{unknown}";
-            return null;
-        }
-
-        string? problem = null;
-        int Number(string name, int fallback, int min)
-        {
-            if (!values.TryGetValue(name, out var text))
-            {
-                return fallback;
-            }
-
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min)
-            {
-                return n;
-            }
-
-            problem ??= $"--{name} must be a whole number ≥ {min}";
-            return fallback;
-        }
-
-        var faults = new List<FaultKind>();
-        foreach (var name in (values.GetValueOrDefault("faults") ?? string.Join(',', FaultKinds.All.Select(k => k.Name()))).Split(','))
-        {
-            if (FaultKinds.Parse(name) is { } kind)
-            {
-                faults.Add(kind);
-            }
-            else
-            {
-                problem ??= $"unknown fault '{name}' (known: {string.Join(", ", FaultKinds.All.Select(k => k.Name()))})";
-            }
-        }
-
-        var options = new CampaignOptions(
-            Repeats: Number("repeats", 20, 1),
-            Benchmarks: Number("benchmarks", 4, 1),
-            Items: Number("items", 100, 1),
-            Iterations: Number("iterations", 5, 1),
-            Warmups: Number("warmups", 3, 0),
-            Faults: faults,
-            RunTimeout: TimeSpan.FromSeconds(Number("run-timeout", 300, 10)),
-            Outage: TimeSpan.FromSeconds(Number("outage", 10, 0)),
-            Seed: Number("seed", 1, 0),
-            Ports: new InfrastructurePorts(
-                Number("pg-port", 27432, 1), Number("redis-port", 27379, 1), Number("rabbit-port", 27672, 1), Number("rabbit-mgmt-port", 27673, 1)));
-        problem ??= options.Ports.Validate();
-        if (options.Ports.RabbitMq + 20000 > 65535)
-        {
-            problem ??= "--rabbit-port must be at most 45535 (RabbitMQ's distribution port is 20000 above it)";
-        }
-
-        error = problem;
-        return problem is null ? options : null;
+            var options = new CampaignOptions(
+                parsed.GetValue(repeats),
+                parsed.GetValue(benchmarks),
+                parsed.GetValue(items),
+                parsed.GetValue(iterations),
+                parsed.GetValue(warmups),
+                [.. parsed.GetValue(faults)!.Split(',').Select(name => FaultKinds.Parse(name)!.Value)],
+                TimeSpan.FromSeconds(parsed.GetValue(runTimeout)),
+                TimeSpan.FromSeconds(parsed.GetValue(outage)),
+                parsed.GetValue(seed),
+                ports(parsed));
+            return (options, options.Ports.Validate());
+        };
+        return commandLine;
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using BenchMesh.Benchmarks.Common;
 using BenchMesh.FaultInjection;
 
 // Fault injection against the real stack (issue 11, part 2): a private PostgreSQL (durable), RabbitMQ and Redis on their
@@ -10,103 +10,63 @@ using BenchMesh.FaultInjection;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (args is ["--help"] or ["-h"])
-{
-    Console.WriteLine(CampaignOptions.Usage);
-    return 0;
-}
-
 if (!OperatingSystem.IsLinux())
 {
     Console.Error.WriteLine("Linux only: the program reads /proc and starts processes through util-linux setsid.");
     return 2;
 }
 
-var options = CampaignOptions.Parse(args, out var error);
+var options = CampaignOptions.ParseOrExit(args, out var exitCode);
 if (options is null)
 {
-    Console.Error.WriteLine(error);
-    Console.Error.WriteLine(CampaignOptions.Usage);
-    return 2;
+    return exitCode;
 }
 
-var repository = FindRepositoryRoot();
-var work = Directory.CreateTempSubdirectory("benchmesh-faults-").FullName;
-// up.sh runs PostgreSQL as the postgres user, who must be able to reach its data folder below this one.
-File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
-var logs = Directory.CreateDirectory(Path.Combine(work, "logs")).FullName;
+var repository = BenchmarkHost.RepositoryRoot();
+var work = WorkFolder.Create("benchmesh-faults-");
 
 // Ctrl-C and SIGTERM cancel the campaign; the `await using`s below then stop what was started, by PID.
-using var cancel = new CancellationTokenSource();
-void OnSignal(PosixSignalContext context)
-{
-    context.Cancel = true;
-    if (!cancel.IsCancellationRequested)
-    {
-        Console.WriteLine("\nstopping: every process and server this program started...");
-        cancel.Cancel();
-    }
-}
-
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var shutdown = new ShutdownSignal("\nstopping: every process and server this program started...");
 
 Console.WriteLine($"Fault injection: {options.Benchmarks} benchmarks × {options.Items} items × {options.Iterations} iterations "
     + $"({options.Warmups} warm-ups; {options.ExpectedCallsPerRun:N0} agent calls per run), {options.Repeats} run(s) per fault, "
     + $"outage {options.Outage.TotalSeconds:0} s, run timeout {options.RunTimeout.TotalSeconds:0} s, seed {options.Seed}");
 Console.WriteLine($"Private servers: PostgreSQL {options.Ports.Postgres}, Redis {options.Ports.Redis}, RabbitMQ {options.Ports.RabbitMq} "
-    + $"(management {options.Ports.RabbitMqManagement}); work folder {work} (logs in {logs})");
+    + $"(management {options.Ports.RabbitMqManagement}); work folder {work.Path} (logs in {work.Logs})");
 
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-var infrastructure = new PrivateInfrastructure(repository, Path.Combine(work, "infra"), options.Ports, Path.Combine(logs, "infrastructure.log"));
+var infrastructure = new PrivateInfrastructure(repository, work.Servers, options.Ports, Path.Combine(work.Logs, "infrastructure.log"));
 var status = 0;
 try
 {
     await using (infrastructure)
     {
         await infrastructure.StartAsync();
-        await using var agent = new PythonAgent(work, logs);
-        await using var fleet = new ServiceFleet(repository, infrastructure, logs);
-        await agent.StartAsync(http, cancel.Token);
+        await using var agent = new PythonAgent(work.Path, work.Logs);
+        await using var fleet = new ServiceFleet(repository, infrastructure, work.Logs);
+        await agent.StartAsync(http, shutdown.Token);
         Console.WriteLine($"Starting {fleet.All.Count} service processes ({string.Join(", ", fleet.All.Select(s => s.Name))})...");
-        await fleet.StartAsync(http, cancel.Token);
+        await fleet.StartAsync(http, shutdown.Token);
 
         var campaign = new Campaign(options, new BenchMeshApi(http, fleet), agent,
             new FaultInjector(infrastructure, fleet, agent, http, options.Outage), new StoredResults(infrastructure.PostgresConnection),
             fleet, http, Console.Out);
-        var summaries = await campaign.RunAsync(cancel.Token);
+        var summaries = await campaign.RunAsync(shutdown.Token);
 
         Console.WriteLine();
         Console.Write(Report.Render(summaries, options.Faults.Select(f => f.Name()).ToHashSet()));
         status = summaries.Where(s => s.Fault != Campaign.CleanRow).All(s => s.Passed) ? 0 : 1;
     }
 }
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+catch (OperationCanceledException) when (shutdown.IsRequested)
 {
     status = 130;
 }
 finally
 {
-    // The servers' data is thrown away; the logs stay for a look at what happened.
-    if (Directory.Exists(Path.Combine(work, "infra")))
-    {
-        Directory.Delete(Path.Combine(work, "infra"), recursive: true);
-    }
+    work.DeleteServers();
 
-    Console.WriteLine($"Stopped everything it started. Logs: {logs}");
+    Console.WriteLine($"Stopped everything it started. Logs: {work.Logs}");
 }
 
 return status;
-
-static string FindRepositoryRoot()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "BenchMesh.sln")))
-        {
-            return directory.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("BenchMesh.sln not found above the program's folder: run it from its build output in the repository");
-}

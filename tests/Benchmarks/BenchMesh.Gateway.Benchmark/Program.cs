@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using BenchMesh.Benchmarks.Common;
 using BenchMesh.LoadEngine;
 using BenchMesh.LoadEngine.Execution;
 using BenchMesh.LoadEngine.Requests;
@@ -12,22 +14,23 @@ using BenchMesh.LoadEngine.Requests;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var values = new Dictionary<string, string>(StringComparer.Ordinal);
-for (var i = 0; i + 1 < args.Length; i += 2)
+var commandLine = new BenchmarkCommandLine("p99 at a fixed request rate (the load engine's open model) against one URL.");
+var urlOption = commandLine.Url("url", null, "The URL to load");
+var bearerOption = commandLine.Add(new Option<string?>("--bearer") { Description = "An API key, sent as Authorization: Bearer", HelpName = "KEY" });
+var rateOption = commandLine.Add(new Option<double>("--rate") { Description = "Requests per second", HelpName = "N", DefaultValueFactory = _ => 1000 });
+var durationOption = commandLine.Text("duration", "20s", "How long the measured run lasts", "DURATION");
+var connectionsOption = commandLine.Number("connections", 50, 1, "TCP connections at most");
+var parsed = commandLine.ParseOrExit(args, result => (result, (string?)null), out var exitCode);
+if (parsed is null)
 {
-    values[args[i]] = args[i + 1];
+    return exitCode;
 }
 
-if (!values.TryGetValue("--url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
-{
-    Console.Error.WriteLine("usage: --url URL [--bearer KEY] [--rate 1000] [--duration 20s] [--connections 50]");
-    return 2;
-}
-
-var rate = values.TryGetValue("--rate", out var r) ? double.Parse(r, CultureInfo.InvariantCulture) : 1000;
-var duration = values.TryGetValue("--duration", out var d) ? DurationText.Parse(d) : TimeSpan.FromSeconds(20);
-var connections = values.TryGetValue("--connections", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 50;
-var request = new RequestSpec { BearerToken = values.GetValueOrDefault("--bearer") };
+var uri = parsed.GetValue(urlOption)!;
+var rate = parsed.GetValue(rateOption);
+var duration = DurationText.Parse(parsed.GetValue(durationOption)!);
+var connections = parsed.GetValue(connectionsOption);
+var request = new RequestSpec { BearerToken = parsed.GetValue(bearerOption) };
 
 // Warm-up at the same rate (JIT, connections on both sides), not reported.
 await LoadGenerator.RunAsync(new LoadOptions { Url = uri, Request = request, Rate = rate, Duration = TimeSpan.FromSeconds(3), Connections = connections });

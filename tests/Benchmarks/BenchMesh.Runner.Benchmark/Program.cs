@@ -13,11 +13,25 @@ using Microsoft.Extensions.Options;
 // driven as RunBenchmarkConsumer drives them (an ExecutionPlan of items x iterations at a concurrency, one warm-up pass).
 // What it leaves out is per benchmark, not per call: reading the command, storing the samples in one SaveChanges.
 //
-//   --url <agent>  --concurrency 1,8,32,64  --seconds 5 | --calls N  --path socket|httpclient|none
+//   --url <agent>  --concurrency 1,8,32,64  --seconds 5 | --calls N  --path socket|httpclient|none|worker
 // Prints one line per concurrency and a RESULT line for the script: calls/s over the measured passes, and the samples'
 // median and p99 latency (what the runner reports). --path none calls no agent (the executor's own cost per call);
-// httpclient forces the HttpClient path the socket path replaced (for the profile in docs/timing.md).
-var options = Args.Parse(args);
+// httpclient forces the HttpClient path the socket path replaced (for the profile in docs/timing.md); worker measures
+// a real Runner worker fed through RabbitMQ instead (WorkerPath.cs; with --pg-port, --redis-port, --rabbit-port and
+// --rabbit-mgmt-port for its private servers).
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var options = RunnerBenchmarkOptions.ParseOrExit(args, out var exitCode);
+if (options is null)
+{
+    return exitCode;
+}
+
+if (options.Path == RunnerBenchmarkOptions.WorkerPath)
+{
+    return await WorkerPath.RunAsync(options);
+}
+
 var services = new ServiceCollection();
 services.AddLogging();
 services.AddSingleton(Options.Create(new OutboundOptions { AllowLoopback = true }));
@@ -41,7 +55,7 @@ var items = Enumerable.Range(0, 100).Select(i => new DatasetItem { Id = $"item-{
 var instant = new AgentCallResult { Output = "5", DurationMs = 0, InputTokens = 7, OutputTokens = 1 };
 Func<DatasetItem, CancellationToken, Task<AgentCallResult>> call = options.Path == "none"
     ? (_, _) => Task.FromResult(instant)
-    : (item, token) => client.CallAsync(new AgentCall(options.Url, item.Input, "{}", null, null, TimeSpan.FromSeconds(30)), token);
+    : (item, token) => client.CallAsync(new AgentCall(options.Url.ToString(), item.Input, "{}", null, null, TimeSpan.FromSeconds(30)), token);
 
 foreach (var concurrency in options.Concurrency)
 {
@@ -72,23 +86,6 @@ foreach (var concurrency in options.Concurrency)
     }
 }
 
+return 0;
+
 internal sealed record Run(int Calls, double CallsPerSecond, double MedianMs, double P99Ms, int Failures);
-
-internal sealed record Args(string Url, int[] Concurrency, double Seconds, int? Calls, string Path)
-{
-    public static Args Parse(string[] args)
-    {
-        string Value(string name, string fallback)
-        {
-            var at = Array.IndexOf(args, name);
-            return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
-        }
-
-        return new Args(
-            Value("--url", "http://127.0.0.1:8081/"),
-            [.. Value("--concurrency", "1,8,32,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
-            double.Parse(Value("--seconds", "5"), CultureInfo.InvariantCulture),
-            Value("--calls", "") is { Length: > 0 } calls ? int.Parse(calls, CultureInfo.InvariantCulture) : null,
-            Value("--path", "socket"));
-    }
-}

@@ -19,7 +19,12 @@ using System.Globalization;
 using BenchMesh.Scale.Benchmark;
 using Npgsql;
 
-var options = Options.Parse(args);
+var options = Options.ParseOrExit(args, out var exitCode);
+if (options is null)
+{
+    return exitCode;
+}
+
 var ct = CancellationToken.None;
 var databases = Databases.On(options.Postgres);
 var world = new World(DateTimeOffset.UtcNow);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using BenchMesh.Benchmarks.Common;
 using BenchMesh.FaultInjection;
 using BenchMesh.ScaleOut.Benchmark;
 
@@ -19,65 +19,45 @@ if (!OperatingSystem.IsLinux())
     return 2;
 }
 
-if (args is ["--help"] or ["-h"])
-{
-    Console.WriteLine(ScaleOutOptions.Usage);
-    return 0;
-}
-
-var options = ScaleOutOptions.Parse(args, Environment.GetEnvironmentVariable("BENCHMESH_BENCH_QUICK") == "1", out var error);
+var options = ScaleOutOptions.ParseOrExit(args, Environment.GetEnvironmentVariable("BENCHMESH_BENCH_QUICK") == "1", out var exitCode);
 if (options is null)
 {
-    Console.Error.WriteLine(error);
-    Console.Error.WriteLine(ScaleOutOptions.Usage);
-    return 2;
+    return exitCode;
 }
 
-var repository = FindRepositoryRoot();
-var work = Directory.CreateTempSubdirectory("benchmesh-scaleout-").FullName;
-// up.sh runs PostgreSQL as the postgres user, who must be able to reach its data folder below this one.
-File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
-var logs = Directory.CreateDirectory(Path.Combine(work, "logs")).FullName;
-
-using var cancel = new CancellationTokenSource();
-void OnSignal(PosixSignalContext context)
-{
-    context.Cancel = true;
-    cancel.Cancel();
-}
-
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+var repository = BenchmarkHost.RepositoryRoot();
+var work = WorkFolder.Create("benchmesh-scaleout-");
+using var shutdown = new ShutdownSignal();
 
 var perBenchmark = options.Items * (options.Warmups + options.Iterations) * options.AgentDelay;
 Console.WriteLine($"Runner scale-out: 1 against {options.Replicas} workers; {options.Benchmarks} benchmarks × {options.Items} items × "
     + $"({options.Warmups} warm-up + {options.Iterations} measured passes) = {options.CallsPerRun:N0} agent calls per run, concurrency 1; "
     + $"agent answers after {options.AgentDelay.TotalMilliseconds:0} ms (about {perBenchmark.TotalSeconds:0} s per benchmark); {options.Rounds} round(s)");
-Console.WriteLine($"{Environment.ProcessorCount} cores; load average {LoadAverage()}; logs in {logs}");
+Console.WriteLine($"{Environment.ProcessorCount} cores; load average {BenchmarkHost.LoadAverage()}; logs in {work.Logs}");
 
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-var infrastructure = new PrivateInfrastructure(repository, Path.Combine(work, "infra"), options.Ports, Path.Combine(logs, "infrastructure.log"));
+var infrastructure = new PrivateInfrastructure(repository, work.Servers, options.Ports, Path.Combine(work.Logs, "infrastructure.log"));
 var status = 0;
 try
 {
     await using (infrastructure)
     {
         await infrastructure.StartAsync();
-        await using var agent = new PythonAgent(work, logs, options.AgentDelay);
+        await using var agent = new PythonAgent(work.Path, work.Logs, options.AgentDelay);
         // Only what a run needs: Leaderboard and Regression would add the same work to both cases, and noise.
-        await using var fleet = new ServiceFleet(repository, infrastructure, logs, runnerReplicas: options.Replicas, scoringReplicas: 1, withReadModels: false);
-        await agent.StartAsync(http, cancel.Token);
+        await using var fleet = new ServiceFleet(repository, infrastructure, work.Logs, runnerReplicas: options.Replicas, scoringReplicas: 1, withReadModels: false);
+        await agent.StartAsync(http, shutdown.Token);
         Console.WriteLine($"Starting {fleet.All.Count} service processes ({string.Join(", ", fleet.All.Select(s => s.Name))})...");
-        await fleet.StartAsync(http, cancel.Token);
+        await fleet.StartAsync(http, shutdown.Token);
         var api = new BenchMeshApi(http, fleet);
         var measure = new ScaleOutRun(api, agent, http);
 
         // Warm-up: one call per benchmark on every worker (JIT, connections, queues), not measured.
-        var warmSuite = await api.CreateSuiteAsync(options.Benchmarks, 1, cancel.Token);
-        var warm = await measure.RunAsync(warmSuite, "warm-up-1", 0, 1, cancel.Token);
+        var warmSuite = await api.CreateSuiteAsync(options.Benchmarks, 1, shutdown.Token);
+        var warm = await measure.RunAsync(warmSuite, "warm-up-1", 0, 1, shutdown.Token);
         Console.WriteLine($"  warm-up on {options.Replicas} workers: {warm.Status} in {warm.Wall.TotalSeconds:0.0} s");
 
-        var suite = await api.CreateSuiteAsync(options.Benchmarks, options.Items, cancel.Token);
+        var suite = await api.CreateSuiteAsync(options.Benchmarks, options.Items, shutdown.Token);
         var results = new List<(ScaleOutResult One, ScaleOutResult Many)>();
         for (var round = 1; round <= options.Rounds; round++)
         {
@@ -86,12 +66,12 @@ try
             // seconds on a loaded machine, which the single warm worker would not).
             if (round > 1)
             {
-                await fleet.EnsureHealthyAsync(http, cancel.Token);
-                await measure.RunAsync(warmSuite, $"warm-up-{round}", 0, 1, cancel.Token);
+                await fleet.EnsureHealthyAsync(http, shutdown.Token);
+                await measure.RunAsync(warmSuite, $"warm-up-{round}", 0, 1, shutdown.Token);
             }
 
-            var many = await measure.RunAsync(suite, $"many-{round}", options.Warmups, options.Iterations, cancel.Token);
-            Console.WriteLine($"  round {round}, {options.Replicas} workers: {many.Describe(options.CallsPerRun)}   load {LoadAverage(1)}");
+            var many = await measure.RunAsync(suite, $"many-{round}", options.Warmups, options.Iterations, shutdown.Token);
+            Console.WriteLine($"  round {round}, {options.Replicas} workers: {many.Describe(options.CallsPerRun)}   load {BenchmarkHost.LoadAverage(1)}");
 
             // Then one worker: the others stopped (SIGTERM, idle by now).
             foreach (var runner in fleet.Runners.Skip(1))
@@ -99,8 +79,8 @@ try
                 await runner.StopAsync(TimeSpan.FromSeconds(15));
             }
 
-            var one = await measure.RunAsync(suite, $"one-{round}", options.Warmups, options.Iterations, cancel.Token);
-            Console.WriteLine($"  round {round}, 1 worker:  {one.Describe(options.CallsPerRun)}   load {LoadAverage(1)}");
+            var one = await measure.RunAsync(suite, $"one-{round}", options.Warmups, options.Iterations, shutdown.Token);
+            Console.WriteLine($"  round {round}, 1 worker:  {one.Describe(options.CallsPerRun)}   load {BenchmarkHost.LoadAverage(1)}");
             results.Add((one, many));
             if (!one.Complete(options.CallsPerRun) || !many.Complete(options.CallsPerRun))
             {
@@ -122,37 +102,19 @@ try
                 $"{ratio:0.00}x ({oneRun.Wall.TotalSeconds:0.0} s / {manyRun.Wall.TotalSeconds:0.0} s)",
                 $">= {goal:0.0#}x", ratio >= goal ? "MET" : "SHORT",
                 $"{options.Benchmarks} benchmarks x {options.Items * (options.Warmups + options.Iterations)} calls, agent answering after "
-                + $"{options.AgentDelay.TotalMilliseconds:0} ms; agent-side span ratio {agentRatio:0.00}x; {Environment.ProcessorCount} cores, load {LoadAverage()}"));
+                + $"{options.AgentDelay.TotalMilliseconds:0} ms; agent-side span ratio {agentRatio:0.00}x; {Environment.ProcessorCount} cores, load {BenchmarkHost.LoadAverage()}"));
         }
     }
 }
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+catch (OperationCanceledException) when (shutdown.IsRequested)
 {
     status = 130;
 }
 finally
 {
-    if (Directory.Exists(Path.Combine(work, "infra")))
-    {
-        Directory.Delete(Path.Combine(work, "infra"), recursive: true);
-    }
+    work.DeleteServers();
 
-    Console.WriteLine($"Stopped everything it started. Logs: {logs}");
+    Console.WriteLine($"Stopped everything it started. Logs: {work.Logs}");
 }
 
 return status;
-
-static string LoadAverage(int fields = 3) => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(fields));
-
-static string FindRepositoryRoot()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "BenchMesh.sln")))
-        {
-            return directory.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("BenchMesh.sln not found above the program's folder: run it from its build output in the repository");
-}

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using BenchMesh.Benchmarks.Common;
 using BenchMesh.LoadEngine;
 using BenchMesh.LoadEngine.Execution;
 using BenchMesh.LoadEngine.Transport;
@@ -8,12 +10,13 @@ using BenchMesh.LoadEngine.Transport;
 // The stress engine's speed and honesty against wrk on one loopback nginx (issue 4). Not a test: it prints figures.
 //   tests/Benchmarks/stress-benchmark.sh [options]   (installs nginx and wrk if missing, starts nginx, runs this, stops nginx)
 //   dotnet run -c Release --project tests/Benchmarks/BenchMesh.Stress.Benchmark -- --url URL --nginx-worker-pid PID
-//     [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission]   (open also runs closed, for its maximum)
+//     [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission]   (open also runs closed, for its median)
 //     [--transport auto|socket|httpclient]   (the engine's transport; auto, the default, is the socket transport for http://)
 //     [--cli PATH/benchmesh.dll]   (adds 4., and is what --only cli runs)
 // 1. closed model: rounds of wrk -t1, wrk -t2 and the engine's constant-concurrency at the same connections, taken in
 //    turn so that a noisy neighbour hurts both alike; best of each (goal: engine ≥ 0.80 × wrk);
-// 2. open model: constant-arrival-rate at 20, 40, 60, 80 % of the engine's closed maximum (goal: achieved within 1 %);
+// 2. open model: constant-arrival-rate at 20, 40, 60, 80 % of the closed rounds' median (the lower of wrk's and the
+//    engine's; goal: achieved within 1 %);
 // 3. coordinated omission: 1,000 req/s while the nginx worker is frozen 500 ms (SIGSTOP/SIGCONT) mid-run: the open
 //    model's p99 must show the stall (hundreds of ms); a closed loop over the same stall is printed beside it.
 // 4. the CLI with its defaults (issue 14): rounds of wrk -t1, wrk -t2 and `benchmesh stress --executor
@@ -23,14 +26,13 @@ using BenchMesh.LoadEngine.Transport;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var arguments = Arguments.Parse(args);
+var arguments = Arguments.ParseOrExit(args, out var exitCode);
 if (arguments is null)
 {
-    Console.Error.WriteLine("usage: --url URL --nginx-worker-pid PID [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission|cli] [--transport auto|socket|httpclient] [--cli PATH/benchmesh.dll]");
-    return 2;
+    return exitCode;
 }
 
-var (url, workerPid, connections, duration, rounds, only, transport, cli) = arguments.Value;
+var (url, workerPid, connections, duration, rounds, only, transport, cli) = arguments;
 var conditions = $"nginx on loopback, {connections} connections, {duration.TotalSeconds:0} s runs, {Environment.ProcessorCount} cores";
 Console.WriteLine($"Stress engine benchmark: {url}, {connections} connections, {duration.TotalSeconds:0} s runs, {Environment.ProcessorCount} cores");
 Console.WriteLine($"Machine before: load average {LoadAverage()}; busy {await BusyCoresAsync(TimeSpan.FromSeconds(1)):0.00} of {Environment.ProcessorCount} cores over 1 s (/proc/stat)");
@@ -44,10 +46,10 @@ await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKin
 
 if (only is not "cli")
 {
-    var maximum = await ClosedAsync();
+    var sustained = await ClosedAsync();
     if (only is null or "open")
     {
-        await OpenAsync(maximum);
+        await OpenAsync(sustained);
     }
 
     if (only is null or "omission")
@@ -71,10 +73,16 @@ if (only is null or "cli")
 Console.WriteLine($"Machine after: load average {LoadAverage()}");
 return 0;
 
+// Returns the rate the open model's targets derive from: the median of the closed runs, the lower of wrk's and the
+// engine's. Not the best round: on a shared machine one round can be an outlier (79,608 req/s against 61,000-67,000 in
+// the others), and 80 % of it asked more than nginx gave in the open step minutes later, which then reported the
+// shortfall (8.66 % off) as the engine's. The lower of the two medians keeps every target within what nginx serves and
+// what the engine's generator sends in a typical round.
 async Task<double> ClosedAsync()
 {
     Console.WriteLine($"1. Closed model, keep-alive, {connections} connections, {rounds} rounds taken in turn");
     double wrkBest = 0, engineBest = 0;
+    List<double> wrkRuns = [], engineRuns = [];
     for (var round = 1; round <= rounds; round++)
     {
         foreach (var threads in new[] { 1, 2 })
@@ -82,29 +90,39 @@ async Task<double> ClosedAsync()
             var wrk = await Wrk.RunAsync(url, threads, connections, duration);
             Console.WriteLine($"   round {round}  wrk -t{threads} -c{connections}            {wrk.Rps,9:N0} req/s   p50 {wrk.P50}, p99 {wrk.P99} (wrk's corrected)   load {LoadAverage(1)}");
             wrkBest = Math.Max(wrkBest, wrk.Rps);
+            wrkRuns.Add(wrk.Rps);
         }
 
         var engine = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Executor = ExecutorKind.ConstantConcurrency, Connections = connections, Duration = duration, Transport = transport });
         Console.WriteLine($"   round {round}  engine constant-concurrency {engine.AchievedRps,9:N0} req/s   p50 {engine.LatencyMs.P50:0.###} ms, p99 {engine.LatencyMs.P99:0.###} ms   generator {engine.Generator.CpuCores:0.00} cores, {engine.Generator.CpuMicrosPerRequest:0.0} µs CPU/req, errors {engine.ErrorCount}, {engine.Generator.Transport}   load {LoadAverage(1)}");
         engineBest = Math.Max(engineBest, engine.AchievedRps);
+        engineRuns.Add(engine.AchievedRps);
     }
 
     var ratio = engineBest / wrkBest;
     Console.WriteLine($"   best: wrk {wrkBest:N0} req/s, engine {engineBest:N0} req/s; ratio engine : wrk = {ratio:0.00}  (goal ≥ 0.80: {(ratio >= 0.80 ? "met" : "NOT met")})");
     Goal("closed model, engine in-process with the script's socket settings, best of rounds : best wrk",
         $"{ratio:0.00}x ({engineBest:N0} / {wrkBest:N0} req/s)", ">= 0.80x", ratio >= 0.80, $"{conditions}, {rounds} rounds");
+    var sustained = Math.Min(Median(wrkRuns), Median(engineRuns));
+    Console.WriteLine($"   median: wrk {Median(wrkRuns):N0} req/s, engine {Median(engineRuns):N0} req/s; the open model's targets derive from the lower, {sustained:N0} req/s");
     Console.WriteLine();
-    return engineBest;
+    return sustained;
 }
 
-async Task OpenAsync(double closedMaximum)
+static double Median(List<double> values)
 {
-    Console.WriteLine($"2. Open model, constant-arrival-rate, targets up to 80 % of the engine's closed maximum ({closedMaximum:N0} req/s)");
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+async Task OpenAsync(double closedMedian)
+{
+    Console.WriteLine($"2. Open model, constant-arrival-rate, targets up to 80 % of the closed rounds' median ({closedMedian:N0} req/s)");
     var met = true;
     var worst = 0.0;
     foreach (var share in new[] { 0.2, 0.4, 0.6, 0.8 })
     {
-        var target = Math.Round(closedMaximum * share / 100) * 100;
+        var target = Math.Round(closedMedian * share / 100) * 100;
         var open = await LoadGenerator.RunAsync(new LoadOptions { Url = url, Rate = target, Duration = duration, Connections = connections, Transport = transport });
         var off = open.AchievedRps / target - 1;
         met &= Math.Abs(off) <= 0.01;
@@ -113,8 +131,8 @@ async Task OpenAsync(double closedMaximum)
     }
 
     Console.WriteLine($"   goal: within 1 % at every target: {(met ? "met" : "NOT met")}");
-    Goal("open model, achieved rate at 20-80 % of the closed maximum", $"{worst:0.00%} off at worst", "within 1 %", met,
-        $"{conditions}; targets up to {Math.Round(closedMaximum * 0.8 / 100) * 100:N0} req/s");
+    Goal("open model, achieved rate at 20-80 % of the closed rounds' median", $"{worst:0.00%} off at worst", "within 1 %", met,
+        $"{conditions}; targets up to {Math.Round(closedMedian * 0.8 / 100) * 100:N0} req/s");
     Console.WriteLine();
 }
 
@@ -209,34 +227,28 @@ static async Task<double> BusyCoresAsync(TimeSpan over)
     return end.Total == start.Total ? 0 : (double)(end.Busy - start.Busy) / (end.Total - start.Total) * Environment.ProcessorCount;
 }
 
-/// <summary>The command line.</summary>
-internal static class Arguments
+/// <summary>The command line (<c>--help</c> lists it).</summary>
+internal sealed record Arguments(Uri Url, int WorkerPid, int Connections, TimeSpan Duration, int Rounds, string? Only, TransportKind Transport, string? Cli)
 {
-    public static (Uri Url, int WorkerPid, int Connections, TimeSpan Duration, int Rounds, string? Only, TransportKind Transport, string? Cli)? Parse(string[] args)
+    public static Arguments? ParseOrExit(string[] args, out int exitCode)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        var commandLine = new BenchmarkCommandLine("The stress engine's speed and honesty against wrk on one loopback nginx (issue 4).");
+        var url = commandLine.Url("url", null, "nginx's URL");
+        var workerPid = commandLine.Add(new Option<int>("--nginx-worker-pid") { Description = "nginx's worker (frozen for the coordinated-omission step)", HelpName = "PID", Required = true });
+        var connections = commandLine.Number("connections", 50, 1, "TCP connections");
+        var duration = commandLine.Text("duration", "10s", "Each run's length", "DURATION");
+        var rounds = commandLine.Number("rounds", 3, 1, "Rounds of wrk and the engine, taken in turn");
+        var only = commandLine.Add(new Option<string?>("--only") { Description = "One part only (open also runs closed, for its median)", HelpName = "closed|open|omission|cli" });
+        only.AcceptOnlyFromAmong("closed", "open", "omission", "cli");
+        var transport = commandLine.Text("transport", Transports.NameOf(TransportKind.Auto), "The engine's transport (auto: the socket transport for http://)", string.Join('|', Transports.Names));
+        transport.AcceptOnlyFromAmong([.. Transports.Names]);
+        var cli = commandLine.Add(new Option<string?>("--cli") { Description = "The CLI to measure with its defaults (adds part 4; what --only cli runs)", HelpName = "PATH/benchmesh.dll" });
+        return commandLine.ParseOrExit<Arguments>(args, parsed =>
         {
-            values[args[i]] = args[i + 1];
-        }
-
-        if (!values.TryGetValue("--url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            || !values.TryGetValue("--nginx-worker-pid", out var pidText) || !int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid))
-        {
-            return null;
-        }
-
-        var connections = values.TryGetValue("--connections", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 50;
-        var duration = values.TryGetValue("--duration", out var d) ? DurationText.Parse(d) : TimeSpan.FromSeconds(10);
-        var rounds = values.TryGetValue("--rounds", out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
-        var only = values.GetValueOrDefault("--only");
-        var transport = TransportKind.Auto;
-        if (values.TryGetValue("--transport", out var t) && !Transports.TryParse(t, out transport))
-        {
-            return null;
-        }
-
-        return only is null or "closed" or "open" or "omission" or "cli" ? (uri, pid, connections, duration, rounds, only, transport, values.GetValueOrDefault("--cli")) : null;
+            Transports.TryParse(parsed.GetValue(transport)!, out var kind);
+            return (new Arguments(parsed.GetValue(url)!, parsed.GetValue(workerPid), parsed.GetValue(connections), DurationText.Parse(parsed.GetValue(duration)!),
+                parsed.GetValue(rounds), parsed.GetValue(only), kind, parsed.GetValue(cli)), null);
+        }, out exitCode);
     }
 }
 

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchMesh.Benchmarks.Common;
+using BenchMesh.Contracts.Runs;
+using BenchMesh.FaultInjection;
+using BenchMesh.Messaging.Outbox;
+using BenchMesh.Runner.Data;
+using Npgsql;
+
+/// <summary>
+/// <c>--path worker</c>: the same agent through a real Runner worker, as the product runs a benchmark. A private
+/// PostgreSQL, RabbitMQ and Redis, Suites and one Runner process from their Release build output (the fault-injection
+/// program's <see cref="ServiceFleet"/>, no Scoring: the worker's part ends when its results are stored); a suite of one
+/// benchmark of <see cref="Items"/> items, an http-json agent on --url, and per concurrency a run started through the
+/// Runner's API (POST /benchmarks/run, asynchronous: the API publishes RunBenchmark to RabbitMQ, the worker consumes it).
+/// The figure is the worker's own: the run's measured calls over the span from the worker's <c>started_at</c> (it took
+/// the command) to the results' <c>stored_at</c> (samples and BenchmarkExecuted committed), both read back from the
+/// Runner's database. Each concurrency first takes a probe run (also the worker's warm-up: JIT, connections) whose
+/// rate sets the measured run's iterations to fill --seconds, at least <see cref="MinIterations"/> and at most
+/// <see cref="RunLimits.MaxIterations"/> (<see cref="RunLimits.MaxSamplesPerBenchmark"/> calls).
+/// </summary>
+internal static class WorkerPath
+{
+    /// <summary>Items of the benchmark: 100 iterations of them are the most samples one benchmark may hold.</summary>
+    private const int Items = RunLimits.MaxSamplesPerBenchmark / RunLimits.MaxIterations;
+
+    /// <summary>
+    /// The probe's passes (5,000 calls), and the fewest a measured run makes with --seconds (10,000 calls): a run of a few
+    /// hundred milliseconds would measure the worker's first calls (JIT tiering, connections) more than its pace.
+    /// </summary>
+    private const int ProbeIterations = 5;
+    private const int MinIterations = 10;
+
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
+
+    public static async Task<int> RunAsync(RunnerBenchmarkOptions options)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Console.Error.WriteLine("Linux only: --path worker starts processes through util-linux setsid.");
+            return 2;
+        }
+
+        var repository = BenchmarkHost.RepositoryRoot();
+        var work = WorkFolder.Create("benchmesh-runner-worker-");
+        using var shutdown = new ShutdownSignal();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var infrastructure = new PrivateInfrastructure(repository, work.Servers, options.Ports, Path.Combine(work.Logs, "infrastructure.log"));
+        try
+        {
+            await using (infrastructure)
+            {
+                await infrastructure.StartAsync();
+                await using var fleet = new ServiceFleet(repository, infrastructure, work.Logs, runnerReplicas: 1, scoringReplicas: 0, withReadModels: false);
+                Console.WriteLine($"worker path: starting {string.Join(", ", fleet.All.Select(s => s.Name))} on private servers (logs in {work.Logs})...");
+                await fleet.StartAsync(http, shutdown.Token);
+                var api = new BenchMeshApi(http, fleet);
+                var suite = await api.CreateSuiteAsync(1, Items, shutdown.Token);
+                var agentId = await api.CreateAgentAsync("worker-path", options.Url, shutdown.Token);
+                var results = new StoredWorkerResults($"{infrastructure.PostgresConnection};Database=benchmesh_runner");
+                foreach (var concurrency in options.Concurrency)
+                {
+                    var probe = await RunOnceAsync(api, results, agentId, suite.SuiteId, ProbeIterations, concurrency, shutdown.Token);
+                    var iterations = options.Calls is { } calls
+                        ? Math.Clamp(calls / Items, 1, RunLimits.MaxIterations)
+                        : Math.Clamp((int)Math.Round(probe.CallsPerSecond * options.Seconds / Items), MinIterations, RunLimits.MaxIterations);
+                    var run = await RunOnceAsync(api, results, agentId, suite.SuiteId, iterations, concurrency, shutdown.Token);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"runner (worker) c={concurrency}: {run.CallsPerSecond:N0} calls/s over {run.Calls:N0} calls, median {run.MedianMs:0.000} ms, "
+                        + $"p99 {run.P99Ms:0.000} ms, {run.Failures} failed; queue wait {run.QueueWait.TotalMilliseconds:0} ms, "
+                        + $"executor {run.Executing.TotalMilliseconds:0} ms ({run.Calls / run.Executing.TotalSeconds:N0} calls/s), "
+                        + $"storing {run.Storing.TotalMilliseconds:0} ms; load {BenchmarkHost.LoadAverage()}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"RESULT\t{RunnerBenchmarkOptions.WorkerPath}\t{concurrency}\t{run.CallsPerSecond:0.0}\t{run.MedianMs:0.0000}\t{run.P99Ms:0.0000}\t{run.Failures}"));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (shutdown.IsRequested)
+        {
+            return 130;
+        }
+        finally
+        {
+            work.DeleteServers();
+        }
+
+        return 0;
+    }
+
+    /// <summary>One run of the benchmark, no warm-up pass, followed in the Runner's database until its results are stored.</summary>
+    private static async Task<WorkerRun> RunOnceAsync(
+        BenchMeshApi api, StoredWorkerResults results, Guid agentId, Guid suiteId, int iterations, int concurrency, CancellationToken ct)
+    {
+        var runId = await api.StartRunAsync(agentId, suiteId, 0, iterations, ct, concurrency);
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < RunTimeout)
+        {
+            if (await results.ReadAsync(runId, ct) is { } stored)
+            {
+                return WorkerRun.From(stored.Executed, stored.StoredAt);
+            }
+
+            // Polled every 100 ms: the figure comes from the worker's own timestamps, not from this loop.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+
+        throw new TimeoutException($"run {runId}: no results stored within {RunTimeout.TotalMinutes:0} min (see the runner's log)");
+    }
+}
+
+/// <summary>What the worker stored for a run of one benchmark (runner.benchmark_results), read back as the worker wrote it.</summary>
+internal sealed class StoredWorkerResults(string connectionString)
+{
+    public async Task<(BenchmarkExecuted Executed, DateTimeOffset StoredAt)?> ReadAsync(Guid runId, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"SELECT body::text, stored_at FROM {RunnerDbContext.Schema}.benchmark_results WHERE run_id = @run", connection);
+        command.Parameters.AddWithValue("run", runId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (OutboxModelExtensions.DeserializeMessage<BenchmarkExecuted>(reader.GetString(0)), reader.GetFieldValue<DateTimeOffset>(1))
+            : null;
+    }
+}
+
+/// <summary>One worker run's figures: calls/s from started_at to stored_at, the samples' latency, and where the span went.</summary>
+internal sealed record WorkerRun(
+    int Calls, double CallsPerSecond, double MedianMs, double P99Ms, int Failures, TimeSpan QueueWait, TimeSpan Executing, TimeSpan Storing)
+{
+    public static WorkerRun From(BenchmarkExecuted executed, DateTimeOffset storedAt)
+    {
+        var latencies = executed.Samples.Where(s => s.ErrorKind is null).Select(s => s.DurationMs).Order().ToArray();
+        var calls = executed.Samples.Count;
+        return new WorkerRun(
+            calls,
+            calls / (storedAt - executed.StartedAt).TotalSeconds,
+            latencies.Length == 0 ? double.NaN : latencies[latencies.Length / 2],
+            latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)(latencies.Length * 0.99))],
+            executed.Samples.Count(s => s.ErrorKind is not null),
+            executed.RequestedAt is { } requested ? executed.StartedAt - requested : TimeSpan.Zero,
+            executed.CompletedAt - executed.StartedAt,
+            storedAt - executed.CompletedAt);
+    }
+}
