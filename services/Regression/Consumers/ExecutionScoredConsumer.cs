@@ -81,7 +81,7 @@ public sealed class ExecutionScoredConsumer(
                 // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
                 var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
                 var judged = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds);
-                var (judgements, states) = JudgeInterleaved(judged, requests, steps, all, thresholds, now);
+                var (judgements, states) = JudgeInterleaved(judged, requests, steps, all, history, order, thresholds, now);
                 // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
                 // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
                 var from = Math.Max(0, order.IndexOf(candidate.AgentVersion));
@@ -394,6 +394,8 @@ public sealed class ExecutionScoredConsumer(
         IReadOnlyList<ConfirmationRequest> requests,
         Dictionary<Guid, (ConfirmationRequest Request, int Round, int Step)> steps,
         IReadOnlyList<VersionResult> all,
+        IReadOnlyList<VersionResult> history,
+        IReadOnlyList<string> order,
         IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>> thresholds,
         DateTimeOffset now)
     {
@@ -429,7 +431,7 @@ public sealed class ExecutionScoredConsumer(
             var cells = RegressionJudge.Judge(runs, [request.BaselineVersion!, request.AgentVersion], options.Value.Registry(), new RegressionEngine(), logger, thresholds)
                 .Where(c => index.ContainsKey(c.Metric.Name) && c.VersionsJudged >= 2)
                 .ToList();
-            cells = RequirePooledEvidence(request, cells, judgements, index, runs, all, steps, thresholds);
+            cells = RequirePooledEvidence(request, cells, judgements, index, runs, history, order, thresholds);
             var another = request.Rounds < MaxConfirmationRounds
                 && cells.Any(c => c.Verdict.Verdict == Verdict.Inconclusive && c.Verdict.AdditionalRunsNeeded > 0);
             // The rounds judged: counted before another is asked for.
@@ -470,7 +472,7 @@ public sealed class ExecutionScoredConsumer(
     /// </summary>
     private List<CellJudgement> RequirePooledEvidence(
         ConfirmationRequest request, List<CellJudgement> cells, IReadOnlyList<CellJudgement> judgements, IReadOnlyDictionary<string, int> index,
-        IReadOnlyList<VersionResult> confirmationRuns, IReadOnlyList<VersionResult> all, Dictionary<Guid, (ConfirmationRequest Request, int Round, int Step)> steps,
+        IReadOnlyList<VersionResult> confirmationRuns, IReadOnlyList<VersionResult> history, IReadOnlyList<string> order,
         IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>> thresholds)
     {
         var monitored = cells.Where(c => c.Verdict.Verdict == Verdict.Regressed && judgements[index[c.Metric.Name]].Verdict.DecisionLevel == DecisionLevel.Monitor).ToList();
@@ -479,11 +481,7 @@ public sealed class ExecutionScoredConsumer(
             return cells;
         }
 
-        var history = all.Where(r => !steps.ContainsKey(r.RunId)).ToList();
         var pooledHistory = history.Concat(confirmationRuns.Where(r => r.AgentVersion == request.AgentVersion)).ToList();
-        var order = VersionHistory.Order(history
-            .GroupBy(r => r.AgentVersion)
-            .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
         var pooled = RegressionJudge.Judge(pooledHistory, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds)
             .Where(c => c.BenchmarkId == request.BenchmarkId && c.Verdict.Version == request.AgentVersion)
             .ToDictionary(c => c.Metric.Name);
