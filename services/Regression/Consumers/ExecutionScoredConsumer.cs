@@ -81,7 +81,7 @@ public sealed class ExecutionScoredConsumer(
                 // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
                 var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
                 var judged = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds);
-                var (judgements, states) = JudgeInterleaved(judged, requests, steps, all, thresholds, now);
+                var (judgements, states) = JudgeInterleaved(judged, requests, steps, all, history, order, thresholds, now);
                 // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
                 // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
                 var from = Math.Max(0, order.IndexOf(candidate.AgentVersion));
@@ -394,6 +394,8 @@ public sealed class ExecutionScoredConsumer(
         IReadOnlyList<ConfirmationRequest> requests,
         Dictionary<Guid, (ConfirmationRequest Request, int Round, int Step)> steps,
         IReadOnlyList<VersionResult> all,
+        IReadOnlyList<VersionResult> history,
+        IReadOnlyList<string> order,
         IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>> thresholds,
         DateTimeOffset now)
     {
@@ -429,21 +431,23 @@ public sealed class ExecutionScoredConsumer(
             var cells = RegressionJudge.Judge(runs, [request.BaselineVersion!, request.AgentVersion], options.Value.Registry(), new RegressionEngine(), logger, thresholds)
                 .Where(c => index.ContainsKey(c.Metric.Name) && c.VersionsJudged >= 2)
                 .ToList();
+            cells = RequirePooledEvidence(request, cells, judgements, index, runs, history, order, thresholds);
             var another = request.Rounds < MaxConfirmationRounds
                 && cells.Any(c => c.Verdict.Verdict == Verdict.Inconclusive && c.Verdict.AdditionalRunsNeeded > 0);
+            // The rounds judged: counted before another is asked for.
+            var (rounds, pairs) = (request.Rounds, request.Rounds * ConfirmationRunsRequested.InterleavedPairs);
             if (another)
             {
                 RequestAnotherRound(request, all, cells, now);
             }
 
-            var pairs = request.Rounds * ConfirmationRunsRequested.InterleavedPairs;
             foreach (var cell in cells)
             {
                 var verdict = cell.Verdict with { Alerts = [.. cell.Verdict.Alerts.Select(a => a with { Path = AlertPath.Confirm })] };
                 judgements[index[cell.Metric.Name]] = cell with { Verdict = verdict };
-                var judgedOn = $"judged on {pairs} interleaved pairs of runs with {request.BaselineVersion} ({request.Rounds} round(s))";
+                var judgedOn = $"judged on {pairs} interleaved pairs of runs with {request.BaselineVersion} ({rounds} round(s))";
                 states[(request.AgentVersion, request.BenchmarkId, cell.Metric.Name)] = another
-                    ? new(ConfirmationStates.Pending, $"{verdict.Reason}; {judgedOn}: round {request.Rounds + 1} of at most {MaxConfirmationRounds} requested")
+                    ? new(ConfirmationStates.Pending, $"{verdict.Reason}; {judgedOn}: round {rounds + 1} of at most {MaxConfirmationRounds} requested")
                     : verdict.Verdict != Verdict.Inconclusive
                         ? new(ConfirmationStates.Done, verdict.Reason is null ? judgedOn : $"{verdict.Reason}; {judgedOn}")
                         : new(ConfirmationStates.Done, $"{verdict.Reason}; {judgedOn}: " + (verdict.AdditionalRunsNeeded is { } more
@@ -453,6 +457,57 @@ public sealed class ExecutionScoredConsumer(
         }
 
         return (judgements, states);
+    }
+
+    /// <summary>
+    /// The engine's rule for a monitored history (<c>SeriesState.ConfirmInterleaved</c>, docs/regression.md): a screen is
+    /// confirmed when the interleaved runs alone show the regression at the one-shot level AND the candidate's runs pooled
+    /// with its re-runs show it against the history's baseline at the monitor level. The interleaved runs alone answer to one
+    /// comparison's 5 %; a history is checked again at every version, so taken alone they would turn one borderline screen in
+    /// twenty into an alert. Here the pooled evidence is the history judged again with the request's candidate runs added to
+    /// the candidate version (the gate: p ≤ 0.001, Benjamini-Hochberg across the version's cells, the practical threshold).
+    /// A cell that reproduced with the pooled evidence short is inconclusive and asks for as many runs again as the version
+    /// has (the engine's rule too). A one-shot cell (a history of two versions) keeps the interleaved verdict: its budget is
+    /// the one comparison's, which is the level the interleaved runs are judged at.
+    /// </summary>
+    private List<CellJudgement> RequirePooledEvidence(
+        ConfirmationRequest request, List<CellJudgement> cells, IReadOnlyList<CellJudgement> judgements, IReadOnlyDictionary<string, int> index,
+        IReadOnlyList<VersionResult> confirmationRuns, IReadOnlyList<VersionResult> history, IReadOnlyList<string> order,
+        IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>> thresholds)
+    {
+        var monitored = cells.Where(c => c.Verdict.Verdict == Verdict.Regressed && judgements[index[c.Metric.Name]].Verdict.DecisionLevel == DecisionLevel.Monitor).ToList();
+        if (monitored.Count == 0)
+        {
+            return cells;
+        }
+
+        var pooledHistory = history.Concat(confirmationRuns.Where(r => r.AgentVersion == request.AgentVersion)).ToList();
+        var pooled = RegressionJudge.Judge(pooledHistory, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds)
+            .Where(c => c.BenchmarkId == request.BenchmarkId && c.Verdict.Version == request.AgentVersion)
+            .ToDictionary(c => c.Metric.Name);
+        return cells.Select(cell =>
+        {
+            if (!monitored.Contains(cell) || (pooled.TryGetValue(cell.Metric.Name, out var evidence) && evidence.Verdict.Verdict == Verdict.Regressed))
+            {
+                return cell;
+            }
+
+            var original = judgements[index[cell.Metric.Name]];
+            var candidateRuns = original.Version(request.AgentVersion) is { } own ? RegressionJudge.Runs(own, cell.Metric.Name).Count() : 0;
+            var pooledP = evidence is { Verdict.PValue: { } p }
+                ? FormattableString.Invariant($" (p = {p:G2})")
+                : "";
+            return cell with
+            {
+                Verdict = cell.Verdict with
+                {
+                    Verdict = Verdict.Inconclusive,
+                    Alerts = [],
+                    AdditionalRunsNeeded = Math.Max(1, candidateRuns),
+                    Reason = $"the interleaved runs show the regression at the one-shot level, but {request.AgentVersion}'s runs pooled with its re-runs do not yet show it against the history's baseline at the monitor level{pooledP}",
+                },
+            };
+        }).ToList();
     }
 
     /// <summary>Asks for the next round of an interleaved confirmation (ConfirmationRunsRequested through the outbox).</summary>
