@@ -10,7 +10,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace BenchMesh.Leaderboard.Tests;
@@ -174,6 +176,42 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
         var row = await db.Scores.SingleAsync();
         Assert.Equal(0.7, row.OverallScore, 9);
         Assert.Equal(before, await GetStringAsync("/benchmarks/leaderboard?metric=accuracy"));
+    }
+
+    [Fact]
+    public async Task A_refresh_that_waits_longer_than_the_default_command_timeout_is_not_cut_short()
+    {
+        // A refresh over 10 million executions takes longer than Npgsql's default 30 s command timeout (docs/scale.md).
+        // Stand-in: a lock that REFRESH ... CONCURRENTLY must wait for, held past 30 s (a materialized view cannot be named
+        // in LOCK TABLE; a refresh of it in an open transaction holds the lock the service's refresh needs). Cut short, the
+        // statement would be cancelled and retried (a new statement, a new query_start); with its own timeout it waits.
+        var database = _factory.Services.GetRequiredService<IConfiguration>().GetConnectionString("leaderboarddb");
+        await using var holder = new NpgsqlConnection(database);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var lockView = new NpgsqlCommand($"REFRESH MATERIALIZED VIEW CONCURRENTLY {LeaderboardDbContext.Schema}.{LeaderboardDbContext.ComparisonMatrixView}", holder, transaction))
+        {
+            await lockView.ExecuteNonQueryAsync();
+        }
+
+        var agent = Guid.NewGuid();
+        await Bus.Publish(Scored(agent, "alpha", Guid.NewGuid(), overall: 0.7, speed: 0.5));
+        await using var observer = new NpgsqlConnection(database);
+        await observer.OpenAsync();
+        await using var waiting = new NpgsqlCommand(
+            "SELECT query_start FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'REFRESH MATERIALIZED VIEW%'",
+            observer);
+        var started = await Eventually.GetAsync(async () => await waiting.ExecuteScalarAsync() as DateTime?, Timeout, "the refresh to wait for the lock");
+
+        await Task.Delay(TimeSpan.FromSeconds(35)); // the condition under test: past the 30 s default
+        Assert.Equal(started, await waiting.ExecuteScalarAsync() as DateTime?);
+        await transaction.CommitAsync();
+
+        await Eventually.TrueAsync(async () =>
+        {
+            using var board = JsonDocument.Parse(await GetStringAsync("/benchmarks/leaderboard"));
+            return board.RootElement.GetProperty("entries").EnumerateArray().Any(e => e.GetProperty("agent_id").GetGuid() == agent);
+        }, Timeout, "the refreshed board to show the new score");
     }
 
     [Fact]

@@ -19,6 +19,13 @@ public sealed class ViewRefreshOptions
     /// as NOW() when the view is refreshed, so without a refresh an execution older than 30 days would stay on the board.
     /// </summary>
     public TimeSpan Period { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The command timeout of a refresh and of the rank intervals stored after it (background work, not a request):
+    /// Npgsql's default of 30 s is shorter than refreshing the views over 10 million executions takes on a busy 2-core
+    /// machine (docs/scale.md), and a refresh cut short is retried from the start, so it would never complete.
+    /// </summary>
+    public TimeSpan RefreshTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>
@@ -84,6 +91,7 @@ public sealed class ViewRefresher(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<LeaderboardDbContext>();
+            db.Database.SetCommandTimeout(_options.RefreshTimeout);
             // One snapshot for both views (so they always show the same executions), under the execution strategy:
             // with retry on failure a transaction must be its unit (PersistenceExtensions.InTransactionAsync).
             // The refresh number moves in the same transaction, so stored rank intervals match the views they came from.
