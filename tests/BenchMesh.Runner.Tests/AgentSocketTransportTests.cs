@@ -124,11 +124,12 @@ public sealed class AgentSocketTransportTests(TimingAgentFixture fixture) : ICla
         using var transport = new AgentSocketTransport(Guard());
         var client = new HttpJsonAgentClient(new PlainHttpClientFactory(), transport);
 
-        // The agent speaks plain HTTP, so HttpClient's TLS handshake fails: a connection failure from the fallback path,
-        // and the socket path never connected.
+        // The agent speaks plain HTTP, so HttpClient's TLS handshake fails, and the socket path never connected. How it
+        // fails is the agent's doing: it answers the ClientHello as a malformed request (a connection failure), or waits
+        // for a request line that never comes (the call's timeout; seen once in CI under load). Either is the fallback's.
         var result = await client.CallAsync(Call($"https://127.0.0.1:{Agent.Port}/json"), default);
 
-        Assert.Equal(SampleErrorKinds.Connection, result.ErrorKind);
+        Assert.Contains(result.ErrorKind, new[] { SampleErrorKinds.Connection, SampleErrorKinds.Timeout });
         Assert.Equal(0, transport.ConnectionsOpened);
     }
 }
