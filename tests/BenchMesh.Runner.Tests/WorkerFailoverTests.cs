@@ -55,8 +55,11 @@ public sealed class WorkerFailoverTests(Infrastructure infrastructure) : IClassF
         Assert.Equal(6, executed.Samples.Count);
         Assert.All(executed.Samples, s => Assert.Null(s.ErrorKind));
 
-        // A never finished: the only BenchmarkExecuted of this execution is B's.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // A never finished (it is gone), and B executed the command once: a sentinel benchmark published after it comes
+        // back from B, which takes one command at a time in queue order, so a second delivery would have come first.
+        var sentinel = Command(agent.Endpoint, iterations: 1);
+        await bus.PublishAsync(sentinel);
+        await Eventually.TrueAsync(() => Task.FromResult(bus.Executed.Any(e => e.ExecutionId == sentinel.ExecutionId)), Wait, "the sentinel's BenchmarkExecuted");
         Assert.Single(bus.Executed, e => e.ExecutionId == command.ExecutionId);
     }
 

@@ -50,7 +50,7 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
         {
             b.UseSetting("ConnectionStrings:scoringdb", database);
             b.UseSetting("ConnectionStrings:rabbitmq", _vhostUri);
-            b.ConfigureTestServices(services => services.RemoveAll<ISuiteCatalog>().AddSingleton<ISuiteCatalog>(_catalog));
+            b.ConfigureTestServices(services => services.RemoveAll<ISuiteCatalog>().AddSingleton<ISuiteCatalog>(_catalog).AddConsumedMessages());
         });
         _client = _factory.CreateClient().WithCaller();
     }
@@ -227,17 +227,15 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
 
         await ScoredAsync(1);
 
-        // Both deliveries handled: nothing left in Scoring's queue, nothing left in the outbox; then a grace period
-        // in which a second ExecutionScored would have arrived.
-        var queue = new KebabCaseEndpointNameFormatter(ResourceNames.Scoring, false).Consumer<BenchmarkExecutedConsumer>();
+        // Both deliveries finished (the consume observer sees each after its transaction), then the outbox emptied: a
+        // second ExecutionScored would be in the probe's queue by now (the relay marks a row sent once the broker confirmed it).
+        await _factory.Services.GetRequiredService<ConsumedMessages>().WaitForAsync<BenchmarkExecuted>(2, Timeout);
         await Eventually.TrueAsync(async () =>
         {
-            var ready = await _channel.QueueDeclarePassiveAsync(queue);
             await using var scope = _factory.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ScoringDbContext>();
-            return ready.MessageCount == 0 && !await db.OutboxMessages.AnyAsync(m => m.SentAt == null);
-        }, Timeout, "both deliveries to be handled");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+            return !await db.OutboxMessages.AnyAsync(m => m.SentAt == null);
+        }, Timeout, "the outbox to be empty");
 
         Assert.Single(await DrainAsync());
         await using var check = _factory.Services.CreateAsyncScope();

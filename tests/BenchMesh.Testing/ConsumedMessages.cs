@@ -17,10 +17,14 @@ namespace BenchMesh.Testing;
 /// </remarks>
 public sealed class ConsumedMessages : IConsumeObserver
 {
-    private readonly ConcurrentDictionary<Type, int> _finished = new();
+    // Every finished message, kept: a test host consumes few, and a test may count the deliveries of one execution.
+    private readonly ConcurrentQueue<object> _finished = new();
 
     /// <summary>Deliveries of <typeparamref name="T"/> finished so far.</summary>
-    public int Of<T>() where T : class => _finished.GetValueOrDefault(typeof(T));
+    public int Of<T>() where T : class => _finished.OfType<T>().Count();
+
+    /// <summary>Deliveries of <typeparamref name="T"/> matching <paramref name="predicate"/> finished so far.</summary>
+    public int Count<T>(Func<T, bool> predicate) where T : class => _finished.OfType<T>().Count(predicate);
 
     /// <summary>Waits until <paramref name="count"/> deliveries of <typeparamref name="T"/> are finished.</summary>
     public Task WaitForAsync<T>(int count, TimeSpan timeout) where T : class =>
@@ -28,13 +32,13 @@ public sealed class ConsumedMessages : IConsumeObserver
 
     Task IConsumeObserver.PreConsume<T>(ConsumeContext<T> context) => Task.CompletedTask;
 
-    Task IConsumeObserver.PostConsume<T>(ConsumeContext<T> context) => Finished<T>();
+    Task IConsumeObserver.PostConsume<T>(ConsumeContext<T> context) => Finished(context.Message);
 
-    Task IConsumeObserver.ConsumeFault<T>(ConsumeContext<T> context, Exception exception) => Finished<T>();
+    Task IConsumeObserver.ConsumeFault<T>(ConsumeContext<T> context, Exception exception) => Finished(context.Message);
 
-    private Task Finished<T>()
+    private Task Finished(object message)
     {
-        _finished.AddOrUpdate(typeof(T), 1, (_, n) => n + 1);
+        _finished.Enqueue(message);
         return Task.CompletedTask;
     }
 }
