@@ -86,4 +86,32 @@ public sealed class BenchmarkExecutorTests
         Assert.Equal(4, endedWhenMeasuredStarted.Count);
         Assert.All(endedWhenMeasuredStarted, e => Assert.True(e >= 6, $"a measured call started when {e} warm-up calls had ended"));
     }
+
+    [Fact]
+    public async Task Without_reported_usage_every_call_of_an_item_gets_its_input_counted_by_cl100k_however_often_it_is_called()
+    {
+        // Different inputs per item, so that a count reused for the wrong item would show.
+        var items = new[] { ("a", "What is 2 + 3?"), ("b", "Écris un poème sur la mer, en trois vers."), ("c", "x") }
+            .Select(p => new DatasetItem { Id = p.Item1, Input = p.Item2, Expected = "5" }).ToList();
+        var executor = new BenchmarkExecutor(Tokens);
+
+        var outcome = await executor.ExecuteAsync(
+            new ExecutionPlan(items, WarmupRuns: 2, Iterations: 4, Concurrency: 3, MaxConsecutiveFailures: 10, new Pricing(0, 0, 0)),
+            async (item, _) =>
+            {
+                await Task.Yield();
+                return new AgentCallResult { Output = $"output of {item.Id}", DurationMs = 1 };
+            },
+            CancellationToken.None);
+
+        Assert.Equal(12, outcome.Samples.Count);
+        Assert.All(outcome.Samples, s =>
+        {
+            var item = items.Single(i => i.Id == s.ItemId);
+            Assert.False(s.TokensReportedByAgent);
+            Assert.Equal(Tokens.Count(item.Input), s.InputTokens);
+            Assert.Equal(Tokens.Count($"output of {item.Id}"), s.OutputTokens);
+        });
+        Assert.Equal(2 * items.Sum(i => Tokens.Count(i.Input)), outcome.Warmup.InputTokens);
+    }
 }

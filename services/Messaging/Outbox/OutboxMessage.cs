@@ -62,13 +62,20 @@ public static class OutboxModelExtensions
         ?? throw new InvalidOperationException($"A stored {typeof(T).Name} is empty.");
 
     /// <summary>Adds <paramref name="message"/> to the outbox; it is published after SaveChanges commits.</summary>
-    public static void AddOutboxMessage<T>(this IOutboxDbContext db, T message, Guid? messageId = null) where T : class
+    public static void AddOutboxMessage<T>(this IOutboxDbContext db, T message, Guid? messageId = null) where T : class =>
+        db.AddSerializedOutboxMessage<T>(SerializeMessage(message), messageId);
+
+    /// <summary>
+    /// Adds a message already serialized by <see cref="SerializeMessage{T}"/> (a service that also stores the same body
+    /// elsewhere serializes a large message once, not twice); it is published after SaveChanges commits.
+    /// </summary>
+    public static void AddSerializedOutboxMessage<T>(this IOutboxDbContext db, string body, Guid? messageId = null) where T : class
     {
         db.OutboxMessages.Add(new OutboxMessage
         {
             MessageId = messageId ?? Guid.NewGuid(),
             MessageType = typeof(T).AssemblyQualifiedName!,
-            Body = System.Text.Json.JsonSerializer.Serialize(message, OutboxRelaySerializer.Options),
+            Body = body,
             CreatedAt = DateTimeOffset.UtcNow,
             TraceParent = System.Diagnostics.Activity.Current?.Id,
         });

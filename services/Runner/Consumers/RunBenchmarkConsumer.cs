@@ -206,7 +206,8 @@ public sealed class RunBenchmarkConsumer(
                 await db.RunBenchmarks
                     .Where(b => b.ExecutionId == executed.ExecutionId && b.Status == RunStatuses.Pending)
                     .ExecuteUpdateAsync(s => s.SetProperty(b => b.LastActivityAt, now), token);
-                db.AddOutboxMessage(executed);
+                // The same body as the results row: serialized once (tens of MB at 100,000 samples, docs/timing.md).
+                db.AddSerializedOutboxMessage<BenchmarkExecuted>(body);
                 try
                 {
                     await db.SaveChangesAsync(token);

@@ -26,6 +26,7 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
     {
         var concurrency = Math.Max(1, plan.Concurrency);
         var maxFailures = Math.Max(1, plan.MaxConsecutiveFailures);
+        var inputTokens = new InputTokens(plan.Items, tokens);
 
         // Warm-ups stop only on their own failure streak (a cold start that fails should not cut the measurement
         // short), and the benchmark's limits apply to the measured calls: they are what the execution reports.
@@ -35,7 +36,7 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
         await RunCallsAsync(Math.Max(0, plan.WarmupRuns) * plan.Items.Count, concurrency, warmup, async (index, token) =>
         {
             var item = plan.Items[index % plan.Items.Count];
-            var (sample, _) = ToSample(-1, item, await call(item, token), plan, enforceLimits: false);
+            var (sample, _) = ToSample(-1, index % plan.Items.Count, await call(item, token), plan, inputTokens, enforceLimits: false);
             warmupUsage.Add(sample);
             return (sample, (string?)null);
         }, (_, _) => { }, grade: null, ct);
@@ -49,7 +50,7 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
         var measured = new TerminationMonitor(maxFailures, plan.Limits);
         var samples = new RawSample[plan.Iterations * plan.Items.Count];
         await RunCallsAsync(samples.Length, concurrency, measured,
-            async (index, token) => ToSample(index / plan.Items.Count, plan.Items[index % plan.Items.Count], await call(plan.Items[index % plan.Items.Count], token), plan, enforceLimits: true),
+            async (index, token) => ToSample(index / plan.Items.Count, index % plan.Items.Count, await call(plan.Items[index % plan.Items.Count], token), plan, inputTokens, enforceLimits: true),
             (index, sample) => samples[index] = sample ?? Skipped(index / plan.Items.Count, plan.Items[index % plan.Items.Count], measured.Termination),
             grade, ct);
 
@@ -135,8 +136,10 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
     };
 
     /// <summary>The sample of a call, and the per-task limit it went over (then it is a <c>limit_exceeded</c> failure).</summary>
-    private (RawSample Sample, string? ExceededLimit) ToSample(int iteration, DatasetItem item, AgentCallResult result, ExecutionPlan plan, bool enforceLimits)
+    private (RawSample Sample, string? ExceededLimit) ToSample(
+        int iteration, int itemIndex, AgentCallResult result, ExecutionPlan plan, InputTokens itemTokens, bool enforceLimits)
     {
+        var item = plan.Items[itemIndex];
         var sample = new RawSample
         {
             Iteration = iteration,
@@ -174,7 +177,7 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
         }
 
         var reported = result.InputTokens is not null && result.OutputTokens is not null;
-        var inputTokens = reported ? result.InputTokens!.Value : tokens.Count(item.Input);
+        var inputTokens = reported ? result.InputTokens!.Value : itemTokens.Of(itemIndex);
         var outputTokens = reported ? result.OutputTokens!.Value : tokens.Count(result.Output);
         sample = sample with
         {
@@ -196,6 +199,28 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
         }
 
         return (sample, null);
+    }
+
+    /// <summary>
+    /// The input's token count of each item, counted on its first call and reused by the item's other calls (every
+    /// warm-up and measured pass sends the same input): cl100k over the input was a few percent of a worker's CPU per
+    /// call on a trivial agent (docs/timing.md). Two calls of one item may both count it the first time: same value.
+    /// </summary>
+    private sealed class InputTokens(IReadOnlyList<DatasetItem> items, TokenCounter tokens)
+    {
+        private readonly long[] _counts = Enumerable.Repeat(-1L, items.Count).ToArray();
+
+        public long Of(int itemIndex)
+        {
+            var count = Volatile.Read(ref _counts[itemIndex]);
+            if (count < 0)
+            {
+                count = tokens.Count(items[itemIndex].Input);
+                Volatile.Write(ref _counts[itemIndex], count);
+            }
+
+            return count;
+        }
     }
 
     /// <summary>What the warm-up calls used, summed across concurrent calls.</summary>
