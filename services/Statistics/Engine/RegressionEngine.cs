@@ -131,12 +131,6 @@ public sealed record RegressionEngineOptions
     public double ConfirmLevel { get; init; } = 2e-4;
 
     /// <summary>
-    /// The most versions whose evidence is accumulated (pooled from a split k to the current version, against the stable
-    /// segment before k) when no single version shows the change: 3 tries the splits one and two versions back.
-    /// </summary>
-    public int AccumulatedVersions { get; init; } = 3;
-
-    /// <summary>
     /// Interleaved pairs (candidate, baseline) per confirmation round, as the service asks the Runner for them
     /// (<c>ConfirmationRunsRequested.InterleavedPairs</c>).
     /// </summary>

@@ -73,11 +73,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         _baseline = Pool(_baselineVersions);
         _segment = Pool(_segmentVersions);
         Gate = _baselineVersions.Count == 0 ? null : Compare(observations, _baseline, _segment);
-        _gateWorsening.Add(Gate?.Worsening ?? double.NaN);
     }
-
-    /// <summary>How much worse each version was than its baseline when the gate judged it (NaN: no baseline yet).</summary>
-    private readonly List<double> _gateWorsening = [];
 
     /// <summary>
     /// Decides the current version given its q-values: confirms a pending screen, raises a gate or confirmation alert,
@@ -102,11 +98,6 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         }
 
         _pending = null;
-        if (AccumulatedEvidence())
-        {
-            return;
-        }
-
         var strong = qWorse <= options.FalseDiscoveryRate && gate.PWorse <= options.AlertLevel && gate.Worsening >= threshold && RulesOutNoWorsening(gate);
         var borderline = !strong && gate.PWorse <= options.ScreenLevel && gate.Worsening >= threshold / 2;
         if ((strong || borderline) && confirmation is not null && CanRerun() && Current > 0
@@ -393,8 +384,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var pooled = Compare(Pool([pending, Current]), baseline, _pendingEvidence);
         var next = Compare(_observations[Current], baseline, _pendingEvidence);
         if (pooled.PWorse <= options.ConfirmLevel && pooled.Worsening >= Metric.Threshold && RulesOutNoWorsening(pooled)
-            && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2
-            && OneLevel([pending, Current], baseline, _pendingEvidence, pooled.Worsening))
+            && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2)
         {
             _last!.Comparison = pooled;
             Raise(AlertPath.Confirm, pending, pooled, pooled.PWorse);
@@ -403,74 +393,6 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         _pending = null;
         return false;
-    }
-
-    /// <summary>
-    /// Evidence accumulated over consecutive versions (a segment-likelihood test): a shift that appears at version k and
-    /// persists at k + 1, k + 2 is judged on the versions k..current pooled, against the stable segment before k — the
-    /// evidence of two or three versions' runs where the gate weighs one. A shift of 3–4 standard errors of one version's
-    /// mean clears the gate's p ≤ 0.001 only about half the time; pooled over two versions it is 4–6 standard errors. The
-    /// level is the pooled confirmation's (<see cref="RegressionEngineOptions.ConfirmLevel"/>), for every split tried, and
-    /// an alert (a change point blamed on k, then <see cref="Localize"/>d) needs besides:
-    /// <list type="bullet">
-    /// <item>persistence: every version of k..current was worse than its baseline by at least half the threshold when the
-    /// gate judged it, so a level that moved and came back is not pooled into one;</item>
-    /// <item>one level (<see cref="OneLevel"/>): no version of k..current stands out from the others — one transient
-    /// version (a reverting outlier, one bad batch) would otherwise carry the pooled evidence of a neighbour that only sat
-    /// on the bad side by chance.</item>
-    /// </list>
-    /// Splits up to <see cref="RegressionEngineOptions.AccumulatedVersions"/> versions back are tried, the nearest first.
-    /// </summary>
-    private bool AccumulatedEvidence()
-    {
-        var threshold = Metric.Threshold;
-        for (var k = Current - 1; k >= Math.Max(_segmentStart + 1, Current - options.AccumulatedVersions + 1); k--)
-        {
-            var before = Enumerable.Range(_segmentStart, k - _segmentStart).Where(v => !IsOutlierVersion(v)).ToList();
-            // A batch effect (one offset per version) can only be told from a change once the segment holds enough versions
-            // to show it: the baseline's own minimum.
-            if (before.Count < options.MinBaselineVersions)
-            {
-                break;
-            }
-
-            // Persistence first: it is what the gate already measured, so most versions cost no further test.
-            var after = Enumerable.Range(k, Current - k + 1).ToList();
-            if (after.Any(v => !(_gateWorsening[v] >= threshold / 2)))
-            {
-                continue;
-            }
-
-            var baseline = Pool(CapToNewest(before));
-            var evidence = Pool(before);
-            var pooled = Compare(Pool(after), baseline, evidence);
-            if (pooled.PWorse > options.ConfirmLevel || pooled.Worsening < threshold || !RulesOutNoWorsening(pooled) || !OneLevel(after, baseline, evidence, pooled.Worsening))
-            {
-                continue;
-            }
-
-            _last!.Comparison = pooled;
-            Raise(AlertPath.ChangePoint, k, pooled, pooled.PWorse);
-            return true;
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// True when <paramref name="versions"/> sit at one level. A step leaves the versions after it alike; a single transient
-    /// version (a reverting outlier, one bad batch) on top of them is not a level. So the worst of them, against the others
-    /// pooled, must be neither worse at the screening level beyond the threshold (the stable segment sizes a batch effect, as
-    /// for any comparison) nor worse than the others by more than the pooled versions are worse than the baseline
-    /// (<paramref name="pooledWorsening"/>): with a few runs a version the test cannot tell them apart (3 runs against 3
-    /// cannot reach 0.01), but a transient that carries the pooled evidence stands further from its neighbours than the whole
-    /// segment stands from the baseline, where after a step the versions differ by noise only.
-    /// </summary>
-    private bool OneLevel(List<int> versions, Observations baseline, Observations? evidence, double pooledWorsening)
-    {
-        var worst = versions.MaxBy(v => Compare(_observations[v], baseline, evidence).Worsening);
-        var apart = Compare(_observations[worst], Pool(versions.Where(v => v != worst)), evidence);
-        return !(apart.PWorse <= options.ScreenLevel && apart.Worsening >= Metric.Threshold) && apart.Worsening <= pooledWorsening;
     }
 
     private void SetPending(Observations baseline, Observations evidence)

@@ -304,66 +304,6 @@ public class RegressionEngineTests
     }
 
     [Fact]
-    public void A_shift_no_single_version_shows_is_raised_on_the_evidence_of_consecutive_versions_and_blamed_on_the_first()
-    {
-        // From version 13 on the level is 15 % higher, 5 runs a version at CV 10 %: about 3 standard errors of one version's
-        // mean. Version 13 alone is worse at p 0.03, not even a screen; version 14 alone is judged against a baseline that
-        // now holds version 13. Versions 13 and 14 pooled against the 12 stable versions before them reach the pooled
-        // level: an alert at 14, blamed on 13. The former rule (one version at a time) raised nothing here.
-        var series = PerVersionSeries(seed: 9, count: 15, runs: 5, v => v >= 12 ? 115 : 100);
-
-        var verdict = _engine.Analyze([series]).Single();
-        var alone = _engine.Analyze([series with { Versions = series.Versions.Take(13).ToList() }]).Single();
-        var oneVersionAtATime = new RegressionEngine(new RegressionEngineOptions { AccumulatedVersions = 1 }).Analyze([series]).Single();
-
-        Assert.NotEqual(Verdict.Regressed, alone.Verdict);
-        Assert.False(alone.Borderline);
-        var alert = Assert.Single(verdict.Alerts);
-        Assert.Equal(AlertPath.ChangePoint, alert.Path);
-        Assert.Equal("14", alert.AtVersion);
-        Assert.Equal("13", alert.BlamedVersion);
-        Assert.True(alert.PValue <= new RegressionEngineOptions().ConfirmLevel, $"pooled p = {alert.PValue}");
-        Assert.InRange(alert.Effect.Estimate, 0.05, 0.30);
-        Assert.Empty(oneVersionAtATime.Alerts);
-    }
-
-    [Theory]
-    [InlineData(3)]
-    [InlineData(7)]
-    [InlineData(12)]
-    public void A_transient_version_is_not_pooled_with_a_neighbour_that_sat_on_the_bad_side_by_chance(int seed)
-    {
-        // Version 12 runs 5 % slow (below the gate on 10 runs), version 13 is a one-version excursion of +30 % that
-        // interleaved re-runs do not reproduce. Pooled, the two clear the pooled level, and each alone is worse by more
-        // than half the threshold; but they are not one level — version 13 stands out from version 12 — so neither the
-        // accumulated evidence nor a pending screen confirmed by its next version pools them, and the excursion goes to its
-        // re-runs, which clear it. Without that rule each of these seeds raised a false alert.
-        var series = PerVersionSeries(seed, count: 14, runs: 10, v => v == 12 ? 130 : v == 11 ? 105 : 100);
-        var reruns = new RerunSource(new Random(seed), _ => 100);
-
-        var verdict = _engine.Analyze([series], reruns).Single();
-
-        Assert.Empty(verdict.Alerts);
-        Assert.NotEmpty(reruns.Rounds);
-    }
-
-    [Fact]
-    public void Flat_histories_raise_no_alert_on_accumulated_evidence()
-    {
-        // 60 seeded flat histories × 39 judged versions, 3 to 30 runs a version: the splits one and two versions back are
-        // tried at every version, and none clears the pooled level with its persistence and one-level conditions.
-        var alerts = Enumerable.Range(100, 60)
-            .SelectMany(seed => _engine.Analyze([PerVersionSeries(seed, count: 40, runs: new[] { 3, 5, 10, 30 }[seed % 4], _ => 100)]).Single().Alerts)
-            .ToList();
-
-        Assert.DoesNotContain(alerts, a => a.Path == AlertPath.ChangePoint);
-    }
-
-    /// <summary>A latency series at CV 10 % whose version v draws its runs from its own seed (seed · 1000 + v): versions can be changed one at a time.</summary>
-    private static SeriesInput PerVersionSeries(int seed, int count, int runs, Func<int, double> levelOf) => new("s", null, Latency,
-        [.. Enumerable.Range(0, count).Select(v => new VersionSample(Name(v), LogNormalRuns(new Random(seed * 1000 + v), levelOf(v), 0.1, runs)))]);
-
-    [Fact]
     public void Only_a_borderline_screen_is_marked_for_confirmation_at_the_monitor_level()
     {
         // Without re-runs the 5 % screen waits (borderline, the service would re-run it); a version at the history's level
