@@ -9,8 +9,17 @@ namespace BenchMesh.Regression.Evaluation;
 /// pairs are drawn from (<c>--noise-mix LogNormal30,Outliers,...</c>; all of them by default): with another seed it makes
 /// a corpus the engine was not tuned on.
 /// </summary>
+/// <para>
+/// <see cref="Misses"/> (<c>--misses</c>) prints every miss and false event of the engine at 3 ≤ z &lt; 4 with what the engine
+/// saw at the versions around the change; <see cref="EngineOnly"/> (<c>--engine-only</c>) scores the engine's histories alone
+/// (no reference detectors, no one-shot studies: what does not depend on the monitor is left out), for iterating on it.
+/// </para>
 public sealed record EvaluationOptions(int Seed, int SeriesPerCell, bool Quick, string? CorpusDirectory, IReadOnlyList<NoiseModel>? NoiseMix = null)
 {
+    public bool Misses { get; init; }
+
+    public bool EngineOnly { get; init; }
+
     public static EvaluationOptions? Parse(string[] args)
     {
         var options = new EvaluationOptions(20261126, 12, false, null);
@@ -39,6 +48,12 @@ public sealed record EvaluationOptions(int Seed, int SeriesPerCell, bool Quick, 
 
                     options = options with { NoiseMix = [.. models.Select(m => Enum.Parse<NoiseModel>(m, ignoreCase: true)).Distinct()] };
                     i++;
+                    break;
+                case "--misses":
+                    options = options with { Misses = true };
+                    break;
+                case "--engine-only":
+                    options = options with { EngineOnly = true };
                     break;
                 case "--write-corpus" when i + 1 < args.Length:
                     options = options with { CorpusDirectory = args[i + 1] };
@@ -86,9 +101,13 @@ public sealed class Evaluation(EvaluationOptions options)
 
         var reruns = new RerunSource(corpus.Concat(calibration).ToDictionary(t => t.Series.Id));
         var engine = new EngineDetector(reruns);
-        var detectors = new List<IDetector> { engine, new BencherDetector(), new OtavaDetector(1e-3), new OtavaDetector(1e-4), new PerfherderDetector(), new PinpointDetector(), new NaiveDetector(), new MannWhitneySegmentDetector() };
-        Console.WriteLine($"Calibrating the references to the engine's budget (≤ {FalseEventBudget} false events per 100 null version checks) on {calibration.Count} null series of another seed...");
-        detectors.AddRange(Calibrate(calibration));
+        var detectors = new List<IDetector> { engine };
+        if (!options.EngineOnly)
+        {
+            detectors.AddRange([new BencherDetector(), new OtavaDetector(1e-3), new OtavaDetector(1e-4), new PerfherderDetector(), new PinpointDetector(), new NaiveDetector(), new MannWhitneySegmentDetector()]);
+            Console.WriteLine($"Calibrating the references to the engine's budget (≤ {FalseEventBudget} false events per 100 null version checks) on {calibration.Count} null series of another seed...");
+            detectors.AddRange(Calibrate(calibration));
+        }
 
         var alertsByDetector = detectors.ToDictionary(d => d.Name, d => Detect(d, corpus));
         // The specification (§4.1) reports a regression when its amount exceeds the metric's threshold: a planted shift at or
@@ -123,6 +142,10 @@ public sealed class Evaluation(EvaluationOptions options)
         }
 
         MissesAt3To4(corpus, alertsByDetector[engine.Name]);
+        if (options.Misses)
+        {
+            MissDetails(labelled, reruns);
+        }
 
         Console.WriteLine();
         Console.WriteLine("Engine's false events at z ≥ 3 by decoy (null series, and alerts blaming a version before v* − 1 on regressed ones):");
@@ -133,6 +156,12 @@ public sealed class Evaluation(EvaluationOptions options)
         }
 
         DriftStudy(detectors);
+        if (options.EngineOnly)
+        {
+            PrintGoals();
+            return new EvaluationReport(_goals.All(g => g.Met));
+        }
+
         PairStudy();
         AccuracyStudy();
         // The one-shot verdicts' latency pairs: the mix's independent-run models (a batch offset shared by one version's
@@ -293,6 +322,11 @@ public sealed class Evaluation(EvaluationOptions options)
         {
             var engineF1 = Select(engine, stratum).F1;
             var calibrated = detectors.Where(d => d.Name.Contains("calibrated", StringComparison.Ordinal)).ToList();
+            if (calibrated.Count == 0)
+            {
+                continue; // --engine-only: no references to beat
+            }
+
             var best = calibrated.MaxBy(d => Select(results[d.Name], stratum).F1)!;
             var bestF1 = Select(results[best.Name], stratum).F1;
             _goals.Add(($"{stratum}: engine F1 > every reference at the same budget", engineF1 > bestF1, $"{engineF1:F3} vs {bestF1:F3} ({best.Name})"));
@@ -582,6 +616,54 @@ public sealed class Evaluation(EvaluationOptions options)
         }
 
         Console.WriteLine($"  {"all",-13} {totals[0],9} {totals[1],6} {totals[2],5} {totals[3],5} {totals[4],6} {totals[5],6} {totals[6],10}");
+    }
+
+    /// <summary>
+    /// <c>--misses</c>: every regressed series at 3 ≤ z &lt; 4 (above the threshold) the engine missed or raised a false event
+    /// on, and every null series of that stratum with an alert — noise model, runs, δ, z, decoy, v*, the alerts (version
+    /// raised at → blamed, path), and the engine's verdict on the history cut at each version from v* − 2 to v* + 4 (the one-sided
+    /// p of the gate or the alert, the effect, and "regressed" / "borderline" / "inconclusive" / "no change"), so that a change
+    /// to the engine is chosen by what it saw.
+    /// </summary>
+    private void MissDetails(List<HistoryTask> labelled, RerunSource reruns)
+    {
+        var engine = new RegressionEngine();
+        Console.WriteLine();
+        Console.WriteLine("Misses and false events at 3 ≤ z < 4 (δ > threshold): series, alerts (raised at → blamed, path), and the verdict on the history cut at v*−2 … v*+4 (p, effect, verdict):");
+        foreach (var task in labelled.Where(t => t.Z is >= 3 and < 4).OrderBy(t => t.Noise).ThenBy(t => t.Series.Id, StringComparer.Ordinal))
+        {
+            var alerts = engine.Analyze([task.Series], reruns).Single().Alerts;
+            int Index(string version) => int.Parse(version, System.Globalization.CultureInfo.InvariantCulture) - 1;
+            var found = task.ChangeAt is { } at && alerts.Any(a => Math.Abs(Index(a.BlamedVersion) - at) <= 1);
+            var falseEvents = task.ChangeAt is { } c ? alerts.Count(a => Index(a.BlamedVersion) < c - 1) : alerts.Count;
+            if (task.ChangeAt is null ? alerts.Count == 0 : found && falseEvents == 0)
+            {
+                continue;
+            }
+
+            var kind = task.ChangeAt is null ? "null, false event" : !found ? (alerts.Count == 0 ? "MISS none" : alerts.Any(a => Index(a.BlamedVersion) > task.ChangeAt + 1) ? "MISS late" : "MISS early")
+                : "found, + false event";
+            var raised = string.Join(", ", alerts.Select(a => $"{Index(a.AtVersion)}→{Index(a.BlamedVersion)} {a.Path}"));
+            Console.WriteLine($"  {task.Series.Id} {kind}: {task.Noise} n={task.Runs} δ={task.Delta:P0} z={task.Z:F2} {task.Decoy} v*={(task.ChangeAt?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-")}; alerts: {(raised.Length == 0 ? "none" : raised)}");
+            var centre = task.ChangeAt ?? (alerts.Count > 0 ? Index(alerts[0].BlamedVersion) : 20);
+            var cuts = new List<string>();
+            for (var k = Math.Max(1, centre - 2); k <= Math.Min(Corpus.Versions - 1, centre + 4); k++)
+            {
+                var cut = task.Series with { Versions = task.Series.Versions.Take(k + 1).ToList() };
+                var verdict = engine.Analyze([cut], reruns).Single();
+                var word = verdict.Verdict switch
+                {
+                    Verdict.Regressed => "REG",
+                    Verdict.Inconclusive when verdict.Borderline => "border",
+                    Verdict.Inconclusive => "inc",
+                    Verdict.NoChange => "none",
+                    _ => "impr",
+                };
+                cuts.Add($"v{k} p={verdict.PValue:G2} {verdict.Effect?.Estimate:+0.0%;-0.0%} {word}");
+            }
+
+            Console.WriteLine($"      {string.Join(" | ", cuts)}");
+        }
     }
 
     private void PrintGoals()
