@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scale benchmark (issue 14, part 4): starts a PRIVATE PostgreSQL and RabbitMQ on free loopback ports with their data
 # under a temporary folder (deploy/local/up.sh, PostgreSQL durable as up.sh starts it), builds Scoring, Leaderboard,
-# Regression and tests/Benchmarks/BenchMesh.Scale.Benchmark in Release, and runs the program: it fills the three
+# Regression, Suites (Regression reads suites' thresholds from it) and tests/Benchmarks/BenchMesh.Scale.Benchmark in Release, and runs the program: it fills the three
 # services' databases with 10 million executions (COPY) and measures the leaderboard, a results page, a regression
 # check and Scoring's pipeline through the services' own HTTP routes and queue, printing one GOAL line per goal.
 # Then it stops exactly the servers it started (by their pids) and deletes the data folder.
@@ -43,7 +43,7 @@ trap cleanup EXIT
 "$repo/deploy/local/up.sh" postgres rabbitmq
 
 for project in services/Scoring/BenchMesh.Scoring.csproj services/Leaderboard/BenchMesh.Leaderboard.csproj \
-  services/Regression/BenchMesh.Regression.csproj tests/Benchmarks/BenchMesh.Scale.Benchmark/BenchMesh.Scale.Benchmark.csproj; do
+  services/Regression/BenchMesh.Regression.csproj services/Suites/BenchMesh.Suites.csproj tests/Benchmarks/BenchMesh.Scale.Benchmark/BenchMesh.Scale.Benchmark.csproj; do
   dotnet build "$repo/$project" -c Release -v q -nologo >/dev/null
 done
 

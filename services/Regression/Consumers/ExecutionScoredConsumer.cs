@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -54,8 +55,10 @@ public sealed class ExecutionScoredConsumer(
             // Under the execution strategy: a dropped connection judges the execution again, in a new transaction.
             await db.InTransactionAsync(async ct =>
             {
+                var started = Stopwatch.GetTimestamp();
                 await db.Database.ExecuteSqlInterpolatedAsync(
                     $"SELECT pg_advisory_xact_lock(hashtextextended({scored.AgentId.ToString()}, 0))", ct);
+                var locked = Stopwatch.GetTimestamp();
 
                 if (await db.VersionResults.AnyAsync(r => r.ExecutionId == scored.ExecutionId, ct))
                 {
@@ -69,6 +72,7 @@ public sealed class ExecutionScoredConsumer(
 
                 var all = await db.VersionResults.AsNoTracking().Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
                 all.Add(candidate);
+                var read = Stopwatch.GetTimestamp();
                 // The runs of interleaved confirmations are judged on their own (JudgeInterleaved), not pooled into the history:
                 // pooled, the candidate's re-runs would still be compared with the baseline's original runs, batch effect included.
                 var requests = await db.ConfirmationRequests.Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
@@ -80,8 +84,22 @@ public sealed class ExecutionScoredConsumer(
                 var known = (await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct)).ToHashSet();
                 // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
                 var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
-                var judged = RegressionJudge.Judge(history, order, options.Value.Registry(), new RegressionEngine(), logger, thresholds);
+                var engine = new RegressionEngine();
+                var engineTicks = 0L;
+                var judged = RegressionJudge.Judge(history, order, options.Value.Registry(), series =>
+                {
+                    var at = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        return engine.Analyze(series);
+                    }
+                    finally
+                    {
+                        engineTicks += Stopwatch.GetTimestamp() - at;
+                    }
+                }, logger, thresholds);
                 var (judgements, states) = JudgeInterleaved(judged, requests, steps, all, history, order, thresholds, now);
+                var judgedAt = Stopwatch.GetTimestamp();
                 // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
                 // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
                 var from = Math.Max(0, order.IndexOf(candidate.AgentVersion));
@@ -113,6 +131,13 @@ public sealed class ExecutionScoredConsumer(
                     candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, order.Count, count, confirmations);
 
                 await db.SaveChangesAsync(ct);
+                // Where a judgement's time goes (docs/regression.md, "Cost of a judgement"): Debug, for profiling at scale.
+                logger.LogDebug(
+                    "Judged execution {ExecutionId} of {AgentId}: {Executions} executions, {Cells} cells in {TotalMs:0.0} ms (lock {LockMs:0.0}, read {ReadMs:0.0}, judge {JudgeMs:0.0} of which engine {EngineMs:0.0}, writes {WritesMs:0.0})",
+                    candidate.ExecutionId, scored.AgentId, all.Count, judgements.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    Stopwatch.GetElapsedTime(started, locked).TotalMilliseconds, Stopwatch.GetElapsedTime(locked, read).TotalMilliseconds,
+                    Stopwatch.GetElapsedTime(read, judgedAt).TotalMilliseconds, TimeSpan.FromSeconds((double)engineTicks / Stopwatch.Frequency).TotalMilliseconds,
+                    Stopwatch.GetElapsedTime(judgedAt).TotalMilliseconds);
                 return true;
             }, context.CancellationToken);
         }

@@ -7,7 +7,7 @@ namespace BenchMesh.Scale.Benchmark;
 /// <summary>The command line (Program.cs and <c>--help</c> list each option).</summary>
 public sealed record Options(
     string Postgres, string RabbitMq, string Repository, string Logs, long Executions, long SampleExecutions, int Calls,
-    int PipelineExecutions, bool Fill)
+    int PipelineExecutions, bool Fill, long Agents = World.DefaultAgents)
 {
     /// <summary>The options, or null after printing the help or the error (Program.cs exits with <paramref name="exitCode"/>).</summary>
     public static Options? ParseOrExit(string[] args, out int exitCode)
@@ -21,6 +21,7 @@ public sealed record Options(
         var sampleExecutions = commandLine.Add(Count("sample-executions", 20_000, "Newest executions whose raw samples are filled"));
         var calls = commandLine.Add(Count("calls", 20, "Timed calls per route (after 3 warm-up calls)"));
         var pipelineExecutions = commandLine.Add(Count("pipeline-executions", 200, "BenchmarkExecuted messages timed (100 samples each)"));
+        var agents = commandLine.Add(Count("agents", World.DefaultAgents, "Agents of the world (fewer: longer histories at a smaller fill)"));
         var noFill = commandLine.Add(new Option<bool>("--no-fill") { Description = "Measure the databases as they are (a previous fill)" });
         return commandLine.ParseOrExit<Options>(args, parsed => (new Options(
             parsed.GetValue(postgres)!,
@@ -31,7 +32,8 @@ public sealed record Options(
             parsed.GetValue(sampleExecutions),
             (int)parsed.GetValue(calls),
             (int)parsed.GetValue(pipelineExecutions),
-            !parsed.GetValue(noFill)), null), out exitCode);
+            !parsed.GetValue(noFill),
+            Math.Max(1, parsed.GetValue(agents))), null), out exitCode);
     }
 
     /// <summary>A count that may be written with digit separators, as 10_000_000 or 10,000,000.</summary>

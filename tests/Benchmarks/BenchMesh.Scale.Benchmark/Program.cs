@@ -10,6 +10,7 @@
 //   --repository <path>             the repository whose services/*/bin/Release run (default: the current folder)
 //   --logs <folder>                 where the services' logs go                     (default: the temporary folder)
 //   --executions <n>                executions to fill                              (default: 10,000,000)
+//   --agents <n>                    agents of the world (fewer: longer histories)   (default: 1,000)
 //   --sample-executions <n>         newest executions whose raw samples are filled  (default: 20,000)
 //   --calls <n>                     timed calls per route (after 3 warm-up calls)   (default: 20)
 //   --pipeline-executions <n>       BenchmarkExecuted messages timed                (default: 200; 100 samples each)
@@ -27,10 +28,11 @@ if (options is null)
 
 var ct = CancellationToken.None;
 var databases = Databases.On(options.Postgres);
-var world = new World(DateTimeOffset.UtcNow);
-Console.WriteLine($"scale benchmark: {options.Executions:N0} executions, {World.Agents:N0} agents, {World.Suites} suites, {World.Months} months; load average {LoadAverage()}");
+var world = new World(DateTimeOffset.UtcNow, (int)options.Agents);
+Console.WriteLine($"scale benchmark: {options.Executions:N0} executions, {world.Agents:N0} agents, {World.Suites} suites, {World.Months} months; load average {LoadAverage()}");
 
-var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
+var suitesGrpc = FreePort();
 var settings = new Dictionary<string, string>
 {
     ["ConnectionStrings__postgres"] = options.Postgres,
@@ -38,8 +40,17 @@ var settings = new Dictionary<string, string>
     // Read in isolation: the leaderboard's views are refreshed at start (waited for below) and then only on new
     // scores, not every minute (the periodic refresh re-reads the 30-day window: its time is reported apart).
     ["Leaderboard__Views__Period"] = "01:00:00",
-    // Nothing asks Suites in the measured paths (every measured agent has stored rows); an address that refuses fast.
-    ["services__suites__grpc__0"] = $"http://127.0.0.1:{FreePort()}",
+    // Regression's consumer reads each suite's regression thresholds from Suites before it judges (and fails the message
+    // when it cannot): Suites runs, on an empty database, so every suite answers "not found" (the registry's thresholds).
+    ["services__suites__grpc__0"] = $"http://127.0.0.1:{suitesGrpc}",
+};
+// Regression logs where each judgement's time goes at Debug (printed as medians after the pipeline).
+var regressionSettings = new Dictionary<string, string>(settings) { [$"Logging__LogLevel__{JudgementLog.Category}"] = "Debug" };
+// Suites' appsettings pin its two Kestrel endpoints (HTTP and gRPC): moved to free ports.
+var suitesSettings = new Dictionary<string, string>(settings)
+{
+    ["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{ports[0]}",
+    ["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{suitesGrpc}",
 };
 
 if (options.Fill)
@@ -100,10 +111,14 @@ await using (var services = await StartAllAsync())
     Print(check);
     Goal("regression check (one agent's history)", check.MedianMs, 1_000, $"median of {options.Calls} warm calls (p95 {check.P95Ms:0} ms); {history:N0} executions judged; {rows}; load {LoadAverage()}");
 
-    var pipeline = await new Pipeline(world, options.RabbitMq, databases.Scoring)
+    var pipeline = await new Pipeline(world, options.RabbitMq, databases.Scoring, databases.Regression)
         .MeasureAsync(options.PipelineExecutions, items: 50, passes: 2, ct);
     var pipelineLoad = LoadAverage();
     Console.WriteLine($"pipeline: {pipeline.Executions} executions x {pipeline.SamplesPerExecution} samples scored in {pipeline.Seconds:0.00} s = {pipeline.SamplesPerSecond:N0} scored samples/s; load average {pipelineLoad}");
+    Console.WriteLine(pipeline.RegressionSeconds is { } judged
+        ? $"pipeline: Regression had judged the same {pipeline.Executions} executions {judged:0.00} s after the first publish = {pipeline.RegressionMsPerExecution:0.0} ms per execution; load average {LoadAverage()}"
+        : $"pipeline: Regression had not judged the same {pipeline.Executions} executions within 10 minutes; load average {LoadAverage()}");
+    Console.WriteLine($"pipeline: Regression's judgements since it started, medians: {JudgementLog.Summary(Path.Combine(options.Logs, "regression.log"))}");
     Console.WriteLine(string.Join('\t', "GOAL", "scale", "pipeline: Scoring's scored samples/s with the tables full",
         $"{pipeline.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} samples/s", ">= 2,000 samples/s",
         pipeline.SamplesPerSecond >= 2_000 ? "MET" : "SHORT",
@@ -139,10 +154,11 @@ static void Print(params RouteTiming[] timings)
 async Task<RunningServices> StartAllAsync()
 {
     var started = new RunningServices();
-    string[] names = ["Scoring", "Leaderboard", "Regression"];
+    // Suites first: Regression consumes (and asks Suites) as soon as it starts.
+    string[] names = ["Suites", "Scoring", "Leaderboard", "Regression"];
     for (var i = 0; i < names.Length; i++)
     {
-        started.Add(await ServiceProcess.StartAsync(options.Repository, names[i], ports[i], options.Logs, settings, ct));
+        started.Add(await ServiceProcess.StartAsync(options.Repository, names[i], ports[i], options.Logs, names[i] switch { "Suites" => suitesSettings, "Regression" => regressionSettings, _ => settings }, ct));
     }
 
     return started;

@@ -29,7 +29,8 @@ public sealed record SyntheticAgent(
 /// </summary>
 public sealed class World
 {
-    public const int Agents = 1_000;
+    /// <summary>The agents of the default world; <c>--agents</c> chooses fewer, so that a small fill gives each agent as long a history as 10 M rows give 1,000.</summary>
+    public const int DefaultAgents = 1_000;
     public const int Suites = 200;
     public const int Months = 18;
     public const string MeasuredWorkspace = "default";
@@ -40,11 +41,12 @@ public sealed class World
     public DateTimeOffset Start { get; }
     public IReadOnlyList<SuiteBenchmark> Benchmarks { get; }
     public IReadOnlyList<SyntheticAgent> AgentList { get; }
+    public int Agents => AgentList.Count;
 
     /// <summary>Cumulative activity weights, for picking an execution's agent by binary search.</summary>
     private readonly double[] _cumulative;
 
-    public World(DateTimeOffset now, int seed = 14)
+    public World(DateTimeOffset now, int agents = DefaultAgents, int seed = 14)
     {
         var random = new Random(seed);
         Now = now;
@@ -53,7 +55,7 @@ public sealed class World
             GuidFrom(random), GuidFrom(random), $"benchmark-{i:000}", Categories[i % Categories.Length],
             Items: 10 + random.Next(31), Difficulty: random.NextDouble() * 0.3 - 0.15, LatencyMs: 200 + random.NextDouble() * 3_000)).ToList();
 
-        AgentList = Enumerable.Range(0, Agents).Select(i =>
+        AgentList = Enumerable.Range(0, agents).Select(i =>
         {
             var versions = 2 + random.Next(11);
             var since = Enumerable.Range(0, versions)
