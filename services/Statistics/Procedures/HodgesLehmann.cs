@@ -22,6 +22,12 @@ public static class HodgesLehmann
     private const int ExactLimit = 60;
 
     /// <summary>
+    /// Up to this many pairwise values they are built and sorted; above it the order statistics are selected without
+    /// building them (<see cref="PairwiseOrderStatistics"/>): the same values, in O(n log n) memory and time.
+    /// </summary>
+    internal const int SortLimit = 4_096;
+
+    /// <summary>
     /// The median of all xᵢ − yⱼ with bounds d₍k₎ and d₍nm−k+1₎, k the largest rank with 2·P(U ≤ k − 1) ≤ misrate under
     /// the no-ties Mann-Whitney null (R's wilcox.test(conf.int = TRUE) rule, qwilcox); <see cref="ShiftEstimate.Misrate"/>
     /// is 2·P(U ≤ k − 1), the misrate achieved.
@@ -35,21 +41,31 @@ public static class HodgesLehmann
 
         var n = x.Length;
         var m = y.Length;
-        var differences = new double[n * m];
-        var index = 0;
-        foreach (var xi in x)
-        {
-            foreach (var yj in y)
-            {
-                differences[index++] = xi - yj;
-            }
-        }
-
-        Array.Sort(differences);
+        var count = n * (long)m;
         var (k, achieved) = n + m <= ExactLimit
             ? RankDistributions.BoundRank(RankDistributions.MannWhitney(n, m), misrate)
-            : NormalBoundRank(n * (double)m / 2, Math.Sqrt(n * (double)m * (n + m + 1) / 12), misrate, differences.Length);
-        return new ShiftEstimate(Median(differences), differences[k - 1], differences[^k], achieved);
+            : NormalBoundRank(n * (double)m / 2, Math.Sqrt(n * (double)m * (n + m + 1) / 12), misrate, count);
+        if (count <= SortLimit)
+        {
+            var differences = new double[count];
+            var index = 0;
+            foreach (var xi in x)
+            {
+                foreach (var yj in y)
+                {
+                    differences[index++] = xi - yj;
+                }
+            }
+
+            Array.Sort(differences);
+            return new ShiftEstimate(Median(differences), differences[k - 1], differences[count - k], achieved);
+        }
+
+        var sortedX = x.ToArray();
+        var sortedY = y.ToArray();
+        Array.Sort(sortedX);
+        Array.Sort(sortedY);
+        return Estimate(PairwiseOrderStatistics.Differences(sortedX, sortedY), k, achieved);
     }
 
     /// <summary>
@@ -64,27 +80,45 @@ public static class HodgesLehmann
             throw new ArgumentException("At least one value is needed.");
         }
 
-        var walsh = new double[n * (n + 1) / 2];
-        var index = 0;
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = i; j < n; j++)
-            {
-                walsh[index++] = (differences[i] + differences[j]) / 2;
-            }
-        }
-
-        Array.Sort(walsh);
+        var count = n * (n + 1L) / 2;
         var (k, achieved) = n <= ExactLimit
             ? RankDistributions.BoundRank(RankDistributions.SignedRank(n), misrate)
-            : NormalBoundRank(n * (n + 1) / 4.0, Math.Sqrt(n * (n + 1) * (2.0 * n + 1) / 24), misrate, walsh.Length);
-        return new ShiftEstimate(Median(walsh), walsh[k - 1], walsh[^k], achieved);
+            : NormalBoundRank(n * (n + 1.0) / 4, Math.Sqrt(n * (n + 1.0) * (2.0 * n + 1) / 24), misrate, count);
+        if (count <= SortLimit)
+        {
+            var walsh = new double[count];
+            var index = 0;
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = i; j < n; j++)
+                {
+                    walsh[index++] = (differences[i] + differences[j]) / 2;
+                }
+            }
+
+            Array.Sort(walsh);
+            return new ShiftEstimate(Median(walsh), walsh[k - 1], walsh[count - k], achieved);
+        }
+
+        var sorted = differences.ToArray();
+        Array.Sort(sorted);
+        return Estimate(PairwiseOrderStatistics.WalshAverages(sorted), k, achieved);
     }
 
-    private static (int K, double Misrate) NormalBoundRank(double mean, double sd, double misrate, int count)
+    /// <summary>The median and the k-th smallest and largest of the pairwise values, each selected (as the sort would give them).</summary>
+    private static ShiftEstimate Estimate(PairwiseOrderStatistics pairs, long k, double achieved)
+    {
+        var count = pairs.Count;
+        var median = count % 2 == 1
+            ? pairs.Select(count / 2 + 1)
+            : (pairs.Select(count / 2) + pairs.Select(count / 2 + 1)) / 2;
+        return new ShiftEstimate(median, pairs.Select(k), pairs.Select(count - k + 1), achieved);
+    }
+
+    private static (long K, double Misrate) NormalBoundRank(double mean, double sd, double misrate, long count)
     {
         var z = Normal.InvCDF(0, 1, 1 - misrate / 2);
-        var k = (int)Math.Floor(mean - z * sd);
+        var k = (long)Math.Floor(mean - z * sd);
         k = Math.Clamp(k, 1, (count + 1) / 2);
         var achieved = 2 * Normal.CDF(0, 1, (k - 0.5 - mean) / sd);
         return (k, Math.Min(1, achieved));
