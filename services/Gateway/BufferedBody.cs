@@ -5,8 +5,9 @@ namespace BenchMesh.Gateway;
 
 /// <summary>
 /// A proxied answer's body held in a buffer rented from <see cref="ArrayPool{T}.Shared"/> (see <see cref="ApiETags"/>,
-/// which needs the whole body before it can send its ETag): readable any number of times, and the buffer goes back to
-/// the pool when the content is disposed, which YARP does once it has copied the body to the client.
+/// which needs the whole body before it can send its ETag). The buffer goes back to the pool, once, when the stream YARP
+/// copies the body from is disposed (after a successful copy YARP disposes that stream but not the response) or when
+/// the content is disposed (YARP disposes the response when it sends no body, e.g. a 304, and on errors).
 /// </summary>
 public sealed class BufferedBody : HttpContent
 {
@@ -70,7 +71,7 @@ public sealed class BufferedBody : HttpContent
         stream.WriteAsync(Memory, cancellationToken).AsTask();
 
     protected override Task<Stream> CreateContentReadStreamAsync() =>
-        Task.FromResult<Stream>(new MemoryStream(_buffer ?? throw new ObjectDisposedException(nameof(BufferedBody)), 0, Length, writable: false));
+        Task.FromResult<Stream>(new BodyStream(this, _buffer ?? throw new ObjectDisposedException(nameof(BufferedBody)), Length));
 
     protected override bool TryComputeLength(out long length)
     {
@@ -80,12 +81,33 @@ public sealed class BufferedBody : HttpContent
 
     protected override void Dispose(bool disposing)
     {
-        // Once only: a buffer returned twice could be handed to two renters at once.
-        if (disposing && Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        if (disposing)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Release();
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>Returns the buffer to the pool, once only: a buffer returned twice could be handed to two renters at once.</summary>
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The body as a read-only stream; disposing it releases the buffer (nothing reads the body after that).</summary>
+    private sealed class BodyStream(BufferedBody owner, byte[] buffer, int length) : MemoryStream(buffer, 0, length, writable: false)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing)
+            {
+                owner.Release();
+            }
+        }
     }
 }
