@@ -241,7 +241,7 @@ for query in "" "?limit=100"; do
     else
       measure gateway "$query" "$round"; g="$last_rps"; measure direct "$query" "$round"; d="$last_rps"
     fi
-    ratios[$query]+="$(python3 -c "print('%.4f' % ($g / $d))") "
+    ratios[q$query]+="$(python3 -c "print('%.4f' % ($g / $d))") "
   done
 done
 
@@ -293,7 +293,7 @@ for query in "" "?limit=100"; do
   d="$(echo ${rps[direct$query]} | tr ' ' '\n' | median)"; g="$(echo ${rps[gateway$query]} | tr ' ' '\n' | median)"
   dp="$(echo ${p50[direct$query]} | tr ' ' '\n' | median)"; gp="$(echo ${p50[gateway$query]} | tr ' ' '\n' | median)"
   gc="$(echo ${gw_cpu[q$query]} | tr ' ' '\n' | median)"; pc="$(echo ${pg_cpu[q$query]} | tr ' ' '\n' | median)"
-  python3 - "$d" "$g" "$dp" "$gp" "${query:-default limit}" "$after" "$duration" "$rounds" "$gc" "$pc" "${ratios[$query]}" <<'PY'
+  python3 - "$d" "$g" "$dp" "$gp" "${query:-default limit}" "$after" "$duration" "$rounds" "$gc" "$pc" "${ratios[q$query]}" <<'PY'
 import statistics, sys
 d, g, dp, gp = map(float, sys.argv[1:5]); what, load, duration, rounds, gc, pc = sys.argv[5:11]
 ratios = [float(r) for r in sys.argv[11].split()]
