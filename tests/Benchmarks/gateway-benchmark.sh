@@ -268,7 +268,8 @@ fi
 # p99 at a fixed 1,000 req/s: first the same client against nginx serving the same body (the floor this client and this
 # machine put under any p99 now), then through the gateway. Each line: latency from the intended start (the figure),
 # service time (request written to answer read), the client's own schedule lag, and the client's CPU per request.
-nginx_dir="$dir/nginx"; mkdir -p "$nginx_dir/www"
+# A folder of its own that nginx's worker (not root) can read; $dir stays private (mktemp's 0700).
+nginx_dir="$(mktemp -d /tmp/benchmesh-gateway-bench-nginx.XXXXXX)"; chmod 755 "$nginx_dir"; mkdir -p "$nginx_dir/www"
 curl -fsS "${gateway_headers[@]}" "$gw/benchmarks/leaderboard" >"$nginx_dir/www/leaderboard.json"
 nginx_port="$(free_port)"
 nginx_write_config "$nginx_dir" "$nginx_port" "root $nginx_dir/www; default_type application/json;"
