@@ -26,6 +26,18 @@ public sealed class ETagTests(Infrastructure infrastructure) : IAsyncLifetime, I
             service.MapGet("/agents", () => Results.Text("not json", "text/plain"));
             service.MapGet("/suites/missing", () => Results.Problem(statusCode: 404, title: "No such suite."));
             service.MapPost("/benchmarks/run", () => Results.Text("""{"run_id":"r1"}""", "application/json"));
+            // Chunked (no Content-Length), flushed piece by piece, far larger than the gateway's first buffer.
+            service.MapGet("/benchmarks/compare", async (HttpContext context) =>
+            {
+                context.Response.ContentType = "application/json";
+                foreach (var piece in LargeBodyPieces())
+                {
+                    await context.Response.WriteAsync(piece);
+                    await context.Response.Body.FlushAsync();
+                }
+            });
+            // A different body per request, with a Content-Length.
+            service.MapGet("/benchmarks/comparison-matrix", (int n) => Results.Text(NumberedBody(n), "application/json"));
         });
         _gateway = _service.CreateGateway(infrastructure, "etag");
     }
@@ -101,6 +113,43 @@ public sealed class ETagTests(Infrastructure infrastructure) : IAsyncLifetime, I
         Assert.Null(response.Headers.ETag);
         Assert.NotEqual(HttpStatusCode.NotModified, response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_chunked_body_larger_than_the_first_buffer_arrives_whole_with_its_length_and_etag()
+    {
+        using var response = await Client().GetAsync("/benchmarks/compare");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(string.Concat(LargeBodyPieces()), Encoding.UTF8.GetString(body));
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(ApiETags.ETagOf(body), response.Headers.ETag!.ToString());
+    }
+
+    [Fact]
+    public async Task Concurrent_answers_each_get_their_own_body_and_etag()
+    {
+        // The gateway holds every body in a pooled buffer until it is sent: a buffer reused too early would show here
+        // as one request's bytes (or ETag) in another's answer.
+        var client = Client();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(async n =>
+        {
+            using var response = await client.GetAsync($"/benchmarks/comparison-matrix?n={n}");
+            return (n, Body: await response.Content.ReadAsStringAsync(), ETag: response.Headers.ETag?.ToString());
+        }));
+
+        foreach (var (n, body, etag) in answers)
+        {
+            Assert.Equal(NumberedBody(n), body);
+            Assert.Equal(ApiETags.ETagOf(Encoding.UTF8.GetBytes(body)), etag);
+        }
+    }
+
+    private static IEnumerable<string> LargeBodyPieces() =>
+        Enumerable.Range(0, 50).Select(i => (i == 0 ? "[" : ",") + $"{{\"row\":{i},\"text\":\"{new string((char)('a' + i % 26), 4000)}\"}}")
+            .Append("]");
+
+    private static string NumberedBody(int n) => $"{{\"n\":{n},\"text\":\"{new string((char)('a' + n % 26), 1000 + n * 97)}\"}}";
 
     /// <summary>A client with the operator key: the API's routes need one.</summary>
     private HttpClient Client() => _gateway.ClientWithKey(_gateway.OperatorKey);

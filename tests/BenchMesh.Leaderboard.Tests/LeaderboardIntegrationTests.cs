@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using BenchMesh.Contracts.Scoring;
 using BenchMesh.Leaderboard.Data;
@@ -90,9 +91,17 @@ public sealed class LeaderboardIntegrationTests(Infrastructure infra) : IClassFi
             Assert.Equal(JsonValueKind.Null, alphaEntry.GetProperty("agent_version").ValueKind);
         }
 
-        // The answer is now in Redis under the configured prefix, and the cached answer is the same.
+        // The answer is now in Redis under the configured prefix, and the cached answer is the same, byte for byte (it is
+        // sent as stored, not parsed and written again), with the same JSON content type and now a Content-Length.
         Assert.NotEmpty(await CachedBoardKeysAsync());
-        Assert.Equal(first, await GetStringAsync("/benchmarks/leaderboard"));
+        using (var hit = await _client.GetAsync("/benchmarks/leaderboard"))
+        {
+            Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+            Assert.Equal(first, await hit.Content.ReadAsStringAsync());
+            Assert.Equal("application/json", hit.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("utf-8", hit.Content.Headers.ContentType?.CharSet);
+            Assert.Equal(Encoding.UTF8.GetByteCount(first), hit.Content.Headers.ContentLength);
+        }
 
         // beta's second execution lifts its 30-day average above alpha's: the cache must not hide it (the cache is
         // invalidated when the refresh commits, just after the view shows the row).
