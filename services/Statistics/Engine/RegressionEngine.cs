@@ -90,12 +90,21 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
                 cell.Advance(version, level);
             }
 
+            // Benjamini-Hochberg over the cells whose test can be rejected at all (BenjaminiHochberg.Testable): a cell
+            // whose smallest attainable p-value is above the FDR (runs that all tie) cannot pass and does not count.
             var judged = cells.Where(c => c.Gate is not null).ToList();
-            var qWorse = BenjaminiHochberg.Adjust(judged.Select(c => c.Gate!.PWorse).ToArray());
-            var qBetter = BenjaminiHochberg.Adjust(judged.Select(c => c.Gate!.PBetter).ToArray());
-            for (var i = 0; i < judged.Count; i++)
+            var testable = BenjaminiHochberg.Testable(judged.Select(c => c.Gate!.Floor).ToArray(), Options.FalseDiscoveryRate);
+            var family = judged.Where((_, i) => testable[i]).ToList();
+            var qWorse = BenjaminiHochberg.Adjust(family.Select(c => c.Gate!.PWorse).ToArray());
+            var qBetter = BenjaminiHochberg.Adjust(family.Select(c => c.Gate!.PBetter).ToArray());
+            for (var i = 0; i < family.Count; i++)
             {
-                judged[i].Decide(qWorse[i], qBetter[i], judged.Count, confirmation);
+                family[i].Decide(qWorse[i], qBetter[i], family.Count, confirmation);
+            }
+
+            foreach (var cell in judged.Where((_, i) => !testable[i]))
+            {
+                cell.Decide(1, 1, Math.Max(1, family.Count), confirmation);
             }
 
             foreach (var cell in cells)

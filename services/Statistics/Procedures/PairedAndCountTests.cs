@@ -268,6 +268,27 @@ public static class BenjaminiHochberg
         return adjusted;
     }
 
+    /// <summary>
+    /// Which tests belong in the family at FDR <paramref name="q"/>: those whose smallest attainable p-value (their
+    /// <paramref name="floors"/>) is at most q. A discrete test that cannot go below q is never rejected by the step-up
+    /// procedure, at any rank, so leaving it out changes no decision of its own, and the others are adjusted over the
+    /// tests that can be rejected: an all-tied cell (every error rate 0 on both sides: its floor is 1) no longer dilutes
+    /// the family. This is Tarone's (1990) pruning of untestable hypotheses at its coarsest, which keeps BH's control of
+    /// the FDR (Gilbert 2005) and, unlike Tarone's full index, never rejects less than BH over every test.
+    /// </summary>
+    public static bool[] Testable(ReadOnlySpan<double> floors, double q)
+    {
+        // Floors computed in logs (1/C(6, 3) = exp(−ln 20)) land a rounding error above an exact q: tolerate it.
+        var limit = q * (1 + 1e-9);
+        var testable = new bool[floors.Length];
+        for (var i = 0; i < floors.Length; i++)
+        {
+            testable[i] = floors[i] <= limit;
+        }
+
+        return testable;
+    }
+
     /// <summary>The critical value of rank i (1-based) among m tests at FDR q: i·q/m.</summary>
     public static double CriticalValue(int rank, int count, double q) => rank * q / count;
 }

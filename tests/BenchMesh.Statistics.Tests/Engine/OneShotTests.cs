@@ -111,6 +111,42 @@ public class OneShotTests
     }
 
     [Fact]
+    public void A_cell_whose_runs_all_tie_does_not_dilute_the_family()
+    {
+        // The demo's shape: the error rate is 0 on every run of both versions, so its test cannot go below p = 1; it used to
+        // count as a fifth cell in Benjamini-Hochberg and raise every other cell's q-value by 5/4.
+        var withTiedCell = DemoLikeSuite(seed: 4, (item, run) => item >= 2 || run < 2);
+        var withoutIt = withTiedCell.Take(4).ToList();
+
+        var five = _engine.Analyze(withTiedCell);
+        var four = _engine.Analyze(withoutIt);
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(four[i].QValue, five[i].QValue);
+            Assert.Equal(four[i].Verdict, five[i].Verdict);
+        }
+
+        Assert.Equal(Verdict.NoChange, five[4].Verdict); // its interval of exactly 0 still rules a worsening out
+        Assert.Equal(1.0, five[4].QValue);
+    }
+
+    [Fact]
+    public void A_cell_that_can_just_reach_the_level_still_counts_in_the_family()
+    {
+        // Exact Mann-Whitney, 3 runs against 3: the smallest one-sided p is 1/20 = 0.05, which BH can still reject at the last
+        // rank, so the cell stays in the family: a second such cell raises the first one's q-value.
+        var random = new Random(5);
+        SeriesInput Cell(string id) => new(id, "f", Latency, [new VersionSample("1.0", LogNormalRuns(random, 100, 0.1, 3)), new VersionSample("1.1", LogNormalRuns(random, 100, 0.1, 3))]);
+        var accuracy = AccuracySeries("acc", seed: 6, items: 50, runsPerItem: 3, drop: 0.3) with { Family = "f" };
+
+        var alone = _engine.Analyze([accuracy]).Single();
+        var withSmallCell = _engine.Analyze([accuracy, Cell("small")])[0];
+
+        Assert.True(withSmallCell.QValue > alone.QValue, $"q alone {alone.QValue}, with a 3-vs-3 cell {withSmallCell.QValue}");
+    }
+
+    [Fact]
     public void Offline_a_two_version_input_is_judged_one_shot_and_says_so_in_its_json()
     {
         var verdict = _engine.Analyze(DemoLikeSuite(seed: 3, (item, _) => item >= 3))[0];

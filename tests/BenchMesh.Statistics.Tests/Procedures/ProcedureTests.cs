@@ -423,6 +423,15 @@ public class PairedAndCountTests
     }
 
     [Fact]
+    public void Only_tests_that_can_reach_the_fdr_are_testable()
+    {
+        // A floor above q cannot be rejected at any rank; a floor of exactly q can, at the last rank.
+        var testable = BenjaminiHochberg.Testable([0.0, 1.0, 0.05, Math.Exp(-Math.Log(20)), 0.0500001, 1e-9], 0.05);
+
+        Assert.Equal([true, false, true, true, false, true], testable);
+    }
+
+    [Fact]
     public void Minimum_detectable_shift_is_the_textbook_formula() =>
         // (z₀.₉₅ + z₀.₈)·σ·√(1/10 + 1/10) = (1.64485 + 0.84162)·√0.2.
         Assert.Equal(2.48647 * Math.Sqrt(0.2), Power.MinimumDetectableShift(1, 10, 10, 0.05, 0.8), 4);

@@ -12,13 +12,17 @@ namespace BenchMesh.Regression.Evaluation;
 /// <para>
 /// <see cref="Misses"/> (<c>--misses</c>) prints every miss and false event of the engine at 3 ≤ z &lt; 4 with what the engine
 /// saw at the versions around the change; <see cref="EngineOnly"/> (<c>--engine-only</c>) scores the engine's histories alone
-/// (no reference detectors, no one-shot studies: what does not depend on the monitor is left out), for iterating on it.
+/// (no reference detectors, no one-shot studies: what does not depend on the monitor is left out), for iterating on it;
+/// <see cref="OneShotOnly"/> (<c>--one-shot-only</c>) the other way round: only the one-shot studies.
 /// </para>
 public sealed record EvaluationOptions(int Seed, int SeriesPerCell, bool Quick, string? CorpusDirectory, IReadOnlyList<NoiseModel>? NoiseMix = null)
 {
     public bool Misses { get; init; }
 
     public bool EngineOnly { get; init; }
+
+    /// <summary>Only the one-shot studies (pairs, accuracy, verdicts), without the history corpus: for iterating on the one-shot level.</summary>
+    public bool OneShotOnly { get; init; }
 
     public static EvaluationOptions? Parse(string[] args)
     {
@@ -55,6 +59,9 @@ public sealed record EvaluationOptions(int Seed, int SeriesPerCell, bool Quick, 
                 case "--engine-only":
                     options = options with { EngineOnly = true };
                     break;
+                case "--one-shot-only":
+                    options = options with { OneShotOnly = true };
+                    break;
                 case "--write-corpus" when i + 1 < args.Length:
                     options = options with { CorpusDirectory = args[i + 1] };
                     i++;
@@ -87,6 +94,11 @@ public sealed class Evaluation(EvaluationOptions options)
 
     public EvaluationReport Run()
     {
+        if (options.OneShotOnly)
+        {
+            return OneShotStudies();
+        }
+
         var corpus = BuildCorpus(options.Seed);
         var calibration = BuildCorpus(options.Seed + 1).Where(t => !t.Regressed).ToList();
         Console.WriteLine($"Corpus: {corpus.Count} history series of {Corpus.Versions} versions ({corpus.Count(t => t.Regressed)} with one regression at v* ∈ [20, 34], "
@@ -162,6 +174,12 @@ public sealed class Evaluation(EvaluationOptions options)
             return new EvaluationReport(_goals.All(g => g.Met));
         }
 
+        return OneShotStudies();
+    }
+
+    /// <summary>The one-shot level: families of pairs, the accuracy test's power, and the verdicts as `benchmesh regress` prints them.</summary>
+    private EvaluationReport OneShotStudies()
+    {
         PairStudy();
         AccuracyStudy();
         // The one-shot verdicts' latency pairs: the mix's independent-run models (a batch offset shared by one version's

@@ -11,7 +11,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = EvaluationOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine($"usage: [--quick] [--seed N] [--series-per-cell N] [--write-corpus DIR] [--noise-mix {string.Join(',', Enum.GetNames<NoiseModel>())}]");
+    Console.Error.WriteLine($"usage: [--quick] [--seed N] [--series-per-cell N] [--write-corpus DIR] [--misses] [--engine-only | --one-shot-only] [--noise-mix {string.Join(',', Enum.GetNames<NoiseModel>())}]");
     return 2;
 }
 
