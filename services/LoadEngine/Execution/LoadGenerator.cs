@@ -8,8 +8,9 @@ namespace BenchMesh.LoadEngine.Execution;
 /// transport (<see cref="LoadOptions.Transport"/>): for plain http:// targets by default BenchMesh's HTTP/1.1 socket
 /// client (<see cref="Http11Transport"/>), else a <see cref="SocketsHttpHandler"/> (<see cref="CreateHandler"/>). Both keep
 /// at most <see cref="LoadOptions.Connections"/> keep-alive connections and add no cookies, redirects, decompression or
-/// proxy, so what is measured is the target and the socket, nothing else. The first run in a process is preceded by
-/// the generator's own warm-up against a loopback responder of its own (<see cref="EngineWarmUp"/>), never the target.
+/// proxy, so what is measured is the target and the socket, nothing else. The first run of each transport in a process
+/// is preceded by the generator's own warm-up against a loopback responder of its own (<see cref="EngineWarmUp"/>),
+/// never the target.
 /// </summary>
 public static class LoadGenerator
 {
