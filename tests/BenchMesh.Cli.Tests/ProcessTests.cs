@@ -52,6 +52,21 @@ public sealed class ProcessTests(ITestOutputHelper output)
         Assert.Equal(0, report.RootElement.GetProperty("error_count").GetInt64());
     }
 
+    [Fact]
+    public void The_cli_runs_with_the_runtime_settings_stress_is_measured_with()
+    {
+        // Read from the runtimeconfig the CLI ships with (the csproj writes it): the runtime takes these at start-up,
+        // before any code of the CLI's own could set them.
+        var path = Path.ChangeExtension(typeof(Cli).Assembly.Location, ".runtimeconfig.json");
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
+        Assert.False(properties.GetProperty("System.GC.Concurrent").GetBoolean());
+        // No dynamic PGO: each stress run is a fresh process, and PGO's extra compilation ran inside the measured window.
+        Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+    }
+
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string gateway, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")

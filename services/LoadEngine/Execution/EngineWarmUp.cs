@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime;
 using System.Text;
 using BenchMesh.LoadEngine.Requests;
 using BenchMesh.LoadEngine.Transport;
@@ -7,25 +9,51 @@ using BenchMesh.LoadEngine.Transport;
 namespace BenchMesh.LoadEngine.Execution;
 
 /// <summary>
-/// The generator's own warm-up, once per process, before its first measured run. A cold generator spends its first
-/// second or so compiling its own request path (the transports, the schedule, the recorder, the histograms): at 100
-/// requests a second that stall sends the first second's requests late and in one burst. Nothing about the target
-/// would explain the tail that shows, and a rate limiter or token bucket behind the target would answer the burst with
-/// errors. So the first run in a process first drives a short open-model and closed-model load, through both
-/// transports, against a responder on an ephemeral loopback port of its own. The target sees none of it; what the
-/// warm-up costs (about half a second once) is not part of any result. A warm-up that fails is ignored: the run then
-/// simply starts cold.
+/// The generator's own warm-up, once per process and transport, before the first measured run through that transport.
+/// A cold generator spends its first seconds compiling its own request path (the transport, the schedule, the
+/// recorder, the histograms): at 100 requests a second that stall sends the first second's requests late and in one
+/// burst, and a closed-model run at full speed loses its first seconds to it. Nothing about the target would explain
+/// that, and a rate limiter or token bucket behind the target would answer the burst with errors. So the first run
+/// first drives short open-model and closed-model loads against a responder on an ephemeral loopback port of its own,
+/// pass after pass, for at least <see cref="Shortest"/> and then until a whole pass compiled no method
+/// (<see cref="JitInfo.GetCompiledMethodCount"/>), at most <see cref="Longest"/>.
+/// <para>
+/// Why that long: tiered compilation promotes a method only after a delay with no new compilation, then after 30
+/// calls, on a background thread, and in waves (with dynamic PGO, twice: instrumented, then optimized), with quiet
+/// gaps between them. Measured for <c>benchmesh stress</c> (a fresh process each run, 2 cores): with one half-second
+/// pass the request path was still at tier 0 when the run began, the JIT thread took about half the process's CPU for
+/// the run's first 2-3 s, and those seconds reached 11,000-25,000 req/s against 30,000-50,000 later; the hot methods
+/// reached tier 1 after 1-3.5 s of passes, and a pass with nothing compiled came as early as 0.75 s, before them.
+/// </para>
+/// The target sees none of it; what the warm-up costs (1-3 s, once) is not part of any result. A warm-up that fails is
+/// ignored: the run then simply starts cold.
 /// </summary>
 internal static class EngineWarmUp
 {
     private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(150);
-    private static readonly byte[] Answer = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok");
-    private static readonly Lazy<Task> Once = new(WarmUpAsync);
 
-    /// <summary>Completes when the process's generator is warm (at once after the first time).</summary>
-    public static Task EnsureAsync() => Once.Value;
+    /// <summary>Passes run at least this long: the JIT's first quiet gap comes before the request path's promotions.</summary>
+    internal static readonly TimeSpan Shortest = TimeSpan.FromSeconds(1);
 
-    private static async Task WarmUpAsync()
+    /// <summary>Passes stop after this even while the JIT is still compiling (a busy machine, or other code in the process).</summary>
+    internal static readonly TimeSpan Longest = TimeSpan.FromSeconds(3);
+
+    // Headers as a typical server sends them (nginx's), so that the answer parser's header loop is warmed as well.
+    private static readonly byte[] Answer = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 200 OK\r\nServer: benchmesh-warm-up\r\nDate: Mon, 07 Dec 2026 00:00:00 GMT\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nok\n");
+
+    // One warm-up per transport, on its first use: a process that only ever runs one (the CLI against an http:// URL)
+    // neither spends its warm-up on the other nor has the JIT still promoting the other's methods during its run.
+    private static readonly Lazy<Task> SocketOnce = new(() => WarmUpAsync(TransportKind.Socket));
+    private static readonly Lazy<Task> HttpClientOnce = new(() => WarmUpAsync(TransportKind.HttpClient));
+
+    /// <summary>
+    /// Completes when the process's generator is warm for <paramref name="transport"/> (resolved: socket or httpclient);
+    /// at once after the first time.
+    /// </summary>
+    public static Task EnsureAsync(TransportKind transport) => (transport == TransportKind.Socket ? SocketOnce : HttpClientOnce).Value;
+
+    private static async Task WarmUpAsync(TransportKind transport)
     {
         try
         {
@@ -35,14 +63,19 @@ internal static class EngineWarmUp
             using var stop = new CancellationTokenSource();
             var serve = ServeAsync(listener, stop.Token);
             var url = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/");
-            foreach (var transport in new[] { TransportKind.Socket, TransportKind.HttpClient })
+            var started = Stopwatch.GetTimestamp();
+            long compiled;
+            do
             {
+                compiled = JitInfo.GetCompiledMethodCount();
                 await RunAsync(new LoadOptions { Url = url, Rate = 500, Duration = Slice, Connections = 2, Transport = transport }).ConfigureAwait(false);
                 await RunAsync(new LoadOptions
                 {
                     Url = url, Executor = ExecutorKind.ConstantConcurrency, Concurrency = 2, Connections = 2, Duration = Slice, Transport = transport,
                 }).ConfigureAwait(false);
             }
+            while (Stopwatch.GetElapsedTime(started) < Longest
+                && (Stopwatch.GetElapsedTime(started) < Shortest || JitInfo.GetCompiledMethodCount() != compiled));
 
             await stop.CancelAsync().ConfigureAwait(false);
             listener.Close();

@@ -8,8 +8,9 @@ namespace BenchMesh.LoadEngine.Execution;
 /// transport (<see cref="LoadOptions.Transport"/>): for plain http:// targets by default BenchMesh's HTTP/1.1 socket
 /// client (<see cref="Http11Transport"/>), else a <see cref="SocketsHttpHandler"/> (<see cref="CreateHandler"/>). Both keep
 /// at most <see cref="LoadOptions.Connections"/> keep-alive connections and add no cookies, redirects, decompression or
-/// proxy, so what is measured is the target and the socket, nothing else. The first run in a process is preceded by
-/// the generator's own warm-up against a loopback responder of its own (<see cref="EngineWarmUp"/>), never the target.
+/// proxy, so what is measured is the target and the socket, nothing else. The first run of each transport in a process
+/// is preceded by the generator's own warm-up against a loopback responder of its own (<see cref="EngineWarmUp"/>),
+/// never the target.
 /// </summary>
 public static class LoadGenerator
 {
@@ -25,12 +26,23 @@ public static class LoadGenerator
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        // The first run in a process: warm the generator up first, away from the target (EngineWarmUp).
-        await EngineWarmUp.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var factory = new RequestFactory(options.Url, options.Request);
+        // The first run of its transport in a process: warm the generator up first, away from the target (EngineWarmUp).
+        await EngineWarmUp.EnsureAsync(Transports.Resolve(options.Transport, factory.Uri)).WaitAsync(cancellationToken).ConfigureAwait(false);
         using var transport = CreateTransport(options, factory);
         var run = new LoadRun(options, factory, transport);
         return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Warms the generator up for runs against <paramref name="url"/> through <paramref name="transport"/> now, as the
+    /// first such run would (<see cref="EngineWarmUp"/>: 1-3 s, once per process and transport). For a caller whose run
+    /// must start on time, e.g. a share of a distributed run at its common start; <see cref="RunAsync"/> does it itself.
+    /// </summary>
+    public static Task WarmUpAsync(Uri url, TransportKind transport = TransportKind.Auto, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return EngineWarmUp.EnsureAsync(Transports.Resolve(transport, url)).WaitAsync(cancellationToken);
     }
 
     /// <summary>The handler the HttpClient transport uses: pooled keep-alive connections, nothing between the generator and the socket.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchMesh.Catalog;
 using BenchMesh.Contracts.Stress;
+using BenchMesh.LoadEngine.Execution;
 using BenchMesh.LoadEngine.Scenarios;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Stress.Catalog;
@@ -109,6 +110,13 @@ public sealed class RunStressShareConsumer(
 
         try
         {
+            // Warm the load engine up before the common start rather than in its first run (LoadGenerator.WarmUpAsync):
+            // in a fresh instance that takes 1-3 s, which would otherwise start this share late against the others.
+            if (Uri.TryCreate(agent.Endpoint, UriKind.Absolute, out var endpoint))
+            {
+                await LoadGenerator.WarmUpAsync(endpoint, cancellationToken: ct);
+            }
+
             var wait = share.StartAt - clock.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {

@@ -174,13 +174,16 @@ async Task CliDefaultsAsync(string cliPath)
         }
 
         Console.WriteLine($"   round {round}  benchmesh stress (defaults) {run.Rps,9:N0} req/s   p50 {run.P50Ms:0.###} ms, p99 {run.P99Ms:0.###} ms   {run.CpuMicrosPerRequest:0.0} µs CPU/req, errors {run.Errors}   ratio {ratio:0.00}   load {LoadAverage(1)}");
+        // A slow start (a cold JIT inside the measured window) shows as a first second below the rest.
+        Console.WriteLine($"            per second: {string.Join(' ', run.PerSecond.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))}");
     }
 
     var met = ratios.Count(r => r >= 0.90);
-    Console.WriteLine($"   ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}: {met} of {ratios.Count} ≥ 0.90 (goal: every round)");
+    Console.WriteLine($"   ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}: {met} of {ratios.Count} rounds ≥ 0.90 (goal: every round)");
+    // The count of rounds that met the goal leads the figure: "2 of 3" is what the goal is judged on, the ratios follow.
     Goal("closed model, `benchmesh stress` with its defaults : best wrk of the same round",
-        $"{string.Join(" ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture) + "x"))} (lowest {lowest.Cli:N0} / {lowest.Wrk:N0} req/s)",
-        $">= 0.90x, {ratios.Count} of {ratios.Count}", met == ratios.Count,
+        $"{met} of {ratios.Count} rounds >= 0.90x: {string.Join(" ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture) + "x"))} (lowest {lowest.Cli:N0} / {lowest.Wrk:N0} req/s)",
+        $">= 0.90x, {ratios.Count} of {ratios.Count} rounds", met == ratios.Count,
         $"{conditions}, no env vars; load {startLoad} -> {LoadAverage(1)}");
     Console.WriteLine();
 }
@@ -284,7 +287,7 @@ internal static partial class Wrk
 /// <summary><c>benchmesh stress</c> run as a user runs it: its own process, its own defaults, report read from --json.</summary>
 internal static class Cli
 {
-    public static async Task<(double Rps, double P50Ms, double P99Ms, double CpuMicrosPerRequest, long Errors)> StressAsync(
+    public static async Task<(double Rps, double P50Ms, double P99Ms, double CpuMicrosPerRequest, long Errors, IReadOnlyList<long> PerSecond)> StressAsync(
         string cliPath, Uri url, int connections, TimeSpan duration)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -325,7 +328,7 @@ internal static class Cli
         var root = report.RootElement;
         return (root.GetProperty("achieved_rps").GetDouble(), root.GetProperty("latency_ms").GetProperty("p50").GetDouble(),
             root.GetProperty("latency_ms").GetProperty("p99").GetDouble(), root.GetProperty("generator").GetProperty("cpu_micros_per_request").GetDouble(),
-            root.GetProperty("error_count").GetInt64());
+            root.GetProperty("error_count").GetInt64(), [.. root.GetProperty("timeline").EnumerateArray().Select(point => point.GetProperty("requests").GetInt64())]);
     }
 
     private static bool IsRuntimeSetting(string name) =>
