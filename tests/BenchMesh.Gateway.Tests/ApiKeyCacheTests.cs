@@ -123,6 +123,45 @@ public sealed class ApiKeyCacheTests(Infrastructure infrastructure, StandInServi
     }
 
     /// <summary>
+    /// The listener notices a silently dead connection by the kernel's TCP keepalive, not by Npgsql's <c>Keepalive</c>,
+    /// whose timed-out waits threw and caught five exceptions every 5 idle seconds (docs/gateway.md). Seen from outside:
+    /// the kernel's keepalive timer runs on the listener's socket (found by the port PostgreSQL saw it connect from), which
+    /// no socket without <c>SO_KEEPALIVE</c> has while idle.
+    /// </summary>
+    [Fact]
+    public async Task The_listener_s_connection_is_kept_alive_by_the_kernel_s_TCP_keepalive()
+    {
+        await using var gateway = new GatewayApp(infrastructure.CreateDatabase("keycache"), services);
+        await gateway.WaitUntilKeysAreCachedAsync();
+        int clientPort, serverPort;
+        await using (var connection = new NpgsqlConnection(gateway.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT client_port, inet_server_port() FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name",
+                connection);
+            command.Parameters.AddWithValue("name", ApiKeyChangeListener.ApplicationName);
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), "no listener connection in pg_stat_activity");
+            (clientPort, serverPort) = (reader.GetInt32(0), reader.GetInt32(1));
+        }
+
+        // /proc/net/tcp{,6}: "sl local_address rem_address st tx_queue:rx_queue tr:tm->when ...", addresses as HEXIP:HEXPORT;
+        // timer ("tr") 2 is the keepalive timer.
+        var timers = new[] { "/proc/net/tcp", "/proc/net/tcp6" }
+            .Where(File.Exists)
+            .SelectMany(File.ReadLines)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 5 && PortOf(f[1]) == clientPort && PortOf(f[2]) == serverPort)
+            .Select(f => f[5].Split(':')[0])
+            .ToList();
+        Assert.Equal(["02"], timers);
+
+        static int PortOf(string address) =>
+            address.Contains(':') ? int.Parse(address[(address.LastIndexOf(':') + 1)..], System.Globalization.NumberStyles.HexNumber) : -1;
+    }
+
+    /// <summary>
     /// Workspace team-a with its admin key and a member key, once the gateway caches keys (with the cache off, at once),
     /// so that the first request through the member key is the first look-up the test counts.
     /// </summary>

@@ -17,7 +17,8 @@
 # measures both sides back to back, in alternating order, and the ratio reported is the median of the rounds' ratios, so
 # a noisy neighbour or a slow warm-up hurts both sides of a ratio alike), GW_BENCH_WARMUP (seconds of wrk on each path
 # before the rounds, default 10), GW_BENCH_AGENTS (100), GW_BENCH_PROFILE (set: also sample the gateway's CPU with perf
-# during one more run and print where it goes).
+# during one more run and print where it goes), GW_BENCH_GATEWAY_OUT (the gateway's build folder to run, default this
+# checkout's Release output: e.g. a copy of an earlier build, to measure before and after back to back).
 #
 # The p99 at a fixed 1,000 req/s is measured with the same client against nginx serving the same body (one worker, on
 # this machine, in the same minute): that is the floor the client and the machine put under any p99 here (the client's
@@ -97,7 +98,7 @@ start_leaderboard() {
 start_leaderboard
 
 # Gateway: every service address is required; only the Leaderboard's is used here.
-gateway_out="$repo/services/Gateway/bin/Release/net10.0"
+gateway_out="${GW_BENCH_GATEWAY_OUT:-$repo/services/Gateway/bin/Release/net10.0}"
 addresses=()
 for service in suites runner scoring regression stress; do addresses+=("services__${service}__http__0=http://127.0.0.1:9"); done
 (cd "$gateway_out" && exec env "${common[@]}" "${addresses[@]}" "services__leaderboard__http__0=$lb" \

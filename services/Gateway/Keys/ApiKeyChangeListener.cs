@@ -26,10 +26,30 @@ public sealed class ApiKeyChangeListener(
 
     /// <summary>
     /// An idle LISTEN connection whose server vanished without closing it (a network partition) would otherwise look
-    /// connected for as long as TCP takes to notice; Npgsql sends a keepalive query after this many idle seconds while
-    /// waiting, so such a drop is noticed within about this long and the cache stops being trusted.
+    /// connected for as long as TCP takes to notice. The kernel's TCP keepalive probes it after this many idle seconds,
+    /// then every <see cref="KeepAliveProbeSeconds"/>, and fails the wait once the probes go unanswered (Linux sends 9 by
+    /// default, <c>net.ipv4.tcp_keepalive_probes</c>: about 14 s after the last traffic), so the cache stops being trusted.
+    /// Not Npgsql's own <c>Keepalive</c>: that times the wait out every period, and Npgsql implements the timeout by
+    /// throwing and catching (an OperationCanceledException and four rethrows of an NpgsqlException wrapping a
+    /// TimeoutException every 5 s: the one exception a second the gateway counted, docs/gateway.md) before it sends
+    /// its <c>SELECT NULL</c>.
     /// </summary>
     private const int KeepAliveSeconds = 5;
+
+    private const int KeepAliveProbeSeconds = 1;
+
+    /// <summary>The listening connection's settings: its own physical connection, named, with TCP keepalive.</summary>
+    private static string ConnectionStringFor(IConfiguration configuration) => new NpgsqlConnectionStringBuilder(
+        configuration.GetPostgresConnectionString(ResourceNames.GatewayDb, GatewayDbContext.DefaultDatabase))
+    {
+        ApplicationName = ApplicationName,
+        KeepAlive = 0,
+        TcpKeepAlive = true,
+        TcpKeepAliveTime = KeepAliveSeconds,
+        TcpKeepAliveInterval = KeepAliveProbeSeconds,
+        // Its own physical connection, never returned to a pool: a LISTEN belongs to the session that issued it.
+        Pooling = false,
+    }.ConnectionString;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,15 +58,7 @@ public sealed class ApiKeyChangeListener(
             return;
         }
 
-        var connectionString = new NpgsqlConnectionStringBuilder(
-            configuration.GetPostgresConnectionString(ResourceNames.GatewayDb, GatewayDbContext.DefaultDatabase))
-        {
-            ApplicationName = ApplicationName,
-            KeepAlive = KeepAliveSeconds,
-            // Its own physical connection, never returned to a pool: a LISTEN belongs to the session that issued it.
-            Pooling = false,
-        }.ConnectionString;
-
+        var connectionString = ConnectionStringFor(configuration);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
