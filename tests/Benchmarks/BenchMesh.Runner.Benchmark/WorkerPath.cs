@@ -60,16 +60,16 @@ internal static class WorkerPath
                 var results = new StoredWorkerResults($"{infrastructure.PostgresConnection};Database=benchmesh_runner");
                 foreach (var concurrency in options.Concurrency)
                 {
-                    var probe = await RunOnceAsync(api, results, agentId, suite.SuiteId, ProbeIterations, concurrency, shutdown.Token);
+                    var probe = await RunOnceAsync(api, results, fleet.Runners[0], agentId, suite.SuiteId, ProbeIterations, concurrency, shutdown.Token);
                     var iterations = options.Calls is { } calls
                         ? Math.Clamp(calls / Items, 1, RunLimits.MaxIterations)
                         : Math.Clamp((int)Math.Round(probe.CallsPerSecond * options.Seconds / Items), MinIterations, RunLimits.MaxIterations);
-                    var run = await RunOnceAsync(api, results, agentId, suite.SuiteId, iterations, concurrency, shutdown.Token);
+                    var run = await RunOnceAsync(api, results, fleet.Runners[0], agentId, suite.SuiteId, iterations, concurrency, shutdown.Token);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"runner (worker) c={concurrency}: {run.CallsPerSecond:N0} calls/s over {run.Calls:N0} calls, median {run.MedianMs:0.000} ms, "
                         + $"p99 {run.P99Ms:0.000} ms, {run.Failures} failed; queue wait {run.QueueWait.TotalMilliseconds:0} ms, "
                         + $"executor {run.Executing.TotalMilliseconds:0} ms ({run.Calls / run.Executing.TotalSeconds:N0} calls/s), "
-                        + $"storing {run.Storing.TotalMilliseconds:0} ms; load {BenchmarkHost.LoadAverage()}"));
+                        + $"storing {run.Storing.TotalMilliseconds:0} ms; worker CPU {run.CpuPerCall.TotalMicroseconds:0} µs a call; load {BenchmarkHost.LoadAverage()}"));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"RESULT\t{RunnerBenchmarkOptions.WorkerPath}\t{concurrency}\t{run.CallsPerSecond:0.0}\t{run.MedianMs:0.0000}\t{run.P99Ms:0.0000}\t{run.Failures}"));
                 }
@@ -87,17 +87,23 @@ internal static class WorkerPath
         return 0;
     }
 
-    /// <summary>One run of the benchmark, no warm-up pass, followed in the Runner's database until its results are stored.</summary>
+    /// <summary>
+    /// One run of the benchmark, no warm-up pass, followed in the Runner's database until its results are stored. The
+    /// worker's CPU time (user + system, its whole process) from the run's start to its results read back, a call: unlike
+    /// calls/s, a figure that the other processes on a shared machine move little (docs/timing.md).
+    /// </summary>
     private static async Task<WorkerRun> RunOnceAsync(
-        BenchMeshApi api, StoredWorkerResults results, Guid agentId, Guid suiteId, int iterations, int concurrency, CancellationToken ct)
+        BenchMeshApi api, StoredWorkerResults results, ManagedProcess worker, Guid agentId, Guid suiteId, int iterations, int concurrency,
+        CancellationToken ct)
     {
+        var cpuBefore = CpuTime(worker);
         var runId = await api.StartRunAsync(agentId, suiteId, 0, iterations, ct, concurrency);
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < RunTimeout)
         {
             if (await results.ReadAsync(runId, ct) is { } stored)
             {
-                return WorkerRun.From(stored.Executed, stored.StoredAt);
+                return WorkerRun.From(stored.Executed, stored.StoredAt, CpuTime(worker) - cpuBefore);
             }
 
             // Polled every 100 ms: the figure comes from the worker's own timestamps, not from this loop.
@@ -105,6 +111,12 @@ internal static class WorkerPath
         }
 
         throw new TimeoutException($"run {runId}: no results stored within {RunTimeout.TotalMinutes:0} min (see the runner's log)");
+    }
+
+    private static TimeSpan CpuTime(ManagedProcess worker)
+    {
+        using var process = Process.GetProcessById(worker.Pid ?? throw new InvalidOperationException($"{worker.Name} is not running"));
+        return process.TotalProcessorTime;
     }
 }
 
@@ -125,11 +137,15 @@ internal sealed class StoredWorkerResults(string connectionString)
     }
 }
 
-/// <summary>One worker run's figures: calls/s from started_at to stored_at, the samples' latency, and where the span went.</summary>
+/// <summary>
+/// One worker run's figures: calls/s from started_at to stored_at, the samples' latency, where the span went, and the
+/// worker's CPU time a call.
+/// </summary>
 internal sealed record WorkerRun(
-    int Calls, double CallsPerSecond, double MedianMs, double P99Ms, int Failures, TimeSpan QueueWait, TimeSpan Executing, TimeSpan Storing)
+    int Calls, double CallsPerSecond, double MedianMs, double P99Ms, int Failures, TimeSpan QueueWait, TimeSpan Executing, TimeSpan Storing,
+    TimeSpan CpuPerCall)
 {
-    public static WorkerRun From(BenchmarkExecuted executed, DateTimeOffset storedAt)
+    public static WorkerRun From(BenchmarkExecuted executed, DateTimeOffset storedAt, TimeSpan cpu)
     {
         var latencies = executed.Samples.Where(s => s.ErrorKind is null).Select(s => s.DurationMs).Order().ToArray();
         var calls = executed.Samples.Count;
@@ -141,6 +157,7 @@ internal sealed record WorkerRun(
             executed.Samples.Count(s => s.ErrorKind is not null),
             executed.RequestedAt is { } requested ? executed.StartedAt - requested : TimeSpan.Zero,
             executed.CompletedAt - executed.StartedAt,
-            storedAt - executed.CompletedAt);
+            storedAt - executed.CompletedAt,
+            calls == 0 ? TimeSpan.Zero : cpu / calls);
     }
 }
