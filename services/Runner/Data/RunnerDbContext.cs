@@ -23,7 +23,7 @@ public sealed class RunnerDbContext(DbContextOptions<RunnerDbContext> options) :
         modelBuilder.HasDefaultSchema(Schema);
         // The outbox body and the results' body are text, not jsonb: both hold the whole BenchmarkExecuted (about 350
         // bytes of JSON a sample, 29 MB at 82,000 samples), written once and only ever read back whole, and PostgreSQL's
-        // jsonb parse of both on insert was most of the store step's time (docs/timing.md, "Through a real worker").
+        // jsonb parse of both on insert was most of the time from the save to its commit (docs/timing.md, "Second pass").
         modelBuilder.AddOutbox(bodyColumnType: "text");
 
         modelBuilder.Entity<Run>(e =>
