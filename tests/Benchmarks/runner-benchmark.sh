@@ -11,7 +11,7 @@
 #     replaced, and with no agent call at all (the executor's own cost per call).
 #  4. Worker path (docs/timing.md): the same nginx through a real Runner worker fed through RabbitMQ (--path worker:
 #     private PostgreSQL, RabbitMQ and Redis on free ports, Suites and one Runner from their Release build output, a run
-#     started through the Runner's API), calls/s from the worker's started_at to its results' stored_at, at
+#     started through the Runner's API), calls/s from the worker's started_at to its results' commit, at
 #     concurrency 32 and 64. Goal: its best >= 0.40x wrk's best req/s of part 1.
 # Prints COMMON.md's GOAL lines. Installs nginx-light, wrk and hey from Debian's packages when missing (and PostgreSQL,
 # RabbitMQ and Redis through deploy/local/install.sh); starts nginx, the Node agent and the private servers on free
@@ -156,5 +156,5 @@ if worker > 0:
     w = worker / wrk
     goal("worker through RabbitMQ calls/s vs wrk", f"{w:.2f}x ({worker:,.0f} / {wrk:,.0f} req/s)", ">= 0.40x", w >= 0.40,
          f"a run started through the Runner's API, one Runner worker, best at c={worker_c}; calls/s from the worker's started_at "
-         f"to its results' stored_at (executing, storing samples + BenchmarkExecuted); wrk -t1 at c={wrk_c}; load {wload}")
+         f"to the commit of its results (executing, storing samples + BenchmarkExecuted); wrk -t1 at c={wrk_c}; load {wload}")
 PY

@@ -32,7 +32,13 @@ public interface IOutboxDbContext
 public static class OutboxModelExtensions
 {
     /// <summary>Maps the outbox table (<c>outbox_messages</c>) in the context's default schema.</summary>
-    public static ModelBuilder AddOutbox(this ModelBuilder modelBuilder)
+    /// <param name="modelBuilder">The context's model.</param>
+    /// <param name="bodyColumnType">
+    /// The body's column type. <c>jsonb</c> by default; <c>text</c> where messages are large: nothing but the relay reads
+    /// the body, always whole, so PostgreSQL parsing it into jsonb on insert and printing it back on read is pure cost
+    /// (the Runner's <c>BenchmarkExecuted</c> holds every sample, tens of MB; docs/timing.md).
+    /// </param>
+    public static ModelBuilder AddOutbox(this ModelBuilder modelBuilder, string bodyColumnType = "jsonb")
     {
         modelBuilder.Entity<OutboxMessage>(e =>
         {
@@ -41,7 +47,7 @@ public static class OutboxModelExtensions
             e.Property(m => m.Id).HasColumnName("id").UseIdentityAlwaysColumn();
             e.Property(m => m.MessageId).HasColumnName("message_id");
             e.Property(m => m.MessageType).HasColumnName("message_type").HasMaxLength(500);
-            e.Property(m => m.Body).HasColumnName("body").HasColumnType("jsonb");
+            e.Property(m => m.Body).HasColumnName("body").HasColumnType(bodyColumnType);
             e.Property(m => m.CreatedAt).HasColumnName("created_at");
             e.Property(m => m.SentAt).HasColumnName("sent_at");
             e.Property(m => m.Attempts).HasColumnName("attempts");

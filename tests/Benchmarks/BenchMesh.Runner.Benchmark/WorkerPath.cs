@@ -14,8 +14,10 @@ using Npgsql;
 /// benchmark of <see cref="Items"/> items, an http-json agent on --url, and per concurrency a run started through the
 /// Runner's API (POST /benchmarks/run, asynchronous: the API publishes RunBenchmark to RabbitMQ, the worker consumes it).
 /// The figure is the worker's own: the run's measured calls over the span from the worker's <c>started_at</c> (it took
-/// the command) to the results' <c>stored_at</c> (samples and BenchmarkExecuted committed), both read back from the
-/// Runner's database. Each concurrency first takes a probe run (also the worker's warm-up: JIT, connections) whose
+/// the command, read back from the Runner's database) to the moment its results row is committed (samples and
+/// BenchmarkExecuted in one SaveChanges), seen by polling the table every <see cref="CommitPoll"/>: the row's own
+/// <c>stored_at</c> is taken before the insert, so a span ending there would leave out writing the bodies (tens of MB).
+/// Each concurrency first takes a probe run (also the worker's warm-up: JIT, connections) whose
 /// rate sets the measured run's iterations to fill --seconds, at least <see cref="MinIterations"/> and at most
 /// <see cref="RunLimits.MaxIterations"/> (<see cref="RunLimits.MaxSamplesPerBenchmark"/> calls).
 /// </summary>
@@ -32,6 +34,9 @@ internal static class WorkerPath
     private const int MinIterations = 10;
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the results table is asked whether the run's row is committed (an index lookup).</summary>
+    private static readonly TimeSpan CommitPoll = TimeSpan.FromMilliseconds(5);
 
     public static async Task<int> RunAsync(RunnerBenchmarkOptions options)
     {
@@ -60,16 +65,16 @@ internal static class WorkerPath
                 var results = new StoredWorkerResults($"{infrastructure.PostgresConnection};Database=benchmesh_runner");
                 foreach (var concurrency in options.Concurrency)
                 {
-                    var probe = await RunOnceAsync(api, results, agentId, suite.SuiteId, ProbeIterations, concurrency, shutdown.Token);
+                    var probe = await RunOnceAsync(api, results, fleet.Runners[0], agentId, suite.SuiteId, ProbeIterations, concurrency, shutdown.Token);
                     var iterations = options.Calls is { } calls
                         ? Math.Clamp(calls / Items, 1, RunLimits.MaxIterations)
                         : Math.Clamp((int)Math.Round(probe.CallsPerSecond * options.Seconds / Items), MinIterations, RunLimits.MaxIterations);
-                    var run = await RunOnceAsync(api, results, agentId, suite.SuiteId, iterations, concurrency, shutdown.Token);
+                    var run = await RunOnceAsync(api, results, fleet.Runners[0], agentId, suite.SuiteId, iterations, concurrency, shutdown.Token);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"runner (worker) c={concurrency}: {run.CallsPerSecond:N0} calls/s over {run.Calls:N0} calls, median {run.MedianMs:0.000} ms, "
                         + $"p99 {run.P99Ms:0.000} ms, {run.Failures} failed; queue wait {run.QueueWait.TotalMilliseconds:0} ms, "
                         + $"executor {run.Executing.TotalMilliseconds:0} ms ({run.Calls / run.Executing.TotalSeconds:N0} calls/s), "
-                        + $"storing {run.Storing.TotalMilliseconds:0} ms; load {BenchmarkHost.LoadAverage()}"));
+                        + $"storing {run.Storing.TotalMilliseconds:0} ms to stored_at + {run.Committing.TotalMilliseconds:0} ms to the commit; worker CPU {run.CpuPerCall.TotalMicroseconds:0} µs a call; load {BenchmarkHost.LoadAverage()}"));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"RESULT\t{RunnerBenchmarkOptions.WorkerPath}\t{concurrency}\t{run.CallsPerSecond:0.0}\t{run.MedianMs:0.0000}\t{run.P99Ms:0.0000}\t{run.Failures}"));
                 }
@@ -87,30 +92,55 @@ internal static class WorkerPath
         return 0;
     }
 
-    /// <summary>One run of the benchmark, no warm-up pass, followed in the Runner's database until its results are stored.</summary>
+    /// <summary>
+    /// One run of the benchmark, no warm-up pass, followed in the Runner's database until its results are stored. The
+    /// worker's CPU time (user + system, its whole process) from the run's start to its results read back, a call: unlike
+    /// calls/s, a figure that the other processes on a shared machine move little (docs/timing.md).
+    /// </summary>
     private static async Task<WorkerRun> RunOnceAsync(
-        BenchMeshApi api, StoredWorkerResults results, Guid agentId, Guid suiteId, int iterations, int concurrency, CancellationToken ct)
+        BenchMeshApi api, StoredWorkerResults results, ManagedProcess worker, Guid agentId, Guid suiteId, int iterations, int concurrency,
+        CancellationToken ct)
     {
+        var cpuBefore = CpuTime(worker);
         var runId = await api.StartRunAsync(agentId, suiteId, 0, iterations, ct, concurrency);
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < RunTimeout)
         {
-            if (await results.ReadAsync(runId, ct) is { } stored)
+            if (await results.CommittedAsync(runId, ct))
             {
-                return WorkerRun.From(stored.Executed, stored.StoredAt);
+                var committedAt = DateTimeOffset.UtcNow;
+                var cpu = CpuTime(worker) - cpuBefore;
+                var stored = await results.ReadAsync(runId, ct) ?? throw new InvalidOperationException($"run {runId}: its results row went away");
+                return WorkerRun.From(stored.Executed, stored.StoredAt, committedAt, cpu);
             }
 
-            // Polled every 100 ms: the figure comes from the worker's own timestamps, not from this loop.
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+            await Task.Delay(CommitPoll, ct);
         }
 
         throw new TimeoutException($"run {runId}: no results stored within {RunTimeout.TotalMinutes:0} min (see the runner's log)");
+    }
+
+    private static TimeSpan CpuTime(ManagedProcess worker)
+    {
+        using var process = Process.GetProcessById(worker.Pid ?? throw new InvalidOperationException($"{worker.Name} is not running"));
+        return process.TotalProcessorTime;
     }
 }
 
 /// <summary>What the worker stored for a run of one benchmark (runner.benchmark_results), read back as the worker wrote it.</summary>
 internal sealed class StoredWorkerResults(string connectionString)
 {
+    /// <summary>Whether the run's results row is committed (visible).</summary>
+    public async Task<bool> CommittedAsync(Guid runId, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"SELECT EXISTS (SELECT 1 FROM {RunnerDbContext.Schema}.benchmark_results WHERE run_id = @run)", connection);
+        command.Parameters.AddWithValue("run", runId);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<(BenchmarkExecuted Executed, DateTimeOffset StoredAt)?> ReadAsync(Guid runId, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -125,22 +155,28 @@ internal sealed class StoredWorkerResults(string connectionString)
     }
 }
 
-/// <summary>One worker run's figures: calls/s from started_at to stored_at, the samples' latency, and where the span went.</summary>
+/// <summary>
+/// One worker run's figures: calls/s from started_at to the results' commit, the samples' latency, where the span went
+/// (executing, then storing up to the row's stored_at, then committing), and the worker's CPU time a call.
+/// </summary>
 internal sealed record WorkerRun(
-    int Calls, double CallsPerSecond, double MedianMs, double P99Ms, int Failures, TimeSpan QueueWait, TimeSpan Executing, TimeSpan Storing)
+    int Calls, double CallsPerSecond, double MedianMs, double P99Ms, int Failures, TimeSpan QueueWait, TimeSpan Executing, TimeSpan Storing,
+    TimeSpan Committing, TimeSpan CpuPerCall)
 {
-    public static WorkerRun From(BenchmarkExecuted executed, DateTimeOffset storedAt)
+    public static WorkerRun From(BenchmarkExecuted executed, DateTimeOffset storedAt, DateTimeOffset committedAt, TimeSpan cpu)
     {
         var latencies = executed.Samples.Where(s => s.ErrorKind is null).Select(s => s.DurationMs).Order().ToArray();
         var calls = executed.Samples.Count;
         return new WorkerRun(
             calls,
-            calls / (storedAt - executed.StartedAt).TotalSeconds,
+            calls / (committedAt - executed.StartedAt).TotalSeconds,
             latencies.Length == 0 ? double.NaN : latencies[latencies.Length / 2],
             latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)(latencies.Length * 0.99))],
             executed.Samples.Count(s => s.ErrorKind is not null),
             executed.RequestedAt is { } requested ? executed.StartedAt - requested : TimeSpan.Zero,
             executed.CompletedAt - executed.StartedAt,
-            storedAt - executed.CompletedAt);
+            storedAt - executed.CompletedAt,
+            committedAt - storedAt,
+            calls == 0 ? TimeSpan.Zero : cpu / calls);
     }
 }

@@ -38,7 +38,7 @@ namespace BenchMesh.Runner.Data.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("text")
                         .HasColumnName("body");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -88,7 +88,7 @@ namespace BenchMesh.Runner.Data.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("text")
                         .HasColumnName("body");
 
                     b.Property<Guid>("RunId")
