@@ -46,6 +46,9 @@ public sealed class RegressionOptions
 /// (a re-delivered message changes nothing at all), and an older version arriving late is judged in its place in the
 /// history. The verdict on every cell's newest version is kept for the regressions report.
 /// Executions of one agent are judged one at a time (an advisory lock), across consumers and replicas.
+/// A judgement's cost follows the new data, not the history (<see cref="AgentHistoryCache"/>): what the previous judgement
+/// of the agent in this process kept — rows, pooled runs, the engine's state before the newest version — is checked
+/// against the database and extended with the rows stored since; the verdicts are the same as judging from scratch.
 /// </summary>
 public sealed class ExecutionScoredConsumer(
     RegressionDbContext db,
@@ -145,7 +148,7 @@ public sealed class ExecutionScoredConsumer(
 
                 await db.SaveChangesAsync(ct);
                 // Kept once the transaction has committed (below): the candidate's sequence is known now.
-                next = new AgentHistory(scored.AgentId, [.. all.Select(AgentHistoryCache.WithoutJson)], all.Max(r => r.Sequence), history.Cells, history.Checkpoint);
+                next = new AgentHistory(scored.AgentId, [.. all.Select(r => r.PerIterationJson == AgentHistoryCache.NoJson ? r : AgentHistoryCache.WithoutJson(r))], all.Max(r => r.Sequence), history.Cells, history.Checkpoint);
                 // Where a judgement's time goes (docs/regression.md, "Cost of a judgement"): Debug, for profiling at scale.
                 logger.LogDebug(
                     "Judged execution {ExecutionId} of {AgentId}: {Executions} executions, {Cells} cells in {TotalMs:0.0} ms (lock {LockMs:0.0}, read {ReadMs:0.0}, judge {JudgeMs:0.0} of which engine {EngineMs:0.0}, writes {WritesMs:0.0}); history {Source}, {Parsed} cells pooled anew, {Resumed} versions resumed",
