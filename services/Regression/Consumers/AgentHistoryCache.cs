@@ -12,7 +12,9 @@ namespace BenchMesh.Regression.Consumers;
 /// (<see cref="VersionResult.Sequence"/> above <see cref="HighWater"/>, whichever replica stored them), parses only their
 /// JSON, and the engine judges only from the checkpoint on when the versions before the newest are unchanged
 /// (<see cref="RegressionEngine.AnalyzeResumable"/> checks that value by value). Immutable: a judgement builds the next
-/// entry and stores it only once its transaction has committed.
+/// entry and stores it just before its transaction commits, so that a judgement of the agent waiting for the lock finds
+/// it; should that commit fail, the entry counts a row the database does not have, and the next judgement reads the
+/// whole history.
 /// </summary>
 /// <param name="Rows">Every row of the agent (confirmation runs included), JSON left out, in no particular order.</param>
 /// <param name="HighWater">The highest <see cref="VersionResult.Sequence"/> among <paramref name="Rows"/>.</param>

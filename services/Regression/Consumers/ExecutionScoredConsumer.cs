@@ -62,13 +62,11 @@ public sealed class ExecutionScoredConsumer(
     {
         var scored = context.Message;
 
-        AgentHistory? next = null;
         try
         {
             // Under the execution strategy: a dropped connection judges the execution again, in a new transaction.
             await db.InTransactionAsync(async ct =>
             {
-                next = null;
                 var started = Stopwatch.GetTimestamp();
                 await db.Database.ExecuteSqlInterpolatedAsync(
                     $"SELECT pg_advisory_xact_lock(hashtextextended({scored.AgentId.ToString()}, 0))", ct);
@@ -147,8 +145,19 @@ public sealed class ExecutionScoredConsumer(
                     candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, order.Count, count, confirmations);
 
                 await db.SaveChangesAsync(ct);
-                // Kept once the transaction has committed (below): the candidate's sequence is known now.
-                next = new AgentHistory(scored.AgentId, [.. all.Select(r => r.PerIterationJson == AgentHistoryCache.NoJson ? r : AgentHistoryCache.WithoutJson(r))], all.Max(r => r.Sequence), history.Cells, history.Checkpoint);
+                // Kept before the commit, so that a judgement of the agent waiting for the lock finds it: should the commit fail,
+                // the entry holds a row the database does not, and the next judgement's count (ReadHistoryAsync) reads it all again.
+                var next = new AgentHistory(
+                    scored.AgentId,
+                    [.. all.Select(r => r.PerIterationJson == AgentHistoryCache.NoJson ? r : AgentHistoryCache.WithoutJson(r))],
+                    all.Max(r => r.Sequence),
+                    history.Cells,
+                    history.Checkpoint);
+                if (cache.Limit > 0)
+                {
+                    cache.Put(next);
+                }
+
                 // Where a judgement's time goes (docs/regression.md, "Cost of a judgement"): Debug, for profiling at scale.
                 logger.LogDebug(
                     "Judged execution {ExecutionId} of {AgentId}: {Executions} executions, {Cells} cells in {TotalMs:0.0} ms (lock {LockMs:0.0}, read {ReadMs:0.0}, judge {JudgeMs:0.0} of which engine {EngineMs:0.0}, writes {WritesMs:0.0}); history {Source}, {Parsed} cells pooled anew, {Resumed} versions resumed",
@@ -158,10 +167,6 @@ public sealed class ExecutionScoredConsumer(
                     Stopwatch.GetElapsedTime(judgedAt).TotalMilliseconds, cached ? "cached" : "read", history.Parsed, history.Resumed);
                 return true;
             }, context.CancellationToken);
-            if (next is not null && cache.Limit > 0)
-            {
-                cache.Put(next);
-            }
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -172,9 +177,9 @@ public sealed class ExecutionScoredConsumer(
     }
 
     /// <summary>
-    /// The agent's rows (JSON included) and whether they came from <paramref name="held"/>: its rows plus those stored since
-    /// (sequence above its high-water mark), when the database holds exactly as many rows up to that mark as it does;
-    /// otherwise, or without an entry, the whole history read.
+    /// The agent's rows and whether they came from <paramref name="held"/>: its rows (without JSON) plus those stored since
+    /// (sequence above its high-water mark, with JSON), when the database holds exactly as many rows up to that mark as it
+    /// does; otherwise, or without an entry, the whole history read (with JSON).
     /// </summary>
     private async Task<(List<VersionResult> Rows, bool Cached)> ReadHistoryAsync(Guid agentId, AgentHistory? held, CancellationToken ct)
     {
