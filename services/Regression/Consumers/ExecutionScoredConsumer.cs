@@ -26,6 +26,14 @@ public sealed class RegressionOptions
     /// </summary>
     public Dictionary<string, double> Thresholds { get; set; } = [];
 
+    /// <summary>
+    /// The executions (rows of <c>version_results</c>) the process keeps in memory across judgements, over all agents
+    /// (AgentHistoryCache: without their JSON, with the pooled runs and the engine's checkpoint — a few hundred bytes
+    /// per execution plus its runs and item outcomes); the least recently judged agents go first. 0: every judgement
+    /// reads and judges the agent's whole history.
+    /// </summary>
+    public int HistoryCacheExecutions { get; set; } = 250_000;
+
     public MetricRegistry Registry() => MetricRegistry.Default.WithThresholds(Thresholds);
 }
 
@@ -38,11 +46,15 @@ public sealed class RegressionOptions
 /// (a re-delivered message changes nothing at all), and an older version arriving late is judged in its place in the
 /// history. The verdict on every cell's newest version is kept for the regressions report.
 /// Executions of one agent are judged one at a time (an advisory lock), across consumers and replicas.
+/// A judgement's cost follows the new data, not the history (<see cref="AgentHistoryCache"/>): what the previous judgement
+/// of the agent in this process kept — rows, pooled runs, the engine's state before the newest version — is checked
+/// against the database and extended with the rows stored since; the verdicts are the same as judging from scratch.
 /// </summary>
 public sealed class ExecutionScoredConsumer(
     RegressionDbContext db,
     IOptions<RegressionOptions> options,
     SuiteThresholds suiteThresholds,
+    AgentHistoryCache cache,
     TimeProvider clock,
     ILogger<ExecutionScoredConsumer> logger) : IConsumer<ExecutionScored>
 {
@@ -69,36 +81,38 @@ public sealed class ExecutionScoredConsumer(
                 var now = clock.GetUtcNow();
                 var candidate = VersionResult.From(scored, receivedAt: now);
                 db.VersionResults.Add(candidate);
+                // The candidate's suite's thresholds before the history is read: when Suites cannot be reached the message is
+                // retried, and each retry would otherwise read the history again first.
+                await suiteThresholds.OfAsync([candidate.SuiteId], ct);
 
-                var all = await db.VersionResults.AsNoTracking().Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
+                var held = cache.Limit > 0 ? cache.Get(scored.AgentId) : null;
+                var (all, cached) = await ReadHistoryAsync(scored.AgentId, held, ct);
                 all.Add(candidate);
                 var read = Stopwatch.GetTimestamp();
                 // The runs of interleaved confirmations are judged on their own (JudgeInterleaved), not pooled into the history:
                 // pooled, the candidate's re-runs would still be compared with the baseline's original runs, batch effect included.
                 var requests = await db.ConfirmationRequests.Where(r => r.AgentId == scored.AgentId).ToListAsync(ct);
                 var steps = InterleavedSteps(requests);
-                var history = all.Where(r => !steps.ContainsKey(r.RunId)).ToList();
-                var order = VersionHistory.Order(history
-                    .GroupBy(r => r.AgentVersion)
-                    .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
                 var known = (await db.Regressions.Where(r => r.AgentId == scored.AgentId).Select(r => r.RegressionId).ToListAsync(ct)).ToHashSet();
-                // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
-                var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
-                var engine = new RegressionEngine();
-                var engineTicks = 0L;
-                var judged = RegressionJudge.Judge(history, order, options.Value.Registry(), series =>
+                HistoryJudgement history;
+                try
                 {
-                    var at = Stopwatch.GetTimestamp();
-                    try
+                    history = await JudgeHistoryAsync(all, steps, cached ? held : null, ct);
+                    if (cached && JudgesOnRuns(history.Judged, requests, steps, all))
                     {
-                        return engine.Analyze(series);
+                        throw new HistoryCacheMissException("an interleaved confirmation is judged on its runs (their JSON, and the history's)");
                     }
-                    finally
-                    {
-                        engineTicks += Stopwatch.GetTimestamp() - at;
-                    }
-                }, logger, thresholds);
-                var (judgements, states) = JudgeInterleaved(judged, requests, steps, all, history, order, thresholds, now);
+                }
+                catch (HistoryCacheMissException miss)
+                {
+                    logger.LogDebug("Execution {ExecutionId} of {AgentId}: the whole history is read again ({Reason})", candidate.ExecutionId, scored.AgentId, miss.Message);
+                    (all, cached) = await ReadHistoryAsync(scored.AgentId, null, ct);
+                    all.Add(candidate);
+                    history = await JudgeHistoryAsync(all, steps, null, ct);
+                }
+
+                var (order, thresholds) = (history.Order, history.Thresholds);
+                var (judgements, states) = JudgeInterleaved(history.Judged, requests, steps, all, history.Rows, order, thresholds, now);
                 var judgedAt = Stopwatch.GetTimestamp();
                 // Alerts at the candidate's version, and at the versions after it when an older version arrived late (they were
                 // judged again with it in their history); alerts further back were raised, or not, when their versions arrived.
@@ -131,13 +145,26 @@ public sealed class ExecutionScoredConsumer(
                     candidate.ExecutionId, candidate.AgentName, candidate.AgentVersion, candidate.BenchmarkName, order.Count, count, confirmations);
 
                 await db.SaveChangesAsync(ct);
+                // Kept before the commit, so that a judgement of the agent waiting for the lock finds it: should the commit fail,
+                // the entry holds a row the database does not, and the next judgement's count (ReadHistoryAsync) reads it all again.
+                var next = new AgentHistory(
+                    scored.AgentId,
+                    [.. all.Select(r => r.PerIterationJson == AgentHistoryCache.NoJson ? r : AgentHistoryCache.WithoutJson(r))],
+                    all.Max(r => r.Sequence),
+                    history.Cells,
+                    history.Checkpoint);
+                if (cache.Limit > 0)
+                {
+                    cache.Put(next);
+                }
+
                 // Where a judgement's time goes (docs/regression.md, "Cost of a judgement"): Debug, for profiling at scale.
                 logger.LogDebug(
-                    "Judged execution {ExecutionId} of {AgentId}: {Executions} executions, {Cells} cells in {TotalMs:0.0} ms (lock {LockMs:0.0}, read {ReadMs:0.0}, judge {JudgeMs:0.0} of which engine {EngineMs:0.0}, writes {WritesMs:0.0})",
+                    "Judged execution {ExecutionId} of {AgentId}: {Executions} executions, {Cells} cells in {TotalMs:0.0} ms (lock {LockMs:0.0}, read {ReadMs:0.0}, judge {JudgeMs:0.0} of which engine {EngineMs:0.0}, writes {WritesMs:0.0}); history {Source}, {Parsed} cells pooled anew, {Resumed} versions resumed",
                     candidate.ExecutionId, scored.AgentId, all.Count, judgements.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     Stopwatch.GetElapsedTime(started, locked).TotalMilliseconds, Stopwatch.GetElapsedTime(locked, read).TotalMilliseconds,
-                    Stopwatch.GetElapsedTime(read, judgedAt).TotalMilliseconds, TimeSpan.FromSeconds((double)engineTicks / Stopwatch.Frequency).TotalMilliseconds,
-                    Stopwatch.GetElapsedTime(judgedAt).TotalMilliseconds);
+                    Stopwatch.GetElapsedTime(read, judgedAt).TotalMilliseconds, TimeSpan.FromSeconds((double)history.EngineTicks / Stopwatch.Frequency).TotalMilliseconds,
+                    Stopwatch.GetElapsedTime(judgedAt).TotalMilliseconds, cached ? "cached" : "read", history.Parsed, history.Resumed);
                 return true;
             }, context.CancellationToken);
         }
@@ -147,6 +174,110 @@ public sealed class ExecutionScoredConsumer(
             // everything, including the events.
             logger.LogDebug("Execution {ExecutionId} was stored by a concurrent delivery", scored.ExecutionId);
         }
+    }
+
+    /// <summary>
+    /// The agent's rows and whether they came from <paramref name="held"/>: its rows (without JSON) plus those stored since
+    /// (sequence above its high-water mark, with JSON), when the database holds exactly as many rows up to that mark as it
+    /// does; otherwise, or without an entry, the whole history read (with JSON).
+    /// </summary>
+    private async Task<(List<VersionResult> Rows, bool Cached)> ReadHistoryAsync(Guid agentId, AgentHistory? held, CancellationToken ct)
+    {
+        if (held is not null)
+        {
+            var added = await db.VersionResults.AsNoTracking().Where(r => r.AgentId == agentId && r.Sequence > held.HighWater).ToListAsync(ct);
+            var before = await db.VersionResults.CountAsync(r => r.AgentId == agentId && r.Sequence <= held.HighWater, ct);
+            if (before == held.Rows.Count)
+            {
+                cache.CountReuse();
+                return ([.. held.Rows, .. added], true);
+            }
+
+            logger.LogWarning("The history of {AgentId} kept in memory no longer matches the database ({Held} rows up to {HighWater}, {Stored} stored); reading it again",
+                agentId, held.Rows.Count, held.HighWater, before);
+            cache.Remove(agentId);
+        }
+
+        return (await db.VersionResults.AsNoTracking().Where(r => r.AgentId == agentId).ToListAsync(ct), false);
+    }
+
+    /// <summary>The history judged (the rows left when interleaved confirmation runs are taken out), with what the next judgement can keep.</summary>
+    private sealed record HistoryJudgement(
+        IReadOnlyList<VersionResult> Rows, List<string> Order, IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>> Thresholds,
+        IReadOnlyList<CellJudgement> Judged, Dictionary<(Guid BenchmarkId, string Version), PooledCell> Cells, EngineCheckpoint? Checkpoint,
+        long EngineTicks, int Parsed, int Resumed);
+
+    /// <summary>
+    /// Judges the history: each benchmark × metric's series over the versions in the order they were first scored. With
+    /// <paramref name="held"/>, the runs pooled before are reused and the engine resumes from its checkpoint (it checks the
+    /// versions before the newest are unchanged); a cell whose executions changed other than by new ones after the cached
+    /// ones needs JSON the cache does not keep (<see cref="HistoryCacheMissException"/>).
+    /// </summary>
+    private async Task<HistoryJudgement> JudgeHistoryAsync(
+        List<VersionResult> all, Dictionary<Guid, (ConfirmationRequest Request, int Round, int Step)> steps, AgentHistory? held, CancellationToken ct)
+    {
+        var history = all.Where(r => !steps.ContainsKey(r.RunId)).ToList();
+        var order = VersionHistory.Order(history
+            .GroupBy(r => r.AgentVersion)
+            .Select(g => new SeenVersion(g.Key, g.Min(r => r.ScoredAt)))).Select(v => v.Version).ToList();
+        // A suite's own thresholds win over the deployment's (Regression:Thresholds), which win over the engine's defaults.
+        var thresholds = await suiteThresholds.OfAsync(history.Select(r => r.SuiteId), ct);
+        var engine = new RegressionEngine();
+        var pooler = new CellPooler(held?.Cells);
+        var engineTicks = 0L;
+        EngineCheckpoint? checkpoint = null;
+        var resumed = 0;
+        var whole = true;
+        var judged = RegressionJudge.Judge(history, order, options.Value.Registry(), series =>
+        {
+            var at = Stopwatch.GetTimestamp();
+            try
+            {
+                // The whole family once; should the engine reject it, its parts are judged on their own, without a checkpoint.
+                if (whole)
+                {
+                    whole = false;
+                    var analysis = engine.AnalyzeResumable(series, held?.Checkpoint);
+                    (checkpoint, resumed) = (analysis.Checkpoint, analysis.VersionsResumed);
+                    return analysis.Verdicts;
+                }
+
+                checkpoint = null;
+                return engine.Analyze(series);
+            }
+            finally
+            {
+                engineTicks += Stopwatch.GetTimestamp() - at;
+            }
+        }, logger, thresholds, pooler.Pool);
+        return new HistoryJudgement(history, order, thresholds, judged, pooler.Cells, checkpoint, engineTicks, pooler.Parsed, resumed);
+    }
+
+    /// <summary>
+    /// True when <see cref="JudgeInterleaved"/> will judge a confirmation on its runs — all of them scored, its cells still
+    /// showing the requested version — which parses those runs' JSON and may judge the history again with them: rows the
+    /// cache kept have no JSON, so such a judgement reads the history whole (rare: once per confirmation round).
+    /// </summary>
+    private static bool JudgesOnRuns(
+        IReadOnlyList<CellJudgement> judged, IReadOnlyList<ConfirmationRequest> requests,
+        Dictionary<Guid, (ConfirmationRequest Request, int Round, int Step)> steps, IReadOnlyList<VersionResult> all)
+    {
+        foreach (var request in requests.Where(r => r.BaselineVersion is not null))
+        {
+            var metrics = request.Metrics.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            if (!judged.Any(c => c.BenchmarkId == request.BenchmarkId && c.Verdict.Version == request.AgentVersion && metrics.Contains(c.Metric.Name)))
+            {
+                continue;
+            }
+
+            var received = all.Where(r => steps.TryGetValue(r.RunId, out var step) && step.Request == request).Select(r => r.RunId).Distinct().Count();
+            if (received >= request.Rounds * 2 * ConfirmationRunsRequested.InterleavedPairs)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Adds the regression row and its RegressionDetected (through the outbox) for one alert.</summary>

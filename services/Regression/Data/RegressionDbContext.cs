@@ -38,6 +38,13 @@ public sealed class VersionResult
     /// <summary>Per item [successes, attempts] (JSON object): for paired accuracy tests.</summary>
     public string ItemOutcomesJson { get; set; } = "{}";
 
+    /// <summary>
+    /// The order rows were stored in (an identity, assigned on insert). An agent's rows are inserted under its advisory
+    /// lock, one judgement at a time, so its sequence grows in commit order: a judgement that kept the agent's history in
+    /// memory reads only the rows above the highest it holds (AgentHistoryCache), whichever replica stored them.
+    /// </summary>
+    public long Sequence { get; set; }
+
     /// <summary>The row kept for a scored execution received at <paramref name="receivedAt"/>.</summary>
     public static VersionResult From(ExecutionScored scored, DateTimeOffset receivedAt) => new()
     {
@@ -210,6 +217,9 @@ public sealed class RegressionDbContext(DbContextOptions<RegressionDbContext> op
             // Version history of an agent, and "latest execution of a benchmark under a version".
             e.HasIndex(r => new { r.AgentId, r.AgentVersion, r.ScoredAt }).HasDatabaseName("ix_version_results_agent_version");
             e.HasIndex(r => new { r.AgentId, r.BenchmarkId, r.ScoredAt }).HasDatabaseName("ix_version_results_agent_benchmark");
+            // The rows of an agent stored since a judgement it remembers (AgentHistoryCache), and how many there were before.
+            e.Property(r => r.Sequence).UseIdentityByDefaultColumn();
+            e.HasIndex(r => new { r.AgentId, r.Sequence }).HasDatabaseName("ix_version_results_agent_sequence");
         });
 
         modelBuilder.Entity<RegressionRecord>(e =>

@@ -174,23 +174,30 @@ public static class RegressionJudge
         return Judge(executions, versionOrder, registry, series => engine.Analyze(series), logger, suiteThresholds);
     }
 
-    /// <summary>As above, with the analysis given as a function (the engine's <see cref="RegressionEngine.Analyze"/>).</summary>
+    /// <summary>
+    /// As above, with the analysis given as a function (the engine's <see cref="RegressionEngine.Analyze"/>), and
+    /// optionally the pooling of one benchmark's executions of one version (oldest first) into its runs: by default
+    /// <see cref="Pool"/>; the consumer's <c>AgentHistoryCache</c> gives the runs it pooled before when the executions are the same.
+    /// </summary>
     public static IReadOnlyList<CellJudgement> Judge(
         IReadOnlyList<VersionResult> executions, IReadOnlyList<string> versionOrder, MetricRegistry registry,
         Func<IReadOnlyList<SeriesInput>, IReadOnlyList<SeriesVerdict>> analyze, ILogger? logger = null,
-        IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>>? suiteThresholds = null)
+        IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, double>>? suiteThresholds = null,
+        Func<List<VersionResult>, VersionRuns>? pool = null)
     {
         ArgumentNullException.ThrowIfNull(executions);
         ArgumentNullException.ThrowIfNull(registry);
+        pool ??= Pool;
         var cells = new List<(Guid BenchmarkId, string Name, MetricDefinition Metric, List<VersionRuns> Versions, SeriesInput Series)>();
         foreach (var benchmark in executions.GroupBy(e => e.BenchmarkId))
         {
+            // Oldest first; executions scored at the same instant by id, so that the runs' order never depends on the read's.
+            var byVersion = benchmark.OrderBy(e => e.ScoredAt).ThenBy(e => e.ExecutionId).ToLookup(e => e.AgentVersion, StringComparer.Ordinal);
             var versions = versionOrder
-                .Select(v => benchmark.Where(e => e.AgentVersion == v).OrderBy(e => e.ScoredAt).ToList())
-                .Where(list => list.Count > 0)
-                .Select(Pool)
+                .Where(byVersion.Contains)
+                .Select(v => pool(byVersion[v].ToList()))
                 .ToList();
-            var latest = benchmark.OrderBy(e => e.ScoredAt).Last();
+            var latest = benchmark.OrderBy(e => e.ScoredAt).ThenBy(e => e.ExecutionId).Last();
             var name = latest.BenchmarkName;
             var cellRegistry = suiteThresholds is not null && suiteThresholds.TryGetValue(latest.SuiteId, out var overrides) && overrides.Count > 0
                 ? registry.WithThresholds(overrides)
@@ -292,10 +299,22 @@ public static class RegressionJudge
         return FormattableString.Invariant($"{metric.Name} on {benchmark} moved {change} against the baseline since {alert.BaselineFromVersion}{blame} (p = {alert.PValue:G2}, q = {alert.QValue:G2}, {alert.CandidateRuns} vs {alert.BaselineRuns} {alert.CountUnit}).");
     }
 
-    private static VersionRuns Pool(List<VersionResult> executions)
+    /// <summary>One benchmark's executions of one version (oldest first) pooled: their passes and item outcomes, in that order.</summary>
+    public static VersionRuns Pool(List<VersionResult> executions) => Extend(null, executions);
+
+    /// <summary>
+    /// <paramref name="pooled"/> (the executions before, pooled; null: none) with <paramref name="executions"/> added after
+    /// them: the same runs as <see cref="Pool"/> of all of them, parsing only the new ones' JSON.
+    /// </summary>
+    public static VersionRuns Extend(VersionRuns? pooled, List<VersionResult> executions)
     {
-        var passes = new List<IterationMetrics>();
+        var passes = new List<IterationMetrics>(pooled?.Passes ?? []);
         var items = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (var (item, outcomes) in pooled?.Items ?? new Dictionary<string, IReadOnlyList<double>>())
+        {
+            items[item] = [.. outcomes];
+        }
+
         foreach (var execution in executions)
         {
             var own = JsonSerializer.Deserialize<List<IterationMetrics>>(execution.PerIterationJson, ServiceDefaultsExtensions.PublicJson) ?? [];
@@ -319,8 +338,8 @@ public static class RegressionJudge
         }
 
         return new VersionRuns(
-            executions[0].AgentVersion,
-            executions[^1],
+            pooled?.Version ?? executions[0].AgentVersion,
+            executions.Count > 0 ? executions[^1] : pooled!.Latest,
             passes,
             items.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value, StringComparer.Ordinal));
     }

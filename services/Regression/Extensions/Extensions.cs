@@ -21,6 +21,7 @@ public static class Extensions
         // Suites tells an agent without scored executions from an id it never registered.
         builder.AddSuiteCatalog();
         builder.Services.AddSingleton<SuiteThresholds>();
+        builder.Services.AddSingleton<AgentHistoryCache>();
         builder.Services.AddOptions<RegressionOptions>()
             .BindConfiguration("Regression")
             .Validate(o => o.Thresholds.All(t => MetricRegistry.Default.TryGet(t.Key, out var m) && MetricRegistry.IsValidThreshold(m.Scale, t.Value)),

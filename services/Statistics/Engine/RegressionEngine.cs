@@ -32,28 +32,57 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
     public RegressionEngineOptions Options { get; } = options ?? new RegressionEngineOptions();
 
     /// <summary>Analyses every series; series of one family share multiple-testing control. Order is preserved.</summary>
-    public IReadOnlyList<SeriesVerdict> Analyze(IReadOnlyList<SeriesInput> series, IConfirmationSource? confirmation = null)
+    public IReadOnlyList<SeriesVerdict> Analyze(IReadOnlyList<SeriesInput> series, IConfirmationSource? confirmation = null) =>
+        Run(series, confirmation, from: null, keep: false).Verdicts;
+
+    /// <summary>
+    /// <see cref="Analyze"/>, resumable: besides the verdicts it returns each family's state after every version but the
+    /// newest (<see cref="EngineCheckpoint"/>), and given such a checkpoint it starts from it instead of from the first
+    /// version. The engine is online (each version judged only with the data before it, every version but a two-version
+    /// family's newest at the monitor level), so a family's state after versions 0..k−1 depends on nothing but the series'
+    /// data at those versions, their metrics and the engine's options: the checkpoint is used only when all of them are the
+    /// same as when it was taken — the family's merged version order begins with the checkpoint's, every series holds the
+    /// same versions among them with the same runs and items (compared value by value), the same metric (threshold
+    /// included) and family, no series is gone, and a new series has none of those versions. Otherwise the family is judged
+    /// from its first version, so a resumed analysis gives exactly the verdicts of <see cref="Analyze"/> (the unit tests check
+    /// every field on seeded histories). No confirmation source: the re-runs it would give depend on more than the series.
+    /// </summary>
+    public ResumableAnalysis AnalyzeResumable(IReadOnlyList<SeriesInput> series, EngineCheckpoint? from = null) =>
+        Run(series, confirmation: null, from, keep: true);
+
+    private ResumableAnalysis Run(IReadOnlyList<SeriesInput> series, IConfirmationSource? confirmation, EngineCheckpoint? from, bool keep)
     {
         ArgumentNullException.ThrowIfNull(series);
         var results = new SeriesVerdict[series.Count];
         var families = series
             .Select((s, index) => (Series: s, Index: index))
             .GroupBy(x => x.Series.Family is { } family ? "family:" + family : "series:" + x.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var checkpoints = new Dictionary<string, FamilyCheckpoint>(StringComparer.Ordinal);
+        var resumed = 0;
         foreach (var family in families)
         {
-            var states = family.Select(x => new SeriesState(x.Series, Options)).ToList();
-            JudgeFamily(states, confirmation);
+            var inputs = family.Select(x => x.Series).ToList();
+            var previous = from is not null && from.Options == Options ? from.Families.GetValueOrDefault(family.Key) : null;
+            var (states, checkpoint, skipped) = JudgeFamily(inputs, confirmation, previous, keep);
+            resumed += skipped;
+            if (checkpoint is not null)
+            {
+                checkpoints[family.Key] = checkpoint;
+            }
+
             foreach (var (state, index) in states.Zip(family.Select(x => x.Index)))
             {
                 results[index] = state.Verdict();
             }
         }
 
-        return results;
+        return new ResumableAnalysis(results, new EngineCheckpoint(Options, checkpoints)) { VersionsResumed = resumed };
     }
 
-    private void JudgeFamily(List<SeriesState> states, IConfirmationSource? confirmation)
+    private (List<SeriesState> States, FamilyCheckpoint? Checkpoint, int Resumed) JudgeFamily(
+        List<SeriesInput> inputs, IConfirmationSource? confirmation, FamilyCheckpoint? from, bool keep)
     {
+        var states = inputs.Select(s => new SeriesState(s, Options)).ToList();
         foreach (var state in states)
         {
             state.Validate();
@@ -78,11 +107,27 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
             }
         }
 
+        var start = 0;
+        FamilyCheckpoint? checkpoint = null;
+        if (from is not null && from.Restore(inputs, order, Options) is { } restored)
+        {
+            states = restored;
+            start = from.Order.Count;
+            // Nothing new before the newest version: the same checkpoint holds for the next analysis.
+            checkpoint = start == order.Count - 1 ? from : null;
+        }
+
         // Only the comparison the caller asked about (the newest version) can be one-shot: in a history every earlier
         // version was one more check of the monitor.
         var oneShot = (Options.Level ?? (order.Count == 2 ? DecisionLevel.OneShot : DecisionLevel.Monitor)) == DecisionLevel.OneShot;
-        foreach (var version in order)
+        for (var i = start; i < order.Count; i++)
         {
+            var version = order[i];
+            if (keep && i == order.Count - 1)
+            {
+                checkpoint ??= FamilyCheckpoint.Take(order.Take(i).ToList(), states);
+            }
+
             var cells = states.Where(s => s.Has(version)).ToList();
             var level = oneShot && version == order[^1] ? DecisionLevel.OneShot : DecisionLevel.Monitor;
             foreach (var cell in cells)
@@ -94,15 +139,15 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
             // whose smallest attainable p-value is above the FDR (runs that all tie) cannot pass and does not count.
             var judged = cells.Where(c => c.Gate is not null).ToList();
             var testable = BenjaminiHochberg.Testable(judged.Select(c => c.Gate!.Floor).ToArray(), Options.FalseDiscoveryRate);
-            var family = judged.Where((_, i) => testable[i]).ToList();
+            var family = judged.Where((_, k) => testable[k]).ToList();
             var qWorse = BenjaminiHochberg.Adjust(family.Select(c => c.Gate!.PWorse).ToArray());
             var qBetter = BenjaminiHochberg.Adjust(family.Select(c => c.Gate!.PBetter).ToArray());
-            for (var i = 0; i < family.Count; i++)
+            for (var j = 0; j < family.Count; j++)
             {
-                family[i].Decide(qWorse[i], qBetter[i], family.Count, confirmation);
+                family[j].Decide(qWorse[j], qBetter[j], family.Count, confirmation);
             }
 
-            foreach (var cell in judged.Where((_, i) => !testable[i]))
+            foreach (var cell in judged.Where((_, k) => !testable[k]))
             {
                 cell.Decide(1, 1, Math.Max(1, family.Count), confirmation);
             }
@@ -112,6 +157,169 @@ public sealed class RegressionEngine(RegressionEngineOptions? options = null)
                 cell.LookForChangePoints();
             }
         }
+
+        return (states, keep && order.Count > 0 ? checkpoint : null, start);
+    }
+}
+
+/// <summary>What <see cref="RegressionEngine.AnalyzeResumable"/> found, and the checkpoint to resume the next analysis from.</summary>
+public sealed record ResumableAnalysis(IReadOnlyList<SeriesVerdict> Verdicts, EngineCheckpoint Checkpoint)
+{
+    /// <summary>Versions (summed over families) taken from the checkpoint given instead of judged again: 0 when judged from scratch.</summary>
+    public int VersionsResumed { get; init; }
+}
+
+/// <summary>
+/// Each family's state after every version but its newest, as <see cref="RegressionEngine.AnalyzeResumable"/> left it:
+/// opaque, immutable (a resumed analysis works on copies), valid only for the engine options it was taken with.
+/// </summary>
+public sealed class EngineCheckpoint
+{
+    internal EngineCheckpoint(RegressionEngineOptions options, IReadOnlyDictionary<string, FamilyCheckpoint> families)
+    {
+        Options = options;
+        Families = families;
+    }
+
+    internal RegressionEngineOptions Options { get; }
+
+    internal IReadOnlyDictionary<string, FamilyCheckpoint> Families { get; }
+
+    /// <summary>The versions the checkpoint holds, summed over families.</summary>
+    public int Versions => Families.Values.Sum(f => f.Order.Count);
+}
+
+/// <summary>One family's series states after the versions in <see cref="Order"/>, with the inputs they were judged on.</summary>
+internal sealed class FamilyCheckpoint
+{
+    private readonly Dictionary<string, SeriesState> _states;
+
+    private FamilyCheckpoint(IReadOnlyList<string> order, Dictionary<string, SeriesState> states)
+    {
+        Order = order;
+        _states = states;
+    }
+
+    public IReadOnlyList<string> Order { get; }
+
+    public static FamilyCheckpoint? Take(IReadOnlyList<string> order, IReadOnlyList<SeriesState> states)
+    {
+        var byId = new Dictionary<string, SeriesState>(StringComparer.Ordinal);
+        foreach (var state in states)
+        {
+            if (!byId.TryAdd(state.Series.Id, state.Copy(state.Series)))
+            {
+                return null; // ids must tell the series apart for a resume to find each one's state
+            }
+        }
+
+        return new FamilyCheckpoint(order, byId);
+    }
+
+    /// <summary>
+    /// Copies of the states for <paramref name="inputs"/> (in their order) when the checkpoint applies to them — see
+    /// <see cref="RegressionEngine.AnalyzeResumable"/> — else null.
+    /// </summary>
+    public List<SeriesState>? Restore(IReadOnlyList<SeriesInput> inputs, IReadOnlyList<string> order, RegressionEngineOptions options)
+    {
+        if (Order.Count >= order.Count || !order.Take(Order.Count).SequenceEqual(Order, StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        var prefix = new HashSet<string>(Order, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var matched = 0;
+        var restored = new List<SeriesState>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            if (!seen.Add(input.Id))
+            {
+                return null;
+            }
+
+            if (!_states.TryGetValue(input.Id, out var state))
+            {
+                // A series new since: judged from its first version, which must come after the checkpoint's.
+                if (input.Versions.Any(v => prefix.Contains(v.Version)))
+                {
+                    return null;
+                }
+
+                restored.Add(new SeriesState(input, options));
+                continue;
+            }
+
+            if (state.Series.Metric != input.Metric || !string.Equals(state.Series.Family, input.Family, StringComparison.Ordinal)
+                || !SamePrefix(state.Series, input, prefix))
+            {
+                return null;
+            }
+
+            restored.Add(state.Copy(input));
+            matched++;
+        }
+
+        // Every series of the checkpoint is still there (ids are unique on both sides).
+        return matched == _states.Count ? restored : null;
+    }
+
+    /// <summary>True when both series hold the same versions among <paramref name="prefix"/>, in the same order, with the same values.</summary>
+    private static bool SamePrefix(SeriesInput before, SeriesInput now, HashSet<string> prefix)
+    {
+        var old = before.Versions.Where(v => prefix.Contains(v.Version)).ToList();
+        var current = now.Versions.Where(v => prefix.Contains(v.Version)).ToList();
+        return old.Count == current.Count && old.Zip(current).All(p => SameSample(p.First, p.Second));
+    }
+
+    private static bool SameSample(VersionSample a, VersionSample b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (!string.Equals(a.Version, b.Version, StringComparison.Ordinal) || !SameValues(a.Runs, b.Runs))
+        {
+            return false;
+        }
+
+        if (ReferenceEquals(a.Items, b.Items))
+        {
+            return true;
+        }
+
+        if ((a.Items?.Count ?? 0) != (b.Items?.Count ?? 0) || (a.Items is null) != (b.Items is null))
+        {
+            return false;
+        }
+
+        // Same keys in the same enumeration order: Observations pools items in that order.
+        return a.Items is null || a.Items.Zip(b.Items!).All(p => string.Equals(p.First.Key, p.Second.Key, StringComparison.Ordinal) && SameValues(p.First.Value, p.Second.Value));
+    }
+
+    /// <summary>Bit-for-bit equal values (NaN never occurs: the engine rejects non-finite values).</summary>
+    private static bool SameValues(IReadOnlyList<double>? a, IReadOnlyList<double>? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is null || b is null || a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(a[i]) != BitConverter.DoubleToInt64Bits(b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
 

@@ -29,6 +29,34 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
     /// <summary>The gate comparison of the current version against its baseline; null for the first version of a segment-less history.</summary>
     public Comparison? Gate { get; private set; }
 
+    /// <summary>
+    /// A copy of this state for <paramref name="series"/> (the same series' input, possibly with versions added after the
+    /// ones judged): everything a later version changes is copied; the pooled observations and comparisons, which are never
+    /// changed once made, are shared.
+    /// </summary>
+    public SeriesState Copy(SeriesInput series)
+    {
+        var copy = new SeriesState(series, options)
+        {
+            _segmentStart = _segmentStart,
+            _pending = _pending,
+            _pendingBaseline = _pendingBaseline,
+            _pendingEvidence = _pendingEvidence,
+            _segmentVersions = [.. _segmentVersions],
+            _baselineVersions = [.. _baselineVersions],
+            _baseline = _baseline,
+            _segment = _segment,
+            _last = _last?.Copy(),
+            Gate = Gate,
+            _level = _level,
+        };
+        copy._observations.AddRange(_observations);
+        copy._locations.AddRange(_locations);
+        copy._alerts.AddRange(_alerts);
+        copy._versionNames.AddRange(_versionNames);
+        return copy;
+    }
+
     public void Validate()
     {
         MetricRegistry.Validate(Metric);
@@ -673,5 +701,14 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         public bool CannotPass { get; set; }
 
         public int? AdditionalRunsNeeded { get; set; }
+
+        public Judgement Copy() => new(VersionIndex, Level)
+        {
+            Comparison = Comparison,
+            QValue = QValue,
+            Improved = Improved,
+            CannotPass = CannotPass,
+            AdditionalRunsNeeded = AdditionalRunsNeeded,
+        };
     }
 }

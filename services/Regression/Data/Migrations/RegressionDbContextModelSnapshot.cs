@@ -472,6 +472,13 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("scored_at");
 
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -491,6 +498,9 @@ namespace BenchMesh.Regression.Data.Migrations
                         .HasColumnName("workspace_id");
 
                     b.HasKey("ExecutionId");
+
+                    b.HasIndex("AgentId", "Sequence")
+                        .HasDatabaseName("ix_version_results_agent_sequence");
 
                     b.HasIndex("AgentId", "AgentVersion", "ScoredAt")
                         .HasDatabaseName("ix_version_results_agent_version");
