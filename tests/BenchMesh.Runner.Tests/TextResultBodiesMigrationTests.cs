@@ -1,4 +1,3 @@
-using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Messaging.Outbox;
 using BenchMesh.Runner.Data;
@@ -57,40 +56,8 @@ public sealed class TextResultBodiesMigrationTests(Infrastructure infra) : IClas
         }
     }
 
-    private static BenchmarkExecuted Executed()
-    {
-        var started = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
-        return new BenchmarkExecuted
-        {
-            RunId = Guid.NewGuid(),
-            ExecutionId = Guid.NewGuid(),
-            SuiteId = Guid.NewGuid(),
-            SuiteCategory = "reasoning",
-            Agent = new AgentSnapshot
-            {
-                AgentId = Guid.NewGuid(), AgentName = "calc-bot", Version = "1.0", Protocol = AgentProtocols.HttpJson,
-                Endpoint = "http://127.0.0.1:1/agent", Pricing = Pricing.Free,
-            },
-            Benchmark = new BenchmarkDefinition
-            {
-                BenchmarkId = Guid.NewGuid(),
-                Name = "arithmetic",
-                Category = "math",
-                RubricJson = """{"type":"exact_match"}""",
-                Constraints = new BenchmarkConstraints(),
-                Items = [new DatasetItem { Id = "q1", Input = "2 + 3?", Expected = "5" }],
-            },
-            WarmupRuns = 0,
-            Iterations = 2,
-            TerminatedEarly = false,
-            Samples =
-            [
-                new RawSample { Iteration = 0, ItemId = "q1", Output = "5", DurationMs = 0.125, InputTokens = 3, OutputTokens = 1, TokensReportedByAgent = true, CostUsd = 0.000001m },
-                new RawSample { Iteration = 1, ItemId = "q1", Output = "\"five\" \u00e9", DurationMs = 12.5, InputTokens = 3, OutputTokens = 2, TokensReportedByAgent = false, CostUsd = 0m },
-            ],
-            WorkerId = "worker-1",
-            StartedAt = started,
-            CompletedAt = started.AddSeconds(1.5),
-        };
-    }
+    private static BenchmarkExecuted Executed() => TestExecutions.Arithmetic(
+        new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(1.5),
+        new RawSample { Iteration = 0, ItemId = "q1", Output = "5", DurationMs = 0.125, InputTokens = 3, OutputTokens = 1, TokensReportedByAgent = true, CostUsd = 0.000001m },
+        new RawSample { Iteration = 1, ItemId = "q1", Output = "\"five\" \u00e9", DurationMs = 12.5, InputTokens = 3, OutputTokens = 2, TokensReportedByAgent = false, CostUsd = 0m });
 }

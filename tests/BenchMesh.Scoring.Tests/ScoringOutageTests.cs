@@ -1,6 +1,5 @@
 using System.Data.Common;
 using BenchMesh.Catalog;
-using BenchMesh.Contracts.Agents;
 using BenchMesh.Contracts.Runs;
 using BenchMesh.Scoring.Consumers;
 using BenchMesh.Scoring.Data;
@@ -103,38 +102,9 @@ public sealed class ScoringOutageTests(Infrastructure infra) : IClassFixture<Inf
         return await scope.ServiceProvider.GetRequiredService<ScoringDbContext>().BenchmarkExecutions.CountAsync(e => e.ExecutionId == executionId);
     }
 
-    private static BenchmarkExecuted Execution()
-    {
-        var started = DateTimeOffset.UtcNow.AddMinutes(-1);
-        return new BenchmarkExecuted
-        {
-            RunId = Guid.NewGuid(),
-            ExecutionId = Guid.NewGuid(),
-            SuiteId = Guid.NewGuid(),
-            SuiteCategory = "reasoning",
-            Agent = new AgentSnapshot
-            {
-                AgentId = Guid.NewGuid(), AgentName = "calc-bot", Version = "1.0", Protocol = AgentProtocols.HttpJson,
-                Endpoint = "http://127.0.0.1:1/agent", Pricing = Pricing.Free,
-            },
-            Benchmark = new BenchmarkDefinition
-            {
-                BenchmarkId = Guid.NewGuid(),
-                Name = "arithmetic",
-                Category = "math",
-                RubricJson = """{"type":"exact_match"}""",
-                Constraints = new BenchmarkConstraints(),
-                Items = [new DatasetItem { Id = "q1", Input = "2 + 3?", Expected = "5" }],
-            },
-            WarmupRuns = 0,
-            Iterations = 1,
-            TerminatedEarly = false,
-            Samples = [new RawSample { Iteration = 0, ItemId = "q1", Output = "5", DurationMs = 100, InputTokens = 3, OutputTokens = 1, TokensReportedByAgent = true, CostUsd = 0m }],
-            WorkerId = "worker-1",
-            StartedAt = started,
-            CompletedAt = started.AddSeconds(1),
-        };
-    }
+    private static BenchmarkExecuted Execution() => TestExecutions.Arithmetic(
+        DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromSeconds(1),
+        new RawSample { Iteration = 0, ItemId = "q1", Output = "5", DurationMs = 100, InputTokens = 3, OutputTokens = 1, TokensReportedByAgent = true, CostUsd = 0m });
 
     /// <summary>Counts the connections the service failed to open: attempts made while the server was down.</summary>
     private sealed class ConnectionFailures : DbConnectionInterceptor
