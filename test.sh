@@ -72,6 +72,15 @@ js_count() { { sed -E 's/\x1b\[[0-9;]*m//g' "$JS_LOG" | grep -E "^ +(Tests +.*\(
   | { grep -oE "[0-9]+ $1" || true; } | awk '{s+=$1} END {print s+0}'; }
 passed=$(( $(count Passed) + $(js_count passed) )); failed=$(( $(count Failed) + $(js_count failed) ))
 skipped=$(( $(count Skipped) + $(js_count skipped) ))
+# The failed tests again, each with the start of its message, next to the summary: CI keeps only the tail of this
+# output, and the failure itself scrolled by among the thousand passing lines.
+if [ "$failed" -gt 0 ]; then
+  echo "failed tests:"
+  awk '/^  Failed [A-Za-z]/ { print; n = 0; grab = 1; next }
+       grab && /^  (Passed|Failed|Skipped) / { grab = 0 }
+       grab && n < 6 && !/^ *(Error Message:|Stack Trace:)?$/ { print "    " $0; n++ }' "$LOG" | cut -c1-400
+  sed -E 's/\x1b\[[0-9;]*m//g' "$JS_LOG" | grep -E "^ *(✘|×|FAIL) " | cut -c1-300 || true
+fi
 if grep -q "Test Run Aborted" "$LOG"; then echo "a test run was aborted (see above)"; [ "$status" -ne 0 ] || status=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"
