@@ -344,7 +344,7 @@ public sealed record RegressionEngineOptions
     /// <summary>What fresh runs (re-runs, or the next version) must reach on their own to count as reproducing a screen.</summary>
     public double ReplicationLevel { get; init; } = 0.05;
 
-    /// <summary>What the pooled runs must reach to confirm a screen.</summary>
+    /// <summary>What the pooled runs must reach to confirm a screen, and the runs after a change point against those before it.</summary>
     public double ConfirmLevel { get; init; } = 2e-4;
 
     /// <summary>

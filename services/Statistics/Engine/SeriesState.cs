@@ -138,9 +138,16 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
             }
             else if (confirmed.Verdict == Engine.Verdict.Inconclusive)
             {
-                // Undecided after the last round: borderline, so the next version may still confirm it (as the service's
-                // history, which does not see confirmation runs, does).
-                SetPending(_baseline, _segment);
+                // Undecided after the last round. Only a screen the interleaved runs reproduced (its pooled evidence still
+                // short of the monitor level) stays borderline, so that the next version may still confirm it (as the
+                // service's history, which does not see confirmation runs, does). Runs that did not reproduce it are the
+                // better evidence on this version: pooling its original runs with the next version's would let one high
+                // version (a transient, a batch) confirm a screen its own re-runs did not bear out.
+                if (confirmed.Reproduced)
+                {
+                    SetPending(_baseline, _segment);
+                }
+
                 judgement.AdditionalRunsNeeded = confirmed.AdditionalRunsNeeded;
             }
 
@@ -273,7 +280,7 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 : comparison.Floor > options.FalseDiscoveryRate
                 ? RunsToReachFloor(comparison, options.FalseDiscoveryRate, options.FalseDiscoveryRate)
                 : RunsToSettle(comparison, options.FalseDiscoveryRate);
-            outcome = new ConfirmationOutcome(Engine.Verdict.Inconclusive, comparison, more);
+            outcome = new ConfirmationOutcome(Engine.Verdict.Inconclusive, comparison, more) { Reproduced = reproduced };
             if (more is not > 0)
             {
                 break;
@@ -285,7 +292,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         return outcome;
     }
 
-    private sealed record ConfirmationOutcome(Verdict Verdict, Comparison Comparison, int? AdditionalRunsNeeded);
+    private sealed record ConfirmationOutcome(Verdict Verdict, Comparison Comparison, int? AdditionalRunsNeeded)
+    {
+        /// <summary>The last round's interleaved runs showed the regression at the one-shot level (the pooled evidence fell short).</summary>
+        public bool Reproduced { get; init; }
+    }
 
     /// <summary>The index in the series' input of the version judged at position <paramref name="index"/>.</summary>
     private int SeriesIndexOf(int index)
@@ -338,8 +349,11 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
                 continue;
             }
 
+            // The split is the one E-divisive found to maximise the difference, so this p-value is optimistic: a change
+            // point needs the level asked of pooled versions (ConfirmLevel, 2·10⁻⁴), not the gate's 0.001 for one version
+            // tested as it comes (since 2026-12-07; docs/regression.md gives what it removed and what it cost).
             var comparison = Compare(Pool(after), Pool(CapToNewest(before)), Pool(before));
-            if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.AlertLevel && RulesOutNoWorsening(comparison))
+            if (comparison.Worsening >= Metric.Threshold && comparison.PWorse <= options.ConfirmLevel && RulesOutNoWorsening(comparison))
             {
                 Raise(AlertPath.ChangePoint, k, comparison, changePoint.PValue, pValue: changePoint.PValue);
             }
@@ -412,7 +426,8 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         var pooled = Compare(Pool([pending, Current]), baseline, _pendingEvidence);
         var next = Compare(_observations[Current], baseline, _pendingEvidence);
         if (pooled.PWorse <= options.ConfirmLevel && pooled.Worsening >= Metric.Threshold && RulesOutNoWorsening(pooled)
-            && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2)
+            && next.PWorse <= options.ReplicationLevel && next.Worsening >= Metric.Threshold / 2
+            && OneLevel(pending))
         {
             _last!.Comparison = pooled;
             Raise(AlertPath.Confirm, pending, pooled, pooled.PWorse);
@@ -421,6 +436,22 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
 
         _pending = null;
         return false;
+    }
+
+    /// <summary>
+    /// Pooling a pending screen with the next version claims one new level from the pending version on. The next version
+    /// worse than the pending one (p ≤ <see cref="RegressionEngineOptions.ReplicationLevel"/>, beyond the threshold) says
+    /// otherwise: the pooled evidence is then the next version's — a single-version transient, one high batch, or a step at
+    /// the next version — and a pending screen is not confirmed by it (before 2026-12-07 it was, and the alert blamed the
+    /// pending version or, through <see cref="Localize"/>, the transient itself). The next version is then judged on its
+    /// own at the gate (re-runs, if any, tell a transient from a step), and a step there is still found, blamed on the next
+    /// version, ±1 of the pending one. This acts where a screen waits without re-runs (the service's history, offline);
+    /// with re-runs most transients are already told apart by them (docs/regression.md).
+    /// </summary>
+    private bool OneLevel(int pending)
+    {
+        var step = Compare(_observations[Current], _observations[pending], _pendingEvidence);
+        return !(step.PWorse <= options.ReplicationLevel && step.Worsening >= Metric.Threshold);
     }
 
     private void SetPending(Observations baseline, Observations evidence)

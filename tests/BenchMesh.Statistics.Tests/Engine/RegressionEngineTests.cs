@@ -304,6 +304,42 @@ public class RegressionEngineTests
     }
 
     [Fact]
+    public void A_screen_its_re_runs_did_not_reproduce_is_not_confirmed_by_the_next_version()
+    {
+        // Version 20 is a +30 % transient: a screen, re-run interleaved, and its re-runs (at the history's level; the
+        // source gives 2 runs a pass, too few to rule out the threshold) do not reproduce it. Version 21 is 10 % slow. The
+        // former rule left version 20 pending after its inconclusive re-runs and pooled its original runs with version
+        // 21's: p ≤ 2·10⁻⁴, an alert confirmed on version 20 that its own re-runs had not borne out. A screen whose re-runs
+        // did not reproduce it is no longer pending; version 21 is judged on its own and raises nothing.
+        var series = LatencySeries("transient", seed: 33, count: 21, runs: 10, v => v switch { 19 => 130, 20 => 110, _ => 100 });
+        var reruns = new RerunSource(new Random(35), _ => 100) { RunsPerPass = 2 };
+
+        var verdict = _engine.Analyze([series], reruns).Single();
+
+        Assert.Contains(reruns.Rounds, r => r.Candidate == 19);
+        Assert.Empty(verdict.Alerts);
+    }
+
+    [Fact]
+    public void A_borderline_screen_is_not_confirmed_by_a_next_version_that_is_worse_than_it_a_transient()
+    {
+        // Version 20 is a borderline screen that cannot be re-run (the source has no runs for it), so it waits for the next
+        // version. Version 21 is a +30 % transient: its re-runs are at the history's level. Pooled, the two versions reach
+        // p ≤ 2·10⁻⁴, and the former rule confirmed the pending screen on them (an alert on version 20, or moved to 21).
+        // But version 21 is far worse than version 20 itself, so the two are not one new level: the pending screen is
+        // dropped, version 21 is judged on its own, and its re-runs do not reproduce it.
+        var series = LatencySeries("transient", seed: 31, count: 21, runs: 10, v => v switch { 19 => 107, 20 => 130, _ => 100 });
+        var reruns = new RerunSource(new Random(32), _ => 100) { Unavailable = 19 };
+
+        var screen = _engine.Analyze([series with { Versions = series.Versions.Take(20).ToList() }], reruns).Single();
+        var verdict = _engine.Analyze([series], reruns).Single();
+
+        Assert.True(screen.Borderline, $"version 20: p = {screen.PValue}");
+        Assert.Empty(verdict.Alerts);
+        Assert.Contains(reruns.Rounds, r => r.Candidate == 20);
+    }
+
+    [Fact]
     public void Only_a_borderline_screen_is_marked_for_confirmation_at_the_monitor_level()
     {
         // Without re-runs the 5 % screen waits (borderline, the service would re-run it); a version at the history's level
@@ -329,6 +365,21 @@ public class RegressionEngineTests
         Assert.NotEmpty(verdict.Alerts);
         Assert.Contains(verdict.Alerts, a => a.Path == AlertPath.ChangePoint || a.Path == AlertPath.Confirm || a.Path == AlertPath.Gate);
         Assert.All(verdict.Alerts, a => Assert.True(a.Effect.Estimate > 0));
+    }
+
+    [Theory]
+    [InlineData(65)]
+    [InlineData(80)]
+    [InlineData(142)]
+    public void A_change_point_on_a_flat_history_whose_split_is_chosen_by_the_data_needs_the_pooled_level(int seed)
+    {
+        // Flat histories of 40 versions × 3 runs (CV 10 %) where E-divisive finds a split and the runs after it, against
+        // the runs before, reach p ≤ 0.001 beyond the threshold: the former rule raised a change point there, blamed 1 to
+        // 15 versions before the version that raised it. The split is the one that maximises the difference, so its
+        // p-value is optimistic; a change point now needs the level used for pooled versions, p ≤ 2·10⁻⁴ (ConfirmLevel).
+        var verdict = _engine.Analyze([LatencySeries("flat", seed, count: 40, runs: 3, _ => 100)]).Single();
+
+        Assert.DoesNotContain(verdict.Alerts, a => a.Path == AlertPath.ChangePoint);
     }
 
     [Fact]
@@ -469,8 +520,20 @@ public class RegressionEngineTests
 
         public List<(int Candidate, int Baseline, int Round)> Rounds { get; } = [];
 
-        public InterleavedRound Interleave(SeriesInput series, int candidateIndex, int baselineIndex, int pairs, int passesPerRun, int round)
+        /// <summary>When set, the runs each pass gives, whatever the engine asked for (a Runner held to fewer).</summary>
+        public int? RunsPerPass { get; init; }
+
+        /// <summary>A version for which no re-runs can be had (null rounds).</summary>
+        public int? Unavailable { get; init; }
+
+        public InterleavedRound? Interleave(SeriesInput series, int candidateIndex, int baselineIndex, int pairs, int passesPerRun, int round)
         {
+            if (candidateIndex == Unavailable)
+            {
+                return null;
+            }
+
+            passesPerRun = RunsPerPass ?? passesPerRun;
             Requested += 2 * pairs * passesPerRun;
             Rounds.Add((candidateIndex, baselineIndex, round));
             var candidate = new List<IReadOnlyList<double>>();
