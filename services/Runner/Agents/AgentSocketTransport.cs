@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
 using BenchMesh.Outbound;
 
@@ -38,7 +39,7 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
     // More idle connections than this per agent are closed: far above any benchmark's concurrency.
     private const int MaxIdlePerAgent = 1024;
 
-    private readonly ConcurrentDictionary<string, ConcurrentStack<AgentConnection>> _idle = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, IdleConnections> _idle = new(StringComparer.OrdinalIgnoreCase);
     private int _connections;
     private bool _disposed;
 
@@ -136,7 +137,7 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
             return;
         }
 
-        var idle = _idle.GetOrAdd(connection.Authority, static _ => new ConcurrentStack<AgentConnection>());
+        var idle = _idle.GetOrAdd(connection.Authority, static _ => new IdleConnections());
         if (idle.Count >= MaxIdlePerAgent)
         {
             connection.Dispose();
@@ -145,6 +146,36 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
 
         connection.IdleSince = Stopwatch.GetTimestamp();
         idle.Push(connection);
+    }
+
+    /// <summary>
+    /// An agent's idle connections, newest on top, with their count kept beside them: <see cref="ConcurrentStack{T}.Count"/>
+    /// walks the whole stack, and <see cref="Return"/> asks for the count on every call. The count may be off by the calls
+    /// in flight for a moment; it only bounds the stack.
+    /// </summary>
+    private sealed class IdleConnections
+    {
+        private readonly ConcurrentStack<AgentConnection> _stack = new();
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Push(AgentConnection connection)
+        {
+            _stack.Push(connection);
+            Interlocked.Increment(ref _count);
+        }
+
+        public bool TryPop([MaybeNullWhen(false)] out AgentConnection connection)
+        {
+            if (!_stack.TryPop(out connection))
+            {
+                return false;
+            }
+
+            Interlocked.Decrement(ref _count);
+            return true;
+        }
     }
 
     public void Dispose()
