@@ -34,6 +34,18 @@ public sealed class RegressionOptions
     /// </summary>
     public int HistoryCacheExecutions { get; set; } = 250_000;
 
+    /// <summary>
+    /// How many executions a process judges at once (0: half its cores, at least one). A judgement is single-threaded
+    /// CPU work, seconds long on a long history: more at once than the cores allow judges no faster, holds more histories
+    /// in memory, and takes the CPU from the services beside it (Scoring's pipeline fell to 1,170 samples/s at 1 M
+    /// executions, 2026-12-07, with 16 judgements at a time on 2 cores). More replicas judge more.
+    /// </summary>
+    public int JudgementConcurrency { get; set; }
+
+    /// <summary>The concurrency <see cref="JudgementConcurrency"/> gives on a machine with <paramref name="processorCount"/> cores.</summary>
+    public int ConcurrentJudgements(int processorCount) =>
+        JudgementConcurrency > 0 ? JudgementConcurrency : Math.Max(1, processorCount / 2);
+
     public MetricRegistry Registry() => MetricRegistry.Default.WithThresholds(Thresholds);
 }
 

@@ -26,12 +26,17 @@ public static class Extensions
             .BindConfiguration("Regression")
             .Validate(o => o.Thresholds.All(t => MetricRegistry.Default.TryGet(t.Key, out var m) && MetricRegistry.IsValidThreshold(m.Scale, t.Value)),
                 "Regression:Thresholds: every key must be a known metric with a positive threshold (below 1 for proportions).")
+            .Validate(o => o.JudgementConcurrency >= 0, "Regression:JudgementConcurrency must be 0 (half the cores) or more.")
             .ValidateOnStart();
 
         // The database first: its migrations run before the bus starts delivering ExecutionScored.
         builder.AddBenchMeshDbContext<RegressionDbContext>(ResourceNames.RegressionDb, "regression");
         builder.Services.AddOutboxRelay<RegressionDbContext>();
-        builder.AddBenchMeshMessaging(ServiceName, x => x.AddConsumer<ExecutionScoredConsumer>());
+        // Judgements at once per process: RegressionOptions.JudgementConcurrency says why it is not the prefetch count.
+        var judgements = (builder.Configuration.GetSection("Regression").Get<RegressionOptions>() ?? new RegressionOptions())
+            .ConcurrentJudgements(Environment.ProcessorCount);
+        builder.AddBenchMeshMessaging(ServiceName, x => x.AddConsumer<ExecutionScoredConsumer>()
+            .Endpoint(e => e.ConcurrentMessageLimit = judgements));
         return builder;
     }
 }
