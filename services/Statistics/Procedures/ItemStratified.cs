@@ -25,7 +25,10 @@ public sealed record ItemStratifiedResult(double PCandidateWorse, double PCandid
 /// </summary>
 public static class ItemStratified
 {
-    public static ItemStratifiedResult Exact(IReadOnlyList<ItemCounts> items)
+    public static ItemStratifiedResult Exact(IReadOnlyList<ItemCounts> items) => Exact(items, Convolve);
+
+    /// <summary>The test with the convolution given (for tests: the plain double loop, to show <see cref="Convolve"/> equal to it).</summary>
+    internal static ItemStratifiedResult Exact(IReadOnlyList<ItemCounts> items, Func<double[], double[], double[]> convolve)
     {
         ArgumentNullException.ThrowIfNull(items);
         var distribution = new double[] { 1 };
@@ -61,7 +64,7 @@ public static class ItemStratified
                 law[s - low] = Math.Exp(SpecialFunctions.BinomialLn(n1, s) + SpecialFunctions.BinomialLn(n0, total - s) - logDenominator);
             }
 
-            distribution = Convolve(distribution, law);
+            distribution = convolve(distribution, law);
         }
 
         if (informative == 0)

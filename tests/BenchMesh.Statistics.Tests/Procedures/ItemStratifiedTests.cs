@@ -1,5 +1,4 @@
 using BenchMesh.Statistics.Procedures;
-using MathNet.Numerics;
 
 namespace BenchMesh.Statistics.Tests.Procedures;
 
@@ -29,7 +28,7 @@ public class ItemStratifiedTests
             return new ItemCounts(Successes(random, n1, Math.Clamp(p - drop, 0, 1)), n1, Successes(random, n0, p), n0);
         }).ToList();
 
-        var expected = Plain(counts);
+        var expected = ItemStratified.Exact(counts, PlainConvolve);
         var actual = ItemStratified.Exact(counts);
 
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected.PCandidateWorse), BitConverter.DoubleToInt64Bits(actual.PCandidateWorse));
@@ -39,67 +38,23 @@ public class ItemStratifiedTests
 
     private static int Successes(Random random, int attempts, double p) => Enumerable.Range(0, attempts).Count(_ => random.NextDouble() < p);
 
-    /// <summary>The test as it was first written: the law of the sum convolved term by term, nothing skipped but zeros of the left side.</summary>
-    private static ItemStratifiedResult Plain(IReadOnlyList<ItemCounts> items)
+    /// <summary>The convolution as it was first written: every term added in order, nothing skipped but zeros of the left side.</summary>
+    private static double[] PlainConvolve(double[] a, double[] b)
     {
-        var distribution = new double[] { 1 };
-        var observed = 0;
-        var informative = 0;
-        var logFloor = 0.0;
-        foreach (var (s1, n1, s0, n0) in items)
+        var result = new double[a.Length + b.Length - 1];
+        for (var i = 0; i < a.Length; i++)
         {
-            logFloor -= SpecialFunctions.BinomialLn(n1 + n0, n1);
-            var total = s1 + s0;
-            var low = Math.Max(0, total - n0);
-            var high = Math.Min(total, n1);
-            if (high == low)
+            if (a[i] == 0)
             {
                 continue;
             }
 
-            informative++;
-            observed += s1 - low;
-            var logDenominator = SpecialFunctions.BinomialLn(n1 + n0, total);
-            var law = new double[high - low + 1];
-            for (var s = low; s <= high; s++)
+            for (var j = 0; j < b.Length; j++)
             {
-                law[s - low] = Math.Exp(SpecialFunctions.BinomialLn(n1, s) + SpecialFunctions.BinomialLn(n0, total - s) - logDenominator);
+                result[i + j] += a[i] * b[j];
             }
-
-            var result = new double[distribution.Length + law.Length - 1];
-            for (var i = 0; i < distribution.Length; i++)
-            {
-                if (distribution[i] == 0)
-                {
-                    continue;
-                }
-
-                for (var j = 0; j < law.Length; j++)
-                {
-                    result[i + j] += distribution[i] * law[j];
-                }
-            }
-
-            distribution = result;
         }
 
-        if (informative == 0)
-        {
-            return new ItemStratifiedResult(1, 1, Math.Exp(logFloor), 0);
-        }
-
-        var lower = 0.0;
-        for (var t = 0; t <= observed; t++)
-        {
-            lower += distribution[t];
-        }
-
-        var upper = 0.0;
-        for (var t = distribution.Length - 1; t >= observed; t--)
-        {
-            upper += distribution[t];
-        }
-
-        return new ItemStratifiedResult(Math.Min(1, lower), Math.Min(1, upper), Math.Exp(logFloor), informative);
+        return result;
     }
 }
