@@ -20,6 +20,11 @@
 # during one more run and print where it goes), GW_BENCH_GATEWAY_OUT (the gateway's build folder to run, default this
 # checkout's Release output: e.g. a copy of an earlier build, to measure before and after back to back).
 #
+# The anchor of the gateway's cost: a bare YARP proxy (tests/Benchmarks/BenchMesh.Gateway.BareProxy: the one route and
+# nothing else, the gateway's runtime settings) in front of the same service, measured in every round beside the two
+# paths above: the share of direct's req/s that any YARP hop keeps on this machine in the same minute, and the gateway's
+# share of that (what its features cost).
+#
 # The p99 at a fixed 1,000 req/s is measured with the same client against nginx serving the same body (one worker, on
 # this machine, in the same minute): that is the floor the client and the machine put under any p99 here (the client's
 # own schedule lag, the kernel, the neighbours), printed beside the gateway's. The goal's figure stays the gateway's
@@ -53,7 +58,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 . "$here/lib/nginx.sh"
 
-echo "building the gateway, the Leaderboard service and the fixed-rate client (Release)..."
+echo "building the gateway, the Leaderboard service, the bare proxy and the fixed-rate client (Release)..."
 dotnet build "$here/BenchMesh.Gateway.Benchmark" -c Release -v q -nologo >/dev/null
 
 dir="$(mktemp -d /tmp/benchmesh-gateway-bench.XXXXXX)"
@@ -79,8 +84,8 @@ gateway_db=benchmesh_gwbench_gateway
 for db in "$leaderboard_db" "$gateway_db"; do psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; done
 
 token="$(openssl rand -hex 32)"
-lb_port="$(free_port)"; gw_port="$(free_port)"
-lb="http://127.0.0.1:$lb_port"; gw="http://127.0.0.1:$gw_port"
+lb_port="$(free_port)"; gw_port="$(free_port)"; bare_port="$(free_port)"
+lb="http://127.0.0.1:$lb_port"; gw="http://127.0.0.1:$gw_port"; bare="http://127.0.0.1:$bare_port"
 common=(
   "ConnectionStrings__postgres=$BM_PG_CONNECTION" "ConnectionStrings__redis=$BM_REDIS_CONNECTION"
   "ConnectionStrings__rabbitmq=$BM_RABBIT_CONNECTION" "BenchMesh__InternalToken=$token"
@@ -107,6 +112,10 @@ for service in suites runner scoring regression stress; do addresses+=("services
   ${GW_BENCH_PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet BenchMesh.Gateway.dll >"$dir/gateway.log" 2>&1) &
 gateway_pid=$!
 pids+=("$gateway_pid")
+(cd "$here/BenchMesh.Gateway.BareProxy/bin/Release/net10.0" && exec env BareProxy__Upstream="$lb" ASPNETCORE_URLS="$bare" \
+  dotnet BenchMesh.Gateway.BareProxy.dll >"$dir/bare-proxy.log" 2>&1) &
+bare_pid=$!
+pids+=("$bare_pid")
 
 wait_for() { # url, what (5 minutes: a first start migrates, and this machine may be loaded by others)
   for _ in $(seq 1 600); do
@@ -117,6 +126,7 @@ wait_for() { # url, what (5 minutes: a first start migrates, and this machine ma
 }
 wait_for "$lb/health" "the Leaderboard service (migrations)"
 wait_for "$gw/health" "the gateway"
+wait_for "$bare/health" "the bare proxy (forwarding to the Leaderboard service)"
 
 # Seed: $agents agents, each with executions in every category over the last three weeks, in the service's own table
 # (migrated by its first start); its second start refreshes the views over them. Default workspace, as the key below.
@@ -193,10 +203,10 @@ ticks() { # pid... -> summed utime + stime
   done
   echo "$total"
 }
-cpu_snapshot() { # -> "gateway leaderboard postgres redis" ticks
-  echo "$(ticks "$gateway_pid") $(ticks "$leaderboard_pid") $(ticks "$pg_pid" $(pgrep -P "$pg_pid")) $(ticks "$redis_pid")"
+cpu_snapshot() { # -> "gateway leaderboard postgres redis bare-proxy" ticks
+  echo "$(ticks "$gateway_pid") $(ticks "$leaderboard_pid") $(ticks "$pg_pid" $(pgrep -P "$pg_pid")) $(ticks "$redis_pid") $(ticks "$bare_pid")"
 }
-cpu_per_request() { # before after requests -> "gw lb pg redis" in microseconds of CPU per request
+cpu_per_request() { # before after requests -> "gw lb pg redis bare" in microseconds of CPU per request
   python3 - "$1" "$2" "$3" "$(getconf CLK_TCK)" <<'PY'
 import sys
 before, after = (list(map(int, s.split())) for s in sys.argv[1:3]); requests, hz = float(sys.argv[3]), int(sys.argv[4])
@@ -207,19 +217,26 @@ PY
 echo
 echo "Gateway benchmark: $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(load)"
 echo "  leaderboard: $entries entries at limit=100 ($size_100 bytes), $size_default bytes at the default limit (20); Redis-cached"
-echo "  wrk -t2 -c10, ${duration} s per run, $rounds rounds, direct and gateway in turn; rate limit on, $permits permits a minute"
-declare -A rps p50 p99 gw_cpu pg_cpu ratios
-measure() { # side (direct|gateway), query, round: one wrk run with the CPU each process spent per request
-  local side="$1" query="$2" round="$3" url headers r a b n c_gw c_lb c_pg c_redis before
-  if [ "$side" = direct ]; then url="$lb/benchmarks/leaderboard$query"; headers=("${direct_headers[@]}")
-  else url="$gw/benchmarks/leaderboard$query"; headers=("${gateway_headers[@]}"); fi
+echo "  wrk -t2 -c10, ${duration} s per run, $rounds rounds, direct, gateway and bare proxy in turn; rate limit on, $permits permits a minute"
+declare -A rps p50 p99 gw_cpu pg_cpu bare_cpu ratios bare_ratios
+measure() { # side (direct|gateway|bare), query, round: one wrk run with the CPU each process spent per request
+  local side="$1" query="$2" round="$3" url headers r a b n c_gw c_lb c_pg c_redis c_bare before
+  case "$side" in
+    direct) url="$lb/benchmarks/leaderboard$query"; headers=("${direct_headers[@]}") ;;
+    bare) url="$bare/benchmarks/leaderboard$query"; headers=("${direct_headers[@]}") ;;
+    *) url="$gw/benchmarks/leaderboard$query"; headers=("${gateway_headers[@]}") ;;
+  esac
   before="$(cpu_snapshot)"
   read -r r a b n <<<"$(run_wrk "$url" "${headers[@]}")"
-  read -r c_gw c_lb c_pg c_redis <<<"$(cpu_per_request "$before" "$(cpu_snapshot)" "$n")"
+  read -r c_gw c_lb c_pg c_redis c_bare <<<"$(cpu_per_request "$before" "$(cpu_snapshot)" "$n")"
   rps[$side$query]+="$r "; p50[$side$query]+="$a "; p99[$side$query]+="$b "; last_rps="$r"
   if [ "$side" = direct ]; then
     printf '  round %d %-12s direct  %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU µs/req: service %s, postgres %s, redis %s  load %s\n' \
       "$round" "${query:-default}" "$r" "$a" "$b" "$c_lb" "$c_pg" "$c_redis" "$(load)"
+  elif [ "$side" = bare ]; then
+    bare_cpu[q$query]+="$c_bare "
+    printf '  round %d %-12s bare    %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU µs/req: bare proxy %s, service %s, redis %s  load %s\n' \
+      "$round" "${query:-default}" "$r" "$a" "$b" "$c_bare" "$c_lb" "$c_redis" "$(load)"
   else
     gw_cpu[q$query]+="$c_gw "; pg_cpu[q$query]+="$c_pg "
     printf '  round %d %-12s gateway %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU µs/req: gateway %s, service %s, postgres %s, redis %s  load %s\n' \
@@ -234,15 +251,20 @@ for query in "" "?limit=100"; do
   for _ in 1 2; do
     wrk -t2 -c10 -d"$((warmup / 2 + 1))s" "${direct_headers[@]}" "$lb/benchmarks/leaderboard$query" >/dev/null
     wrk -t2 -c10 -d"$((warmup / 2 + 1))s" "${gateway_headers[@]}" "$gw/benchmarks/leaderboard$query" >/dev/null
+    wrk -t2 -c10 -d"$((warmup / 2 + 1))s" "${direct_headers[@]}" "$bare/benchmarks/leaderboard$query" >/dev/null
   done
   for round in $(seq 1 "$rounds"); do
-    # Both sides back to back, in alternating order; the round's ratio pairs them.
+    # The sides back to back, in alternating order (direct and gateway next to each other either way); the round's
+    # ratios pair them.
     if [ $((round % 2)) -eq 1 ]; then
       measure direct "$query" "$round"; d="$last_rps"; measure gateway "$query" "$round"; g="$last_rps"
+      measure bare "$query" "$round"; b="$last_rps"
     else
-      measure gateway "$query" "$round"; g="$last_rps"; measure direct "$query" "$round"; d="$last_rps"
+      measure bare "$query" "$round"; b="$last_rps"; measure gateway "$query" "$round"; g="$last_rps"
+      measure direct "$query" "$round"; d="$last_rps"
     fi
     ratios[q$query]+="$(python3 -c "print('%.4f' % ($g / $d))") "
+    bare_ratios[q$query]+="$(python3 -c "print('%.4f' % ($b / $d))") "
   done
 done
 
@@ -295,13 +317,21 @@ for query in "" "?limit=100"; do
   d="$(echo ${rps[direct$query]} | tr ' ' '\n' | median)"; g="$(echo ${rps[gateway$query]} | tr ' ' '\n' | median)"
   dp="$(echo ${p50[direct$query]} | tr ' ' '\n' | median)"; gp="$(echo ${p50[gateway$query]} | tr ' ' '\n' | median)"
   gc="$(echo ${gw_cpu[q$query]} | tr ' ' '\n' | median)"; pc="$(echo ${pg_cpu[q$query]} | tr ' ' '\n' | median)"
-  python3 - "$d" "$g" "$dp" "$gp" "${query:-default limit}" "$after" "$duration" "$rounds" "$gc" "$pc" "${ratios[q$query]}" <<'PY'
+  bc="$(echo ${bare_cpu[q$query]} | tr ' ' '\n' | median)"
+  python3 - "$d" "$g" "$dp" "$gp" "${query:-default limit}" "$after" "$duration" "$rounds" "$gc" "$pc" "${ratios[q$query]}" "${bare_ratios[q$query]}" "$bc" <<'PY'
 import statistics, sys
 d, g, dp, gp = map(float, sys.argv[1:5]); what, load, duration, rounds, gc, pc = sys.argv[5:11]
 ratios = [float(r) for r in sys.argv[11].split()]
+bare = [float(r) for r in sys.argv[12].split()]
+bc = sys.argv[13]
 ratio = statistics.median(ratios)
-print("GOAL\tgateway\tcached leaderboard (%s) req/s through the gateway / direct, 10 connections\t%.2fx (median of rounds %s; medians %s / %s req/s)\t>= 0.75x\t%s\twrk -t2 -c10, %s rounds of %s s, both sides back to back in alternating order; p50 %.2f vs %.2f ms; gateway CPU %s µs/req + key lookup in postgres %s µs/req; load %s"
-      % (what.replace("?", ""), ratio, " / ".join("%.2fx" % r for r in ratios), f"{g:,.0f}", f"{d:,.0f}", "MET" if ratio >= 0.75 else "SHORT", rounds, duration, gp, dp, gc, pc, load))
+# The anchor: a bare YARP hop's share of direct, and the gateway's share of the bare hop, each a median of the rounds'
+# own ratios (the gateway's / the bare proxy's within a round is its ratio to direct over the bare proxy's).
+print("ANCHOR\tgateway\ta bare YARP proxy (one route, nothing else) / direct, %s\t%.2fx (rounds %s); the gateway / the bare proxy %.2fx; bare proxy CPU %s µs/req against the gateway's %s"
+      % (what.replace("?", ""), statistics.median(bare), " / ".join("%.2fx" % r for r in bare),
+         statistics.median([g_ / b_ for g_, b_ in zip(ratios, bare)]), bc, gc))
+print("GOAL\tgateway\tcached leaderboard (%s) req/s through the gateway / direct, 10 connections\t%.2fx (median of rounds %s; medians %s / %s req/s)\t>= 0.75x\t%s\twrk -t2 -c10, %s rounds of %s s, direct and gateway back to back in alternating order; p50 %.2f vs %.2f ms; gateway CPU %s µs/req + key lookup in postgres %s µs/req; a bare YARP proxy on the same path: %.2fx of direct; load %s"
+      % (what.replace("?", ""), ratio, " / ".join("%.2fx" % r for r in ratios), f"{g:,.0f}", f"{d:,.0f}", "MET" if ratio >= 0.75 else "SHORT", rounds, duration, gp, dp, gc, pc, statistics.median(bare), load))
 PY
 done
 python3 - "$fixed_p99" "$achieved" "$after" "$floor_p99" "$service_p99" "$lag_p99" <<'PY'
