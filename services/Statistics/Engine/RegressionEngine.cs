@@ -374,7 +374,7 @@ public sealed record RegressionEngineOptions
     /// <summary>Otava's settings for the change-point pass over per-version locations.</summary>
     public EDivisiveOptions ChangePoints { get; init; } = new(WindowLength: 50, MaxPValue: 1e-4, MinMagnitude: 0.0) { OtavaCompatible = false };
 
-    /// <summary>The fewest versions a history needs before change points are looked for.</summary>
+    /// <summary>The fewest versions the stable segment (the versions since the last confirmed change) needs before change points are looked for in it.</summary>
     public int MinimumVersionsForChangePoints { get; init; } = 6;
 
     /// <summary>Suggestions for more runs stop here: beyond it the answer is "this metric is too noisy to gate".</summary>
