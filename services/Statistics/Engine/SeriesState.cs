@@ -313,7 +313,10 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         throw new InvalidOperationException($"Version '{name}' is not in series '{Series.Id}'.");
     }
 
-    /// <summary>The change-point pass over per-version locations; raises an alert for a new change in the bad direction.</summary>
+    /// <summary>
+    /// The change-point pass over the per-version locations of the stable segment (the versions since its start); raises
+    /// an alert for a new change in the bad direction, and starts a new segment at a change in the good direction.
+    /// </summary>
     public void LookForChangePoints()
     {
         // The search starts at the stable segment's start: a change there was already acted on (a regression raised, or an
