@@ -18,8 +18,8 @@ namespace BenchMesh.Statistics.Engine;
 /// candidate's runs pooled with its re-runs to show it against the baseline at the monitor level. Without re-runs, a borderline
 /// version is pooled with the next one when that one is as bad.</item>
 /// <item><b>Change points.</b> E-divisive means with Student's t significance (Otava's algorithm, p 1e-4) over the
-/// per-version locations of the last 50 versions, single-version outliers replaced first (Hampel): a slow drift or a
-/// shift the gate missed is found late but blamed on the right version.</item>
+/// per-version locations of the stable segment's versions (the last 50 at most), single-version outliers replaced first
+/// (Hampel): a slow drift or a shift the gate missed is found late but blamed on the right version.</item>
 /// </list>
 /// Improvements, inconclusive cells and their minimum detectable effects are reported, never silently passed.
 /// A family of two versions is a one-shot comparison (<see cref="DecisionLevel.OneShot"/>): its one check is decided at
@@ -374,7 +374,7 @@ public sealed record RegressionEngineOptions
     /// <summary>Otava's settings for the change-point pass over per-version locations.</summary>
     public EDivisiveOptions ChangePoints { get; init; } = new(WindowLength: 50, MaxPValue: 1e-4, MinMagnitude: 0.0) { OtavaCompatible = false };
 
-    /// <summary>The fewest versions a history needs before change points are looked for.</summary>
+    /// <summary>The fewest versions the stable segment (the versions since the last confirmed change) needs before change points are looked for in it.</summary>
     public int MinimumVersionsForChangePoints { get; init; } = 6;
 
     /// <summary>Suggestions for more runs stop here: beyond it the answer is "this metric is too noisy to gate".</summary>

@@ -313,15 +313,22 @@ internal sealed class SeriesState(SeriesInput series, RegressionEngineOptions op
         throw new InvalidOperationException($"Version '{name}' is not in series '{Series.Id}'.");
     }
 
-    /// <summary>The change-point pass over per-version locations; raises an alert for a new change in the bad direction.</summary>
+    /// <summary>
+    /// The change-point pass over the per-version locations of the stable segment (the versions since its start); raises
+    /// an alert for a new change in the bad direction, and starts a new segment at a change in the good direction.
+    /// </summary>
     public void LookForChangePoints()
     {
-        if (_observations.Count < options.MinimumVersionsForChangePoints)
+        // The search starts at the stable segment's start: a change there was already acted on (a regression raised, or an
+        // improvement found), and the levels before it are not this segment's. Searched over the whole history, a step
+        // after an improvement is a second change E-divisive often cannot split (down, then up to about the old level:
+        // no single split is significant), so the step went unseen (docs/regression.md, "Change points since the segment's start").
+        var start = Math.Max(_segmentStart, _observations.Count - options.ChangePoints.WindowLength);
+        if (_observations.Count - start < options.MinimumVersionsForChangePoints)
         {
             return;
         }
 
-        var start = Math.Max(0, _observations.Count - options.ChangePoints.WindowLength);
         var window = _locations.Skip(start).ToArray();
         var flagged = Outliers.Hampel(window);
         var cleaned = (double[])window.Clone();

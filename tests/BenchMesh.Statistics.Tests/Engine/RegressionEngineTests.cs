@@ -368,6 +368,27 @@ public class RegressionEngineTests
     }
 
     [Theory]
+    [InlineData(6)]
+    [InlineData(16)]
+    [InlineData(19)]
+    public void A_regression_after_an_improvement_is_found_by_the_change_point_pass_within_the_segment_since_it(int seed)
+    {
+        // 3 runs a version (CV 10 %): 15 % faster from version 13 (index 12), then 20 % slower from index 24, a level 2 %
+        // above the first. No version alone reaches the gate, and E-divisive over the whole history split it at the
+        // improvement (or nowhere: down then up to about the old level leaves no single split significant), so the former
+        // pass, which searched every version since the first, raised nothing. The improvement is a change already acted on
+        // (the segment starts there); the pass now searches the versions since the segment's start, where the step is the
+        // only change.
+        var series = LatencySeries("improved-then-regressed", seed, count: 40, runs: 3, v => v >= 24 ? 85 * 1.2 : v >= 12 ? 85 : 100);
+
+        var verdict = _engine.Analyze([series]).Single();
+
+        var alert = Assert.Single(verdict.Alerts);
+        Assert.Equal(AlertPath.ChangePoint, alert.Path);
+        Assert.Equal("25", alert.BlamedVersion); // index 24
+    }
+
+    [Theory]
     [InlineData(65)]
     [InlineData(80)]
     [InlineData(142)]
