@@ -128,6 +128,75 @@ public sealed class Http11ResponseReaderTests
         Assert.Equal(1, server.Connections);
     }
 
+    [Fact]
+    public async Task An_answer_already_received_whole_is_read_at_once_and_anything_less_is_left_to_the_async_read()
+    {
+        // Each answer is written at once; the test receives until all its bytes are in the reader's buffer.
+        var answers = new[]
+        {
+            $"HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: {Json.Length}\r\n\r\n{Json}",
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3\r\nContent-Length: 4\r\n\r\nslow",
+            "HTTP/1.1 204 No Content\r\n\r\n",
+            $"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: {Json.Length}\r\n\r\n{Json}",
+            $"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{Json.Length:x}\r\n{Json}\r\n0\r\n\r\n",
+            $"HTTP/1.1 200 OK\r\nContent-Length: {Json.Length}\r\n\r\n{Json[..4]}",
+        };
+        using var rest = new SemaphoreSlim(0);
+        await using var server = new RawServer(async (request, stream) =>
+        {
+            await RawServer.WriteAsync(stream, answers[request.OnConnection - 1]);
+            if (request.OnConnection == answers.Length)
+            {
+                // The cut-short answer's rest, once the reader has looked at what came first.
+                await rest.WaitAsync(TimeSpan.FromSeconds(30));
+                await RawServer.WriteAsync(stream, Json[4..]);
+            }
+
+            return true;
+        });
+        using var socket = await ConnectAsync(server);
+        var reader = new Http11ResponseReader();
+        Assert.False(reader.TryReadBuffered(Http11BodyKeeping.All, out _)); // nothing received yet
+
+        var read = new List<(bool AtOnce, Http11ResponseHead Head, string Body)>();
+        foreach (var answer in answers)
+        {
+            await socket.SendAsync("GET / HTTP/1.1\r\nHost: test\r\n\r\n"u8.ToArray(), SocketFlags.None);
+            for (var got = 0; got < answer.Length;)
+            {
+                var count = await socket.ReceiveAsync(reader.ReceiveSpace(), SocketFlags.None);
+                reader.Received(count);
+                got += count;
+            }
+
+            var atOnce = reader.TryReadBuffered(Http11BodyKeeping.All, out var head);
+            Assert.Equal(atOnce, !reader.ReceivedAny); // a false consumed nothing: the bytes are still the answer's
+            if (answer == answers[^1])
+            {
+                rest.Release();
+            }
+
+            if (!atOnce)
+            {
+                head = await reader.ReadAsync(socket, Http11BodyKeeping.All);
+            }
+
+            read.Add((atOnce, head, Encoding.ASCII.GetString(reader.Body)));
+        }
+
+        Assert.Equal(
+            [
+                (true, new Http11ResponseHead(200, true, null, null), Json),
+                (true, new Http11ResponseHead(429, true, TimeSpan.FromSeconds(3), null), "slow"),
+                (true, new Http11ResponseHead(204, true, null, null), ""),
+                (false, new Http11ResponseHead(200, true, null, null), Json), // an interim answer first
+                (false, new Http11ResponseHead(200, true, null, null), Json), // chunked
+                (false, new Http11ResponseHead(200, true, null, null), Json), // the body not all there yet
+            ],
+            read);
+        Assert.False(reader.ReceivedAny);
+    }
+
     [Theory]
     [InlineData("SMTP ready\r\n\r\n", "does not start with an HTTP/1.x status line")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello", "Content-Length is not a single non-negative number")]

@@ -64,18 +64,73 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
     }
 
     /// <summary>
+    /// The room for the next receive at the start of an answer (see <see cref="TryReadBuffered"/>): after the unread
+    /// bytes, made as <see cref="ReadAsync"/> makes it for a head. The caller receives into it and reports the count
+    /// with <see cref="Received"/>.
+    /// </summary>
+    internal Memory<byte> ReceiveSpace() => Room(MaxHeadBytes);
+
+    /// <summary>
+    /// Takes <paramref name="count"/> bytes received into <see cref="ReceiveSpace"/>; 0 (the server closed) throws as a
+    /// receive of <see cref="ReadAsync"/> would (<see cref="HttpRequestError.ResponseEnded"/>).
+    /// </summary>
+    internal void Received(int count)
+    {
+        if (count == 0)
+        {
+            throw new HttpIOException(HttpRequestError.ResponseEnded, "The server closed the connection before the answer was complete.");
+        }
+
+        Advance(count);
+    }
+
+    /// <summary>
+    /// Reads the next answer without waiting when the unread bytes already hold all of it: a final (non-1xx) head and a
+    /// body framed by Content-Length (or none), the usual small answer that comes in one receive. Returns false, and
+    /// consumes nothing, otherwise; <see cref="ReadAsync"/> then reads the answer from those bytes on. What it reads, keeps
+    /// and throws is what <see cref="ReadAsync"/> would. It lets the load engine's connection wait for an answer in its
+    /// own state machine (one receive it awaits itself) instead of suspending this reader's as well, on every request.
+    /// </summary>
+    internal bool TryReadBuffered(Http11BodyKeeping keep, out Http11ResponseHead result)
+    {
+        result = default;
+        int length;
+        if (_start == _end || (length = HeadLength()) < 0)
+        {
+            return false;
+        }
+
+        var start = _start;
+        var head = ParseHead(length);
+        if (head.Status is >= 100 and < 200 && head.Status != 101
+            || head.Framing is not (Framing.None or Framing.Length)
+            || _end - _start < head.ContentLength)
+        {
+            _start = start; // ReadAsync parses it again, with the rest of the answer
+            return false;
+        }
+
+        BeginAnswer();
+        var collect = Collects(keep, head.Status);
+        if (collect && head.ContentLength > _body.Length)
+        {
+            _body = new byte[Math.Min(head.ContentLength, MaxRetainedBody)];
+        }
+
+        Consume((int)head.ContentLength, collect);
+        ReceivedAny = false;
+        result = new Http11ResponseHead(head.Status, head.KeepAlive, head.RetryAfter, head.ContentType);
+        return true;
+    }
+
+    /// <summary>
     /// Reads the next answer on <paramref name="socket"/> to its end, after the request was written. The body is kept
     /// (<see cref="Body"/>, <see cref="TakeBody"/>) as <paramref name="keep"/> says, otherwise drained.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Http11ResponseHead> ReadAsync(Socket socket, Http11BodyKeeping keep)
     {
-        if (_body.Length > MaxRetainedBody)
-        {
-            _body = [];
-        }
-
-        _bodyLength = 0;
+        BeginAnswer();
         Head head;
         do
         {
@@ -89,7 +144,7 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
         }
         while (head.Status is >= 100 and < 200 && head.Status != 101);
 
-        var collect = keep == Http11BodyKeeping.All || (keep == Http11BodyKeeping.Success && head.Status is >= 200 and <= 299);
+        var collect = Collects(keep, head.Status);
         if (collect && head.Framing == Framing.Length && head.ContentLength > _body.Length)
         {
             // Sized by the declared length (up to a bound: a server's claim alone does not allocate a gigabyte).
@@ -116,6 +171,19 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
         ReceivedAny = false;
         return new Http11ResponseHead(head.Status, head.KeepAlive, head.RetryAfter, head.ContentType);
     }
+
+    private void BeginAnswer()
+    {
+        if (_body.Length > MaxRetainedBody)
+        {
+            _body = [];
+        }
+
+        _bodyLength = 0;
+    }
+
+    private static bool Collects(Http11BodyKeeping keep, int status) =>
+        keep == Http11BodyKeeping.All || (keep == Http11BodyKeeping.Success && status is >= 200 and <= 299);
 
     private async ValueTask ReadBodyAsync(Socket socket, long length, bool collect)
     {
@@ -209,7 +277,10 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
     }
 
     /// <summary>Makes room after the unread bytes (moving them to the front, or growing the buffer up to <paramref name="limit"/>) and receives.</summary>
-    private ValueTask<int> ReceiveAsync(Socket socket, int limit)
+    private ValueTask<int> ReceiveAsync(Socket socket, int limit) => socket.ReceiveAsync(Room(limit), SocketFlags.None);
+
+    /// <summary>The free room after the unread bytes, made as <see cref="ReceiveAsync"/> describes.</summary>
+    private Memory<byte> Room(int limit)
     {
         if (_start == _end)
         {
@@ -233,18 +304,7 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
             }
         }
 
-        return socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
-    }
-
-    /// <summary>Takes <paramref name="count"/> received bytes; none (the server closed) ends the answer early.</summary>
-    private void Received(int count)
-    {
-        if (count == 0)
-        {
-            throw new HttpIOException(HttpRequestError.ResponseEnded, "The server closed the connection before the answer was complete.");
-        }
-
-        Advance(count);
+        return _buffer.AsMemory(_end);
     }
 
     private void Advance(int count)
@@ -358,6 +418,11 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
             }
 
             var name = line[..colon];
+            if (!IsReadHeaderLength(name.Length))
+            {
+                continue; // Server, Date and the like: no name we read has this length
+            }
+
             var value = line[(colon + 1)..].Trim(" \t"u8);
             if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
             {
@@ -408,6 +473,13 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
             ? new Head(status, Framing.Length, contentLength, reuse, retryAfter, contentType)
             : new Head(status, Framing.UntilClose, 0, false, retryAfter, contentType);
     }
+
+    /// <summary>
+    /// Whether a header name of this length can be one the head parser reads (Content-Length 14, Transfer-Encoding 17,
+    /// Connection 10, Content-Type 12, Retry-After 11): a length test first skips the others' name comparisons, which
+    /// the answer parser otherwise made for every header line of every answer.
+    /// </summary>
+    private static bool IsReadHeaderLength(int length) => length is 10 or 11 or 12 or 14 or 17;
 
     private static bool HasToken(ReadOnlySpan<byte> value, ReadOnlySpan<byte> token)
     {

@@ -155,6 +155,8 @@ async Task CliDefaultsAsync(string cliPath)
     var ratios = new List<double>();
     (double Cli, double Wrk) lowest = (0, 0);
     var startLoad = LoadAverage(1);
+    var wrkByThreads = new Dictionary<int, List<double>> { [1] = [], [2] = [] };
+    var cliRuns = new List<double>();
     for (var round = 1; round <= rounds; round++)
     {
         var wrkBest = 0.0;
@@ -163,9 +165,11 @@ async Task CliDefaultsAsync(string cliPath)
             var wrk = await Wrk.RunAsync(url, threads, connections, duration);
             Console.WriteLine($"   round {round}  wrk -t{threads} -c{connections}            {wrk.Rps,9:N0} req/s   p50 {wrk.P50}, p99 {wrk.P99}   load {LoadAverage(1)}");
             wrkBest = Math.Max(wrkBest, wrk.Rps);
+            wrkByThreads[threads].Add(wrk.Rps);
         }
 
         var run = await Cli.StressAsync(cliPath, url, connections, duration);
+        cliRuns.Add(run.Rps);
         var ratio = run.Rps / wrkBest;
         ratios.Add(ratio);
         if (ratio <= ratios.Min())
@@ -180,6 +184,15 @@ async Task CliDefaultsAsync(string cliPath)
 
     var met = ratios.Count(r => r >= 0.90);
     Console.WriteLine($"   ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}: {met} of {ratios.Count} rounds ≥ 0.90 (goal: every round)");
+    // A proposal, printed beside the goal's figure and not replacing it: each CLI run against one wrk configuration, the
+    // one with the higher median over the rounds, rather than against the better of two wrk runs. On a noisy machine the
+    // better of two runs is biased upwards against the CLI's single run: with 10 % run-to-run spread a generator exactly
+    // as fast as wrk meets "0.90x in 3 of 3" about 28 % of the time against the better of two, 46 % against one
+    // configuration (simulated, docs/stress.md "Speed").
+    var reference = Median(wrkByThreads[1]) >= Median(wrkByThreads[2]) ? 1 : 2;
+    var proposed = cliRuns.Select((rps, i) => rps / wrkByThreads[reference][i]).ToList();
+    Console.WriteLine($"   proposed (not the goal's figure): against wrk -t{reference} (the higher median) of the same round: "
+        + $"{string.Join(", ", proposed.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}: {proposed.Count(r => r >= 0.90)} of {proposed.Count} rounds ≥ 0.90");
     // The count of rounds that met the goal leads the figure: "2 of 3" is what the goal is judged on, the ratios follow.
     Goal("closed model, `benchmesh stress` with its defaults : best wrk of the same round",
         $"{met} of {ratios.Count} rounds >= 0.90x: {string.Join(" ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture) + "x"))} (lowest {lowest.Cli:N0} / {lowest.Wrk:N0} req/s)",
