@@ -155,6 +155,73 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     }
 
     [Fact]
+    public async Task Every_column_of_a_sample_is_stored_as_received_and_absent_ones_are_null()
+    {
+        // The samples are written with binary COPY (ExecutionSampleCopy), column by column: each one read back through
+        // EF Core, a sample with every optional field and one without any.
+        var executed = Execution();
+        executed = executed with
+        {
+            Samples =
+            [
+                executed.Samples[0] with
+                {
+                    TimeToFirstTokenMs = 40.25, ConnectMs = 1.5, RequestWriteMs = 0.125, CachedInputTokens = 3, PeakMemoryMb = 12.5,
+                    CpuTimeMs = 7.75, HttpStatus = 200, CostUsd = 0.0012345678m,
+                },
+                executed.Samples[1], executed.Samples[2],
+                executed.Samples[3] with { HttpStatus = 504 },
+            ],
+        };
+        await Bus.Publish(executed);
+        await ScoredAsync(1);
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScoringDbContext>();
+        var samples = await db.ExecutionSamples.AsNoTracking().Where(s => s.ExecutionId == executed.ExecutionId)
+            .OrderBy(s => s.Iteration).ThenBy(s => s.ItemId).ToListAsync();
+        Assert.Equal(4, samples.Count);
+        var full = samples[0];
+        Assert.Equal((0, "q1", "The answer is 5.", "5", 100.0), (full.Iteration, full.ItemId, full.Output, full.Expected, full.DurationMs));
+        Assert.Equal((40.25, 1.5, 0.125), (full.TtftMs!.Value, full.ConnectMs!.Value, full.RequestWriteMs!.Value));
+        Assert.Equal((10L, 5L, 3L, true), (full.InputTokens, full.OutputTokens, full.CachedInputTokens!.Value, full.TokensReported));
+        Assert.Equal(0.0012345678m, full.CostUsd);
+        Assert.Equal((12.5, 7.75, 200), (full.PeakMemoryMb!.Value, full.CpuTimeMs!.Value, full.HttpStatus!.Value));
+        Assert.Equal((1.0, true), (full.Score!.Value, full.Correct!.Value));
+        Assert.False(string.IsNullOrEmpty(full.Reason));
+        Assert.Null(full.ErrorKind);
+        Assert.Null(full.Error);
+        Assert.Null(full.Judgement);
+
+        var bare = samples[1];
+        Assert.Equal((0, "q2", "20", "19"), (bare.Iteration, bare.ItemId, bare.Output, bare.Expected));
+        Assert.Null(bare.TtftMs);
+        Assert.Null(bare.ConnectMs);
+        Assert.Null(bare.RequestWriteMs);
+        Assert.Null(bare.CachedInputTokens);
+        Assert.Null(bare.PeakMemoryMb);
+        Assert.Null(bare.CpuTimeMs);
+        Assert.Null(bare.HttpStatus);
+        Assert.Equal((0.0, false), (bare.Score!.Value, bare.Correct!.Value));
+
+        var failed = samples[3];
+        Assert.Equal((1, "q2", (string?)null), (failed.Iteration, failed.ItemId, failed.Output));
+        Assert.Equal(("timeout", "agent did not answer", 504), (failed.ErrorKind, failed.Error, failed.HttpStatus!.Value));
+        Assert.Equal(0m, failed.CostUsd);
+    }
+
+    [Fact]
+    public void The_samples_copy_writes_every_column_of_the_model_but_the_identity()
+    {
+        // A property added to ExecutionSample must be added to the copy too, or it would be silently left null.
+        using var scope = _factory.Services.CreateScope();
+        var entity = scope.ServiceProvider.GetRequiredService<ScoringDbContext>().Model.FindEntityType(typeof(ExecutionSample))!;
+        var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table("execution_samples", ScoringDbContext.Schema);
+        var columns = entity.GetProperties().Where(p => !p.IsPrimaryKey()).Select(p => p.GetColumnName(table)!).Order().ToList();
+        Assert.Equal(columns, ExecutionSampleCopy.Columns.Order().ToList());
+    }
+
+    [Fact]
     public async Task A_rubric_that_throws_on_some_outputs_leaves_those_samples_unscored_and_the_execution_is_still_scored()
     {
         // q2's own schema has keywords of the wrong type (a suite stored before Suites checked them): evaluating it

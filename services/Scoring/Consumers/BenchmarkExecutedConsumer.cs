@@ -14,12 +14,12 @@ using Microsoft.Extensions.Hosting;
 namespace BenchMesh.Scoring.Consumers;
 
 /// <summary>
-/// Scores one executed benchmark: writes the execution, its samples and the <see cref="ExecutionScored"/> outbox
-/// message in one transaction. Delivery is at least once, so an execution already stored is acknowledged as done (and its
+/// Scores one executed benchmark: writes the execution, its samples (binary COPY, <see cref="ExecutionSampleCopy"/>) and
+/// the <see cref="ExecutionScored"/> outbox message in one transaction. Delivery is at least once, so an execution already stored is acknowledged as done (and its
 /// score announced again when the runner replays stored results). The bus retries the consumer through outages of the
 /// database for minutes (BenchMesh.Messaging).
 /// </summary>
-public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider clock, ILogger<BenchmarkExecutedConsumer> logger)
+public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider clock, OutboxSignal outbox, ILogger<BenchmarkExecutedConsumer> logger)
     : IConsumer<BenchmarkExecuted>
 {
     public async Task Consume(ConsumeContext<BenchmarkExecuted> context)
@@ -60,16 +60,23 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
         execution.PercentileRank = await PercentileRankAsync(execution, context.CancellationToken);
         execution.ScoringMs = clock.GetElapsedTime(scoringStarted).TotalMilliseconds;
 
-        db.BenchmarkExecutions.Add(execution);
-        db.ExecutionSamples.AddRange(judged.Select(j => ToSample(message.ExecutionId, j, items.GetValueOrDefault(j.Sample.ItemId))));
-
-        // The execution id doubles as the message id: a second outbox row for it would violate the unique index.
-        db.AddOutboxMessage(ToEvent(message, card, now), messageId: message.ExecutionId);
+        var samples = judged.Select(j => ToSample(message.ExecutionId, j, items.GetValueOrDefault(j.Sample.ItemId))).ToList();
+        var scored = ToEvent(message, card, now);
 
         var persistenceStarted = clock.GetTimestamp();
         try
         {
-            await db.SaveChangesAsync(context.CancellationToken);
+            // The execution and its outbox row first (EF Core), then the samples (COPY), committed together; an attempt
+            // that a transient failure interrupts is made again from the start, on a cleared change tracker.
+            await db.InTransactionAsync(async token =>
+            {
+                db.BenchmarkExecutions.Add(execution);
+                // The execution id doubles as the message id: a second outbox row for it would violate the unique index.
+                db.AddOutboxMessage(scored, messageId: message.ExecutionId);
+                await db.SaveChangesAsync(token);
+                await ExecutionSampleCopy.WriteAsync(db, samples, token);
+                return true;
+            }, context.CancellationToken);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -77,6 +84,10 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
             logger.LogInformation("Execution {ExecutionId} was scored concurrently; ignoring the duplicate", message.ExecutionId);
             return;
         }
+
+        // SaveChanges woke the outbox relay before the commit, when its row was not yet visible: wake it again now, or
+        // the score waits for the relay's next poll.
+        outbox.Notify();
 
         // The write's duration is known only once it has committed: a second, one-column update records it. Should the
         // service stop in between, the execution stands and its profile shows persistence as not measured.
