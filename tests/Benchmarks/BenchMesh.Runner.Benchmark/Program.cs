@@ -55,10 +55,15 @@ var items = Enumerable.Range(0, 100).Select(i => new DatasetItem { Id = $"item-{
 var instant = new AgentCallResult { Output = "5", DurationMs = 0, InputTokens = 7, OutputTokens = 1 };
 // Each item's call prepared once for all its passes, as RunBenchmarkConsumer prepares them.
 var endpoint = options.Url.ToString();
-var calls = items.ToDictionary(item => item, item => client.Prepare(new AgentCall(endpoint, item.Input, "{}", null, null, TimeSpan.FromSeconds(30))), ReferenceEqualityComparer.Instance);
+var prepared = new Dictionary<DatasetItem, AgentCall>(ReferenceEqualityComparer.Instance);
+foreach (var item in items)
+{
+    prepared[item] = client.Prepare(new AgentCall(endpoint, item.Input, "{}", null, null, TimeSpan.FromSeconds(30)));
+}
+
 Func<DatasetItem, CancellationToken, Task<AgentCallResult>> call = options.Path == "none"
     ? (_, _) => Task.FromResult(instant)
-    : (item, token) => client.CallAsync(calls[item], token);
+    : (item, token) => client.CallAsync(prepared[item], token);
 
 foreach (var concurrency in options.Concurrency)
 {
