@@ -58,7 +58,7 @@ public sealed class PreparedCallTests
         {
             Assert.Equal(requests[0].Path, request.Path);
             Assert.Equal(requests[0].Body, request.Body);
-            Assert.Equal(requests[0].Headers, request.Headers);
+            Assert.Equal(Encoded(requests[0]), Encoded(request));
         }
 
         if (transport is not null)
@@ -66,6 +66,13 @@ public sealed class PreparedCallTests
             Assert.True(transport.ConnectionsOpened >= 1); // the three took the socket path
         }
     }
+
+    /// <summary>
+    /// The headers the client encodes: HttpClient adds a trace context of its own to each request when tracing is on in
+    /// the process (another test's listener), which is not part of the encoded request.
+    /// </summary>
+    private static Dictionary<string, string> Encoded(ReceivedRequest request) =>
+        request.Headers.Where(h => h.Key is not ("traceparent" or "tracestate" or "Request-Id")).ToDictionary();
 
     [Fact]
     public async Task A_copy_of_a_prepared_call_with_other_values_is_encoded_again()
