@@ -22,6 +22,14 @@ public sealed record AgentCall(
 
     /// <summary>The benchmark execution the call belongs to (a json_lines process agent keeps one worker per execution).</summary>
     public Guid? ExecutionId { get; init; }
+
+    /// <summary>
+    /// What <see cref="IAgentClient.Prepare"/> encoded once for this call (the request's bytes), so that a call made on
+    /// every pass is not encoded again each time; null: the client encodes it on each call. Only the client that made it
+    /// reads it, and only for the values it was made from: a copy with another input, endpoint, configuration or key
+    /// (<c>with</c>) is encoded afresh.
+    /// </summary>
+    public object? Prepared { get; init; }
 }
 
 /// <summary>
@@ -73,6 +81,14 @@ public interface IAgentClient
     string Protocol { get; }
 
     Task<AgentCallResult> CallAsync(AgentCall call, CancellationToken ct);
+
+    /// <summary>
+    /// The call, prepared to be made many times: the executor sends each item once per pass (warm-ups and measured passes),
+    /// and a client that can encode its request up front (the HTTP clients: body, headers and the HTTP/1.1 bytes) does it
+    /// here, once, instead of on every call. Never throws: a call that cannot be prepared is returned as it is, and fails
+    /// when made, as it would have. Default: the call as it is.
+    /// </summary>
+    AgentCall Prepare(AgentCall call) => call;
 
     /// <summary>How this client reaches the agent, for the execution's environment (e.g. <c>http/1.1</c>).</summary>
     string DescribeTransport(AgentSnapshot agent) => agent.Protocol;

@@ -55,10 +55,16 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
     /// an answer that is not HTTP/1.x or ends early <see cref="HttpIOException"/>, a broken connection
     /// <see cref="IOException"/> or <see cref="SocketException"/>.
     /// </summary>
-    public async Task<AgentAnswer> SendAsync(AgentRequest request, CancellationToken ct)
-    {
+    public Task<AgentAnswer> SendAsync(AgentRequest request, CancellationToken ct) =>
         // Encoded before the clock starts.
-        var bytes = request.ToHttp11();
+        SendAsync(request, request.ToHttp11(), ct);
+
+    /// <summary>
+    /// As <see cref="SendAsync(AgentRequest, CancellationToken)"/>, with the request's HTTP/1.1 bytes encoded by the caller
+    /// (<see cref="AgentRequest.ToHttp11"/>, once for every call of the same request).
+    /// </summary>
+    public async Task<AgentAnswer> SendAsync(AgentRequest request, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
         var authority = request.Uri.Authority;
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; ; attempt++)

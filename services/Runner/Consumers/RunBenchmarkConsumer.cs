@@ -124,18 +124,28 @@ public sealed class RunBenchmarkConsumer(
         // Decrypted only now, right before the agent calls, and held by this execution alone. A key this service cannot
         // decrypt fails the benchmark (AgentCredentialUnreadableException says why) rather than call the agent without it.
         var apiKey = protectedApiKey is null ? null : credentials.Unprotect(protectedApiKey);
+        // Each item's call, prepared once for all its passes (the HTTP clients encode its request here, not on every call).
+        var calls = new Dictionary<DatasetItem, AgentCall>(ReferenceEqualityComparer.Instance);
+        if (client is not null)
+        {
+            foreach (var item in plan.Items)
+            {
+                calls.TryAdd(item, client.Prepare(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson, constraints.MaxTokens, apiKey, timeout)
+                {
+                    MessagesJson = item.MessagesJson,
+                    MemoryLimitMb = constraints.MemoryLimitMb,
+                    ExecutionId = message.ExecutionId,
+                }));
+            }
+        }
+
         ExecutionOutcome outcome;
         await using (heartbeat.Start(message.ExecutionId))
         {
             outcome = await executor.ExecuteAsync(plan, (item, token) => client is null
                 // The API refuses such runs; a command from elsewhere still completes (every call failed) instead of poisoning the queue.
                 ? Task.FromResult(AgentCallResult.Failure(SampleErrorKinds.Connection, $"Protocol '{message.Agent.Protocol}' cannot be executed.", 0))
-                : client.CallAsync(new AgentCall(message.Agent.Endpoint, item.Input, message.Agent.ModelConfigurationJson, constraints.MaxTokens, apiKey, timeout)
-                {
-                    MessagesJson = item.MessagesJson,
-                    MemoryLimitMb = constraints.MemoryLimitMb,
-                    ExecutionId = message.ExecutionId,
-                }, token), grade, ct);
+                : client.CallAsync(calls[item], token), grade, ct);
         }
 
         var executed = new BenchmarkExecuted

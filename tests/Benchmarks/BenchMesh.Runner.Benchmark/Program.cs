@@ -53,9 +53,17 @@ var executor = provider.GetRequiredService<BenchmarkExecutor>();
 
 var items = Enumerable.Range(0, 100).Select(i => new DatasetItem { Id = $"item-{i}", Input = "What is 2 + 3?", Expected = "5" }).ToList();
 var instant = new AgentCallResult { Output = "5", DurationMs = 0, InputTokens = 7, OutputTokens = 1 };
+// Each item's call prepared once for all its passes, as RunBenchmarkConsumer prepares them.
+var endpoint = options.Url.ToString();
+var prepared = new Dictionary<DatasetItem, AgentCall>(ReferenceEqualityComparer.Instance);
+foreach (var item in items)
+{
+    prepared[item] = client.Prepare(new AgentCall(endpoint, item.Input, "{}", null, null, TimeSpan.FromSeconds(30)));
+}
+
 Func<DatasetItem, CancellationToken, Task<AgentCallResult>> call = options.Path == "none"
     ? (_, _) => Task.FromResult(instant)
-    : (item, token) => client.CallAsync(new AgentCall(options.Url.ToString(), item.Input, "{}", null, null, TimeSpan.FromSeconds(30)), token);
+    : (item, token) => client.CallAsync(prepared[item], token);
 
 foreach (var concurrency in options.Concurrency)
 {
