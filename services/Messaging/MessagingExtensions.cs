@@ -47,6 +47,11 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(formatter);
+            // MassTransit 8.4+ reports anonymous usage telemetry to its maintainers over the internet by default. A
+            // benchmarking service does not call home unasked (and where it cannot reach the internet, every start logged
+            // the failed attempt as an error); an operator who wants to share it sets MASSTRANSIT_USAGE_TELEMETRY=true,
+            // which MassTransit reads over this option.
+            x.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = false);
             configure?.Invoke(x);
             x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {

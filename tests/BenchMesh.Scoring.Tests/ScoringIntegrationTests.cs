@@ -211,6 +211,14 @@ public sealed class ScoringIntegrationTests(Infrastructure infra) : IClassFixtur
     }
 
     [Fact]
+    public void The_bus_does_not_send_usage_telemetry_to_MassTransits_maintainers()
+    {
+        // BenchMesh.Messaging's convention for every service: MassTransit's own default is to report (8.4 and later).
+        var telemetry = _factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UsageTelemetryOptions>>().Value;
+        Assert.False(telemetry.Enabled);
+    }
+
+    [Fact]
     public void The_samples_copy_writes_every_column_of_the_model_but_the_identity()
     {
         // A property added to ExecutionSample must be added to the copy too, or it would be silently left null.
