@@ -15,9 +15,9 @@ namespace BenchMesh.Scoring.Consumers;
 
 /// <summary>
 /// Scores one executed benchmark: writes the execution, its samples (binary COPY, <see cref="ExecutionSampleCopy"/>) and
-/// the <see cref="ExecutionScored"/> outbox message in one transaction. Delivery is at least once, so an execution already stored is acknowledged as done (and its
-/// score announced again when the runner replays stored results). The bus retries the consumer through outages of the
-/// database for minutes (BenchMesh.Messaging).
+/// the <see cref="ExecutionScored"/> outbox message in one transaction. Delivery is at least once, so an execution already
+/// stored is acknowledged as done (and its score announced again when the runner replays stored results). The bus retries
+/// the consumer through outages of the database for minutes (BenchMesh.Messaging).
 /// </summary>
 public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider clock, OutboxSignal outbox, ILogger<BenchmarkExecutedConsumer> logger)
     : IConsumer<BenchmarkExecuted>
