@@ -32,30 +32,109 @@ public sealed class OutboxSignal
         }
     }
 
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    /// <summary>True when woken, false when <paramref name="timeout"/> passed first; a wake is consumed by one wait.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }
 
-internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChangesInterceptor
+/// <summary>
+/// Wakes the relay once outbox rows a SaveChanges wrote are visible: at once for a save that committed itself, at the
+/// commit of the explicit transaction a save ran in (waking it before the commit would find nothing, and the rows would
+/// wait for the relay's next poll). One instance per context scope, so the state below is one context's.
+/// </summary>
+internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private bool _pending;
+    private bool _saving;
+    private bool _awaitingCommit;
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        _saving = AddsOutboxRows(eventData.Context);
+        return base.SavingChanges(eventData, result);
+    }
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        _pending = eventData.Context?.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added) ?? false;
+        _saving = AddsOutboxRows(eventData.Context);
         return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Saved(eventData.Context);
+        return base.SavedChanges(eventData, result);
     }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (_pending)
+        Saved(eventData.Context);
+        return base.SavedChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => _saving = false;
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _saving = false;
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Committed();
+
+    public Task TransactionCommittedAsync(
+        System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Committed();
+        return Task.CompletedTask;
+    }
+
+    // A transaction that rolled back or failed to commit took its rows with it; a retry saves them again.
+    public void TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => _awaitingCommit = false;
+
+    public Task TransactionRolledBackAsync(
+        System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _awaitingCommit = false;
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData) => _awaitingCommit = false;
+
+    public Task TransactionFailedAsync(
+        System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _awaitingCommit = false;
+        return Task.CompletedTask;
+    }
+
+    private static bool AddsOutboxRows(DbContext? context) =>
+        context?.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added) ?? false;
+
+    private void Saved(DbContext? context)
+    {
+        if (!_saving)
         {
-            // If the save is part of an explicit transaction the rows are not visible until commit; the relay's
-            // poll picks them up then.
-            signal.Notify();
+            return;
         }
 
-        return base.SavedChangesAsync(eventData, result, cancellationToken);
+        _saving = false;
+        if (context?.Database.CurrentTransaction is null)
+        {
+            signal.Notify();
+        }
+        else
+        {
+            _awaitingCommit = true;
+        }
+    }
+
+    private void Committed()
+    {
+        if (_awaitingCommit)
+        {
+            _awaitingCommit = false;
+            signal.Notify();
+        }
     }
 }
 

@@ -19,7 +19,7 @@ namespace BenchMesh.Scoring.Consumers;
 /// stored is acknowledged as done (and its score announced again when the runner replays stored results). The bus retries
 /// the consumer through outages of the database for minutes (BenchMesh.Messaging).
 /// </summary>
-public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider clock, OutboxSignal outbox, ILogger<BenchmarkExecutedConsumer> logger)
+public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider clock, ILogger<BenchmarkExecutedConsumer> logger)
     : IConsumer<BenchmarkExecuted>
 {
     public async Task Consume(ConsumeContext<BenchmarkExecuted> context)
@@ -84,10 +84,6 @@ public sealed class BenchmarkExecutedConsumer(ScoringDbContext db, TimeProvider 
             logger.LogInformation("Execution {ExecutionId} was scored concurrently; ignoring the duplicate", message.ExecutionId);
             return;
         }
-
-        // SaveChanges woke the outbox relay before the commit, when its row was not yet visible: wake it again now, or
-        // the score waits for the relay's next poll.
-        outbox.Notify();
 
         // The write's duration is known only once it has committed: a second, one-column update records it. Should the
         // service stop in between, the execution stands and its profile shows persistence as not measured.
