@@ -192,7 +192,8 @@ public sealed class RunBenchmarkConsumer(
     /// </summary>
     private async Task StoreAsync(BenchmarkExecuted executed, CancellationToken ct)
     {
-        var body = OutboxModelExtensions.SerializeMessage(executed);
+        // Without the samples' null fields (ResultBody); the relay and the retry read it as the outbox's own JSON.
+        var body = ResultBody.Serialize(executed);
         try
         {
             await retry.ExecuteAsync("Storing the agent's results", async token =>
