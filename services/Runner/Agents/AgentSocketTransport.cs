@@ -63,9 +63,16 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
     /// As <see cref="SendAsync(AgentRequest, CancellationToken)"/>, with the request's HTTP/1.1 bytes encoded by the caller
     /// (<see cref="AgentRequest.ToHttp11"/>, once for every call of the same request).
     /// </summary>
-    public async Task<AgentAnswer> SendAsync(AgentRequest request, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    public Task<AgentAnswer> SendAsync(AgentRequest request, ReadOnlyMemory<byte> bytes, CancellationToken ct) =>
+        SendAsync(request, bytes, request.Uri.Authority, ct);
+
+    /// <summary>
+    /// As <see cref="SendAsync(AgentRequest, ReadOnlyMemory{byte}, CancellationToken)"/>, with the pool's key, the
+    /// request's <see cref="Uri.Authority"/>, also taken by the caller once for all its calls (<see cref="Uri"/> builds the
+    /// string anew each time it is asked).
+    /// </summary>
+    public async Task<AgentAnswer> SendAsync(AgentRequest request, ReadOnlyMemory<byte> bytes, string authority, CancellationToken ct)
     {
-        var authority = request.Uri.Authority;
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {

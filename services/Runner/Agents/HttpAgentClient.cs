@@ -51,6 +51,13 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients, AgentSocke
     /// </summary>
     protected abstract Task<AgentCallResult> ReadResponseAsync(Stream body, string? mediaType, Func<double> elapsedMs, CancellationToken ct);
 
+    /// <summary>
+    /// Reads a 2xx answer's body from its bytes, all received, on the socket path; null (the default) when the protocol
+    /// dates what it reads within the body (TTFT of a stream): <see cref="ReadResponseAsync"/> then reads it as a stream.
+    /// Same result and same failures as <see cref="ReadResponseAsync"/> on the same bytes.
+    /// </summary>
+    protected virtual AgentCallResult? ReadResponse(ReadOnlyMemory<byte> body, string? mediaType) => null;
+
     /// <summary>The runner speaks HTTP/1.1 to agents on both paths (HttpClient's default version, never upgraded).</summary>
     public string DescribeTransport(AgentSnapshot agent) =>
         AgentProtocols.TryGetHttpUri(agent.Endpoint, out var uri) && uri.Scheme == Uri.UriSchemeHttps
@@ -67,7 +74,7 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients, AgentSocke
             // Encoded before any clock that is reported starts (once per prepared call, see Prepare).
             var encoded = call.Prepared is EncodedRequest prepared && prepared.IsFor(call) ? prepared : Encode(call);
             return encoded.Http11 is { } http11
-                ? await SendOnSocketAsync(socket!, encoded.Request, http11, timeout.Token)
+                ? await SendOnSocketAsync(socket!, encoded, http11, timeout.Token)
                 : await SendWithHttpClientAsync(encoded.Request, clock, timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -143,6 +150,9 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients, AgentSocke
         public AgentRequest Request => request;
         public byte[]? Http11 => http11;
 
+        /// <summary>The socket path's pool key (host:port), for every call of the request.</summary>
+        public string Authority { get; } = request.Uri.Authority;
+
         public bool IsFor(AgentCall call) =>
             ReferenceEquals(call.Endpoint, source.Endpoint)
             && ReferenceEquals(call.Input, source.Input)
@@ -161,9 +171,9 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients, AgentSocke
     protected static byte[] JsonBody(JsonNode body) => JsonSerializer.SerializeToUtf8Bytes(body, RequestJson);
 
     /// <summary>The socket path: every figure comes from <see cref="AgentAnswer"/>'s socket timestamps.</summary>
-    private async Task<AgentCallResult> SendOnSocketAsync(AgentSocketTransport transport, AgentRequest request, byte[] http11, CancellationToken ct)
+    private async Task<AgentCallResult> SendOnSocketAsync(AgentSocketTransport transport, EncodedRequest encoded, byte[] http11, CancellationToken ct)
     {
-        var answer = await transport.SendAsync(request, http11, ct);
+        var answer = await transport.SendAsync(encoded.Request, http11, encoded.Authority, ct);
         AgentCallResult result;
         if (answer.Status is < 200 or > 299)
         {
@@ -172,12 +182,18 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients, AgentSocke
         }
         else
         {
-            var (stream, elapsedMs) = answer.OpenBody();
-            result = await ReadResponseAsync(stream, MediaType(answer.ContentType), elapsedMs, ct);
-            result = result with { DurationMs = answer.LatencyMs, HttpStatus = answer.Status };
+            var mediaType = MediaType(answer.ContentType);
+            result = ReadResponse(answer.Body.AsMemory(0, answer.BodyLength), mediaType) ?? await ReadBodyStreamAsync(answer, mediaType, ct);
+            return result with { DurationMs = answer.LatencyMs, HttpStatus = answer.Status, ConnectMs = answer.ConnectMs, RequestWriteMs = answer.RequestWriteMs };
         }
 
         return result with { ConnectMs = answer.ConnectMs, RequestWriteMs = answer.RequestWriteMs };
+    }
+
+    private Task<AgentCallResult> ReadBodyStreamAsync(AgentAnswer answer, string? mediaType, CancellationToken ct)
+    {
+        var (stream, elapsedMs) = answer.OpenBody();
+        return ReadResponseAsync(stream, mediaType, elapsedMs, ct);
     }
 
     /// <summary>The HttpClient path (https://, and what the socket path does not send): timed from the request's hand-over.</summary>
@@ -222,8 +238,28 @@ public abstract class HttpAgentClient(IHttpClientFactory httpClients, AgentSocke
             status);
 
     /// <summary>The media type of a Content-Type header value (parameters dropped); null when there is none.</summary>
-    private static string? MediaType(string? contentType) =>
-        contentType is null ? null : MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType : contentType.Split(';')[0].Trim();
+    private static string? MediaType(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return null;
+        }
+
+        // An agent answers every call with the same Content-Type: the last one parsed is kept (one parse, not one a call).
+        var last = _lastMediaType;
+        if (last is not null && string.Equals(last.ContentType, contentType, StringComparison.Ordinal))
+        {
+            return last.MediaType;
+        }
+
+        var mediaType = MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType : contentType.Split(';')[0].Trim();
+        _lastMediaType = new ParsedMediaType(contentType, mediaType);
+        return mediaType;
+    }
+
+    private sealed record ParsedMediaType(string ContentType, string? MediaType);
+
+    private static volatile ParsedMediaType? _lastMediaType;
 
     /// <summary>The model configuration as a JSON object (anything else counts as empty).</summary>
     protected static JsonElement ModelConfiguration(string json)

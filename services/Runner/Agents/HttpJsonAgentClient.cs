@@ -25,7 +25,24 @@ public sealed class HttpJsonAgentClient(IHttpClientFactory httpClients, AgentSoc
     protected override async Task<AgentCallResult> ReadResponseAsync(Stream body, string? mediaType, Func<double> elapsedMs, CancellationToken ct)
     {
         using var doc = await JsonDocument.ParseAsync(body, cancellationToken: ct);
-        var root = doc.RootElement;
+        return Read(doc.RootElement);
+    }
+
+    /// <summary>
+    /// The whole answer is read before it is parsed (http-json has no TTFT within its body), so the socket path parses
+    /// its bytes as they are, without a stream and an async parse around them. As <see cref="JsonDocument.ParseAsync"/>
+    /// does, a leading UTF-8 byte order mark is skipped.
+    /// </summary>
+    protected override AgentCallResult? ReadResponse(ReadOnlyMemory<byte> body, string? mediaType)
+    {
+        using var doc = JsonDocument.Parse(body.Span.StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body);
+        return Read(doc.RootElement);
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private static AgentCallResult Read(JsonElement root)
+    {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("output", out var output) || output.ValueKind == JsonValueKind.Null)
         {
             throw new InvalidAgentResponseException("The agent's answer has no \"output\".");

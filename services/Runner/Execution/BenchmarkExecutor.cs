@@ -140,53 +140,25 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
         int iteration, int itemIndex, AgentCallResult result, ExecutionPlan plan, InputTokens itemTokens, bool enforceLimits)
     {
         var item = plan.Items[itemIndex];
-        var sample = new RawSample
-        {
-            Iteration = iteration,
-            ItemId = item.Id,
-            Output = result.Output,
-            DurationMs = result.DurationMs,
-            TimeToFirstTokenMs = result.TimeToFirstTokenMs,
-            InputTokens = 0,
-            OutputTokens = 0,
-            TokensReportedByAgent = false,
-            CostUsd = 0,
-            ErrorKind = result.ErrorKind,
-            Error = result.Error,
-            HttpStatus = result.HttpStatus,
-            ConnectMs = result.ConnectMs,
-            RequestWriteMs = result.RequestWriteMs,
-            PeakMemoryMb = result.PeakMemoryMb,
-            CpuTimeMs = result.CpuTimeMs,
-        };
-
         if (result.ExceededLimit is { } limit)
         {
             // The client stopped the task (e.g. at its memory limit): whatever it says, that is the failure.
-            return (sample with
-            {
-                ErrorKind = SampleErrorKinds.LimitExceeded,
-                Error = result.Error ?? $"The task went over its {limit}.",
-            }, enforceLimits ? limit : null);
+            return (Sample(iteration, item, result, SampleErrorKinds.LimitExceeded, result.Error ?? $"The task went over its {limit}."),
+                enforceLimits ? limit : null);
         }
 
         if (!result.Succeeded)
         {
             // A failed call shows no usage we could bill or count honestly.
-            return (sample, null);
+            return (Sample(iteration, item, result, result.ErrorKind, result.Error), null);
         }
 
         var reported = result.InputTokens is not null && result.OutputTokens is not null;
         var inputTokens = reported ? result.InputTokens!.Value : itemTokens.Of(itemIndex);
         var outputTokens = reported ? result.OutputTokens!.Value : tokens.Count(result.Output);
-        sample = sample with
-        {
-            InputTokens = inputTokens,
-            OutputTokens = outputTokens,
-            TokensReportedByAgent = reported,
-            CostUsd = plan.Pricing.CostOf(inputTokens, outputTokens),
-            CachedInputTokens = result.CachedInputTokens,
-        };
+        // Built once with its usage: a successful call is the common case, one record a call rather than two.
+        var sample = Sample(iteration, item, result, result.ErrorKind, result.Error,
+            inputTokens, outputTokens, reported, plan.Pricing.CostOf(inputTokens, outputTokens), result.CachedInputTokens);
 
         if (enforceLimits && plan.Limits.TokenLimit is { } tokenLimit && inputTokens + outputTokens > tokenLimit)
         {
@@ -200,6 +172,30 @@ public sealed class BenchmarkExecutor(TokenCounter tokens)
 
         return (sample, null);
     }
+
+    /// <summary>A call's sample: what the call measured, the failure it is recorded as, and its usage (none when it failed).</summary>
+    private static RawSample Sample(
+        int iteration, DatasetItem item, AgentCallResult result, string? errorKind, string? error,
+        long inputTokens = 0, long outputTokens = 0, bool tokensReported = false, decimal cost = 0, long? cachedInputTokens = null) => new()
+    {
+        Iteration = iteration,
+        ItemId = item.Id,
+        Output = result.Output,
+        DurationMs = result.DurationMs,
+        TimeToFirstTokenMs = result.TimeToFirstTokenMs,
+        InputTokens = inputTokens,
+        OutputTokens = outputTokens,
+        TokensReportedByAgent = tokensReported,
+        CostUsd = cost,
+        ErrorKind = errorKind,
+        Error = error,
+        HttpStatus = result.HttpStatus,
+        ConnectMs = result.ConnectMs,
+        RequestWriteMs = result.RequestWriteMs,
+        CachedInputTokens = cachedInputTokens,
+        PeakMemoryMb = result.PeakMemoryMb,
+        CpuTimeMs = result.CpuTimeMs,
+    };
 
     /// <summary>
     /// The input's token count of each item, counted on its first call and reused by the item's other calls (every

@@ -26,6 +26,15 @@ public sealed class StubAgentServer : IAsyncDisposable
         app.MapPost("/garbage", () => Results.Text("<html>this is not json</html>", "application/json"));
         app.MapPost("/garbage/v1/chat/completions", () => Results.Text("data: {not json}\n\n", "text/event-stream"));
         app.MapPost("/no-usage", () => Results.Text("""{"output":"The answer is forty two"}""", "application/json"));
+        // Answers as the socket path parses them from their bytes and HttpClient's path from a stream (AnswerParsingTests).
+        app.MapPost("/bom", () => Results.Bytes([0xEF, 0xBB, 0xBF, .. """{"output":"5","usage":{"input_tokens":3,"output_tokens":1}}"""u8], "application/json"));
+        app.MapPost("/structured", () => Results.Text(
+            """{"output":{"answer":5,"steps":["2 + 3"]},"usage":{"prompt_tokens":4,"completion_tokens":9,"cached_tokens":2}}""", "application/json; charset=utf-8"));
+        app.MapPost("/no-output", () => Results.Text("""{"result":"5"}""", "application/json"));
+        app.MapPost("/null-output", () => Results.Text("""{"output":null}""", "application/json"));
+        app.MapPost("/trailing", () => Results.Text("""{"output":"5"} {"output":"6"}""", "application/json"));
+        app.MapPost("/empty", () => Results.Text("", "application/json"));
+        app.MapPost("/escaped", () => Results.Text("""{"output":"caf\u00e9 \"5\"\n"}""", "text/plain"));
         app.MapPost("/echo-auth", (HttpRequest request) =>
             Results.Json(new { output = request.Headers.Authorization.ToString(), usage = new { input_tokens = 1, output_tokens = 1 } }));
         app.MapPost("/json/v1/chat/completions", () => Results.Text(
