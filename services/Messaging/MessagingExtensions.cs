@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BenchMesh.Messaging.Resilience;
 using BenchMesh.ServiceDefaults;
 using MassTransit;
@@ -76,6 +77,10 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(connectionString));
+                // MassTransit writes its JSON indented by default: for the Runner's BenchmarkExecuted (100,000 samples)
+                // that was about 20 MB of spaces and line breaks a message, written by the outbox relay and parsed by
+                // Scoring (docs/timing.md, "Fifth pass"). Readers parse both layouts alike; nothing else changes.
+                cfg.ConfigureJsonSerializerOptions(options => new JsonSerializerOptions(options) { WriteIndented = false });
                 cfg.PrefetchCount = prefetch;
                 cfg.ConfigureEndpoints(context);
             });
