@@ -10,7 +10,7 @@ public sealed class BenchmarkResult
     public Guid ExecutionId { get; set; }
     public Guid RunId { get; set; }
 
-    /// <summary>The <c>BenchmarkExecuted</c> message, JSON as the outbox writes it.</summary>
+    /// <summary>The <c>BenchmarkExecuted</c> message as <see cref="ResultBody"/> writes it (the outbox row holds the same string).</summary>
     public required string Body { get; set; }
     public int Samples { get; set; }
     public DateTimeOffset StoredAt { get; set; }
