@@ -72,7 +72,7 @@ internal static class WorkerPath
                         $"runner (worker) c={concurrency}: {run.CallsPerSecond:N0} calls/s over {run.Calls:N0} calls, median {run.MedianMs:0.000} ms, "
                         + $"p99 {run.P99Ms:0.000} ms, {run.Failures} failed; queue wait {run.QueueWait.TotalMilliseconds:0} ms, "
                         + $"executor {run.Executing.TotalMilliseconds:0} ms ({run.Calls / run.Executing.TotalSeconds:N0} calls/s), "
-                        + $"storing {run.Storing.TotalMilliseconds:0} ms to stored_at + {run.Committing.TotalMilliseconds:0} ms to the commit; worker CPU {run.CpuPerCall.TotalMicroseconds:0} µs a call; load {BenchmarkHost.LoadAverage()}"));
+                        + $"storing {run.Storing.TotalMilliseconds:0} ms to stored_at + {run.Committing.TotalMilliseconds:0} ms to the commit; published by the relay {run.Relaying.TotalMilliseconds:0} ms after the commit (outside the span, before the next run); worker CPU {run.CpuPerCall.TotalMicroseconds:0} µs a call; load {BenchmarkHost.LoadAverage()}"));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"RESULT\t{RunnerBenchmarkOptions.WorkerPath}\t{concurrency}\t{run.CallsPerSecond:0.0}\t{run.MedianMs:0.0000}\t{run.P99Ms:0.0000}\t{run.Failures}"));
                 }
@@ -105,7 +105,11 @@ internal static class WorkerPath
             ?? throw new TimeoutException($"run {runId}: no results stored within {RunTimeout.TotalMinutes:0} min (see the runner's log)");
         var cpu = CpuTime(worker) - cpuBefore;
         var stored = await results.ReadAsync(runId, ct) ?? throw new InvalidOperationException($"run {runId}: its results row went away");
-        return WorkerRun.From(stored.Executed, stored.StoredAt, committedAt, cpu);
+        // The relay publishes the run's BenchmarkExecuted (every sample) after the commit, outside the span measured. The
+        // next run starts only once it has: otherwise that publication ran inside the next run and was billed to it.
+        var relayed = await results.RelayedAsync(RunTimeout, ct)
+            ?? throw new TimeoutException($"run {runId}: the worker's outbox was not relayed within {RunTimeout.TotalMinutes:0} min (see the runner's log)");
+        return WorkerRun.From(stored.Executed, stored.StoredAt, committedAt, relayed, cpu);
     }
 
     private static TimeSpan CpuTime(ManagedProcess worker)
@@ -186,6 +190,32 @@ internal sealed class StoredWorkerResults : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _listener.DisposeAsync();
 
+    /// <summary>
+    /// When the worker's outbox relay had published every row (the last <c>sent_at</c>), asked every 20 ms after a commit
+    /// and before the next run starts (never during a measured span); null when rows were still unsent after
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<DateTimeOffset?> RelayedAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var unsent = new NpgsqlCommand(
+            $"SELECT count(*) FROM {RunnerDbContext.Schema}.outbox_messages WHERE sent_at IS NULL", connection);
+        var waited = Stopwatch.StartNew();
+        while ((long)(await unsent.ExecuteScalarAsync(ct))! > 0)
+        {
+            if (waited.Elapsed > timeout)
+            {
+                return null;
+            }
+
+            await Task.Delay(20, ct);
+        }
+
+        await using var last = new NpgsqlCommand($"SELECT max(sent_at) FROM {RunnerDbContext.Schema}.outbox_messages", connection);
+        return await last.ExecuteScalarAsync(ct) is DateTimeOffset sent ? sent : DateTimeOffset.UtcNow;
+    }
+
     public async Task<(BenchmarkExecuted Executed, DateTimeOffset StoredAt)?> ReadAsync(Guid runId, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
@@ -202,13 +232,14 @@ internal sealed class StoredWorkerResults : IAsyncDisposable
 
 /// <summary>
 /// One worker run's figures: calls/s from started_at to the results' commit, the samples' latency, where the span went
-/// (executing, then storing up to the row's stored_at, then committing), and the worker's CPU time a call.
+/// (executing, then storing up to the row's stored_at, then committing), the worker's CPU time a call, and how long after
+/// the commit the outbox relay had published the results (outside the span).
 /// </summary>
 internal sealed record WorkerRun(
     int Calls, double CallsPerSecond, double MedianMs, double P99Ms, int Failures, TimeSpan QueueWait, TimeSpan Executing, TimeSpan Storing,
-    TimeSpan Committing, TimeSpan CpuPerCall)
+    TimeSpan Committing, TimeSpan Relaying, TimeSpan CpuPerCall)
 {
-    public static WorkerRun From(BenchmarkExecuted executed, DateTimeOffset storedAt, DateTimeOffset committedAt, TimeSpan cpu)
+    public static WorkerRun From(BenchmarkExecuted executed, DateTimeOffset storedAt, DateTimeOffset committedAt, DateTimeOffset relayedAt, TimeSpan cpu)
     {
         var latencies = executed.Samples.Where(s => s.ErrorKind is null).Select(s => s.DurationMs).Order().ToArray();
         var calls = executed.Samples.Count;
@@ -222,6 +253,7 @@ internal sealed record WorkerRun(
             executed.CompletedAt - executed.StartedAt,
             storedAt - executed.CompletedAt,
             committedAt - storedAt,
+            relayedAt - committedAt,
             calls == 0 ? TimeSpan.Zero : cpu / calls);
     }
 }
