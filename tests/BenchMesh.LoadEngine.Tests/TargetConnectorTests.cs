@@ -27,6 +27,7 @@ public sealed class TargetConnectorTests(TestTargetFixture fixture) : IClassFixt
 
     [Theory]
     [InlineData(TransportKind.Socket)]
+    [InlineData(TransportKind.Epoll)]
     [InlineData(TransportKind.HttpClient)]
     public async Task Every_connection_is_opened_by_the_connector(TransportKind transport)
     {
@@ -51,6 +52,7 @@ public sealed class TargetConnectorTests(TestTargetFixture fixture) : IClassFixt
 
     [Theory]
     [InlineData(TransportKind.Socket)]
+    [InlineData(TransportKind.Epoll)]
     [InlineData(TransportKind.HttpClient)]
     public async Task A_refusing_connector_fails_every_request_as_address_not_allowed(TransportKind transport)
     {

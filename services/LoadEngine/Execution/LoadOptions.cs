@@ -42,9 +42,10 @@ public sealed record LoadOptions
     public int Connections { get; init; } = 50;
 
     /// <summary>
-    /// How requests reach the target: <see cref="TransportKind.Auto"/> (the default) is BenchMesh's HTTP/1.1 socket client
-    /// for http:// and SocketsHttpHandler for https://; <see cref="TransportKind.Socket"/> or
-    /// <see cref="TransportKind.HttpClient"/> force one (the socket transport takes http:// only).
+    /// How requests reach the target: <see cref="TransportKind.Auto"/> (the default) is BenchMesh's HTTP/1.1 client on its
+    /// own epoll loop for http:// on Linux (on System.Net.Sockets elsewhere) and SocketsHttpHandler for https://;
+    /// <see cref="TransportKind.Epoll"/>, <see cref="TransportKind.Socket"/> or <see cref="TransportKind.HttpClient"/>
+    /// force one (the first two take http:// only).
     /// </summary>
     public TransportKind Transport { get; init; } = TransportKind.Auto;
 
@@ -101,9 +102,9 @@ public sealed record LoadOptions
         {
             problems.Add($"the URL '{Url}' is not an absolute http(s) URL.");
         }
-        else if (Transport == TransportKind.Socket && Url.Scheme != Uri.UriSchemeHttp)
+        else if (Transport is TransportKind.Socket or TransportKind.Epoll && Url.Scheme != Uri.UriSchemeHttp)
         {
-            problems.Add("the socket transport speaks plain http:// only; use transport auto or httpclient for https://.");
+            problems.Add($"the {Transports.NameOf(Transport)} transport speaks plain http:// only; use transport auto or httpclient for https://.");
         }
 
         if (!Enum.IsDefined(Transport))
