@@ -44,6 +44,12 @@ internal sealed class ConnectionPool<TConnection>(int limit, EndPoint endpoint, 
         }
     }
 
+    /// <summary>Where the connections go.</summary>
+    public EndPoint EndPoint => endpoint;
+
+    /// <summary>Whether the run opens its connections through a <see cref="TargetConnector"/>.</summary>
+    public bool HasConnector => connector is not null;
+
     /// <summary>
     /// A new connection's socket, connected: through the run's <see cref="TargetConnector"/> when it has one, else
     /// straight to the endpoint. Throws <see cref="SocketException"/> when it cannot connect.

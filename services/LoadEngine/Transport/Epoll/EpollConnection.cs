@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -7,8 +8,8 @@ using BenchMesh.LoadEngine.Requests;
 namespace BenchMesh.LoadEngine.Transport.Epoll;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection of the epoll transport: a socket connected as the socket transport connects
-/// (<see cref="ConnectionPool{TConnection}.ConnectAsync"/>, through the run's connector if any), registered once in the
+/// One keep-alive HTTP/1.1 connection of the epoll transport: a socket connected to the same addresses as the socket
+/// transport connects to (through the run's connector if any, <see cref="ConnectAsync"/>), registered once in the
 /// run's <see cref="EpollLoop"/>, and the <see cref="Http11ResponseReader"/> the loop feeds. <see cref="Begin"/> writes a
 /// request with one <c>send</c> on the caller's thread; the loop's events receive and parse the answer
 /// (<see cref="OnEvents"/>) and complete the request there: the connection goes back to its pool, then the request's
@@ -24,6 +25,7 @@ namespace BenchMesh.LoadEngine.Transport.Epoll;
 internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, EpollLoop loop, int id, RequestFactory factory, bool checkBodies) : PooledConnection
 {
     private const uint Readable = LibC.EpollIn | LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr;
+    private const uint HungUp = LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr;
 
     private readonly Lock _lock = new();
     private readonly Http11ResponseReader _reader = new();
@@ -36,6 +38,9 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
     // The socket may hold bytes no edge will announce again: the last receive filled its room, or an event came while
     // no request was on the connection (e.g. the server's close of an idle connection). The next request receives at once.
     private bool _unannounced;
+
+    // A connect under way, completed by the loop with the socket's pending error (0: connected).
+    private TaskCompletionSource<int>? _connectWait;
 
     // The request on the connection (null between requests), its bytes, what of them is unsent, and its bookkeeping.
     private EpollExchange? _exchange;
@@ -57,20 +62,96 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
     /// <summary>Connected, and neither closed nor aborted.</summary>
     public bool IsOpen => _socket is not null && !_aborted;
 
-    /// <summary>Opens a new socket (closing the old one, if any) and registers it in the loop.</summary>
+    /// <summary>
+    /// Opens a new socket (closing the old one, if any) and registers it in the loop. Through the run's connector when it
+    /// has one (the Stress service's outbound guard; its socket was connected by .NET's own asynchronous connect, which
+    /// registers it in .NET's socket engine as well, so that engine's thread also wakes for this socket's events), else
+    /// itself: a non-blocking connect, each of the host's addresses in turn, whose completion the loop reports, so that
+    /// no socket of the run is ever known to .NET's engine.
+    /// </summary>
     public async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
         Close();
-        Socket socket;
         try
         {
-            socket = await pool.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (pool.HasConnector)
+            {
+                Attach(await pool.ConnectAsync(cancellationToken).ConfigureAwait(false), wait: null);
+            }
+            else
+            {
+                await ConnectItselfAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (SocketException ex)
         {
+            Close();
             throw new IOException(ex.Message, ex);
         }
+        catch
+        {
+            Close();
+            throw;
+        }
 
+        // A timeout that fired while the socket was connecting found nothing to abort: it is honoured here.
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async ValueTask ConnectItselfAsync(CancellationToken cancellationToken)
+    {
+        IPEndPoint[] targets = pool.EndPoint switch
+        {
+            IPEndPoint ip => [ip],
+            DnsEndPoint dns => [.. (await Dns.GetHostAddressesAsync(dns.Host, cancellationToken).ConfigureAwait(false)).Select(a => new IPEndPoint(a, dns.Port))],
+            var other => throw new NotSupportedException($"Cannot connect to a {other.GetType().Name}."),
+        };
+        SocketException? last = null;
+        foreach (var target in targets)
+        {
+            var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
+            try
+            {
+                try
+                {
+                    socket.Connect(target);
+                    Attach(socket, wait: null);
+                    return; // at once, as on loopback
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+                {
+                    // Under way: the loop reports when it is done (its first writable or error event).
+                }
+
+                var wait = new TaskCompletionSource<int>();
+                Attach(socket, wait);
+                var error = await wait.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (error == 0)
+                {
+                    return;
+                }
+
+                throw new SocketException((int)LibC.ToSocketError(error));
+            }
+            catch (SocketException ex)
+            {
+                last = ex;
+                Close();
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    /// <summary>Makes <paramref name="socket"/> this connection's and registers it in the loop; <paramref name="wait"/>: its connect is still under way.</summary>
+    private void Attach(Socket socket, TaskCompletionSource<int>? wait)
+    {
         // send and recv must answer EAGAIN rather than block the thread (which may be the loop's).
         socket.Blocking = false;
         var fd = (int)socket.SafeHandle.DangerousGetHandle();
@@ -80,20 +161,10 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
             _fd = fd;
             _aborted = false;
             _unannounced = false;
+            _connectWait = wait;
         }
 
-        try
-        {
-            loop.Register(fd, Id);
-        }
-        catch (SocketException ex)
-        {
-            Close();
-            throw new IOException(ex.Message, ex);
-        }
-
-        // A timeout that fired while the socket was connecting found nothing to abort: it is honoured here.
-        cancellationToken.ThrowIfCancellationRequested();
+        loop.Register(fd, Id);
     }
 
     /// <summary>
@@ -131,17 +202,28 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
     public void OnEvents(uint events)
     {
         bool over;
+        TaskCompletionSource<int>? connected = null;
+        var error = 0;
         lock (_lock)
         {
-            if (_exchange is null)
+            if (_connectWait is not null && _socket is not null)
+            {
+                (connected, _connectWait) = (_connectWait, null);
+                error = _aborted ? 103 /* ECONNABORTED */ : LibC.PendingError(_fd);
+                over = false;
+            }
+            else if (_exchange is null)
             {
                 _unannounced |= (events & Readable) != 0 && _socket is not null;
                 return;
             }
-
-            over = Pump(events);
+            else
+            {
+                over = Pump(events);
+            }
         }
 
+        connected?.TrySetResult(error);
         if (over)
         {
             Finish();
@@ -169,7 +251,7 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
                 receive |= _waitedToSend;
             }
 
-            return receive && ReceiveSome();
+            return receive && ReceiveSome(hungUp: (events & HungUp) != 0);
         }
         catch (Exception ex)
         {
@@ -203,8 +285,12 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
         }
     }
 
-    /// <summary>Receives until the answer is complete or the socket has nothing more now; true when complete.</summary>
-    private bool ReceiveSome()
+    /// <summary>
+    /// Receives until the answer is complete or the socket has nothing more now; true when complete. A receive short of
+    /// its room took all the socket had, and more bytes will bring a new edge, except the server's close when it came
+    /// with the bytes (<paramref name="hungUp"/>: the event said so): then it receives on to the close (0) or the error.
+    /// </summary>
+    private bool ReceiveSome(bool hungUp)
     {
         while (true)
         {
@@ -218,8 +304,7 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
             if (received > 0)
             {
                 _reader.Received((int)received);
-                // A receive short of its room took all the socket had: more bytes bring a new edge.
-                _unannounced = received == room.Length;
+                _unannounced = received == room.Length || hungUp;
                 if (!_unannounced)
                 {
                     return _reader.TryStep(_keep, out _head);
@@ -359,13 +444,9 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
         lock (_lock)
         {
             _aborted = true;
-            try
+            if (_fd >= 0)
             {
-                _socket?.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // Not connected (any more): the request fails on its own.
+                LibC.shutdown(_fd, LibC.ShutRdWr); // fails harmlessly (ENOTCONN) on a socket not connected
             }
         }
     }
@@ -374,12 +455,15 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
     internal void Stop()
     {
         bool over;
+        TaskCompletionSource<int>? connecting;
         lock (_lock)
         {
             over = _exchange is not null && Failed(new IOException("The load run ended while a request was on the connection."));
             _attempt = 1; // no resend
+            (connecting, _connectWait) = (_connectWait, null);
         }
 
+        connecting?.TrySetResult(103 /* ECONNABORTED */);
         if (over)
         {
             Finish();
@@ -402,6 +486,7 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
         var socket = _socket;
         _socket = null;
         _fd = -1;
+        _connectWait = null;
         socket?.Dispose();
         _reader.Reset();
         _served = 0;

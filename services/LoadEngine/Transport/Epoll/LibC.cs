@@ -24,6 +24,7 @@ internal static partial class LibC
     public const int EfdCloexec = 0x80000;
     public const int EfdNonBlock = 0x800;
     public const int MsgNoSignal = 0x4000;
+    public const int ShutRdWr = 2;
 
     public const int EINTR = 4;
     public const int EAGAIN = 11;
@@ -96,4 +97,17 @@ internal static partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int close(int fd);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int shutdown(int sockfd, int how);
+
+    [LibraryImport(Library, SetLastError = true)]
+    private static partial int getsockopt(int sockfd, int level, int optname, ref int optval, ref int optlen);
+
+    /// <summary>A socket's pending error (SO_ERROR, which reading clears): 0 once a non-blocking connect succeeded, else its errno.</summary>
+    public static int PendingError(int fd)
+    {
+        int error = 0, length = sizeof(int);
+        return getsockopt(fd, 1 /* SOL_SOCKET */, 4 /* SO_ERROR */, ref error, ref length) < 0 ? Marshal.GetLastPInvokeError() : error;
+    }
 }
