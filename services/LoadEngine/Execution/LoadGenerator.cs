@@ -57,7 +57,7 @@ public static class LoadGenerator
     internal static ILoadTransport CreateTransport(LoadOptions options, RequestFactory factory) =>
         Transports.Resolve(options.Transport, factory.Uri) switch
         {
-            TransportKind.Epoll => (ILoadTransport?)EpollTransport.TryCreate(factory, options.Connections, options.Connector)
+            TransportKind.Epoll => (ILoadTransport?)EpollTransport.TryCreate(factory, options.Connections, options.Connector, options.Resolver)
                 ?? new Http11Transport(factory, options.Connections, options.Connector),
             TransportKind.Socket => new Http11Transport(factory, options.Connections, options.Connector),
             _ => new HttpClientTransport(factory, options.Connections, options.RequestTimeout, options.Connector),

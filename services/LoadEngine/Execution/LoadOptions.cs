@@ -52,6 +52,12 @@ public sealed record LoadOptions
     /// <summary>Opens the run's connections in place of the engine (the Stress service's outbound guard); null: the engine connects.</summary>
     public TargetConnector? Connector { get; init; }
 
+    /// <summary>
+    /// With <see cref="Connector"/>, the same check as addresses only (the Stress service's outbound guard): the epoll
+    /// transport connects itself to the addresses it returns; null: it uses the connector (see <see cref="TargetResolver"/>).
+    /// </summary>
+    public TargetResolver? Resolver { get; init; }
+
     /// <summary>Requests at most, whatever the schedule says.</summary>
     public long MaxRequests { get; init; } = 10_000_000;
 

@@ -22,7 +22,7 @@ namespace BenchMesh.LoadEngine.Transport.Epoll;
 /// descriptor closed and reused meanwhile. Outcomes are delivered outside it.
 /// </para>
 /// </summary>
-internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, EpollLoop loop, int id, RequestFactory factory, bool checkBodies) : PooledConnection
+internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, EpollLoop loop, int id, RequestFactory factory, bool checkBodies, TargetResolver? resolver) : PooledConnection
 {
     private const uint Readable = LibC.EpollIn | LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr;
     private const uint HungUp = LibC.EpollRdHup | LibC.EpollHup | LibC.EpollErr;
@@ -63,18 +63,19 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
     public bool IsOpen => _socket is not null && !_aborted;
 
     /// <summary>
-    /// Opens a new socket (closing the old one, if any) and registers it in the loop. Through the run's connector when it
-    /// has one (the Stress service's outbound guard; its socket was connected by .NET's own asynchronous connect, which
-    /// registers it in .NET's socket engine as well, so that engine's thread also wakes for this socket's events), else
-    /// itself: a non-blocking connect, each of the host's addresses in turn, whose completion the loop reports, so that
-    /// no socket of the run is ever known to .NET's engine.
+    /// Opens a new socket (closing the old one, if any) and registers it in the loop. Itself, as a rule: a non-blocking
+    /// connect to each of the host's addresses in turn (those the run's <see cref="TargetResolver"/> vetted, when it has
+    /// one: the Stress service's outbound guard), whose completion the loop reports, so that no socket of the run is ever
+    /// known to .NET's socket engine. Through the run's connector when it has one but no resolver: that socket was
+    /// connected by .NET's asynchronous connect, which registers it in .NET's engine as well, whose thread then also wakes
+    /// for each of its events (measured: more CPU per request than the socket transport, docs/stress.md "Speed").
     /// </summary>
     public async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
         Close();
         try
         {
-            if (pool.HasConnector)
+            if (pool.HasConnector && resolver is null)
             {
                 Attach(await pool.ConnectAsync(cancellationToken).ConfigureAwait(false), wait: null);
             }
@@ -100,11 +101,13 @@ internal sealed class EpollConnection(ConnectionPool<EpollConnection> pool, Epol
 
     private async ValueTask ConnectItselfAsync(CancellationToken cancellationToken)
     {
-        IPEndPoint[] targets = pool.EndPoint switch
+        IPEndPoint[] targets = (pool.EndPoint, resolver) switch
         {
-            IPEndPoint ip => [ip],
-            DnsEndPoint dns => [.. (await Dns.GetHostAddressesAsync(dns.Host, cancellationToken).ConfigureAwait(false)).Select(a => new IPEndPoint(a, dns.Port))],
-            var other => throw new NotSupportedException($"Cannot connect to a {other.GetType().Name}."),
+            (IPEndPoint ip, { } vet) => [.. (await vet(ip.Address.ToString(), cancellationToken).ConfigureAwait(false)).Select(a => new IPEndPoint(a, ip.Port))],
+            (DnsEndPoint dns, { } vet) => [.. (await vet(dns.Host, cancellationToken).ConfigureAwait(false)).Select(a => new IPEndPoint(a, dns.Port))],
+            (IPEndPoint ip, _) => [ip],
+            (DnsEndPoint dns, _) => [.. (await Dns.GetHostAddressesAsync(dns.Host, cancellationToken).ConfigureAwait(false)).Select(a => new IPEndPoint(a, dns.Port))],
+            var (other, _) => throw new NotSupportedException($"Cannot connect to a {other.GetType().Name}."),
         };
         SocketException? last = null;
         foreach (var target in targets)

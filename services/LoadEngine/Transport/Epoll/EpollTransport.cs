@@ -23,7 +23,7 @@ internal sealed class EpollTransport : ILoadTransport
     private readonly Stack<EpollExchange> _free = new();
     private readonly Action<EpollExchange> _recycle;
 
-    private EpollTransport(RequestFactory factory, int connections, TargetConnector? connector, EpollLoop loop)
+    private EpollTransport(RequestFactory factory, int connections, TargetConnector? connector, TargetResolver? resolver, EpollLoop loop)
     {
         var uri = factory.Uri;
         if (uri.Scheme != Uri.UriSchemeHttp)
@@ -39,14 +39,14 @@ internal sealed class EpollTransport : ILoadTransport
         EndPoint endpoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, uri.Port) : new DnsEndPoint(host, uri.Port);
         _pool = new ConnectionPool<EpollConnection>(connections, endpoint, connector, (pool, id) =>
         {
-            var connection = new EpollConnection(pool, loop, id, factory, checkBodies);
+            var connection = new EpollConnection(pool, loop, id, factory, checkBodies, resolver);
             loop.Attach(connection);
             return connection;
         });
     }
 
     /// <summary>An epoll transport for the run, or null where epoll is not to be had (the caller falls back to <see cref="Http11Transport"/>).</summary>
-    public static EpollTransport? TryCreate(RequestFactory factory, int connections, TargetConnector? connector = null)
+    public static EpollTransport? TryCreate(RequestFactory factory, int connections, TargetConnector? connector = null, TargetResolver? resolver = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var loop = EpollLoop.TryCreate(connections);
@@ -57,7 +57,7 @@ internal sealed class EpollTransport : ILoadTransport
 
         try
         {
-            return new EpollTransport(factory, connections, connector, loop);
+            return new EpollTransport(factory, connections, connector, resolver, loop);
         }
         catch
         {
