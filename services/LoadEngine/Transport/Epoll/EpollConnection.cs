@@ -8,9 +8,9 @@ using BenchMesh.LoadEngine.Requests;
 namespace BenchMesh.LoadEngine.Transport.Epoll;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection of the epoll transport: a socket connected to the same addresses as the socket
-/// transport connects to (through the run's connector if any, <see cref="ConnectAsync"/>), registered once in the
-/// run's <see cref="EpollLoop"/>, and the <see cref="Http11ResponseReader"/> the loop feeds. <see cref="Begin"/> writes a
+/// One keep-alive HTTP/1.1 connection of the epoll transport: a socket connected to the addresses the socket transport
+/// would reach (by itself, to the addresses the run's resolver vetted, or through its connector: <see cref="ConnectAsync"/>),
+/// registered once in the run's <see cref="EpollLoop"/>, and the <see cref="Http11ResponseReader"/> the loop feeds. <see cref="Begin"/> writes a
 /// request with one <c>send</c> on the caller's thread; the loop's events receive and parse the answer
 /// (<see cref="OnEvents"/>) and complete the request there: the connection goes back to its pool, then the request's
 /// <see cref="EpollExchange"/> completes, running its awaiter on the loop's thread. What the connection does per answer is
