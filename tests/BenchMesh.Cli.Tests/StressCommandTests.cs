@@ -120,7 +120,7 @@ public sealed class StressCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_transport_is_socket_for_http_by_default_and_can_be_forced()
+    public async Task The_transport_is_epoll_on_linux_for_http_by_default_and_can_be_forced()
     {
         var auto = await CliHarness.RunAsync("stress", "--url", Url(), "--rate", "20", "--duration", "500ms", "--json");
         var forced = await CliHarness.RunAsync("stress", "--url", Url(), "--rate", "20", "--duration", "500ms", "--transport", "httpclient", "--json");
@@ -131,7 +131,7 @@ public sealed class StressCommandTests : IAsyncLifetime
         Assert.True(forced.ExitCode == 0, forced.ToString());
         using var autoJson = JsonDocument.Parse(auto.Output);
         using var forcedJson = JsonDocument.Parse(forced.Output);
-        Assert.Equal("socket", autoJson.RootElement.GetProperty("generator").GetProperty("transport").GetString());
+        Assert.Equal(OperatingSystem.IsLinux() ? "epoll" : "socket", autoJson.RootElement.GetProperty("generator").GetProperty("transport").GetString());
         Assert.Equal("httpclient", forcedJson.RootElement.GetProperty("generator").GetProperty("transport").GetString());
         Assert.Equal(10, forcedJson.RootElement.GetProperty("requests").GetInt64());
         Assert.Contains("socket transport", human.Output);

@@ -11,6 +11,7 @@ public sealed class EngineWarmUpTests
 {
     [Theory]
     [InlineData(TransportKind.Socket)]
+    [InlineData(TransportKind.Epoll)]
     [InlineData(TransportKind.HttpClient)]
     public async Task Warming_up_for_a_target_sends_it_nothing_and_the_next_run_counts_only_its_own_requests(TransportKind transport)
     {

@@ -5,16 +5,22 @@ using System.Net.Sockets;
 using BenchMesh.LoadEngine.Execution;
 using BenchMesh.LoadEngine.Requests;
 using BenchMesh.LoadEngine.Transport;
+using BenchMesh.LoadEngine.Transport.Epoll;
 
 namespace BenchMesh.LoadEngine.Tests;
 
 /// <summary>
-/// The socket transport (<see cref="Http11Transport"/>) against real loopback servers: Kestrel for well-behaved answers,
-/// <see cref="RawServer"/> for exact bytes (pieces, no length, closed connections, garbage).
+/// BenchMesh's HTTP/1.1 client against real loopback servers: Kestrel for well-behaved answers, <see cref="RawServer"/>
+/// for exact bytes (pieces, no length, closed connections, garbage). Every test runs on both of its transports, the
+/// socket transport on System.Net.Sockets (<see cref="Http11Transport"/>, <see cref="SocketTransportTests"/>) and the one
+/// on its own epoll loop (<see cref="EpollTransport"/>, <see cref="EpollTransportTests"/>), with the same assertions.
 /// </summary>
-public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixture<TestTargetFixture>
+public abstract class Http11TransportTests(TestTargetFixture fixture) : IClassFixture<TestTargetFixture>
 {
     private const string Json = "{\"output\":\"5\"}";
+
+    /// <summary>The transport under test.</summary>
+    protected abstract TransportKind Kind { get; }
 
     private TestTarget Target => fixture.Target;
 
@@ -72,8 +78,8 @@ public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixt
         using var big = Socket(Target.Url("/big/4096"), LoadProtocols.HttpJson);
         using var bigChunked = Socket(Target.Url("/big/4096?chunked=true"), LoadProtocols.HttpJson);
         await using var own = await TestTarget.StartAsync();
-        using var largeRequest = new Http11Transport(
-            new RequestFactory(own.Url("/json"), new RequestSpec { Protocol = LoadProtocols.HttpJson, InputChars = 3_000_000 }), 1);
+        using var largeRequest = Create(
+            new RequestFactory(own.Url("/json"), new RequestSpec { Protocol = LoadProtocols.HttpJson, InputChars = 3_000_000 }));
 
         var answers = new[]
         {
@@ -107,7 +113,7 @@ public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixt
             return true;
         });
         var spec = new RequestSpec { Protocol = LoadProtocols.HttpJson, BearerToken = "abc", InputChars = 100, InputCharsEnd = 1_000 };
-        using var transport = new Http11Transport(new RequestFactory(new Uri(server.Url, "/run?x=1"), spec), 1);
+        using var transport = Create(new RequestFactory(new Uri(server.Url, "/run?x=1"), spec));
         using var get = Socket(new Uri(server.Url, "/health"));
 
         var first = await transport.SendAsync(0, 0, CancellationToken.None);
@@ -143,7 +149,7 @@ public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixt
                 Assert.Equal(200, (await one.SendAsync(i, 0, CancellationToken.None)).Status);
             }
 
-            Assert.Equal(1, one.Connections);
+            Assert.Equal(1, ConnectionsOf(one));
         }
 
         Assert.Equal(1, server.Connections);
@@ -156,9 +162,10 @@ public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixt
             Concurrency = 16,
             Connections = 4,
             Duration = TimeSpan.FromSeconds(1),
+            Transport = Kind,
         });
 
-        Assert.Equal("socket", result.Generator.Transport);
+        Assert.Equal(Transports.NameOf(Kind), result.Generator.Transport);
         Assert.Equal(0, result.ErrorCount);
         Assert.True(result.Requests > 100, result.Requests.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(1 + 4, server.Connections);
@@ -325,6 +332,8 @@ public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixt
             await Task.Delay(TimeSpan.FromSeconds(10));
             return false;
         });
+        // The generator's first run of a transport in a process warms it up first (1-3 s, EngineWarmUp): not timed here.
+        await LoadGenerator.WarmUpAsync(silent.Url, Kind);
         var clock = Stopwatch.StartNew();
 
         var result = await LoadGenerator.RunAsync(new LoadOptions
@@ -334,7 +343,7 @@ public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixt
             Duration = TimeSpan.FromSeconds(1),
             Connections = 2,
             RequestTimeout = TimeSpan.FromMilliseconds(300),
-            Transport = TransportKind.Socket,
+            Transport = Kind,
         });
 
         // Two requests hold the connections; the other eighteen wait for them and time out waiting. Without timeouts on
@@ -345,25 +354,25 @@ public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixt
         Assert.InRange(result.LatencyMs.P50, 250, 1_000);
     }
 
-    [Fact]
-    public void The_transport_is_socket_for_http_and_httpclient_for_https_unless_forced()
+    private ILoadTransport Socket(Uri url, string protocol = LoadProtocols.Raw) =>
+        Create(new RequestFactory(url, new RequestSpec { Protocol = protocol }));
+
+    /// <summary>The transport under test with one connection.</summary>
+    private ILoadTransport Create(RequestFactory factory) => Kind switch
     {
-        var http = new Uri("http://127.0.0.1:8080/");
-        var https = new Uri("https://example.com/");
+        TransportKind.Socket => new Http11Transport(factory, 1),
+        TransportKind.Epoll => EpollTransport.TryCreate(factory, 1) ?? throw new InvalidOperationException("No epoll here."),
+        _ => throw new ArgumentOutOfRangeException(nameof(factory)),
+    };
 
-        Assert.Equal(TransportKind.Socket, Transports.Resolve(TransportKind.Auto, http));
-        Assert.Equal(TransportKind.HttpClient, Transports.Resolve(TransportKind.Auto, https));
-        Assert.Equal(TransportKind.HttpClient, Transports.Resolve(TransportKind.HttpClient, http));
-        Assert.Equal(["auto", "socket", "httpclient"], Transports.Names);
-        Assert.True(Transports.TryParse("httpclient", out var parsed) && parsed == TransportKind.HttpClient);
-        Assert.Contains("socket transport speaks plain http:// only", string.Join(" ", new LoadOptions { Url = https, Rate = 1, Transport = TransportKind.Socket }.Validate()));
-        Assert.Empty(new LoadOptions { Url = https, Rate = 1 }.Validate());
-    }
+    private static int ConnectionsOf(ILoadTransport transport) => transport switch
+    {
+        Http11Transport socket => socket.Connections,
+        EpollTransport epoll => epoll.Connections,
+        _ => throw new ArgumentOutOfRangeException(nameof(transport)),
+    };
 
-    private static Http11Transport Socket(Uri url, string protocol = LoadProtocols.Raw) =>
-        new(new RequestFactory(url, new RequestSpec { Protocol = protocol }), 1);
-
-    private static async Task<Exchange> SendOnceAsync(Uri url)
+    private async Task<Exchange> SendOnceAsync(Uri url)
     {
         using var transport = Socket(url);
         return await transport.SendAsync(0, 0, CancellationToken.None);
@@ -374,5 +383,33 @@ public sealed class Http11TransportTests(TestTargetFixture fixture) : IClassFixt
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The contract on the socket transport (System.Net.Sockets).</summary>
+public sealed class SocketTransportTests(TestTargetFixture fixture) : Http11TransportTests(fixture)
+{
+    protected override TransportKind Kind => TransportKind.Socket;
+}
+
+/// <summary>The contract on the epoll transport (Linux), and the choice of transport.</summary>
+public sealed class EpollTransportTests(TestTargetFixture fixture) : Http11TransportTests(fixture)
+{
+    protected override TransportKind Kind => TransportKind.Epoll;
+
+    [Fact]
+    public void The_transport_is_epoll_for_http_on_linux_and_httpclient_for_https_unless_forced()
+    {
+        var http = new Uri("http://127.0.0.1:8080/");
+        var https = new Uri("https://example.com/");
+
+        Assert.Equal(OperatingSystem.IsLinux() ? TransportKind.Epoll : TransportKind.Socket, Transports.Resolve(TransportKind.Auto, http));
+        Assert.Equal(TransportKind.HttpClient, Transports.Resolve(TransportKind.Auto, https));
+        Assert.Equal(TransportKind.HttpClient, Transports.Resolve(TransportKind.HttpClient, http));
+        Assert.Equal(["auto", "socket", "httpclient", "epoll"], Transports.Names);
+        Assert.True(Transports.TryParse("httpclient", out var parsed) && parsed == TransportKind.HttpClient);
+        Assert.Contains("socket transport speaks plain http:// only", string.Join(" ", new LoadOptions { Url = https, Rate = 1, Transport = TransportKind.Socket }.Validate()));
+        Assert.Contains("epoll transport speaks plain http:// only", string.Join(" ", new LoadOptions { Url = https, Rate = 1, Transport = TransportKind.Epoll }.Validate()));
+        Assert.Empty(new LoadOptions { Url = https, Rate = 1 }.Validate());
     }
 }

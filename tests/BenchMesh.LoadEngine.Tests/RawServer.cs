@@ -59,9 +59,9 @@ public sealed class RawServer : IAsyncDisposable
                 _ = Task.Run(() => ServeAsync(client, number));
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            // Stopped.
+            // Stopped (InvalidOperationException: the listener stopped between one accept and the next).
         }
     }
 

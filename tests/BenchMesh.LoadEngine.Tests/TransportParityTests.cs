@@ -16,6 +16,7 @@ public sealed class TransportParityTests(TestTargetFixture fixture) : IClassFixt
 
     [Theory]
     [InlineData(TransportKind.Socket)]
+    [InlineData(TransportKind.Epoll)]
     [InlineData(TransportKind.HttpClient)]
     public async Task Errors_are_classified_alike(TransportKind transport)
     {
@@ -47,6 +48,7 @@ public sealed class TransportParityTests(TestTargetFixture fixture) : IClassFixt
 
     [Theory]
     [InlineData(TransportKind.Socket)]
+    [InlineData(TransportKind.Epoll)]
     [InlineData(TransportKind.HttpClient)]
     public async Task Rate_limiting_429s_and_their_retry_after_are_counted_alike(TransportKind transport)
     {
@@ -69,6 +71,7 @@ public sealed class TransportParityTests(TestTargetFixture fixture) : IClassFixt
 
     [Theory]
     [InlineData(TransportKind.Socket)]
+    [InlineData(TransportKind.Epoll)]
     [InlineData(TransportKind.HttpClient)]
     public async Task Requests_still_running_after_the_graceful_stop_are_interrupted_not_failed(TransportKind transport)
     {

@@ -47,7 +47,7 @@ public static class StressCommand
         var timeout = new Option<string>("--timeout") { Description = "Request timeout (default 30s)", HelpName = "DURATION", DefaultValueFactory = _ => "30s" };
         var inputs = new Option<string[]>("--input") { Description = "Input text for http-json/openai-chat bodies, repeatable (used in turn)", HelpName = "TEXT" };
         var inputChars = new Option<int?>("--input-chars") { Description = "Pad or cut every input to this many characters", HelpName = "N" };
-        var transport = new Option<string>("--transport") { Description = "How requests are sent: auto (socket for http://, httpclient for https://), socket (BenchMesh's HTTP/1.1 client, http:// only) or httpclient (SocketsHttpHandler)", HelpName = string.Join('|', Transports.Names), DefaultValueFactory = _ => Transports.NameOf(TransportKind.Auto) };
+        var transport = new Option<string>("--transport") { Description = "How requests are sent: auto (epoll on Linux, else socket, for http://; httpclient for https://), epoll (BenchMesh's HTTP/1.1 client on its own epoll loop, Linux, http:// only), socket (the same client on System.Net.Sockets, http:// only) or httpclient (SocketsHttpHandler)", HelpName = string.Join('|', Transports.Names), DefaultValueFactory = _ => Transports.NameOf(TransportKind.Auto) };
         transport.AcceptOnlyFromAmong([.. Transports.Names]);
 
         url.Validators.Add(result =>

@@ -46,12 +46,18 @@ internal static class EngineWarmUp
     // neither spends its warm-up on the other nor has the JIT still promoting the other's methods during its run.
     private static readonly Lazy<Task> SocketOnce = new(() => WarmUpAsync(TransportKind.Socket));
     private static readonly Lazy<Task> HttpClientOnce = new(() => WarmUpAsync(TransportKind.HttpClient));
+    private static readonly Lazy<Task> EpollOnce = new(() => WarmUpAsync(TransportKind.Epoll));
 
     /// <summary>
-    /// Completes when the process's generator is warm for <paramref name="transport"/> (resolved: socket or httpclient);
-    /// at once after the first time.
+    /// Completes when the process's generator is warm for <paramref name="transport"/> (resolved: socket, httpclient or
+    /// epoll); at once after the first time.
     /// </summary>
-    public static Task EnsureAsync(TransportKind transport) => (transport == TransportKind.Socket ? SocketOnce : HttpClientOnce).Value;
+    public static Task EnsureAsync(TransportKind transport) => (transport switch
+    {
+        TransportKind.Socket => SocketOnce,
+        TransportKind.Epoll => EpollOnce,
+        _ => HttpClientOnce,
+    }).Value;
 
     private static async Task WarmUpAsync(TransportKind transport)
     {

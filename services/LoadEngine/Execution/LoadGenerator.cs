@@ -1,5 +1,6 @@
 using BenchMesh.LoadEngine.Requests;
 using BenchMesh.LoadEngine.Transport;
+using BenchMesh.LoadEngine.Transport.Epoll;
 
 namespace BenchMesh.LoadEngine.Execution;
 
@@ -48,8 +49,17 @@ public static class LoadGenerator
     /// <summary>The handler the HttpClient transport uses: pooled keep-alive connections, nothing between the generator and the socket.</summary>
     public static SocketsHttpHandler CreateHandler(int connections, TimeSpan connectTimeout) => HttpClientTransport.CreateHandler(connections, connectTimeout);
 
+    /// <summary>
+    /// The run's transport: <see cref="LoadOptions.Transport"/> as resolved for its URL; the epoll transport falls back to
+    /// the socket transport where epoll cannot be set up (not Linux, or no epoll instance to be had), and the result's
+    /// <c>generator.transport</c> names the one used.
+    /// </summary>
     internal static ILoadTransport CreateTransport(LoadOptions options, RequestFactory factory) =>
-        Transports.Resolve(options.Transport, factory.Uri) == TransportKind.Socket
-            ? new Http11Transport(factory, options.Connections, options.Connector)
-            : new HttpClientTransport(factory, options.Connections, options.RequestTimeout, options.Connector);
+        Transports.Resolve(options.Transport, factory.Uri) switch
+        {
+            TransportKind.Epoll => (ILoadTransport?)EpollTransport.TryCreate(factory, options.Connections, options.Connector, options.Resolver)
+                ?? new Http11Transport(factory, options.Connections, options.Connector),
+            TransportKind.Socket => new Http11Transport(factory, options.Connections, options.Connector),
+            _ => new HttpClientTransport(factory, options.Connections, options.RequestTimeout, options.Connector),
+        };
 }

@@ -42,14 +42,21 @@ public sealed record LoadOptions
     public int Connections { get; init; } = 50;
 
     /// <summary>
-    /// How requests reach the target: <see cref="TransportKind.Auto"/> (the default) is BenchMesh's HTTP/1.1 socket client
-    /// for http:// and SocketsHttpHandler for https://; <see cref="TransportKind.Socket"/> or
-    /// <see cref="TransportKind.HttpClient"/> force one (the socket transport takes http:// only).
+    /// How requests reach the target: <see cref="TransportKind.Auto"/> (the default) is BenchMesh's HTTP/1.1 client on its
+    /// own epoll loop for http:// on Linux (on System.Net.Sockets elsewhere) and SocketsHttpHandler for https://;
+    /// <see cref="TransportKind.Epoll"/>, <see cref="TransportKind.Socket"/> or <see cref="TransportKind.HttpClient"/>
+    /// force one (the first two take http:// only).
     /// </summary>
     public TransportKind Transport { get; init; } = TransportKind.Auto;
 
     /// <summary>Opens the run's connections in place of the engine (the Stress service's outbound guard); null: the engine connects.</summary>
     public TargetConnector? Connector { get; init; }
+
+    /// <summary>
+    /// With <see cref="Connector"/>, the same check as addresses only (the Stress service's outbound guard): the epoll
+    /// transport connects itself to the addresses it returns; null: it uses the connector (see <see cref="TargetResolver"/>).
+    /// </summary>
+    public TargetResolver? Resolver { get; init; }
 
     /// <summary>Requests at most, whatever the schedule says.</summary>
     public long MaxRequests { get; init; } = 10_000_000;
@@ -101,9 +108,9 @@ public sealed record LoadOptions
         {
             problems.Add($"the URL '{Url}' is not an absolute http(s) URL.");
         }
-        else if (Transport == TransportKind.Socket && Url.Scheme != Uri.UriSchemeHttp)
+        else if (Transport is TransportKind.Socket or TransportKind.Epoll && Url.Scheme != Uri.UriSchemeHttp)
         {
-            problems.Add("the socket transport speaks plain http:// only; use transport auto or httpclient for https://.");
+            problems.Add($"the {Transports.NameOf(Transport)} transport speaks plain http:// only; use transport auto or httpclient for https://.");
         }
 
         if (!Enum.IsDefined(Transport))

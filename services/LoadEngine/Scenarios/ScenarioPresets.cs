@@ -376,6 +376,7 @@ public static class ScenarioPresets
                 RequestTimeout = target.RequestTimeout,
                 GracefulStop = target.GracefulStop,
                 Connector = target.Connector,
+                Resolver = target.Resolver,
             });
             return LoadGenerator.RunAsync(options, cancellationToken);
         }

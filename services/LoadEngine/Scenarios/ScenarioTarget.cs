@@ -20,4 +20,7 @@ public sealed record ScenarioTarget
 
     /// <summary>Opens the phases' connections in place of the engine (<see cref="LoadOptions.Connector"/>).</summary>
     public TargetConnector? Connector { get; init; }
+
+    /// <summary>Vets the addresses of the phases' connections (<see cref="LoadOptions.Resolver"/>).</summary>
+    public TargetResolver? Resolver { get; init; }
 }

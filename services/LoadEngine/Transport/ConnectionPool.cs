@@ -5,7 +5,7 @@ using System.Threading.Tasks.Sources;
 namespace BenchMesh.LoadEngine.Transport;
 
 /// <summary>
-/// At most <c>limit</c> <see cref="Http11Connection"/>s, each lent to one request at a time. A request that finds none
+/// At most <c>limit</c> connections (<see cref="Http11Connection"/>, <see cref="EpollConnection"/>), each lent to one request at a time. A request that finds none
 /// free waits in line (first come, first served) and is handed the next one returned. Connections are made lazily and
 /// kept when their socket closes (the next request connects again), so the pool never holds more than its limit.
 /// <para>
@@ -20,11 +20,12 @@ namespace BenchMesh.LoadEngine.Transport;
 /// a timeout) and cancels every waiter whose token fired.
 /// </para>
 /// </summary>
-internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnector? connector = null) : IDisposable
+internal sealed class ConnectionPool<TConnection>(int limit, EndPoint endpoint, TargetConnector? connector, Func<ConnectionPool<TConnection>, int, TConnection> create) : IDisposable
+    where TConnection : PooledConnection
 {
     private readonly Lock _lock = new();
-    private readonly List<Http11Connection> _all = [];
-    private readonly Stack<Http11Connection> _idle = new();
+    private readonly List<TConnection> _all = [];
+    private readonly Stack<TConnection> _idle = new();
     private readonly Queue<Waiter> _waiters = new();
     private readonly Stack<Waiter> _freeWaiters = new();
     private readonly List<CancellationTokenRegistration> _registrations = [];
@@ -42,6 +43,12 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
             }
         }
     }
+
+    /// <summary>Where the connections go.</summary>
+    public EndPoint EndPoint => endpoint;
+
+    /// <summary>Whether the run opens its connections through a <see cref="TargetConnector"/>.</summary>
+    public bool HasConnector => connector is not null;
 
     /// <summary>
     /// A new connection's socket, connected: through the run's <see cref="TargetConnector"/> when it has one, else
@@ -75,9 +82,9 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
     }
 
     /// <summary>A connection for one request, now or when one is returned; <paramref name="timeout"/> ends the wait.</summary>
-    public ValueTask<Http11Connection> RentAsync(CancellationToken timeout)
+    public ValueTask<TConnection> RentAsync(CancellationToken timeout)
     {
-        Http11Connection? connection = null;
+        TConnection? connection = null;
         Waiter? waiter = null;
         bool watch;
         lock (_lock)
@@ -95,7 +102,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
             }
             else
             {
-                connection = new Http11Connection(this);
+                connection = create(this, _all.Count);
                 _all.Add(connection);
             }
 
@@ -115,18 +122,18 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
         if (watch)
         {
             // Outside the lock: a token that has already fired runs Sweep here and now.
-            var registration = timeout.UnsafeRegister(static pool => ((ConnectionPool)pool!).Sweep(), this);
+            var registration = timeout.UnsafeRegister(static pool => ((ConnectionPool<TConnection>)pool!).Sweep(), this);
             lock (_lock)
             {
                 _registrations.Add(registration);
             }
         }
 
-        return connection is not null ? new ValueTask<Http11Connection>(connection) : new ValueTask<Http11Connection>(waiter!, waiter!.Version);
+        return connection is not null ? new ValueTask<TConnection>(connection) : new ValueTask<TConnection>(waiter!, waiter!.Version);
     }
 
     /// <summary>Gives a connection back (open or closed): to the first request in line, else to the idle ones.</summary>
-    public void Return(Http11Connection connection)
+    public void Return(TConnection connection)
     {
         Waiter? next = null;
         lock (_lock)
@@ -163,7 +170,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
     /// <summary>A token fired: abort the connections held by requests whose token fired, and cancel such waiters.</summary>
     private void Sweep()
     {
-        List<Http11Connection>? expired = null;
+        List<TConnection>? expired = null;
         List<Waiter>? cancelled = null;
         lock (_lock)
         {
@@ -226,7 +233,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
 
     public void Dispose()
     {
-        Http11Connection[] all;
+        TConnection[] all;
         Waiter[] waiting;
         CancellationTokenRegistration[] registrations;
         lock (_lock)
@@ -270,7 +277,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
     /// A request waiting for a connection, with its timeout: an <see cref="IValueTaskSource{TResult}"/> reused from
     /// request to request. <see cref="Done"/> (under the pool's lock) says its outcome was decided.
     /// </summary>
-    private sealed class Waiter(ConnectionPool pool) : IValueTaskSource<Http11Connection>
+    private sealed class Waiter(ConnectionPool<TConnection> pool) : IValueTaskSource<TConnection>
     {
         // Hand-overs that nest deeper than this on one thread go to the thread pool instead.
         private const int MaxInlineDepth = 4;
@@ -278,7 +285,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
         [ThreadStatic]
         private static int t_depth;
 
-        private ManualResetValueTaskSourceCore<Http11Connection> _core;
+        private ManualResetValueTaskSourceCore<TConnection> _core;
 
         public CancellationToken Token { get; private set; }
 
@@ -294,7 +301,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
         }
 
         /// <summary>Completes the wait (outside the pool's lock), running the request on this thread when it can.</summary>
-        public void Deliver(Http11Connection? connection, Exception? error)
+        public void Deliver(TConnection? connection, Exception? error)
         {
             if (t_depth >= MaxInlineDepth)
             {
@@ -313,7 +320,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
             }
         }
 
-        public Http11Connection GetResult(short token)
+        public TConnection GetResult(short token)
         {
             try
             {
@@ -330,7 +337,7 @@ internal sealed class ConnectionPool(int limit, EndPoint endpoint, TargetConnect
         public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
             _core.OnCompleted(continuation, state, token, flags);
 
-        private void Complete(Http11Connection? connection, Exception? error)
+        private void Complete(TConnection? connection, Exception? error)
         {
             if (error is not null)
             {

@@ -10,18 +10,13 @@ namespace BenchMesh.LoadEngine.Transport;
 /// parser, framing), whose buffers are kept across requests, so a request costs no allocation. <see cref="SendAsync"/>
 /// writes a request's bytes, then has the reader read the whole answer. A body is kept only when it is to be checked (a
 /// 2xx of a body-checking protocol); other bodies are drained. The connection is used by one request at a time, lent
-/// by its <see cref="ConnectionPool"/>.
+/// by its <see cref="ConnectionPool{TConnection}"/>.
 /// </summary>
-internal sealed class Http11Connection(ConnectionPool pool) : IDisposable
+internal sealed class Http11Connection(ConnectionPool<Http11Connection> pool) : PooledConnection
 {
     private readonly Http11ResponseReader _reader = new();
     private volatile Socket? _socket;
     private volatile bool _aborted;
-
-    // The pool's bookkeeping, read and written under its lock only: whether a request holds the connection, and that
-    // request's timeout (a timeout that fires aborts the connection, see ConnectionPool).
-    internal bool Busy;
-    internal CancellationToken Token;
 
     /// <summary>Connected, and neither closed nor aborted.</summary>
     public bool IsOpen => _socket is not null && !_aborted;
@@ -163,7 +158,7 @@ internal sealed class Http11Connection(ConnectionPool pool) : IDisposable
     }
 
     /// <summary>Aborts a request in progress (its timeout fired): the socket is closed under it. Any thread.</summary>
-    internal void Abort()
+    internal override void Abort()
     {
         _aborted = true;
         _socket?.Dispose();
@@ -179,5 +174,5 @@ internal sealed class Http11Connection(ConnectionPool pool) : IDisposable
         Served = 0;
     }
 
-    public void Dispose() => Close();
+    public override void Dispose() => Close();
 }

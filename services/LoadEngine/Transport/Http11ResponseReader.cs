@@ -37,6 +37,12 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
     private byte[] _body = [];
     private int _bodyLength;
 
+    // The answer fed step by step (TryStep): where it is, its head, and what is left of a body or chunk.
+    private Step _step;
+    private Head _head;
+    private bool _collect;
+    private long _remaining;
+
     /// <summary>Whether any byte arrived since the last complete answer (or <see cref="Reset"/>): a request that failed with none may be sent again.</summary>
     public bool ReceivedAny { get; private set; }
 
@@ -60,6 +66,7 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
     public void Reset()
     {
         _start = _end = 0;
+        _step = Step.None;
         ReceivedAny = false;
     }
 
@@ -121,6 +128,158 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
         ReceivedAny = false;
         result = new Http11ResponseHead(head.Status, head.KeepAlive, head.RetryAfter, head.ContentType);
         return true;
+    }
+
+    /// <summary>
+    /// Begins reading an answer fed by the caller (<see cref="TryStep"/>): an event loop that receives into
+    /// <see cref="ReceiveSpace"/> itself, reports each receive with <see cref="Received"/>, and asks after each whether
+    /// the answer is complete.
+    /// </summary>
+    internal void StartAnswer()
+    {
+        BeginAnswer();
+        _step = Step.Head;
+    }
+
+    /// <summary>Whether bytes not yet parsed are in the buffer (an answer may be complete without a receive).</summary>
+    internal bool HasUnread => _start < _end;
+
+    /// <summary>
+    /// Parses what the buffer holds of the answer begun with <see cref="StartAnswer"/> and returns true once it is
+    /// complete, with its head in <paramref name="result"/>; false while it needs more bytes (what it parsed is kept).
+    /// The same parsing as <see cref="ReadAsync"/>, step by step instead of awaiting receives in between: interim 1xx
+    /// answers skipped, the body read by its length, chunk by chunk (extensions, trailers) or until the server closes
+    /// (<see cref="EndAtClose"/>), kept as <paramref name="keep"/> says; the same exceptions.
+    /// </summary>
+    internal bool TryStep(Http11BodyKeeping keep, out Http11ResponseHead result)
+    {
+        result = default;
+        while (true)
+        {
+            switch (_step)
+            {
+                case Step.Head:
+                {
+                    var length = HeadLength();
+                    if (length < 0)
+                    {
+                        return false;
+                    }
+
+                    var head = ParseHead(length);
+                    if (head.Status is >= 100 and < 200 && head.Status != 101)
+                    {
+                        continue;
+                    }
+
+                    _head = head;
+                    _collect = Collects(keep, head.Status);
+                    if (_collect && head.Framing == Framing.Length && head.ContentLength > _body.Length)
+                    {
+                        _body = new byte[Math.Min(head.ContentLength, MaxRetainedBody)];
+                    }
+
+                    (_step, _remaining) = head.Framing switch
+                    {
+                        Framing.Length => (Step.Body, head.ContentLength),
+                        Framing.Chunked => (Step.ChunkLine, 0L),
+                        Framing.UntilClose => (Step.UntilClose, 0L),
+                        _ => (Step.Done, 0L),
+                    };
+                    break;
+                }
+
+                case Step.Body or Step.ChunkData:
+                {
+                    var take = (int)Math.Min(_remaining, _end - _start);
+                    Consume(take, _collect);
+                    _remaining -= take;
+                    if (_remaining > 0)
+                    {
+                        return false;
+                    }
+
+                    _step = _step == Step.Body ? Step.Done : Step.ChunkEnd;
+                    break;
+                }
+
+                case Step.ChunkLine:
+                {
+                    var lineEnd = LineEnd();
+                    if (lineEnd < 0)
+                    {
+                        return false;
+                    }
+
+                    var size = ChunkSize(lineEnd);
+                    (_step, _remaining) = size == 0 ? (Step.Trailers, 0L) : (Step.ChunkData, size);
+                    break;
+                }
+
+                case Step.ChunkEnd:
+                    if (_end - _start < 2)
+                    {
+                        return false;
+                    }
+
+                    if (_buffer[_start] != '\r' || _buffer[_start + 1] != '\n')
+                    {
+                        throw Invalid("A chunk does not end with CRLF.");
+                    }
+
+                    _start += 2;
+                    _step = Step.ChunkLine;
+                    break;
+
+                case Step.Trailers:
+                {
+                    var lineEnd = LineEnd();
+                    if (lineEnd < 0)
+                    {
+                        return false;
+                    }
+
+                    var empty = lineEnd == _start;
+                    _start = lineEnd + 2;
+                    if (empty)
+                    {
+                        _step = Step.Done;
+                    }
+
+                    break;
+                }
+
+                case Step.UntilClose:
+                    Consume(_end - _start, _collect);
+                    return false;
+
+                case Step.Done:
+                    _step = Step.None;
+                    ReceivedAny = false;
+                    result = new Http11ResponseHead(_head.Status, _head.KeepAlive, _head.RetryAfter, _head.ContentType);
+                    return true;
+
+                default:
+                    throw new InvalidOperationException("No answer was started.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The server closed the connection (a receive of 0 bytes) during the answer begun with <see cref="StartAnswer"/>:
+    /// returns the answer when its body was the kind that ends with the connection, and throws as <see cref="ReadAsync"/>
+    /// would (<see cref="HttpRequestError.ResponseEnded"/>) when it was not complete.
+    /// </summary>
+    internal Http11ResponseHead EndAtClose()
+    {
+        if (_step != Step.UntilClose)
+        {
+            Received(0);
+        }
+
+        Consume(_end - _start, _collect);
+        _step = Step.Done;
+        return TryStep(Http11BodyKeeping.None, out var result) ? result : throw new InvalidOperationException("Unreachable.");
     }
 
     /// <summary>
@@ -506,6 +665,19 @@ public sealed class Http11ResponseReader(IHttp11ReceiveObserver? observer = null
     }
 
     private static HttpIOException Invalid(string message) => new(HttpRequestError.InvalidResponse, message);
+
+    private enum Step
+    {
+        None,
+        Head,
+        Body,
+        ChunkLine,
+        ChunkData,
+        ChunkEnd,
+        Trailers,
+        UntilClose,
+        Done,
+    }
 
     private enum Framing
     {

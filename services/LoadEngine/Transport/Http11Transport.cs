@@ -6,7 +6,7 @@ namespace BenchMesh.LoadEngine.Transport;
 
 /// <summary>
 /// BenchMesh's own HTTP/1.1 client for plain http:// targets, built for a load generator's hot path: keep-alive
-/// connections (at most <c>connections</c>, <see cref="ConnectionPool"/>), requests written from bytes encoded once
+/// connections (at most <c>connections</c>, <see cref="ConnectionPool{TConnection}"/>), requests written from bytes encoded once
 /// (<see cref="Http11Requests"/>), answers parsed in a buffer kept per connection (<see cref="Http11Connection"/>),
 /// socket operations awaited as pooled ValueTasks and timeouts without a timer per request: a request allocates
 /// nothing. What it does not do: TLS, HTTP/2, proxies, redirects, decompression, cookies, Expect: 100-continue.
@@ -15,7 +15,7 @@ internal sealed class Http11Transport : ILoadTransport
 {
     private readonly RequestFactory _factory;
     private readonly Http11Requests _requests;
-    private readonly ConnectionPool _pool;
+    private readonly ConnectionPool<Http11Connection> _pool;
     private readonly bool _checkBodies;
 
     public Http11Transport(RequestFactory factory, int connections, TargetConnector? connector = null)
@@ -32,7 +32,7 @@ internal sealed class Http11Transport : ILoadTransport
         _checkBodies = factory.ChecksBodies;
         var host = uri.DnsSafeHost;
         EndPoint endpoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, uri.Port) : new DnsEndPoint(host, uri.Port);
-        _pool = new ConnectionPool(connections, endpoint, connector);
+        _pool = new ConnectionPool<Http11Connection>(connections, endpoint, connector, static (pool, _) => new Http11Connection(pool));
     }
 
     public string Name => Transports.NameOf(TransportKind.Socket);

@@ -1,9 +1,11 @@
 namespace BenchMesh.LoadEngine.Transport;
 
 /// <summary>
-/// How a run's requests reach the target. <see cref="Auto"/> (the default) takes <see cref="Socket"/> for plain
-/// <c>http://</c> targets and <see cref="HttpClient"/> for <c>https://</c>: the socket transport speaks HTTP/1.1 over
-/// TCP only (no TLS, no HTTP/2, no proxy), and costs the generator about a third less CPU per request.
+/// How a run's requests reach the target. <see cref="Auto"/> (the default) takes <see cref="Epoll"/> for plain
+/// <c>http://</c> targets on Linux, <see cref="Socket"/> for them elsewhere, and <see cref="HttpClient"/> for
+/// <c>https://</c>: the socket and epoll transports speak HTTP/1.1 over TCP only (no TLS, no HTTP/2, no proxy); the
+/// socket transport costs the generator about a third less CPU per request than HttpClient, the epoll transport less
+/// again (docs/stress.md, "Speed").
 /// </summary>
 public enum TransportKind
 {
@@ -15,6 +17,12 @@ public enum TransportKind
 
     /// <summary>.NET's <see cref="SocketsHttpHandler"/> through an <see cref="HttpMessageInvoker"/>: http:// and https://.</summary>
     HttpClient,
+
+    /// <summary>
+    /// The socket transport's HTTP/1.1 client on an epoll loop of its own (<see cref="Epoll.EpollTransport"/>): http://
+    /// only, Linux only; where epoll cannot be set up, the run uses <see cref="Socket"/> (and its result says so).
+    /// </summary>
+    Epoll,
 }
 
 /// <summary>The transports' names on the command line and in results, and the choice <see cref="TransportKind.Auto"/> makes.</summary>
@@ -25,6 +33,7 @@ public static class Transports
         ["auto"] = TransportKind.Auto,
         ["socket"] = TransportKind.Socket,
         ["httpclient"] = TransportKind.HttpClient,
+        ["epoll"] = TransportKind.Epoll,
     };
 
     /// <summary>Every name, in the order of <see cref="TransportKind"/>.</summary>
@@ -38,14 +47,15 @@ public static class Transports
 
     /// <summary>
     /// The transport a run against <paramref name="url"/> uses: <paramref name="kind"/> itself unless it is
-    /// <see cref="TransportKind.Auto"/>, which is <see cref="TransportKind.Socket"/> for http:// and
+    /// <see cref="TransportKind.Auto"/>, which is <see cref="TransportKind.Epoll"/> for http:// where the platform has
+    /// epoll (Linux on x86-64 or arm64), <see cref="TransportKind.Socket"/> for http:// elsewhere, and
     /// <see cref="TransportKind.HttpClient"/> for everything else (https://).
     /// </summary>
     public static TransportKind Resolve(TransportKind kind, Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
         return kind != TransportKind.Auto ? kind
-            : url.IsAbsoluteUri && url.Scheme == Uri.UriSchemeHttp ? TransportKind.Socket
+            : url.IsAbsoluteUri && url.Scheme == Uri.UriSchemeHttp ? (Epoll.LibC.IsPlatformSupported ? TransportKind.Epoll : TransportKind.Socket)
             : TransportKind.HttpClient;
     }
 }

@@ -23,7 +23,7 @@ public sealed class StressTargets(OutboundGuard guard, AgentCredentials credenti
     public async Task<ScenarioTarget> PrepareAsync(AgentTarget agent, IReadOnlyList<string>? inputs, CancellationToken cancellationToken)
     {
         var apiKey = agent.ProtectedApiKey is null ? null : credentials.Unprotect(agent.ProtectedApiKey);
-        var target = StressRunWorker.TargetOf(agent, apiKey, inputs) with { Connector = guard.ConnectAsync };
+        var target = StressRunWorker.TargetOf(agent, apiKey, inputs) with { Connector = guard.ConnectAsync, Resolver = guard.ResolveAsync };
         try
         {
             await guard.ResolveAsync(target.Url.IdnHost, cancellationToken);

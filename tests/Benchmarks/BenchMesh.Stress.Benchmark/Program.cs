@@ -11,7 +11,7 @@ using BenchMesh.LoadEngine.Transport;
 //   tests/Benchmarks/stress-benchmark.sh [options]   (installs nginx and wrk if missing, starts nginx, runs this, stops nginx)
 //   dotnet run -c Release --project tests/Benchmarks/BenchMesh.Stress.Benchmark -- --url URL --nginx-worker-pid PID
 //     [--connections 50] [--duration 10s] [--rounds 3] [--only closed|open|omission]   (open also runs closed, for its median)
-//     [--transport auto|socket|httpclient]   (the engine's transport; auto, the default, is the socket transport for http://)
+//     [--transport auto|socket|httpclient|epoll]   (the engine's transport; auto, the default, is epoll on Linux for http://)
 //     [--cli PATH/benchmesh.dll]   (adds 4., and is what --only cli runs)
 // 1. closed model: rounds of wrk -t1, wrk -t2 and the engine's constant-concurrency at the same connections, taken in
 //    turn so that a noisy neighbour hurts both alike; best of each (goal: engine ≥ 0.80 × wrk);
@@ -256,7 +256,7 @@ internal sealed record Arguments(Uri Url, int WorkerPid, int Connections, TimeSp
         var rounds = commandLine.Number("rounds", 3, 1, "Rounds of wrk and the engine, taken in turn");
         var only = commandLine.Add(new Option<string?>("--only") { Description = "One part only (open also runs closed, for its median)", HelpName = "closed|open|omission|cli" });
         only.AcceptOnlyFromAmong("closed", "open", "omission", "cli");
-        var transport = commandLine.Text("transport", Transports.NameOf(TransportKind.Auto), "The engine's transport (auto: the socket transport for http://)", string.Join('|', Transports.Names));
+        var transport = commandLine.Text("transport", Transports.NameOf(TransportKind.Auto), "The engine's transport (auto: epoll on Linux, else socket, for http://)", string.Join('|', Transports.Names));
         transport.AcceptOnlyFromAmong([.. Transports.Names]);
         var cli = commandLine.Add(new Option<string?>("--cli") { Description = "The CLI to measure with its defaults (adds part 4; what --only cli runs)", HelpName = "PATH/benchmesh.dll" });
         return commandLine.ParseOrExit<Arguments>(args, parsed =>
