@@ -23,7 +23,7 @@ public static class ResultBody
 
     /// <summary>
     /// From this many samples the body is serialized in <see cref="Environment.ProcessorCount"/> parts at once; below it,
-    /// in one pass (a part's own start costs more than it saves).
+    /// in one pass, as before (about 1 µs a sample: a few milliseconds at most, where parts would add tasks and a copy).
     /// </summary>
     public const int SplitFromSamples = 4096;
 
@@ -75,7 +75,7 @@ public static class ResultBody
             json[part] = JsonSerializer.Serialize(slice, Options);
         });
 
-        // frame[..at] "samples":[ e1,e2 , e3,e4 ] frame[at + EmptySamples.Length - 1 ..]: each part without its own brackets.
+        // frame up to and with "samples":[, the parts without their own brackets joined by commas, then "]" and the rest.
         var open = at + EmptySamples.Length - 1;
         var length = frame.Length + json.Sum(part => part.Length - 2) + (parts - 1);
         return string.Create(length, (frame, open, json), static (span, state) =>
