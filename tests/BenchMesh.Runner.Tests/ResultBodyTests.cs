@@ -72,21 +72,52 @@ public sealed class ResultBodyTests(Infrastructure infrastructure) : IClassFixtu
         Assert.True(body.Length <= full.Length);
     }
 
-    [Fact]
-    public async Task A_worker_stores_its_results_as_the_message_it_publishes()
+    public static TheoryData<int> SampleCounts => [1, 2, 7, ResultBody.SplitFromSamples - 1, ResultBody.SplitFromSamples, 10_001];
+
+    [Theory]
+    [MemberData(nameof(SampleCounts))]
+    public void A_body_serialized_in_parts_is_the_body_serialized_in_one_pass(int count)
     {
-        await using var host = await RunnerHost.StartAsync(infrastructure, "result_body");
+        // Every kind of sample above in turn, each with its own iteration, item and timings (non-ASCII and quotes included).
+        var kinds = SampleKinds.Values.ToArray();
+        var random = new Random(count);
+        var samples = Enumerable.Range(0, count).Select(i => kinds[i % kinds.Length] with
+        {
+            Iteration = i / 100, ItemId = $"item-{i % 100:D4}", DurationMs = random.NextDouble() * 3, RequestWriteMs = i % 3 == 0 ? null : random.NextDouble() / 10,
+        }).ToArray();
+        var executed = TestExecutions.Arithmetic(new DateTimeOffset(2026, 12, 7, 21, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(2), samples)
+            with { Warmup = new WarmupUsage { Calls = 100, InputTokens = 700, DurationMs = 12.5 } };
+
+        var onePass = ResultBody.Serialize(executed, parts: 1);
+
+        Assert.Equal(onePass, ResultBody.Serialize(executed));
+        foreach (var parts in new[] { 2, 3, 7, 64 })
+        {
+            Assert.Equal(onePass, ResultBody.Serialize(executed, parts));
+        }
+
+        Assert.Equal(count, OutboxModelExtensions.DeserializeMessage<BenchmarkExecuted>(onePass).Samples.Count);
+    }
+
+    [Theory]
+    [InlineData(2, 3, 2)]
+    // 4,200 samples: serialized in parts (ResultBody.SplitFromSamples).
+    [InlineData(42, 100, 16)]
+    public async Task A_worker_stores_its_results_as_the_message_it_publishes(int items, int iterations, int concurrency)
+    {
+        await using var host = await RunnerHost.StartAsync(infrastructure, $"result_body_{items * iterations}");
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         var http = host.CreateClient().WithCaller();
         var agent = host.Catalog.AddAgent(AgentProtocols.HttpJson, $"{_sampleAgents.BaseUrl}/http-json/fast?accuracy=1&latency_ms=1");
-        var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arithmetic", ("q1", "What is 12 + 7?", "19"), ("q2", "Compute 3 * 4", "12")));
+        var suite = host.Catalog.AddSuite(FakeSuiteCatalog.Benchmark("arithmetic",
+            [("q1", "What is 12 + 7?", "19"), ("q2", "Compute 3 * 4", "12"), .. Enumerable.Range(3, items - 2).Select(i => ($"q{i}", $"What is {i} + 1?", $"{i + 1}"))]));
 
         using var response = await http.PostAsJsonAsync("/benchmarks/run", new
         {
             agent_id = agent.Snapshot.AgentId,
             suite_id = suite.SuiteId,
             async_execution = true,
-            configuration = new { warmup_runs = 0, iterations = 3, concurrency = 2 },
+            configuration = new { warmup_runs = 0, iterations, concurrency },
         });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
@@ -102,7 +133,7 @@ public sealed class ResultBodyTests(Infrastructure infrastructure) : IClassFixtu
         Assert.True(await reader.ReadAsync(), "the results row, and the outbox row holding the same body");
         var stored = reader.GetString(0);
 
-        Assert.Equal(6, published.Samples.Count);
+        Assert.Equal(items * iterations, published.Samples.Count);
         Assert.DoesNotContain("\"errorKind\":null", stored);
         // What Scoring received through the relay and the bus is what the results row holds, field for field.
         Assert.Equal(
