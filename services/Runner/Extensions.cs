@@ -52,7 +52,8 @@ public static class Extensions
             })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
         // Plain http:// agents are called on the socket path (keep-alive pool, timestamps at the socket, docs/timing.md).
-        services.AddSingleton<AgentSocketTransport>();
+        services.AddSingleton(sp => new AgentSocketTransport(
+            sp.GetRequiredService<OutboundGuard>(), sp.GetRequiredService<IOptions<RunnerOptions>>().Value.AgentCalls.EventLoop));
         services.AddSingleton<IAgentClient, HttpJsonAgentClient>();
         services.AddSingleton<IAgentClient, OpenAiChatAgentClient>();
         // Process agents: off unless the operator enables them (Runner:ProcessAgents, docs/api.md "Process agents").

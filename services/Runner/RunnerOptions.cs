@@ -11,6 +11,16 @@ public sealed class RunnerOptions
     public PreflightOptions Preflight { get; init; } = new();
     public ScheduleOptions Schedules { get; init; } = new();
     public SupervisorOptions Supervisor { get; init; } = new();
+    public AgentCallOptions AgentCalls { get; init; } = new();
+
+    public sealed class AgentCallOptions
+    {
+        /// <summary>
+        /// Plain http:// agents are called on the runner's own event loop where it can have one (Linux on x86-64 or arm64;
+        /// docs/timing.md, "Seventh pass"); false keeps them on .NET's sockets, the path elsewhere.
+        /// </summary>
+        public bool EventLoop { get; init; } = true;
+    }
 
     public sealed class WorkerOptions
     {

@@ -21,7 +21,7 @@ namespace BenchMesh.LoadEngine.Transport;
 /// </para>
 /// </summary>
 internal sealed class ConnectionPool<TConnection>(int limit, EndPoint endpoint, TargetConnector? connector, Func<ConnectionPool<TConnection>, int, TConnection> create) : IDisposable
-    where TConnection : PooledConnection
+    where TConnection : class, IPooledConnection
 {
     private readonly Lock _lock = new();
     private readonly List<TConnection> _all = [];

@@ -12,11 +12,15 @@ namespace BenchMesh.LoadEngine.Transport;
 /// 2xx of a body-checking protocol); other bodies are drained. The connection is used by one request at a time, lent
 /// by its <see cref="ConnectionPool{TConnection}"/>.
 /// </summary>
-internal sealed class Http11Connection(ConnectionPool<Http11Connection> pool) : PooledConnection
+internal sealed class Http11Connection(ConnectionPool<Http11Connection> pool) : IPooledConnection
 {
     private readonly Http11ResponseReader _reader = new();
     private volatile Socket? _socket;
     private volatile bool _aborted;
+
+    public bool Busy { get; set; }
+
+    public CancellationToken Token { get; set; }
 
     /// <summary>Connected, and neither closed nor aborted.</summary>
     public bool IsOpen => _socket is not null && !_aborted;
@@ -158,7 +162,7 @@ internal sealed class Http11Connection(ConnectionPool<Http11Connection> pool) : 
     }
 
     /// <summary>Aborts a request in progress (its timeout fired): the socket is closed under it. Any thread.</summary>
-    internal override void Abort()
+    public void Abort()
     {
         _aborted = true;
         _socket?.Dispose();
@@ -174,5 +178,5 @@ internal sealed class Http11Connection(ConnectionPool<Http11Connection> pool) : 
         Served = 0;
     }
 
-    public override void Dispose() => Close();
+    public void Dispose() => Close();
 }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 using System.Net.Sockets;
+using BenchMesh.LoadEngine.Transport.Epoll;
 using BenchMesh.Outbound;
 
 namespace BenchMesh.Runner.Agents;
@@ -27,8 +29,17 @@ namespace BenchMesh.Runner.Agents;
 /// HTTP/2, decompression (nothing is asked for: no Accept-Encoding). <see cref="HttpAgentClient"/> sends https:// and
 /// requests with unusual header values through HttpClient instead.
 /// </para>
+/// <para>
+/// On Linux (x86-64, arm64) the connections live on event loops of the transport's own, the load engine's
+/// <see cref="EpollLoop"/> (<see cref="EpollAgentConnection"/>), one per two cores, made at the first call: per call one
+/// <c>send</c> and, on the loop's thread, the receives, the parse and the call's continuation, which sends the
+/// benchmark's next call from there. Measured through a real worker, this took a third of the worker's CPU a call off
+/// (docs/timing.md, "Seventh pass"): .NET's socket layer hands each receive to the thread pool and back. Elsewhere, or
+/// with <c>useEventLoop: false</c>, each connection is a <see cref="SocketAgentConnection"/> over .NET's sockets; the
+/// same tests run on both.
+/// </para>
 /// </summary>
-public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
+public sealed class AgentSocketTransport(OutboundGuard guard, bool useEventLoop = true) : IDisposable
 {
     /// <summary>A kept-alive connection idle longer than this is closed rather than reused (servers close theirs: nginx after 75 s, others sooner).</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
@@ -40,7 +51,9 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
     private const int MaxIdlePerAgent = 1024;
 
     private readonly ConcurrentDictionary<string, IdleConnections> _idle = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lazy<EpollLoop[]?> _loops = new(() => useEventLoop ? CreateLoops() : null);
     private int _connections;
+    private int _loopTurn;
     private bool _disposed;
 
     /// <summary>Connections opened so far (for tests: keep-alive reuse shows as fewer connections than calls).</summary>
@@ -82,7 +95,7 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
             AgentAnswer answer;
             try
             {
-                using (ct.UnsafeRegister(static c => ((AgentConnection)c!).Abort(), connection))
+                using (ct.UnsafeRegister(static c => ((IAgentConnection)c!).Abort(), connection))
                 {
                     answer = await connection.SendAsync(bytes, started).ConfigureAwait(false);
                 }
@@ -114,14 +127,61 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
         }
     }
 
-    private async Task<AgentConnection> ConnectAsync(Uri uri, string authority, CancellationToken ct)
+    /// <summary>Whether calls go through the transport's event loops (false: .NET's sockets).</summary>
+    public bool UsesEventLoop => _loops.Value is not null;
+
+    private async Task<IAgentConnection> ConnectAsync(Uri uri, string authority, CancellationToken ct)
     {
-        var socket = await guard.ConnectAsync(uri.DnsSafeHost, uri.Port, ct).ConfigureAwait(false);
+        if (_loops.Value is { } loops)
+        {
+            var connection = new EpollAgentConnection(loops[(uint)Interlocked.Increment(ref _loopTurn) % (uint)loops.Length], authority);
+            try
+            {
+                await connection.ConnectAsync(uri.DnsSafeHost, uri.Port, guard.ResolveAsync, ct).ConfigureAwait(false);
+                Interlocked.Increment(ref _connections);
+                return connection;
+            }
+            catch (IOException e) when (e.InnerException is SocketException socket)
+            {
+                connection.Dispose();
+                ExceptionDispatchInfo.Throw(socket); // as the guard's own connect throws it
+                throw;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        var socketConnection = await guard.ConnectAsync(uri.DnsSafeHost, uri.Port, ct).ConfigureAwait(false);
         Interlocked.Increment(ref _connections);
-        return new AgentConnection(socket, authority);
+        return new SocketAgentConnection(socketConnection, authority);
     }
 
-    private AgentConnection? RentIdle(string authority)
+    /// <summary>One loop per two cores (at least one): a loop's thread receives, parses and runs the calls' continuations.</summary>
+    private static EpollLoop[]? CreateLoops()
+    {
+        if (!EpollLoop.IsPlatformSupported)
+        {
+            return null;
+        }
+
+        var loops = new List<EpollLoop>();
+        for (var i = 0; i < Math.Max(1, Environment.ProcessorCount / 2); i++)
+        {
+            if (EpollLoop.TryCreate(64, $"BenchMesh agent epoll {i}") is not { } loop)
+            {
+                break;
+            }
+
+            loops.Add(loop);
+        }
+
+        return loops.Count > 0 ? [.. loops] : null;
+    }
+
+    private IAgentConnection? RentIdle(string authority)
     {
         if (!_idle.TryGetValue(authority, out var idle))
         {
@@ -142,7 +202,7 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
         return null;
     }
 
-    private void Return(AgentConnection connection)
+    private void Return(IAgentConnection connection)
     {
         if (!connection.Reusable || Volatile.Read(ref _disposed))
         {
@@ -168,18 +228,18 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
     /// </summary>
     private sealed class IdleConnections
     {
-        private readonly ConcurrentStack<AgentConnection> _stack = new();
+        private readonly ConcurrentStack<IAgentConnection> _stack = new();
         private int _count;
 
         public int Count => Volatile.Read(ref _count);
 
-        public void Push(AgentConnection connection)
+        public void Push(IAgentConnection connection)
         {
             _stack.Push(connection);
             Interlocked.Increment(ref _count);
         }
 
-        public bool TryPop([MaybeNullWhen(false)] out AgentConnection connection)
+        public bool TryPop([MaybeNullWhen(false)] out IAgentConnection connection)
         {
             if (!_stack.TryPop(out connection))
             {
@@ -199,6 +259,14 @@ public sealed class AgentSocketTransport(OutboundGuard guard) : IDisposable
             while (idle.TryPop(out var connection))
             {
                 connection.Dispose();
+            }
+        }
+
+        if (_loops.IsValueCreated && _loops.Value is { } loops)
+        {
+            foreach (var loop in loops)
+            {
+                loop.Dispose();
             }
         }
     }

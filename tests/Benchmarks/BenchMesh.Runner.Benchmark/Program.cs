@@ -42,13 +42,20 @@ services.AddGuardedHttpClient(HttpAgentClient.HttpClientName, () => new SocketsH
     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     MaxConnectionsPerServer = int.MaxValue,
 }).ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
-services.AddSingleton<AgentSocketTransport>();
+// "socket" is the Runner's own composition (its event loop where it can have one); "dotnet-sockets" the same transport
+// over .NET's sockets, for comparison.
+services.AddSingleton(sp => new AgentSocketTransport(sp.GetRequiredService<OutboundGuard>(), useEventLoop: options.Path != RunnerBenchmarkOptions.DotNetSocketsPath));
 services.AddSingleton(sp => new HttpJsonAgentClient(
     sp.GetRequiredService<IHttpClientFactory>(), options.Path == "httpclient" ? null : sp.GetRequiredService<AgentSocketTransport>()));
 services.AddSingleton<TokenCounter>();
 services.AddSingleton<BenchmarkExecutor>();
 await using var provider = services.BuildServiceProvider();
 var client = provider.GetRequiredService<HttpJsonAgentClient>();
+if (options.Path != "httpclient" && options.Path != "none")
+{
+    Console.WriteLine($"socket path: {(provider.GetRequiredService<AgentSocketTransport>().UsesEventLoop ? "the transport's event loop" : ".NET's sockets")}");
+}
+
 var executor = provider.GetRequiredService<BenchmarkExecutor>();
 
 var items = Enumerable.Range(0, 100).Select(i => new DatasetItem { Id = $"item-{i}", Input = "What is 2 + 3?", Expected = "5" }).ToList();

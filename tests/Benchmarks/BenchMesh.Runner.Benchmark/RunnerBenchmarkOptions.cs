@@ -9,6 +9,9 @@ internal sealed record RunnerBenchmarkOptions(Uri Url, int[] Concurrency, double
     /// <summary>The --path that measures a real worker (WorkerPath.cs) instead of the executor in this process.</summary>
     public const string WorkerPath = "worker";
 
+    /// <summary>The socket path over .NET's sockets instead of the transport's event loop (for comparison).</summary>
+    public const string DotNetSocketsPath = "dotnet-sockets";
+
     public static RunnerBenchmarkOptions? ParseOrExit(string[] args, out int exitCode)
     {
         var commandLine = new BenchmarkCommandLine("The runner's hot path on one agent: calls/s and the samples' latency (docs/timing.md).");
@@ -39,8 +42,8 @@ internal sealed record RunnerBenchmarkOptions(Uri Url, int[] Concurrency, double
                 result.AddError("--calls must be a whole number ≥ 1");
             }
         });
-        var path = commandLine.Text("path", "socket", "What is measured", "socket|httpclient|none|worker");
-        path.AcceptOnlyFromAmong("socket", "httpclient", "none", WorkerPath);
+        var path = commandLine.Text("path", "socket", "What is measured", "socket|dotnet-sockets|httpclient|none|worker");
+        path.AcceptOnlyFromAmong("socket", DotNetSocketsPath, "httpclient", "none", WorkerPath);
         var ports = InfrastructurePorts.Options(commandLine, new InfrastructurePorts(23432, 23379, 23672, 23673));
         return commandLine.ParseOrExit(args, parsed =>
         {

@@ -37,19 +37,14 @@ internal sealed class EpollTransport : ILoadTransport
         var checkBodies = factory.ChecksBodies;
         var host = uri.DnsSafeHost;
         EndPoint endpoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, uri.Port) : new DnsEndPoint(host, uri.Port);
-        _pool = new ConnectionPool<EpollConnection>(connections, endpoint, connector, (pool, id) =>
-        {
-            var connection = new EpollConnection(pool, loop, id, factory, checkBodies, resolver);
-            loop.Attach(connection);
-            return connection;
-        });
+        _pool = new ConnectionPool<EpollConnection>(connections, endpoint, connector, (pool, _) => new EpollConnection(pool, loop, factory, checkBodies, resolver));
     }
 
     /// <summary>An epoll transport for the run, or null where epoll is not to be had (the caller falls back to <see cref="Http11Transport"/>).</summary>
     public static EpollTransport? TryCreate(RequestFactory factory, int connections, TargetConnector? connector = null, TargetResolver? resolver = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var loop = EpollLoop.TryCreate(connections);
+        var loop = EpollLoop.TryCreate(connections, "BenchMesh load epoll");
         if (loop is null)
         {
             return null;

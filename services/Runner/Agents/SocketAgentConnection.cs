@@ -5,14 +5,15 @@ using BenchMesh.LoadEngine.Transport;
 namespace BenchMesh.Runner.Agents;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection to an agent, used by one call at a time (lent by <see cref="AgentSocketTransport"/>).
+/// One keep-alive HTTP/1.1 connection to an agent over .NET's sockets, used by one call at a time (lent by
+/// <see cref="AgentSocketTransport"/> where its <see cref="EpollAgentConnection"/> is not to be had).
 /// The answer is read by the load engine's <see cref="Http11ResponseReader"/> (services/LoadEngine/Transport), with
 /// what an agent call needs besides: the body is always kept and handed over with the answer (it is parsed after the
 /// connection has gone back to the pool), its Content-Type is read, and every receive is dated here, at the socket,
 /// for the timestamps of <see cref="AgentAnswer"/>. Failures: <see cref="HttpIOException"/> for an answer that is not
 /// HTTP/1.x or ends early, <see cref="IOException"/>/<see cref="SocketException"/> when the connection breaks.
 /// </summary>
-internal sealed class AgentConnection : IHttp11ReceiveObserver, IDisposable
+internal sealed class SocketAgentConnection : IAgentConnection, IHttp11ReceiveObserver
 {
     private readonly Socket _socket;
     private readonly Http11ResponseReader _reader;
@@ -20,7 +21,7 @@ internal sealed class AgentConnection : IHttp11ReceiveObserver, IDisposable
     private long _firstByte;
     private long _lastReceive;
 
-    public AgentConnection(Socket socket, string authority)
+    public SocketAgentConnection(Socket socket, string authority)
     {
         _socket = socket;
         _reader = new Http11ResponseReader(observer: this, readContentType: true);
@@ -35,9 +36,6 @@ internal sealed class AgentConnection : IHttp11ReceiveObserver, IDisposable
     /// <summary>When it was last given back idle.</summary>
     public long IdleSince { get; set; }
 
-    /// <summary>Answers read on it; a reused connection (Served &gt; 0) may have been closed by the server meanwhile.</summary>
-    public int Served { get; private set; }
-
     /// <summary>Whether the current call received any byte of an answer (a request that did not may be sent again).</summary>
     public bool ReceivedAny => _reader.ReceivedAny;
 
@@ -50,7 +48,7 @@ internal sealed class AgentConnection : IHttp11ReceiveObserver, IDisposable
     public void Dispose() => _socket.Dispose();
 
     /// <summary>Writes <paramref name="request"/> and reads the whole answer, timestamping each step at the socket.</summary>
-    public async Task<AgentAnswer> SendAsync(ReadOnlyMemory<byte> request, long started)
+    public async ValueTask<AgentAnswer> SendAsync(ReadOnlyMemory<byte> request, long started)
     {
         Reusable = false;
         _marks = [];
@@ -68,7 +66,6 @@ internal sealed class AgentConnection : IHttp11ReceiveObserver, IDisposable
         var body = _reader.TakeBody(out var bodyLength);
         // The last receive completed the answer (one with no body ends with its head).
         _marks.Add((bodyLength, _lastReceive));
-        Served++;
         Reusable = head.KeepAlive;
         return new AgentAnswer
         {
