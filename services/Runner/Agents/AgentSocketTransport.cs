@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.ExceptionServices;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using BenchMesh.LoadEngine.Transport.Epoll;
 using BenchMesh.Outbound;
 

@@ -87,11 +87,15 @@ public sealed class EpollLoop : IDisposable
     /// <summary>Whether this process can have a loop: Linux on x86-64 or arm64.</summary>
     public static bool IsPlatformSupported => LibC.IsPlatformSupported;
 
-    /// <summary>Gives <paramref name="connection"/> a slot, whose events are handed to it.</summary>
+    /// <summary>
+    /// Gives <paramref name="connection"/> a slot, whose events are handed to it. Throws <see cref="ObjectDisposedException"/>
+    /// once the loop is stopping: a connection made then would have no thread to receive for it.
+    /// </summary>
     internal int Attach(EpollHttp11Connection connection)
     {
         lock (_slotsLock)
         {
+            ObjectDisposedException.ThrowIf(_stopping, this);
             if (!_freeSlots.TryPop(out var slot))
             {
                 slot = _usedSlots++;
@@ -219,7 +223,11 @@ public sealed class EpollLoop : IDisposable
             return;
         }
 
-        _stopping = true;
+        lock (_slotsLock)
+        {
+            _stopping = true; // no connection attaches after this; those before are stopped with the loop
+        }
+
         Span<byte> one = stackalloc byte[8];
         one.Clear();
         one[0] = 1;
