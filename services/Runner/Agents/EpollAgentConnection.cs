@@ -18,12 +18,10 @@ namespace BenchMesh.Runner.Agents;
 internal sealed class EpollAgentConnection(EpollLoop loop, string authority)
     : EpollHttp11Connection(loop, Http11BodyKeeping.All, readContentType: true, observeReceives: true), IAgentConnection, IValueTaskSource<AgentAnswer>
 {
+    private readonly AnswerClock _clock = new();
     private ManualResetValueTaskSourceCore<AgentAnswer> _call;
-    private List<(int, long)> _marks = [];
     private long _started;
     private long _writeStarted;
-    private long _firstByte;
-    private long _lastReceive;
     private bool _receivedAny;
 
     public string Authority { get; } = authority;
@@ -50,8 +48,7 @@ internal sealed class EpollAgentConnection(EpollLoop loop, string authority)
     {
         Reusable = false;
         _receivedAny = false;
-        _marks = [];
-        _firstByte = _lastReceive = 0;
+        _clock.Reset();
         _started = started;
         _call.Reset();
         var awaited = new ValueTask<AgentAnswer>(this, _call.Version);
@@ -60,24 +57,8 @@ internal sealed class EpollAgentConnection(EpollLoop loop, string authority)
         return awaited;
     }
 
-    /// <summary>
-    /// Dates a receive, before its bytes are parsed: the first is the answer's first byte; each later one closes the
-    /// previous receive's mark (the body bytes available by then, and when they arrived).
-    /// </summary>
-    protected override void OnReceive(int bodyBytesBefore)
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (_firstByte == 0)
-        {
-            _firstByte = now;
-        }
-        else
-        {
-            _marks.Add((bodyBytesBefore, _lastReceive));
-        }
-
-        _lastReceive = now;
-    }
+    /// <summary>Dates a receive, before its bytes are parsed (<see cref="AnswerClock.Received"/>); on the loop's thread.</summary>
+    protected override void OnReceive(int bodyBytesBefore) => _clock.Received(bodyBytesBefore);
 
     /// <summary>The call is over: the answer (the connection kept if it may carry the next) or the failure (closed).</summary>
     protected override void Finish()
@@ -93,8 +74,6 @@ internal sealed class EpollAgentConnection(EpollLoop loop, string authority)
             {
                 var head = Head;
                 var body = Reader.TakeBody(out var bodyLength);
-                // The last receive completed the answer (one with no body ends with its head).
-                _marks.Add((bodyLength, _lastReceive));
                 Reusable = head.KeepAlive && !PeerClosed;
                 if (Reusable)
                 {
@@ -105,19 +84,7 @@ internal sealed class EpollAgentConnection(EpollLoop loop, string authority)
                     CloseLocked();
                 }
 
-                answer = new AgentAnswer
-                {
-                    Status = head.Status,
-                    ContentType = head.ContentType,
-                    Body = body,
-                    BodyLength = bodyLength,
-                    Started = _started,
-                    WriteStarted = _writeStarted,
-                    Written = Written,
-                    FirstByte = _firstByte,
-                    LastByte = _lastReceive,
-                    Marks = _marks,
-                };
+                answer = _clock.Answer(head, body, bodyLength, _started, _writeStarted, Written);
             }
             else
             {

@@ -17,9 +17,7 @@ internal sealed class SocketAgentConnection : IAgentConnection, IHttp11ReceiveOb
 {
     private readonly Socket _socket;
     private readonly Http11ResponseReader _reader;
-    private List<(int, long)> _marks = [];
-    private long _firstByte;
-    private long _lastReceive;
+    private readonly AnswerClock _clock = new();
 
     public SocketAgentConnection(Socket socket, string authority)
     {
@@ -51,8 +49,7 @@ internal sealed class SocketAgentConnection : IAgentConnection, IHttp11ReceiveOb
     public async ValueTask<AgentAnswer> SendAsync(ReadOnlyMemory<byte> request, long started)
     {
         Reusable = false;
-        _marks = [];
-        _firstByte = _lastReceive = 0;
+        _clock.Reset();
         var writeStarted = Stopwatch.GetTimestamp();
         var unsent = request;
         while (!unsent.IsEmpty)
@@ -64,40 +61,10 @@ internal sealed class SocketAgentConnection : IAgentConnection, IHttp11ReceiveOb
         var written = Stopwatch.GetTimestamp();
         var head = await _reader.ReadAsync(_socket, Http11BodyKeeping.All).ConfigureAwait(false);
         var body = _reader.TakeBody(out var bodyLength);
-        // The last receive completed the answer (one with no body ends with its head).
-        _marks.Add((bodyLength, _lastReceive));
         Reusable = head.KeepAlive;
-        return new AgentAnswer
-        {
-            Status = head.Status,
-            ContentType = head.ContentType,
-            Body = body,
-            BodyLength = bodyLength,
-            Started = started,
-            WriteStarted = writeStarted,
-            Written = written,
-            FirstByte = _firstByte,
-            LastByte = _lastReceive,
-            Marks = _marks,
-        };
+        return _clock.Answer(head, body, bodyLength, started, writeStarted, written);
     }
 
-    /// <summary>
-    /// Dates a receive, before its bytes are parsed: the first is the answer's first byte; each later one closes the
-    /// previous receive's mark (the body bytes available by then, and when they arrived).
-    /// </summary>
-    void IHttp11ReceiveObserver.Received(int bodyBytesBefore)
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (_firstByte == 0)
-        {
-            _firstByte = now;
-        }
-        else
-        {
-            _marks.Add((bodyBytesBefore, _lastReceive));
-        }
-
-        _lastReceive = now;
-    }
+    /// <summary>Dates a receive, before its bytes are parsed (<see cref="AnswerClock.Received"/>).</summary>
+    void IHttp11ReceiveObserver.Received(int bodyBytesBefore) => _clock.Received(bodyBytesBefore);
 }
