@@ -200,6 +200,28 @@ public sealed class ProcessAgentClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_json_lines_worker_that_passes_its_limit_and_answers_between_two_readings_is_still_limit_exceeded()
+    {
+        // No periodic reading within the task (the first would come after an hour): only the one as the task begins and
+        // the one after the answer line, when the worker, still alive, shows its peak in VmHWM.
+        await using var client = SampleProcessAgents.Client(new ProcessAgentOptions { Enabled = true, SampleIntervalMs = 3_600_000 });
+        var execution = Guid.NewGuid();
+        await using var scope = client.OpenExecution(execution);
+        var pidFile = Path.Combine(_scratch, "pids");
+        var hungry = SampleProcessAgents.Endpoint(ProcessModes.JsonLines, "--json-lines", "--hog-mb", "200", "--pid-file", pidFile);
+
+        var result = await client.CallAsync(Call(hungry, "1 + 1") with { ExecutionId = execution, MemoryLimitMb = 64 }, CancellationToken.None);
+
+        Assert.Equal(SampleErrorKinds.LimitExceeded, result.ErrorKind);
+        Assert.Equal(TerminationReasons.MemoryLimit, result.ExceededLimit);
+        Assert.Null(result.Output);
+        Assert.True(result.PeakMemoryMb > 200, $"peak {result.PeakMemoryMb} MB");
+        // Only the reading after its answer line can have found the limit passed: the worker answered, and was killed all the same.
+        var worker = Assert.Single(SampleProcessAgents.ReadPids(pidFile));
+        await Eventually.TrueAsync(() => Task.FromResult(!SampleProcessAgents.IsRunning(worker)), Generous, "the worker killed");
+    }
+
+    [Fact]
     public void The_operators_switch_binds_from_the_runner_configuration_and_is_off_by_default()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
