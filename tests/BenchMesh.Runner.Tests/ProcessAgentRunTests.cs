@@ -86,7 +86,8 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
         await using var host = await RunnerHost.StartAsync(infrastructure, "process_memory", Enabled);
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         var http = host.CreateClient().WithCaller();
-        var agent = host.Catalog.AddAgent(AgentProtocols.Process, SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "1000"));
+        // It holds what it allocated until killed (its `sleep 600` child waits): only the limit can end its task early.
+        var agent = host.Catalog.AddAgent(AgentProtocols.Process, SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "1000", "--sleep-seconds", "600"));
         var suite = host.Catalog.AddSuite(Arithmetic(memoryLimitMb: 64));
 
         var runId = await StartAsync(http, agent, suite, iterations: 1);
