@@ -28,7 +28,10 @@ public sealed class ProcessAgentClientTests : IDisposable
         await using var client = SampleProcessAgents.Client();
         var pidFile = Path.Combine(_scratch, "pids");
 
-        var result = await client.CallAsync(Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--pid-file", pidFile), "What is 12 * (3 + 4)?"), CancellationToken.None);
+        // The figures are readings taken while the agent lives (ProcessTreeMonitor): half a second of it (a `sleep 0.5`
+        // child before the answer) is 50 intervals, where bc alone could be over before a loaded machine let one run.
+        var result = await client.CallAsync(
+            Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--sleep-seconds", "0.5", "--pid-file", pidFile), "What is 12 * (3 + 4)?"), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Error);
         Assert.Equal("84", result.Output);
@@ -83,9 +86,10 @@ public sealed class ProcessAgentClientTests : IDisposable
         Assert.Null(result.Output);
         Assert.All(SampleProcessAgents.ReadPids(pidFile), pid => Assert.False(SampleProcessAgents.IsRunning(pid)));
 
-        // The same agent within a roomy limit answers.
+        // The same agent within a roomy limit answers; it holds its 16 MB for half a second, so that readings see them.
         var roomy = await client.CallAsync(
-            Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "16"), "1 + 1") with { MemoryLimitMb = 4096 }, CancellationToken.None);
+            Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "16", "--sleep-seconds", "0.5"), "1 + 1") with { MemoryLimitMb = 4096 },
+            CancellationToken.None);
         Assert.True(roomy.Succeeded, roomy.Error);
         Assert.True(roomy.PeakMemoryMb > 16, $"peak {roomy.PeakMemoryMb} MB");
     }

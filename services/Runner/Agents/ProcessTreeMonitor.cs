@@ -27,7 +27,9 @@ namespace BenchMesh.Runner.Agents;
 /// Limits. A child that is reaped by init instead of its parent, and whatever runs after the last sample, are not
 /// counted; CPU has the kernel's clock-tick resolution (10 ms); the summed RSS counts shared pages once per process.
 /// A process's memory leaves /proc before its stdout closes (the kernel releases it first on exit), so the last sample
-/// of a <c>per_call</c> agent is the one taken when its answer starts to arrive, not at its end of output.
+/// of a <c>per_call</c> agent is the one taken when its answer starts to arrive, not at its end of output. Samples need
+/// the CPU (and, as managed code, wait out the runner's garbage collections): on 2 cores at load 19 a <c>per_call</c>
+/// agent that answered in 37 ms ended before its first periodic sample, and its figures were those of its start.
 /// The memory limit is enforced by this sampling, not by the kernel: cgroup v2 <c>memory.max</c> needs a delegated
 /// memory controller (absent on hosts such as this project's CI, which mount cgroup v1), and <c>RLIMIT_AS</c> limits
 /// address space, which runtimes with large reservations (JIT, GC heaps) exceed without using the memory. A tree over
