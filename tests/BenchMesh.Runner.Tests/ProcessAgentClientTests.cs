@@ -28,7 +28,10 @@ public sealed class ProcessAgentClientTests : IDisposable
         await using var client = SampleProcessAgents.Client();
         var pidFile = Path.Combine(_scratch, "pids");
 
-        var result = await client.CallAsync(Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--pid-file", pidFile), "What is 12 * (3 + 4)?"), CancellationToken.None);
+        // The figures are readings taken while the agent lives (ProcessTreeMonitor): half a second of it (a `sleep 0.5`
+        // child before the answer) is 50 intervals, where bc alone could be over before a loaded machine let one run.
+        var result = await client.CallAsync(
+            Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--sleep-seconds", "0.5", "--pid-file", pidFile), "What is 12 * (3 + 4)?"), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Error);
         Assert.Equal("84", result.Output);
@@ -67,22 +70,26 @@ public sealed class ProcessAgentClientTests : IDisposable
         await using var client = SampleProcessAgents.Client();
         var pidFile = Path.Combine(_scratch, "pids");
 
+        // The agent keeps what it allocated until it is killed (its `sleep 600` child holds it there): only the memory
+        // limit ends this call before the timeout. An agent that allocated and exited between two readings could go
+        // unseen (ProcessTreeMonitor, "Limits"); this one cannot, however late a reading comes.
         var result = await client.CallAsync(
-            Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "1000", "--pid-file", pidFile), "1 + 1") with { MemoryLimitMb = 64 },
+            Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "1000", "--sleep-seconds", "600", "--pid-file", pidFile), "1 + 1") with { MemoryLimitMb = 64 },
             CancellationToken.None);
 
         Assert.Equal(SampleErrorKinds.LimitExceeded, result.ErrorKind);
         Assert.Equal(TerminationReasons.MemoryLimit, result.ExceededLimit);
         Assert.Contains("64 MB", result.Error);
         Assert.True(result.PeakMemoryMb > 64, $"peak {result.PeakMemoryMb} MB");
-        // Stopped well before the 1000 MB it asked for.
+        // Stopped well before the 1000 MB it asked for: the readings run on a thread of their own, every 10 ms.
         Assert.True(result.PeakMemoryMb < 1000, $"peak {result.PeakMemoryMb} MB");
         Assert.Null(result.Output);
         Assert.All(SampleProcessAgents.ReadPids(pidFile), pid => Assert.False(SampleProcessAgents.IsRunning(pid)));
 
-        // The same agent within a roomy limit answers.
+        // The same agent within a roomy limit answers; it holds its 16 MB for half a second, so that readings see them.
         var roomy = await client.CallAsync(
-            Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "16"), "1 + 1") with { MemoryLimitMb = 4096 }, CancellationToken.None);
+            Call(SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "16", "--sleep-seconds", "0.5"), "1 + 1") with { MemoryLimitMb = 4096 },
+            CancellationToken.None);
         Assert.True(roomy.Succeeded, roomy.Error);
         Assert.True(roomy.PeakMemoryMb > 16, $"peak {roomy.PeakMemoryMb} MB");
     }
@@ -197,6 +204,28 @@ public sealed class ProcessAgentClientTests : IDisposable
             Assert.Equal(SampleErrorKinds.LimitExceeded, r.ErrorKind);
             Assert.Equal(TerminationReasons.MemoryLimit, r.ExceededLimit);
         });
+    }
+
+    [Fact]
+    public async Task A_json_lines_worker_that_passes_its_limit_and_answers_between_two_readings_is_still_limit_exceeded()
+    {
+        // No periodic reading within the task (the first would come after an hour): only the one as the task begins and
+        // the one after the answer line, when the worker, still alive, shows its peak in VmHWM.
+        await using var client = SampleProcessAgents.Client(new ProcessAgentOptions { Enabled = true, SampleIntervalMs = 3_600_000 });
+        var execution = Guid.NewGuid();
+        await using var scope = client.OpenExecution(execution);
+        var pidFile = Path.Combine(_scratch, "pids");
+        var hungry = SampleProcessAgents.Endpoint(ProcessModes.JsonLines, "--json-lines", "--hog-mb", "200", "--pid-file", pidFile);
+
+        var result = await client.CallAsync(Call(hungry, "1 + 1") with { ExecutionId = execution, MemoryLimitMb = 64 }, CancellationToken.None);
+
+        Assert.Equal(SampleErrorKinds.LimitExceeded, result.ErrorKind);
+        Assert.Equal(TerminationReasons.MemoryLimit, result.ExceededLimit);
+        Assert.Null(result.Output);
+        Assert.True(result.PeakMemoryMb > 200, $"peak {result.PeakMemoryMb} MB");
+        // Only the reading after its answer line can have found the limit passed: the worker answered, and was killed all the same.
+        var worker = Assert.Single(SampleProcessAgents.ReadPids(pidFile));
+        await Eventually.TrueAsync(() => Task.FromResult(!SampleProcessAgents.IsRunning(worker)), Generous, "the worker killed");
     }
 
     [Fact]

@@ -51,8 +51,11 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
         await using var host = await RunnerHost.StartAsync(infrastructure, "process_run", Enabled);
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         var http = host.CreateClient().WithCaller();
+        // A per_call agent's figures are readings taken while it lives, so it lives half a second (a `sleep 0.5` child):
+        // bc alone answered in 37 ms, before a machine at load 19 let the first reading run. A json_lines worker is
+        // read after each answer, still running.
         var agent = host.Catalog.AddAgent(AgentProtocols.Process,
-            mode == ProcessModes.JsonLines ? SampleProcessAgents.Endpoint(mode, "--json-lines") : SampleProcessAgents.Endpoint(mode));
+            mode == ProcessModes.JsonLines ? SampleProcessAgents.Endpoint(mode, "--json-lines") : SampleProcessAgents.Endpoint(mode, "--sleep-seconds", "0.5"));
         var suite = host.Catalog.AddSuite(Arithmetic(memoryLimitMb: 512));
 
         var runId = await StartAsync(http, agent, suite, iterations: 2);
@@ -86,7 +89,8 @@ public sealed class ProcessAgentRunTests(Infrastructure infrastructure) : IClass
         await using var host = await RunnerHost.StartAsync(infrastructure, "process_memory", Enabled);
         await using var bus = await BusObserver.StartAsync(host.RabbitMqUri);
         var http = host.CreateClient().WithCaller();
-        var agent = host.Catalog.AddAgent(AgentProtocols.Process, SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "1000"));
+        // It holds what it allocated until killed (its `sleep 600` child waits): only the limit can end its task early.
+        var agent = host.Catalog.AddAgent(AgentProtocols.Process, SampleProcessAgents.Endpoint(ProcessModes.PerCall, "--hog-mb", "1000", "--sleep-seconds", "600"));
         var suite = host.Catalog.AddSuite(Arithmetic(memoryLimitMb: 64));
 
         var runId = await StartAsync(http, agent, suite, iterations: 1);

@@ -103,7 +103,10 @@ public sealed class ProcessAgentClient(ProcessAgentPolicy policy, ILogger<Proces
                 process.Id, TimeSpan.FromMilliseconds(policy.Options.SampleIntervalMs), call.MemoryLimitMb, () => ProcFs.KillTree(process));
             try
             {
-                var stdout = new BoundedReader(process.StandardOutput.BaseStream, policy.Options.MaxOutputBytes).ReadToEndAsync(timeout.Token);
+                // Read once more as the answer starts to arrive, while the agent most likely still lives: by the end of its
+                // output it has usually exited, and the kernel releases a process's memory (its VmHWM with it) before it
+                // closes its stdout, so the reading at the end finds only an agent that closed its stdout itself.
+                var stdout = new BoundedReader(process.StandardOutput.BaseStream, policy.Options.MaxOutputBytes).ReadToEndAsync(timeout.Token, monitor.Sample);
                 await WriteRequestAsync(process.StandardInput.BaseStream, request, closeAfter: true, timeout.Token);
                 var answer = await stdout;
                 monitor.Sample();
@@ -313,6 +316,15 @@ public sealed class ProcessAgentClient(ProcessAgentPolicy policy, ILogger<Proces
                 switch (result)
                 {
                     case BoundedReader.LineResult.Line:
+                        if (monitor.LimitExceeded)
+                        {
+                            // The reading just taken, or one while the answer was written, found the tree over the limit
+                            // (the worker lives on after answering, so VmHWM covers the whole task) and killed it: an
+                            // answer from an agent over its limit does not count.
+                            await StopAsync();
+                            return MemoryLimitExceeded(call, duration, monitor);
+                        }
+
                         var answer = Measured(ParseAnswer(line, duration), monitor);
                         if (!answer.Succeeded)
                         {

@@ -10,8 +10,11 @@ internal sealed class BoundedReader(Stream stream, int maxBytes)
     private int _start;
     private int _end;
 
-    /// <summary>Everything up to end of stream; null when it passes <c>maxBytes</c> (the rest is left unread).</summary>
-    public async Task<byte[]?> ReadToEndAsync(CancellationToken ct)
+    /// <summary>
+    /// Everything up to end of stream; null when it passes <c>maxBytes</c> (the rest is left unread).
+    /// <paramref name="firstData"/> runs when the first bytes arrive.
+    /// </summary>
+    public async Task<byte[]?> ReadToEndAsync(CancellationToken ct, Action? firstData = null)
     {
         var content = new ArrayBufferWriter<byte>();
         while (true)
@@ -20,6 +23,11 @@ internal sealed class BoundedReader(Stream stream, int maxBytes)
             if (read == 0)
             {
                 return content.WrittenSpan.ToArray();
+            }
+
+            if (content.WrittenCount == 0)
+            {
+                firstData?.Invoke();
             }
 
             if (content.WrittenCount + read > maxBytes)
