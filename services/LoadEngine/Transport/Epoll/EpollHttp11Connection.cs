@@ -279,7 +279,8 @@ public abstract class EpollHttp11Connection : IHttp11ReceiveObserver, IDisposabl
     /// <summary>
     /// The loop's events for this connection's socket (<paramref name="registration"/>: which of its sockets). True when
     /// they ended the request: the loop then runs <see cref="Complete"/> once it has received for every event of the
-    /// batch, so that no request's continuation delays another's receive, and with it the moment it is dated.
+    /// batch, so that no request's continuation delays the receive of another answer of the same batch, and with it the
+    /// moment it is dated (an answer that arrives while continuations run is dated at the next batch).
     /// </summary>
     internal bool OnEvents(uint events, uint registration)
     {
